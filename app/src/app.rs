@@ -1,0 +1,663 @@
+//! The window: lab picker, hyper-parameter panel, play / pause / step / reset, the lab's
+//! views, live curves and a status bar. It only draws: training happens on the runner's
+//! thread, and every frame just reads what the runner has received.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crossbeam_channel::Receiver;
+use egui::{Color32, RichText};
+use egui_plot::{Legend, Line, Plot, VLine};
+use serde::{Deserialize, Serialize};
+use tenlab_models::engine::{Marker, RunState};
+use tenlab_models::labs::LabDef;
+use tenlab_models::params::{Group, ParamKind, ParamSpec};
+use tenlab_models::{DeviceChoice, Metric, ParamValue, Runner, Values};
+
+use crate::i18n::{Lang, error_text, param_label, tr};
+use crate::views::{self, Textures};
+
+/// What persists between launches.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    pub lang: Lang,
+    pub scale: f32,
+    pub last_lab: String,
+    pub device: DeviceChoice,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self { lang: Lang::En, scale: 1.0, last_lab: "mlp".into(), device: DeviceChoice::Auto }
+    }
+}
+
+const SETTINGS_KEY: &str = "tenlab.settings";
+/// A CJK-capable font so that 简体中文 renders on any machine (Apache-2.0, see assets/fonts).
+const CJK_FONT: &[u8] = include_bytes!("../../assets/fonts/DroidSansFallbackFull.ttf");
+
+/// A saved settings file: the lab and its hyper-parameters.
+#[derive(Serialize, Deserialize)]
+struct ConfigFile {
+    lab: String,
+    values: Values,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Pick {
+    Csv,
+    OpenConfig,
+    SaveConfig,
+}
+
+pub struct TenlabApp {
+    pub settings: Settings,
+    lab: &'static LabDef,
+    values: Values,
+    values_by_lab: HashMap<&'static str, Values>,
+    /// The training thread's handle (public for tests).
+    pub runner: Runner,
+    view: Option<String>,
+    view_dirty: bool,
+    textures: Textures,
+    speed: f32,
+    speed_max: bool,
+    show_test: bool,
+    notices: Vec<String>,
+    dialogs: bool,
+    picking: Option<(Pick, Receiver<Option<PathBuf>>)>,
+    applied_scale: f32,
+}
+
+impl TenlabApp {
+    /// The app as eframe starts it: settings from the last launch, real file dialogs.
+    pub fn new(cc: &eframe::CreationContext<'_>) -> Self {
+        let settings = cc.storage.and_then(|s| eframe::get_value(s, SETTINGS_KEY)).unwrap_or_default();
+        Self::with_settings(&cc.egui_ctx, settings, true)
+    }
+
+    /// The app with given settings; `dialogs: false` never opens a file dialog (tests).
+    pub fn with_settings(ctx: &egui::Context, settings: Settings, dialogs: bool) -> Self {
+        install_fonts(ctx);
+        let repaint = ctx.clone();
+        let runner = Runner::spawn(Arc::new(move || repaint.request_repaint()));
+        let lab = tenlab_models::find_lab(&settings.last_lab).unwrap_or(&tenlab_models::registry()[0]);
+        let mut app = Self {
+            settings,
+            lab,
+            values: lab.defaults(),
+            values_by_lab: HashMap::new(),
+            runner,
+            view: None,
+            view_dirty: true,
+            textures: Textures::default(),
+            speed: 60.0,
+            speed_max: true,
+            show_test: true,
+            notices: Vec::new(),
+            dialogs,
+            picking: None,
+            applied_scale: 0.0,
+        };
+        app.reset();
+        app
+    }
+
+    fn lang(&self) -> Lang {
+        self.settings.lang
+    }
+
+    fn t(&self, key: &str) -> String {
+        tr(self.lang(), key)
+    }
+
+    /// Rebuilds the lab from the current values (the Reset button).
+    fn reset(&mut self) {
+        self.runner.load(self.lab.id, self.values.clone(), self.settings.device);
+        self.runner.speed(if self.speed_max { None } else { Some(self.speed) });
+        self.textures.clear();
+        self.view_dirty = true;
+    }
+
+    fn switch_lab(&mut self, lab: &'static LabDef) {
+        if lab.id == self.lab.id {
+            return;
+        }
+        self.values_by_lab.insert(self.lab.id, std::mem::take(&mut self.values));
+        self.values = self.values_by_lab.remove(lab.id).unwrap_or_else(|| lab.defaults());
+        self.lab = lab;
+        self.settings.last_lab = lab.id.into();
+        self.view = None;
+        self.reset();
+    }
+
+    /// A hyper-parameter changed in the panel. `settled` is false while a slider is dragged.
+    fn param_changed(&mut self, spec: &ParamSpec, value: ParamValue, settled: bool) {
+        self.values.insert(spec.key.into(), value.clone());
+        self.view_dirty = true;
+        if spec.live {
+            self.runner.set(spec.key, value);
+        } else if settled {
+            if self.runner.status.step == 0 && !self.runner.is_playing() {
+                // Nothing trained yet: rebuild at once, no need to ask for a reset.
+                self.reset();
+            } else {
+                self.runner.needs_reset = true;
+            }
+        }
+    }
+
+    fn start_pick(&mut self, pick: Pick) {
+        if !self.dialogs {
+            self.notices.push(self.t("ui.browse.none"));
+            return;
+        }
+        let (tx, rx) = crossbeam_channel::bounded(1);
+        // The dialog runs on its own thread so that a missing desktop portal can never freeze
+        // the window; the answer arrives on the channel.
+        let spawned = std::thread::Builder::new().name("tenlab-file-dialog".into()).spawn(move || {
+            let dialog = rfd::FileDialog::new();
+            let path = match pick {
+                Pick::Csv => dialog.add_filter("CSV", &["csv", "txt"]).pick_file(),
+                Pick::OpenConfig => dialog.add_filter("JSON", &["json"]).pick_file(),
+                Pick::SaveConfig => {
+                    dialog.add_filter("JSON", &["json"]).set_file_name("tenlab-settings.json").save_file()
+                }
+            };
+            let _ = tx.send(path);
+        });
+        match spawned {
+            Ok(_) => self.picking = Some((pick, rx)),
+            Err(_) => self.notices.push(self.t("ui.browse.none")),
+        }
+    }
+
+    fn poll_pick(&mut self) {
+        let Some((pick, rx)) = &self.picking else { return };
+        let pick = *pick;
+        let answer = match rx.try_recv() {
+            Ok(a) => a,
+            Err(crossbeam_channel::TryRecvError::Empty) => return,
+            Err(crossbeam_channel::TryRecvError::Disconnected) => None,
+        };
+        self.picking = None;
+        let Some(path) = answer else { return };
+        match pick {
+            Pick::Csv => {
+                if let Some(spec) = self.lab.spec("csv_path") {
+                    self.param_changed(&spec, ParamValue::Text(path.display().to_string()), true);
+                    self.reset();
+                }
+            }
+            Pick::OpenConfig => self.open_config(&path),
+            Pick::SaveConfig => {
+                let file = ConfigFile { lab: self.lab.id.into(), values: self.values.clone() };
+                let text = serde_json::to_string_pretty(&file).expect("values are plain JSON");
+                match std::fs::write(&path, text) {
+                    Ok(()) => self.notices.push(format!("{} {}", self.t("ui.config.saved"), path.display())),
+                    Err(e) => self.notices.push(format!("{}: {e}", self.t("ui.config.bad"))),
+                }
+            }
+        }
+    }
+
+    fn open_config(&mut self, path: &std::path::Path) {
+        let parsed = std::fs::read_to_string(path)
+            .map_err(|e| e.to_string())
+            .and_then(|text| serde_json::from_str::<ConfigFile>(&text).map_err(|e| e.to_string()))
+            .and_then(|file| {
+                let lab = tenlab_models::find_lab(&file.lab).map_err(|e| error_text(self.lang(), &e))?;
+                let values = lab.validate(&file.values).map_err(|e| error_text(self.lang(), &e))?;
+                Ok((lab, values))
+            });
+        match parsed {
+            Ok((lab, values)) => {
+                self.switch_lab(lab);
+                self.values = values;
+                self.reset();
+            }
+            // The current settings stay as they were.
+            Err(e) => self.notices.push(format!("{} ({}): {e}", self.t("ui.config.bad"), path.display())),
+        }
+    }
+
+    // -----------------------------------------------------------------------------------
+    // Panels
+
+    fn top_bar_ui(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal_wrapped(|ui| {
+            ui.heading(RichText::new("tenlab").strong());
+            ui.separator();
+            ui.label(self.t("ui.lab"));
+            for lab in tenlab_models::registry() {
+                let selected = lab.id == self.lab.id;
+                if ui
+                    .selectable_label(selected, self.t(&format!("lab.{}.short", lab.id)))
+                    .on_hover_text(self.t(&format!("lab.{}", lab.id)))
+                    .clicked()
+                {
+                    self.switch_lab(lab);
+                }
+            }
+            ui.separator();
+            let label = ui.label(self.t("ui.device")).id;
+            let mut device = self.settings.device;
+            egui::ComboBox::from_id_salt("device")
+                .selected_text(self.t(&format!("device.{}", device.key())))
+                .show_ui(ui, |ui| {
+                    for d in DeviceChoice::ALL {
+                        ui.selectable_value(
+                            &mut device,
+                            d,
+                            tr(self.settings.lang, &format!("device.{}", d.key())),
+                        );
+                    }
+                })
+                .response
+                .labelled_by(label)
+                .on_hover_text(self.t("ui.device.help"));
+            if device != self.settings.device {
+                self.settings.device = device;
+                self.reset();
+            }
+            ui.separator();
+            let label = ui.label(self.t("ui.scale")).id;
+            ui.add(egui::Slider::new(&mut self.settings.scale, 0.75..=2.5).step_by(0.05).fixed_decimals(2))
+                .labelled_by(label)
+                .on_hover_text(self.t("ui.scale.help"));
+            ui.separator();
+            let label = ui.label(self.t("ui.language")).id;
+            let mut lang = self.settings.lang;
+            egui::ComboBox::from_id_salt("language")
+                .selected_text(lang.native_name())
+                .show_ui(ui, |ui| {
+                    for l in Lang::ALL {
+                        ui.selectable_value(&mut lang, l, l.native_name());
+                    }
+                })
+                .response
+                .labelled_by(label);
+            self.settings.lang = lang;
+        });
+    }
+
+    fn params_ui(&mut self, ui: &mut egui::Ui) {
+        ui.heading(self.t("ui.params"));
+        if self.runner.needs_reset {
+            egui::Frame::new()
+                .fill(Color32::from_rgb(255, 243, 205))
+                .inner_margin(6.0)
+                .corner_radius(4.0)
+                .show(ui, |ui| {
+                    ui.colored_label(Color32::from_rgb(110, 80, 0), self.t("ui.needs_reset"));
+                    if ui.button(self.t("ui.reset")).clicked() {
+                        self.reset();
+                    }
+                });
+        }
+        let specs = (self.lab.params)();
+        egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+            for group in [Group::Data, Group::Model, Group::Training] {
+                let key = match group {
+                    Group::Data => "group.data",
+                    Group::Model => "group.model",
+                    Group::Training => "group.training",
+                };
+                egui::CollapsingHeader::new(RichText::new(self.t(key)).strong())
+                    .id_salt(key)
+                    .default_open(true)
+                    .show(ui, |ui| {
+                        egui::Grid::new(key).num_columns(2).spacing([8.0, 6.0]).show(ui, |ui| {
+                            let shown: Vec<&ParamSpec> = specs
+                                .iter()
+                                .filter(|s| s.group == group && s.is_shown(&self.values))
+                                .collect();
+                            for spec in shown {
+                                self.param_row_ui(ui, spec);
+                                ui.end_row();
+                            }
+                        });
+                    });
+            }
+            ui.add_space(8.0);
+            ui.horizontal(|ui| {
+                if ui.button(self.t("ui.config.open")).clicked() {
+                    self.start_pick(Pick::OpenConfig);
+                }
+                if ui.button(self.t("ui.config.save")).clicked() {
+                    self.start_pick(Pick::SaveConfig);
+                }
+            });
+        });
+    }
+
+    fn param_row_ui(&mut self, ui: &mut egui::Ui, spec: &ParamSpec) {
+        let lang = self.lang();
+        let lab = self.lab.id;
+        let mut label = param_label(lang, lab, spec.key);
+        if !spec.live {
+            label.push_str(" ⟲");
+        }
+        let mut help = tr(lang, &format!("{lab}.{}.help", spec.key));
+        help.push_str("\n\n");
+        help.push_str(&tr(lang, if spec.live { "ui.live.help" } else { "ui.needs_reset.help" }));
+        let label = ui.label(label).on_hover_text(&help).id;
+        let current = self.values.get(spec.key).cloned().unwrap_or_else(|| spec.default_value());
+        let unit = spec.unit.map(|u| format!(" {}", tr(lang, &format!("unit.{u}")))).unwrap_or_default();
+        let mut changed: Option<(ParamValue, bool)> = None;
+        match (&spec.kind, current) {
+            (ParamKind::Float { min, max, log, .. }, ParamValue::Float(mut v)) => {
+                let mut slider = egui::Slider::new(&mut v, *min..=*max).logarithmic(*log).suffix(unit);
+                if *log {
+                    slider = slider.custom_formatter(|x, _| {
+                        format!("{x:.5}").trim_end_matches('0').trim_end_matches('.').to_string()
+                    });
+                }
+                let r = ui.add(slider).labelled_by(label).on_hover_text(&help);
+                if r.changed() {
+                    changed = Some((ParamValue::Float(v), !r.dragged()));
+                } else if r.drag_stopped() {
+                    changed = Some((ParamValue::Float(v), true));
+                }
+            }
+            (ParamKind::Int { min, max, .. }, ParamValue::Int(mut v)) => {
+                let r = ui
+                    .add(egui::Slider::new(&mut v, *min..=*max).suffix(unit))
+                    .labelled_by(label)
+                    .on_hover_text(&help);
+                if r.changed() {
+                    changed = Some((ParamValue::Int(v), !r.dragged()));
+                } else if r.drag_stopped() {
+                    changed = Some((ParamValue::Int(v), true));
+                }
+            }
+            (ParamKind::Choice { options, .. }, ParamValue::Text(v)) => {
+                let mut picked = v.clone();
+                egui::ComboBox::from_id_salt(spec.key)
+                    .selected_text(tr(lang, &format!("opt.{v}")))
+                    .show_ui(ui, |ui| {
+                        for o in options.iter() {
+                            ui.selectable_value(&mut picked, o.to_string(), tr(lang, &format!("opt.{o}")));
+                        }
+                    })
+                    .response
+                    .labelled_by(label)
+                    .on_hover_text(&help);
+                if picked != v {
+                    changed = Some((ParamValue::Text(picked), true));
+                }
+            }
+            (ParamKind::Bool { .. }, ParamValue::Bool(mut b)) => {
+                if ui.checkbox(&mut b, "").labelled_by(label).on_hover_text(&help).changed() {
+                    changed = Some((ParamValue::Bool(b), true));
+                }
+            }
+            (ParamKind::Text { .. }, ParamValue::Text(mut s)) => {
+                ui.horizontal(|ui| {
+                    let r = ui
+                        .add(egui::TextEdit::singleline(&mut s).desired_width(150.0))
+                        .labelled_by(label)
+                        .on_hover_text(&help);
+                    if r.lost_focus() || (r.changed() && !r.has_focus()) {
+                        changed = Some((ParamValue::Text(s.clone()), true));
+                    } else if r.changed() {
+                        self.values.insert(spec.key.into(), ParamValue::Text(s.clone()));
+                    }
+                    if spec.key == "csv_path" && ui.button(tr(lang, "ui.browse")).clicked() {
+                        self.start_pick(Pick::Csv);
+                    }
+                });
+            }
+            // A value of the wrong type (never from this panel): show the default.
+            _ => {
+                ui.label(spec.default_value().to_string());
+            }
+        }
+        if let Some((value, settled)) = changed {
+            self.param_changed(spec, value, settled);
+        }
+    }
+
+    fn status_bar_ui(&self, ui: &mut egui::Ui) {
+        let s = &self.runner.status;
+        ui.horizontal(|ui| {
+            let device = self.runner.device.as_ref().map_or_else(|| "…".to_string(), |d| d.name.clone());
+            ui.label(format!("{}: {device}", self.t("status.device")));
+            ui.separator();
+            let state = match s.state {
+                RunState::Loading => "status.loading",
+                RunState::Paused => "status.paused",
+                RunState::Playing => "status.playing",
+                RunState::Failed => "status.failed",
+            };
+            ui.label(RichText::new(self.t(state)).strong());
+            ui.separator();
+            ui.label(format!("{} {}", self.t("status.step"), s.step));
+            ui.separator();
+            ui.label(format!("{:.0} {}", s.steps_per_sec, self.t("status.rate")));
+            ui.separator();
+            ui.label(format!("{} {:.1} s", self.t("status.elapsed"), s.train_secs));
+        });
+    }
+
+    fn messages_ui(&mut self, ui: &mut egui::Ui) {
+        let lang = self.lang();
+        let mut texts: Vec<(bool, String)> =
+            self.runner.errors.iter().map(|e| (true, error_text(lang, e))).collect();
+        texts.extend(self.notices.iter().map(|n| (false, n.clone())));
+        if texts.is_empty() {
+            return;
+        }
+        egui::Frame::new().fill(Color32::from_rgb(253, 226, 226)).inner_margin(6.0).corner_radius(4.0).show(
+            ui,
+            |ui| {
+                for (_, text) in &texts {
+                    ui.colored_label(Color32::from_rgb(140, 20, 20), text);
+                }
+                if ui.button(self.t("ui.dismiss")).clicked() {
+                    self.runner.errors.clear();
+                    self.notices.clear();
+                }
+            },
+        );
+    }
+
+    fn toolbar_ui(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal_wrapped(|ui| {
+            let playing = self.runner.is_playing();
+            let ready = matches!(self.runner.status.state, RunState::Paused | RunState::Playing);
+            if playing {
+                if ui
+                    .button(RichText::new(self.t("ui.pause")).size(18.0))
+                    .on_hover_text(self.t("ui.pause.help"))
+                    .clicked()
+                {
+                    self.runner.pause();
+                }
+            } else if ui
+                .add_enabled(ready, egui::Button::new(RichText::new(self.t("ui.play")).size(18.0)))
+                .on_hover_text(self.t("ui.play.help"))
+                .clicked()
+            {
+                self.runner.play();
+            }
+            if ui
+                .add_enabled(
+                    ready && !playing,
+                    egui::Button::new(RichText::new(self.t("ui.step")).size(18.0)),
+                )
+                .on_hover_text(self.t("ui.step.help"))
+                .clicked()
+            {
+                self.runner.step(1);
+                self.view_dirty = true;
+            }
+            if ui
+                .button(RichText::new(self.t("ui.reset")).size(18.0))
+                .on_hover_text(self.t("ui.reset.help"))
+                .clicked()
+            {
+                self.reset();
+            }
+            ui.separator();
+            let label = ui.label(self.t("ui.speed")).on_hover_text(self.t("ui.speed.help")).id;
+            let (rate, max) = (format!(" {}", self.t("status.rate")), self.t("ui.speed.max"));
+            let slider = egui::Slider::new(&mut self.speed, 1.0..=500.0)
+                .logarithmic(true)
+                .suffix(rate)
+                .fixed_decimals(0);
+            let r1 = ui.add_enabled(!self.speed_max, slider).labelled_by(label);
+            let r2 = ui.checkbox(&mut self.speed_max, max);
+            if r1.changed() || r2.changed() {
+                self.runner.speed(if self.speed_max { None } else { Some(self.speed) });
+            }
+        });
+        ui.label(RichText::new(self.t(&format!("lab.{}.desc", self.lab.id))).italics());
+    }
+
+    fn views_ui(&mut self, ui: &mut egui::Ui) {
+        let specs = self.runner.view_specs.clone();
+        if specs.is_empty() {
+            return;
+        }
+        if self.view.as_ref().is_none_or(|v| !specs.iter().any(|s| s.id == v)) {
+            self.view = Some(specs[0].id.to_string());
+        }
+        let current = self.view.clone().unwrap_or_default();
+        ui.horizontal_wrapped(|ui| {
+            for spec in &specs {
+                let title = self.t(&format!("view.{}", spec.id));
+                if ui
+                    .selectable_label(current == spec.id, title)
+                    .on_hover_text(self.t(&format!("view.{}.help", spec.id)))
+                    .clicked()
+                {
+                    self.view = Some(spec.id.to_string());
+                    self.view_dirty = true;
+                }
+            }
+            if current == "boundary" {
+                ui.separator();
+                let label = self.t("ui.show_test");
+                ui.checkbox(&mut self.show_test, label);
+            }
+        });
+        // Ask for a fresh copy while training (the runner keeps it to ~10 a second), or once
+        // after anything changed.
+        let stale = self.runner.views.get(&current).is_none();
+        if self.runner.is_playing() || self.view_dirty || stale {
+            self.runner.request_view(&current);
+            if !self.runner.is_playing() && !stale {
+                self.view_dirty = false;
+            }
+            ui.ctx().request_repaint_after(Duration::from_millis(100));
+        }
+        let lang = self.lang();
+        match self.runner.views.get(&current) {
+            Some((rev, view)) => {
+                views::view_ui(ui, lang, &current, *rev, view, &mut self.textures, self.show_test)
+            }
+            None => {
+                ui.label(self.t("ui.waiting"));
+            }
+        }
+    }
+
+    fn curves_ui(&self, ui: &mut egui::Ui) {
+        let lang = self.lang();
+        let h = &self.runner.history;
+        let link = egui::Id::unique("curves-x");
+        let height = ((ui.available_height() - 40.0) / 2.0).max(120.0);
+        let lab = self.lab.id;
+        let line = |m: Metric, color: Color32, width: f32| {
+            Line::new(tr(lang, &format!("metric.{}", m.key())), h.curve(m).to_vec()).color(color).width(width)
+        };
+        ui.label(RichText::new(self.t("ui.loss")).strong());
+        Plot::new("loss")
+            .height(height)
+            .legend(Legend::default())
+            .link_axis(link, [true, false])
+            .include_y(0.0)
+            .x_axis_label(self.t("ui.step_axis"))
+            .show(ui, |plot_ui| {
+                plot_ui.line(line(Metric::BatchLoss, Color32::from_rgb(190, 190, 190), 1.0));
+                plot_ui.line(line(Metric::TrainLoss, views::CLASS_COLORS[1], 2.0));
+                plot_ui.line(line(Metric::TestLoss, views::CLASS_COLORS[0], 2.0));
+                draw_markers(plot_ui, &h.markers, lang, lab);
+            });
+        ui.label(RichText::new(self.t("ui.accuracy")).strong());
+        Plot::new("accuracy")
+            .height(height)
+            .legend(Legend::default())
+            .link_axis(link, [true, false])
+            .include_y(0.0)
+            .include_y(1.0)
+            .x_axis_label(self.t("ui.step_axis"))
+            .show(ui, |plot_ui| {
+                plot_ui.line(line(Metric::TrainAcc, views::CLASS_COLORS[1], 2.0));
+                plot_ui.line(line(Metric::TestAcc, views::CLASS_COLORS[0], 2.0));
+                draw_markers(plot_ui, &h.markers, lang, lab);
+            });
+    }
+}
+
+/// A vertical line wherever a hyper-parameter changed mid-run, named after the change.
+fn draw_markers(plot_ui: &mut egui_plot::PlotUi<'_>, markers: &[Marker], lang: Lang, lab: &str) {
+    for m in markers {
+        let label = format!("{} = {}", param_label(lang, lab, &m.key), m.value);
+        plot_ui.vline(VLine::new(label, m.step as f64).color(Color32::from_gray(150)).width(1.0));
+    }
+}
+
+fn install_fonts(ctx: &egui::Context) {
+    let mut fonts = egui::FontDefinitions::default();
+    fonts.font_data.insert("cjk".into(), Arc::new(egui::FontData::from_static(CJK_FONT)));
+    for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
+        fonts.families.entry(family).or_default().push("cjk".into());
+    }
+    ctx.set_fonts(fonts);
+}
+
+impl eframe::App for TenlabApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        if (self.settings.scale - self.applied_scale).abs() > f32::EPSILON {
+            self.settings.scale = self.settings.scale.clamp(0.75, 2.5);
+            ui.ctx().set_zoom_factor(self.settings.scale);
+            self.applied_scale = self.settings.scale;
+        }
+        self.runner.poll();
+        self.poll_pick();
+        let typing = ui.ctx().memory(|m| m.focused().is_some());
+        if !typing && ui.input(|i| i.key_pressed(egui::Key::Space)) {
+            if self.runner.is_playing() {
+                self.runner.pause();
+            } else {
+                self.runner.play();
+            }
+        }
+        egui::Panel::top("top").show(ui, |ui| self.top_bar_ui(ui));
+        egui::Panel::bottom("status").show(ui, |ui| self.status_bar_ui(ui));
+        egui::Panel::left("params").resizable(true).default_size(330.0).show(ui, |ui| self.params_ui(ui));
+        egui::CentralPanel::default().show(ui, |ui| {
+            self.toolbar_ui(ui);
+            self.messages_ui(ui);
+            ui.separator();
+            if ui.available_width() > 760.0 {
+                ui.columns(2, |cols| {
+                    self.views_ui(&mut cols[0]);
+                    self.curves_ui(&mut cols[1]);
+                });
+            } else {
+                self.views_ui(ui);
+                self.curves_ui(ui);
+            }
+        });
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, SETTINGS_KEY, &self.settings);
+    }
+}

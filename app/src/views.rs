@@ -1,0 +1,304 @@
+//! One drawing function per kind of view. Labs hand over plain data
+//! ([`tenlab_models::view::View`]); these functions turn it into pixels.
+
+use std::collections::HashMap;
+
+use egui::{Color32, ColorImage, Pos2, Rect, Sense, Stroke, TextureHandle, TextureOptions, Vec2};
+use tenlab_models::view::{Boundary, Heatmap, Scale, View};
+
+use crate::i18n::{Lang, tr};
+
+/// Class colours: TensorFlow Playground's orange and blue first, then a qualitative palette.
+pub const CLASS_COLORS: [Color32; 10] = [
+    Color32::from_rgb(245, 147, 34),
+    Color32::from_rgb(8, 119, 189),
+    Color32::from_rgb(44, 160, 44),
+    Color32::from_rgb(148, 103, 189),
+    Color32::from_rgb(214, 39, 40),
+    Color32::from_rgb(140, 86, 75),
+    Color32::from_rgb(227, 119, 194),
+    Color32::from_rgb(127, 127, 127),
+    Color32::from_rgb(188, 189, 34),
+    Color32::from_rgb(23, 190, 207),
+];
+
+pub fn class_color(c: usize) -> Color32 {
+    CLASS_COLORS[c % CLASS_COLORS.len()]
+}
+
+fn lerp(a: Color32, b: Color32, t: f32) -> Color32 {
+    let t = t.clamp(0.0, 1.0);
+    let m = |x: u8, y: u8| (x as f32 + (y as f32 - x as f32) * t).round() as u8;
+    Color32::from_rgb(m(a.r(), b.r()), m(a.g(), b.g()), m(a.b(), b.b()))
+}
+
+/// The colour of one heatmap value.
+pub fn value_color(h: &Heatmap, v: f32) -> Color32 {
+    let (lo, hi) = h.range;
+    let white = Color32::from_rgb(250, 250, 250);
+    match h.scale {
+        Scale::Diverging => {
+            let m = lo.abs().max(hi.abs()).max(1e-9);
+            let t = (v / m).clamp(-1.0, 1.0);
+            if t >= 0.0 { lerp(white, CLASS_COLORS[0], t) } else { lerp(white, CLASS_COLORS[1], -t) }
+        }
+        Scale::Sequential => {
+            let t = ((v - lo) / (hi - lo).max(1e-9)).clamp(0.0, 1.0);
+            lerp(white, Color32::from_rgb(8, 69, 148), t)
+        }
+    }
+}
+
+/// Textures made from views, rebuilt only when a view's revision changes.
+#[derive(Default)]
+pub struct Textures {
+    map: HashMap<String, (u64, TextureHandle)>,
+}
+
+impl Textures {
+    fn get(
+        &mut self,
+        ctx: &egui::Context,
+        key: String,
+        rev: u64,
+        options: TextureOptions,
+        make: impl FnOnce() -> ColorImage,
+    ) -> TextureHandle {
+        if let Some((r, t)) = self.map.get(&key)
+            && *r == rev
+        {
+            return t.clone();
+        }
+        let tex = ctx.load_texture(&key, make(), options);
+        self.map.insert(key, (rev, tex.clone()));
+        tex
+    }
+
+    pub fn clear(&mut self) {
+        self.map.clear();
+    }
+}
+
+/// Draws any view into the available space.
+pub fn view_ui(
+    ui: &mut egui::Ui,
+    lang: Lang,
+    id: &str,
+    rev: u64,
+    view: &View,
+    tex: &mut Textures,
+    show_test: bool,
+) {
+    match view {
+        View::Boundary(b) => boundary_ui(ui, id, rev, b, tex, show_test),
+        View::Heatmap(h) => matrix_ui(ui, lang, h),
+        View::HeatmapRows(rows) => heatmap_rows_ui(ui, id, rev, rows, tex),
+    }
+}
+
+fn heatmap_image(h: &Heatmap) -> ColorImage {
+    let pixels = h.values.iter().map(|&v| value_color(h, v)).collect();
+    ColorImage::new([h.cols, h.rows], pixels)
+}
+
+/// A decision boundary: the class field as an image, the points on top.
+pub fn boundary_ui(ui: &mut egui::Ui, id: &str, rev: u64, b: &Boundary, tex: &mut Textures, show_test: bool) {
+    let side = ui.available_width().min(ui.available_height()).clamp(120.0, 900.0);
+    let (rect, response) = ui.allocate_exact_size(Vec2::splat(side), Sense::hover());
+    let texture = tex.get(ui.ctx(), format!("{id}/field"), rev, TextureOptions::LINEAR, || {
+        let k = b.classes.max(1);
+        let white = Color32::from_rgb(250, 250, 250);
+        let pixels = (0..b.res * b.res)
+            .map(|cell| {
+                let p = &b.probs[cell * k..(cell + 1) * k];
+                let (best, pmax) =
+                    p.iter().enumerate().fold((0, 0.0f32), |m, (i, &v)| if v > m.1 { (i, v) } else { m });
+                // 1/k (a coin toss) is white, certainty is the full class colour (kept light).
+                let t = ((pmax - 1.0 / k as f32) / (1.0 - 1.0 / k as f32)).clamp(0.0, 1.0);
+                lerp(white, class_color(best), 0.15 + 0.55 * t)
+            })
+            .collect();
+        ColorImage::new([b.res, b.res], pixels)
+    });
+    let painter = ui.painter_at(rect);
+    painter.image(texture.id(), rect, Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0)), Color32::WHITE);
+    let to_screen = |p: [f32; 2]| {
+        let fx = (p[0] - b.x_range.0) / (b.x_range.1 - b.x_range.0);
+        let fy = (b.y_range.1 - p[1]) / (b.y_range.1 - b.y_range.0);
+        Pos2::new(rect.left() + fx * rect.width(), rect.top() + fy * rect.height())
+    };
+    let r = (side / 140.0).clamp(2.0, 5.0);
+    for &(p, c, test) in &b.points {
+        if test && !show_test {
+            continue;
+        }
+        let rim = if test { Color32::from_gray(20) } else { Color32::WHITE };
+        painter.circle(to_screen(p), r, class_color(c as usize), Stroke::new(1.0, rim));
+    }
+    painter.rect_stroke(rect, 0.0, Stroke::new(1.0, Color32::from_gray(120)), egui::StrokeKind::Inside);
+    // Axis ticks at the ends.
+    let small = egui::FontId::proportional(11.0);
+    let txt = Color32::from_gray(60);
+    painter.text(
+        rect.left_bottom() + Vec2::new(3.0, -3.0),
+        egui::Align2::LEFT_BOTTOM,
+        format!("{:.0}", b.x_range.0),
+        small.clone(),
+        txt,
+    );
+    painter.text(
+        rect.right_bottom() + Vec2::new(-3.0, -3.0),
+        egui::Align2::RIGHT_BOTTOM,
+        format!("{:.0}", b.x_range.1),
+        small.clone(),
+        txt,
+    );
+    painter.text(
+        rect.left_top() + Vec2::new(3.0, 3.0),
+        egui::Align2::LEFT_TOP,
+        format!("{:.0}", b.y_range.1),
+        small,
+        txt,
+    );
+    // Legend
+    let mut y = rect.top() + 6.0;
+    for (c, name) in b.class_names.iter().enumerate() {
+        let pos = Pos2::new(rect.right() - 70.0, y + 6.0);
+        painter.circle_filled(pos, 5.0, class_color(c));
+        painter.text(
+            pos + Vec2::new(9.0, 0.0),
+            egui::Align2::LEFT_CENTER,
+            name,
+            egui::FontId::proportional(12.0),
+            Color32::BLACK,
+        );
+        y += 16.0;
+    }
+    if let Some(pos) = response.hover_pos() {
+        let fx = (pos.x - rect.left()) / rect.width();
+        let fy = (pos.y - rect.top()) / rect.height();
+        let x = b.x_range.0 + fx * (b.x_range.1 - b.x_range.0);
+        let yv = b.y_range.1 - fy * (b.y_range.1 - b.y_range.0);
+        let (i, j) =
+            (((fy * b.res as f32) as usize).min(b.res - 1), ((fx * b.res as f32) as usize).min(b.res - 1));
+        let k = b.classes.max(1);
+        let p = &b.probs[(i * b.res + j) * k..(i * b.res + j + 1) * k];
+        let probs: Vec<String> =
+            b.class_names.iter().zip(p).map(|(n, v)| format!("P({n}) = {v:.2}")).collect();
+        response.on_hover_text(format!("({x:.2}, {yv:.2})\n{}", probs.join("\n")));
+    }
+}
+
+/// A small matrix with labels and values (e.g. a confusion matrix).
+pub fn matrix_ui(ui: &mut egui::Ui, lang: Lang, h: &Heatmap) {
+    let label_w = 90.0;
+    let avail = (ui.available_width() - label_w).min(ui.available_height() - 40.0).max(80.0);
+    let cell = (avail / h.cols.max(h.rows) as f32).clamp(14.0, 90.0);
+    let size = Vec2::new(label_w + cell * h.cols as f32, 36.0 + cell * h.rows as f32);
+    let (rect, _) = ui.allocate_exact_size(size, Sense::hover());
+    let painter = ui.painter_at(rect);
+    let origin = rect.left_top() + Vec2::new(label_w, 36.0);
+    let font = egui::FontId::proportional((cell * 0.35).clamp(10.0, 16.0));
+    let text_color = ui.visuals().text_color();
+    painter.text(
+        origin + Vec2::new(cell * h.cols as f32 / 2.0, -30.0),
+        egui::Align2::CENTER_TOP,
+        tr(lang, "ui.predicted"),
+        font.clone(),
+        text_color,
+    );
+    painter.text(
+        rect.left_top() + Vec2::new(2.0, 20.0),
+        egui::Align2::LEFT_TOP,
+        tr(lang, "ui.true_class"),
+        font.clone(),
+        text_color,
+    );
+    for (j, name) in h.col_labels.iter().enumerate() {
+        painter.text(
+            origin + Vec2::new((j as f32 + 0.5) * cell, -4.0),
+            egui::Align2::CENTER_BOTTOM,
+            name,
+            font.clone(),
+            text_color,
+        );
+    }
+    for i in 0..h.rows {
+        if let Some(name) = h.row_labels.get(i) {
+            painter.text(
+                origin + Vec2::new(-6.0, (i as f32 + 0.5) * cell),
+                egui::Align2::RIGHT_CENTER,
+                name,
+                font.clone(),
+                text_color,
+            );
+        }
+        for j in 0..h.cols {
+            let v = h.values[i * h.cols + j];
+            let r =
+                Rect::from_min_size(origin + Vec2::new(j as f32 * cell, i as f32 * cell), Vec2::splat(cell));
+            let fill = value_color(h, v);
+            painter.rect_filled(r.shrink(0.5), 2.0, fill);
+            if h.show_values {
+                let dark = fill.r() as u32 + fill.g() as u32 + fill.b() as u32 > 380;
+                let c = if dark { Color32::BLACK } else { Color32::WHITE };
+                painter.text(r.center(), egui::Align2::CENTER_CENTER, format!("{v}"), font.clone(), c);
+            }
+        }
+    }
+}
+
+/// Rows of small heatmaps with captions (neurons per layer, weight matrices).
+pub fn heatmap_rows_ui(ui: &mut egui::Ui, id: &str, rev: u64, rows: &[Vec<Heatmap>], tex: &mut Textures) {
+    let widest = rows.iter().map(Vec::len).max().unwrap_or(1).max(1);
+    let is_thumbs = rows.iter().flatten().all(|h| h.rows == h.cols && h.rows > 8);
+    egui::ScrollArea::both().id_salt(id).auto_shrink([false, false]).show(ui, |ui| {
+        for (r, row) in rows.iter().enumerate() {
+            ui.horizontal_wrapped(|ui| {
+                for (c, h) in row.iter().enumerate() {
+                    let size = if is_thumbs {
+                        let s =
+                            ((ui.available_width() + 8.0) / widest.min(8) as f32 - 8.0).clamp(40.0, 110.0);
+                        Vec2::splat(s)
+                    } else {
+                        // A weight matrix: a cell per weight, at least readable.
+                        let cell = (260.0 / h.rows.max(h.cols) as f32).clamp(6.0, 28.0);
+                        Vec2::new(cell * h.cols as f32, cell * h.rows as f32)
+                    };
+                    ui.vertical(|ui| {
+                        ui.small(&h.title);
+                        let options =
+                            if is_thumbs { TextureOptions::LINEAR } else { TextureOptions::NEAREST };
+                        let texture =
+                            tex.get(ui.ctx(), format!("{id}/{r}/{c}"), rev, options, || heatmap_image(h));
+                        let (rect, response) = ui.allocate_exact_size(size, Sense::hover());
+                        let uv = Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0));
+                        ui.painter().image(texture.id(), rect, uv, Color32::WHITE);
+                        ui.painter().rect_stroke(
+                            rect,
+                            0.0,
+                            Stroke::new(1.0, Color32::from_gray(150)),
+                            egui::StrokeKind::Outside,
+                        );
+                        if let Some(pos) = response.hover_pos() {
+                            let j = (((pos.x - rect.left()) / rect.width() * h.cols as f32) as usize)
+                                .min(h.cols - 1);
+                            let i = (((pos.y - rect.top()) / rect.height() * h.rows as f32) as usize)
+                                .min(h.rows - 1);
+                            let v = h.values[i * h.cols + j];
+                            let name =
+                                |labels: &[String], k: usize| labels.get(k).cloned().unwrap_or_default();
+                            let text = if is_thumbs {
+                                format!("{}: {v:.3}", h.title)
+                            } else {
+                                format!("{} ➡ {}: {v:+.3}", name(&h.row_labels, i), name(&h.col_labels, j))
+                            };
+                            response.on_hover_text(text);
+                        }
+                    });
+                }
+            });
+            ui.add_space(6.0);
+        }
+    });
+}

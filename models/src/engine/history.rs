@@ -1,0 +1,123 @@
+//! Metric curves with bounded memory. Each curve keeps its latest points at full resolution;
+//! older points are averaged into buckets of equal size, and when there are too many buckets
+//! neighbours merge and the bucket size doubles. A run of hours keeps a fixed size, the start
+//! of the run stays on the curve, and recent steps stay exact.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use super::{Metric, MetricPoint};
+
+/// A hyper-parameter change, drawn on the curves where it happened.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Marker {
+    pub step: u64,
+    pub key: String,
+    pub value: String,
+}
+
+#[derive(Clone, Debug, Default)]
+struct Curve {
+    /// Averaged buckets of `stride` points each, oldest first.
+    older: Vec<[f64; 2]>,
+    stride: usize,
+    /// Points waiting to fill the next bucket: (sum of steps, sum of values, count).
+    filling: (f64, f64, usize),
+    recent: VecDeque<[f64; 2]>,
+    /// Everything in order, rebuilt when the curve changes (what plots read).
+    joined: Vec<[f64; 2]>,
+}
+
+impl Curve {
+    fn push(&mut self, point: [f64; 2], recent_cap: usize, older_cap: usize) {
+        self.recent.push_back(point);
+        if self.recent.len() > recent_cap {
+            let [s, v] = self.recent.pop_front().expect("not empty");
+            self.stride = self.stride.max(1);
+            self.filling = (self.filling.0 + s, self.filling.1 + v, self.filling.2 + 1);
+            if self.filling.2 == self.stride {
+                let (ss, vs, n) = self.filling;
+                self.older.push([ss / n as f64, vs / n as f64]);
+                self.filling = (0.0, 0.0, 0);
+            }
+            if self.older.len() > older_cap {
+                self.older = self
+                    .older
+                    .chunks_exact(2)
+                    .map(|c| [(c[0][0] + c[1][0]) / 2.0, (c[0][1] + c[1][1]) / 2.0])
+                    .collect();
+                self.stride *= 2;
+            }
+        }
+        self.joined.clear();
+        self.joined.extend_from_slice(&self.older);
+        if self.filling.2 > 0 {
+            let (ss, vs, n) = self.filling;
+            self.joined.push([ss / n as f64, vs / n as f64]);
+        }
+        self.joined.extend(self.recent.iter().copied());
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct History {
+    /// Full-resolution points kept per curve; as many averaged buckets again at most.
+    cap: usize,
+    curves: BTreeMap<Metric, Curve>,
+    pub markers: Vec<Marker>,
+}
+
+impl Default for History {
+    fn default() -> Self {
+        Self::with_cap(2000)
+    }
+}
+
+impl History {
+    pub fn with_cap(cap: usize) -> Self {
+        Self { cap: cap.max(8), curves: BTreeMap::new(), markers: Vec::new() }
+    }
+
+    pub fn push(&mut self, p: MetricPoint) {
+        let cap = self.cap;
+        self.curves.entry(p.metric).or_default().push([p.step as f64, p.value as f64], cap / 2, cap / 2);
+    }
+
+    /// `[step, value]` points of one curve, oldest first.
+    pub fn curve(&self, m: Metric) -> &[[f64; 2]] {
+        self.curves.get(&m).map_or(&[], |c| c.joined.as_slice())
+    }
+
+    pub fn last(&self, m: Metric) -> Option<f64> {
+        self.curve(m).last().map(|p| p[1])
+    }
+
+    pub fn len(&self) -> usize {
+        self.curves.values().map(|c| c.joined.len()).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn memory_stays_bounded_and_keeps_the_latest_point() {
+        let mut h = History::with_cap(100);
+        for step in 0..100_000u64 {
+            h.push(MetricPoint { step, metric: Metric::BatchLoss, value: step as f32 });
+        }
+        let c = h.curve(Metric::BatchLoss);
+        assert!(c.len() <= 100, "{}", c.len());
+        assert_eq!(c.last().unwrap()[0], 99_999.0);
+        assert!(c.windows(2).all(|w| w[0][0] < w[1][0]), "steps stay in order");
+        // The first bucket averages the first steps (at most 50 buckets for ~100k older points).
+        assert!(c[0][0] < 2100.0, "the start of the run is still covered: {}", c[0][0]);
+        assert!(c.len() >= 60, "the curve keeps its shape: {}", c.len());
+        // The last 50 points are exact.
+        assert!(c[c.len() - 50..].iter().zip(99_950..).all(|(p, s)| p[0] == s as f64 && p[1] == s as f64));
+    }
+}

@@ -1,0 +1,527 @@
+//! The runner: one long-lived, named training thread that owns the session (the lab and its
+//! device), and a handle for the UI that never blocks.
+//!
+//! Commands go in on a bounded channel and are drained between steps; events come back on a
+//! bounded channel. The thread never blocks on a full event channel: metric points wait in a
+//! local buffer (decimated if the UI stops reading), views are dropped and asked for again.
+//! After sending, the thread calls the waker, which the app sets to "repaint"; this crate does
+//! not know it is egui. Every event carries the generation of the load it belongs to, so
+//! nothing from before a reset or a lab switch reaches the new run's curves.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, TryRecvError, TrySendError, bounded};
+
+use super::{History, Marker, MetricPoint, Session};
+use crate::device::{DeviceChoice, DeviceInfo};
+use crate::error::LabError;
+use crate::labs::Applied;
+use crate::params::{ParamValue, Values};
+use crate::view::{View, ViewSpec};
+
+/// Called by the training thread when it has sent something.
+pub type Waker = Arc<dyn Fn() + Send + Sync>;
+
+#[derive(Clone, Debug)]
+pub enum Command {
+    /// Builds a lab (a new lab, or a reset of the current one); the run starts paused.
+    Load {
+        generation: u64,
+        lab: &'static str,
+        values: Values,
+        device: DeviceChoice,
+    },
+    Play,
+    Pause,
+    /// Trains this many steps, then pauses.
+    Step(u32),
+    Set(String, ParamValue),
+    /// Steps per second; `None` is as fast as possible.
+    Speed(Option<f32>),
+    View(String),
+    Stop,
+}
+
+#[derive(Clone, Debug)]
+pub enum Event {
+    Loaded { generation: u64, device: DeviceInfo, views: Vec<ViewSpec>, notice: Option<LabError> },
+    LoadFailed { generation: u64, error: LabError },
+    Metrics { generation: u64, points: Vec<MetricPoint> },
+    Status { generation: u64, status: Status },
+    View { generation: u64, id: String, view: Box<View> },
+    Applied { generation: u64, step: u64, key: String, value: ParamValue, applied: Applied },
+    Error { generation: u64, error: LabError },
+}
+
+impl Event {
+    fn generation(&self) -> u64 {
+        match self {
+            Self::Loaded { generation, .. }
+            | Self::LoadFailed { generation, .. }
+            | Self::Metrics { generation, .. }
+            | Self::Status { generation, .. }
+            | Self::View { generation, .. }
+            | Self::Applied { generation, .. }
+            | Self::Error { generation, .. } => *generation,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum RunState {
+    /// No lab yet, or building one.
+    #[default]
+    Loading,
+    Paused,
+    Playing,
+    /// The lab could not be built (see the error).
+    Failed,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Status {
+    pub state: RunState,
+    pub step: u64,
+    pub steps_per_sec: f32,
+    pub train_secs: f64,
+}
+
+const COMMAND_CAPACITY: usize = 64;
+const EVENT_CAPACITY: usize = 256;
+/// Metric points kept while the UI is not reading; beyond this they are thinned.
+const PENDING_POINTS_CAP: usize = 20_000;
+const VIEW_INTERVAL: Duration = Duration::from_millis(100);
+const VIEW_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// The UI's handle on the training thread. Every method returns at once.
+pub struct Runner {
+    tx: Sender<Command>,
+    rx: Receiver<Event>,
+    /// Commands the channel had no room for yet, sent at the next call.
+    outbox: VecDeque<Command>,
+    generation: u64,
+    pub history: History,
+    pub status: Status,
+    pub device: Option<DeviceInfo>,
+    /// The latest copy of each view, with a revision number that grows with every copy.
+    pub views: HashMap<String, (u64, View)>,
+    view_revision: u64,
+    pub view_specs: Vec<ViewSpec>,
+    /// Errors and notices not yet dismissed by the user, oldest first.
+    pub errors: Vec<LabError>,
+    /// A change was made that takes effect only after a reset.
+    pub needs_reset: bool,
+    view_asked: HashMap<String, (Instant, bool)>,
+}
+
+impl std::fmt::Debug for Runner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Runner").field("generation", &self.generation).field("status", &self.status).finish()
+    }
+}
+
+impl Runner {
+    /// Starts the training thread. `waker` is called whenever events are waiting.
+    pub fn spawn(waker: Waker) -> Self {
+        let (tx, cmd_rx) = bounded(COMMAND_CAPACITY);
+        let (ev_tx, rx) = bounded(EVENT_CAPACITY);
+        std::thread::Builder::new()
+            .name("tenlab-training".into())
+            .spawn(move || Worker::new(cmd_rx, ev_tx, waker).run())
+            .expect("the OS refused to start the training thread");
+        Self {
+            tx,
+            rx,
+            outbox: VecDeque::new(),
+            generation: 0,
+            history: History::default(),
+            status: Status::default(),
+            device: None,
+            views: HashMap::new(),
+            view_revision: 0,
+            view_specs: Vec::new(),
+            errors: Vec::new(),
+            needs_reset: false,
+            view_asked: HashMap::new(),
+        }
+    }
+
+    fn send(&mut self, command: Command) {
+        self.outbox.push_back(command);
+        self.flush();
+    }
+
+    fn flush(&mut self) {
+        while let Some(c) = self.outbox.pop_front() {
+            match self.tx.try_send(c) {
+                Ok(()) => {}
+                Err(TrySendError::Full(c)) => {
+                    self.outbox.push_front(c);
+                    break;
+                }
+                Err(TrySendError::Disconnected(_)) => {
+                    self.outbox.clear();
+                    break;
+                }
+            }
+        }
+    }
+
+    /// Builds `lab` from `values` (a new lab or a reset): clears curves, views and errors.
+    pub fn load(&mut self, lab: &'static str, values: Values, device: DeviceChoice) {
+        self.generation += 1;
+        // Commands for the previous run are moot now.
+        self.outbox.retain(|c| matches!(c, Command::Speed(_)));
+        self.history = History::default();
+        self.status = Status::default();
+        self.views.clear();
+        self.view_specs.clear();
+        self.view_asked.clear();
+        self.errors.clear();
+        self.needs_reset = false;
+        self.send(Command::Load { generation: self.generation, lab, values, device });
+    }
+
+    pub fn play(&mut self) {
+        self.send(Command::Play);
+    }
+    pub fn pause(&mut self) {
+        self.send(Command::Pause);
+    }
+    pub fn step(&mut self, n: u32) {
+        self.send(Command::Step(n));
+    }
+    pub fn set(&mut self, key: &str, value: ParamValue) {
+        self.send(Command::Set(key.into(), value));
+    }
+    pub fn speed(&mut self, steps_per_sec: Option<f32>) {
+        self.send(Command::Speed(steps_per_sec));
+    }
+
+    /// Asks for a fresh copy of a view, at most ~10 times a second and one at a time.
+    pub fn request_view(&mut self, id: &str) {
+        let now = Instant::now();
+        if let Some((at, pending)) = self.view_asked.get(id) {
+            let wait = if *pending { VIEW_TIMEOUT } else { VIEW_INTERVAL };
+            if now.duration_since(*at) < wait {
+                return;
+            }
+        }
+        self.view_asked.insert(id.into(), (now, true));
+        self.send(Command::View(id.into()));
+    }
+
+    pub fn is_playing(&self) -> bool {
+        self.status.state == RunState::Playing
+    }
+
+    /// Takes in everything the thread has sent. Returns true if anything changed.
+    pub fn poll(&mut self) -> bool {
+        self.flush();
+        let mut changed = false;
+        while let Ok(event) = self.rx.try_recv() {
+            if event.generation() != self.generation {
+                continue;
+            }
+            changed = true;
+            match event {
+                Event::Loaded { device, views, notice, .. } => {
+                    self.device = Some(device);
+                    self.view_specs = views;
+                    self.status.state = RunState::Paused;
+                    self.errors.extend(notice);
+                }
+                Event::LoadFailed { error, .. } => {
+                    self.status.state = RunState::Failed;
+                    self.errors.push(error);
+                }
+                Event::Metrics { points, .. } => points.into_iter().for_each(|p| self.history.push(p)),
+                Event::Status { status, .. } => {
+                    if self.status.state != RunState::Failed {
+                        self.status = status;
+                    }
+                }
+                Event::View { id, view, .. } => {
+                    if let Some(asked) = self.view_asked.get_mut(&id) {
+                        asked.1 = false;
+                    }
+                    self.view_revision += 1;
+                    self.views.insert(id, (self.view_revision, *view));
+                }
+                Event::Applied { step, key, value, applied, .. } => match applied {
+                    Applied::Live => {
+                        self.history.markers.push(Marker { step, key, value: value.to_string() })
+                    }
+                    Applied::NeedsReset => self.needs_reset = true,
+                },
+                Event::Error { error, .. } => self.errors.push(error),
+            }
+        }
+        changed
+    }
+
+    /// Waits (in tests and the CLI only, never in the UI) until `done` holds or time runs out.
+    pub fn wait_until(&mut self, timeout: Duration, mut done: impl FnMut(&Runner) -> bool) -> bool {
+        let end = Instant::now() + timeout;
+        loop {
+            self.poll();
+            if done(self) {
+                return true;
+            }
+            if Instant::now() >= end {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+}
+
+impl Drop for Runner {
+    fn drop(&mut self) {
+        // Never wait for the thread: it stops at its next look at the channel.
+        let _ = self.tx.try_send(Command::Stop);
+    }
+}
+
+/// The training thread's state.
+struct Worker {
+    commands: Receiver<Command>,
+    events: Sender<Event>,
+    waker: Waker,
+    session: Option<Session>,
+    generation: u64,
+    playing: bool,
+    steps_left: u32,
+    speed: Option<f32>,
+    next_step_at: Instant,
+    outbox: VecDeque<Event>,
+    points: Vec<MetricPoint>,
+    last_status: Instant,
+    rate: (Instant, u64, f32),
+}
+
+impl Worker {
+    fn new(commands: Receiver<Command>, events: Sender<Event>, waker: Waker) -> Self {
+        let now = Instant::now();
+        Self {
+            commands,
+            events,
+            waker,
+            session: None,
+            generation: 0,
+            playing: false,
+            steps_left: 0,
+            speed: None,
+            next_step_at: now,
+            outbox: VecDeque::new(),
+            points: Vec::new(),
+            last_status: now,
+            rate: (now, 0, 0.0),
+        }
+    }
+
+    fn busy(&self) -> bool {
+        self.session.is_some() && (self.playing || self.steps_left > 0)
+    }
+
+    fn run(mut self) {
+        loop {
+            // Commands: drain what is there; when idle, wait for one (briefly, to flush).
+            let first = if self.busy() || !self.outbox.is_empty() || !self.points.is_empty() {
+                match self.commands.try_recv() {
+                    Ok(c) => Some(c),
+                    Err(TryRecvError::Empty) => None,
+                    Err(TryRecvError::Disconnected) => return,
+                }
+            } else {
+                match self.commands.recv_timeout(Duration::from_millis(100)) {
+                    Ok(c) => Some(c),
+                    Err(RecvTimeoutError::Timeout) => None,
+                    Err(RecvTimeoutError::Disconnected) => return,
+                }
+            };
+            if let Some(c) = first {
+                if !self.handle(c) {
+                    return;
+                }
+                while let Ok(c) = self.commands.try_recv() {
+                    if !self.handle(c) {
+                        return;
+                    }
+                }
+            }
+            if self.busy() {
+                self.train_one();
+            }
+            self.report();
+        }
+    }
+
+    /// Returns false to stop the thread.
+    fn handle(&mut self, command: Command) -> bool {
+        match command {
+            Command::Stop => return false,
+            Command::Load { generation, lab, values, device } => {
+                self.generation = generation;
+                self.session = None;
+                self.playing = false;
+                self.steps_left = 0;
+                self.points.clear();
+                self.outbox.clear();
+                match crate::labs::find_lab(lab).and_then(|def| Session::new(def, &values, device)) {
+                    Ok((session, notice)) => {
+                        self.outbox.push_back(Event::Loaded {
+                            generation,
+                            device: session.device.clone(),
+                            views: session.views(),
+                            notice,
+                        });
+                        self.session = Some(session);
+                    }
+                    Err(error) => self.outbox.push_back(Event::LoadFailed { generation, error }),
+                }
+                self.rate = (Instant::now(), 0, 0.0);
+                self.send_status();
+            }
+            Command::Play => {
+                self.playing = self.session.is_some();
+                self.next_step_at = Instant::now();
+                self.send_status();
+            }
+            Command::Pause => {
+                self.playing = false;
+                self.steps_left = 0;
+                self.send_status();
+            }
+            Command::Step(n) => {
+                if !self.playing {
+                    self.steps_left = self.steps_left.saturating_add(n);
+                }
+            }
+            Command::Speed(s) => {
+                self.speed = s.filter(|s| s.is_finite() && *s > 0.0);
+                self.next_step_at = Instant::now();
+            }
+            Command::Set(key, value) => {
+                if let Some(session) = &mut self.session {
+                    let generation = self.generation;
+                    let step = session.steps();
+                    match session.set(&key, value.clone()) {
+                        Ok(applied) => {
+                            self.outbox.push_back(Event::Applied { generation, step, key, value, applied })
+                        }
+                        Err(error) => self.outbox.push_back(Event::Error { generation, error }),
+                    }
+                }
+            }
+            Command::View(id) => {
+                if let Some(session) = &mut self.session {
+                    let generation = self.generation;
+                    let event = match session.render(&id) {
+                        Ok(view) => Event::View { generation, id, view: Box::new(view) },
+                        Err(error) => Event::Error { generation, error },
+                    };
+                    self.outbox.push_back(event);
+                }
+            }
+        }
+        true
+    }
+
+    fn train_one(&mut self) {
+        if let Some(limit) = self.speed {
+            let now = Instant::now();
+            if now < self.next_step_at {
+                std::thread::sleep((self.next_step_at - now).min(Duration::from_millis(10)));
+                return;
+            }
+            let period = Duration::from_secs_f32(1.0 / limit);
+            // Do not try to catch up after a slow step.
+            self.next_step_at = (self.next_step_at + period).max(now);
+        }
+        let Some(session) = &mut self.session else { return };
+        match session.step() {
+            Ok(points) => {
+                self.points.extend(points);
+                if self.points.len() > PENDING_POINTS_CAP {
+                    // The UI is not reading: keep every other point.
+                    let mut i = 0;
+                    self.points.retain(|_| {
+                        i += 1;
+                        i % 2 == 0
+                    });
+                }
+                self.steps_left = self.steps_left.saturating_sub(1);
+                if !self.busy() {
+                    self.send_status();
+                }
+            }
+            Err(error) => {
+                self.playing = false;
+                self.steps_left = 0;
+                self.outbox.push_back(Event::Error { generation: self.generation, error });
+                self.send_status();
+            }
+        }
+    }
+
+    fn send_status(&mut self) {
+        let state = match (&self.session, self.playing) {
+            (None, _) => RunState::Failed,
+            (Some(_), true) => RunState::Playing,
+            (Some(_), false) => RunState::Paused,
+        };
+        let (step, train_secs) = self.session.as_ref().map_or((0, 0.0), |s| (s.steps(), s.train_secs()));
+        let now = Instant::now();
+        let (since, at_step, rate) = self.rate;
+        let elapsed = now.duration_since(since).as_secs_f32();
+        let mut steps_per_sec = rate;
+        if elapsed >= 0.5 {
+            steps_per_sec = step.saturating_sub(at_step) as f32 / elapsed;
+            self.rate = (now, step, steps_per_sec);
+        }
+        if state != RunState::Playing {
+            steps_per_sec = 0.0;
+        }
+        self.last_status = now;
+        // Only the latest status matters.
+        self.outbox.retain(|e| !matches!(e, Event::Status { .. }));
+        let status = Status { state, step, steps_per_sec, train_secs };
+        self.outbox.push_back(Event::Status { generation: self.generation, status });
+    }
+
+    /// Sends what is waiting, without blocking, and wakes the UI if anything went out.
+    fn report(&mut self) {
+        // While training, the step counter and rate go out ~10 times a second.
+        if self.busy() && self.last_status.elapsed() >= Duration::from_millis(100) {
+            self.send_status();
+        }
+        let mut sent = false;
+        if !self.points.is_empty() {
+            let points = std::mem::take(&mut self.points);
+            match self.events.try_send(Event::Metrics { generation: self.generation, points }) {
+                Ok(()) => sent = true,
+                Err(TrySendError::Full(Event::Metrics { points, .. })) => self.points = points,
+                Err(_) => return,
+            }
+        }
+        while let Some(event) = self.outbox.pop_front() {
+            match self.events.try_send(event) {
+                Ok(()) => sent = true,
+                Err(TrySendError::Full(event)) => {
+                    // A view can be asked for again; everything else waits its turn.
+                    if !matches!(event, Event::View { .. }) {
+                        self.outbox.push_front(event);
+                    }
+                    break;
+                }
+                Err(TrySendError::Disconnected(_)) => return,
+            }
+        }
+        if sent {
+            (self.waker)();
+        }
+    }
+}

@@ -1,0 +1,154 @@
+//! One lab on one device, stepped by whoever owns it (the runner thread or the CLI). The
+//! session adds what every lab needs: the step counter, the evaluation schedule, the check
+//! for a NaN or infinite loss, panics turned into errors, and the GPU-to-CPU fallback.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::time::Instant;
+
+use burn::tensor::Device;
+
+use super::{Metric, MetricPoint};
+use crate::device::{self, DeviceChoice, DeviceInfo};
+use crate::error::LabError;
+use crate::labs::{Applied, Evaluation, Lab, LabDef};
+use crate::params::{ParamValue, Values};
+use crate::view::{View, ViewSpec};
+
+pub struct Session {
+    pub def: &'static LabDef,
+    /// The validated values the lab was built from, with live changes applied.
+    pub values: Values,
+    pub device: DeviceInfo,
+    lab: Box<dyn Lab>,
+    step: u64,
+    train_secs: f64,
+    last_eval: Option<Evaluation>,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session").field("lab", &self.def.id).field("step", &self.step).finish()
+    }
+}
+
+/// Runs `f`, turning a panic into [`LabError::Panic`].
+fn guard<T>(f: impl FnOnce() -> Result<T, LabError>) -> Result<T, LabError> {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|payload| {
+        let msg = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        Err(LabError::Panic(msg))
+    })
+}
+
+impl Session {
+    /// Validates the values, picks the device and builds the lab. The second value is a
+    /// notice for the user when a GPU was asked for and the CPU is used instead.
+    pub fn new(
+        def: &'static LabDef,
+        values: &Values,
+        choice: DeviceChoice,
+    ) -> Result<(Self, Option<LabError>), LabError> {
+        let values = def.validate(values)?;
+        let (device, info, gpu_error) = device::resolve(choice);
+        let mut notice = gpu_error.map(LabError::GpuFallback);
+        let build = |d: &Device| guard(|| (def.build)(&values, d));
+        let (lab, info) = match build(&device) {
+            Ok(lab) => (lab, info),
+            Err(e @ (LabError::Panic(_) | LabError::GpuFallback(_))) if info.gpu => {
+                let (cpu, cpu_info, _) = device::resolve(DeviceChoice::Cpu);
+                notice = Some(LabError::GpuFallback(e.to_string()));
+                (build(&cpu)?, cpu_info)
+            }
+            Err(e) => return Err(e),
+        };
+        let session = Self { def, values, device: info, lab, step: 0, train_secs: 0.0, last_eval: None };
+        Ok((session, notice))
+    }
+
+    /// Steps trained so far.
+    pub fn steps(&self) -> u64 {
+        self.step
+    }
+
+    /// Seconds spent in training steps and evaluations.
+    pub fn train_secs(&self) -> f64 {
+        self.train_secs
+    }
+
+    pub fn last_evaluation(&self) -> Option<Evaluation> {
+        self.last_eval
+    }
+
+    /// Trains one step; evaluates when the lab's schedule says so. A NaN or infinite loss is
+    /// an error (the caller pauses), and the step is not counted.
+    pub fn step(&mut self) -> Result<Vec<MetricPoint>, LabError> {
+        let start = Instant::now();
+        let metrics = guard(|| self.lab.step())?;
+        let step = self.step + 1;
+        check_finite(metrics.loss, step)?;
+        self.step = step;
+        let mut points = vec![MetricPoint { step, metric: Metric::BatchLoss, value: metrics.loss }];
+        if step == 1 || step.is_multiple_of(self.lab.eval_every().max(1)) {
+            points.extend(self.evaluate_now()?);
+        }
+        self.train_secs += start.elapsed().as_secs_f64();
+        Ok(points)
+    }
+
+    /// Evaluates now, whatever the schedule.
+    pub fn evaluate_now(&mut self) -> Result<Vec<MetricPoint>, LabError> {
+        let e = guard(|| self.lab.evaluate())?;
+        check_finite(e.train_loss, self.step)?;
+        self.last_eval = Some(e);
+        let step = self.step;
+        let mut points = vec![
+            MetricPoint { step, metric: Metric::TrainLoss, value: e.train_loss },
+            MetricPoint { step, metric: Metric::TestLoss, value: e.test_loss },
+        ];
+        for (metric, value) in [(Metric::TrainAcc, e.train_acc), (Metric::TestAcc, e.test_acc)] {
+            if let Some(value) = value {
+                points.push(MetricPoint { step, metric, value });
+            }
+        }
+        Ok(points)
+    }
+
+    pub fn views(&self) -> Vec<ViewSpec> {
+        self.lab.views()
+    }
+
+    pub fn render(&mut self, view: &str) -> Result<View, LabError> {
+        guard(|| self.lab.render(view))
+    }
+
+    /// Checks and applies a hyper-parameter change; says whether it is live or needs a reset.
+    pub fn set(&mut self, key: &str, value: ParamValue) -> Result<Applied, LabError> {
+        let spec = self.def.spec(key).ok_or_else(|| LabError::UnknownParam {
+            key: key.into(),
+            known: (self.def.params)().iter().map(|s| s.key).collect::<Vec<_>>().join(", "),
+        })?;
+        spec.check(&value)?;
+        let mut values = self.values.clone();
+        values.insert(key.into(), value.clone());
+        let values = self.def.validate(&values)?;
+        let applied = if spec.live {
+            let v = values[key].clone();
+            guard(|| Ok(self.lab.set_live(key, &v)))?
+        } else {
+            Applied::NeedsReset
+        };
+        self.values = values;
+        Ok(applied)
+    }
+}
+
+fn check_finite(loss: f32, step: u64) -> Result<(), LabError> {
+    if loss.is_finite() {
+        Ok(())
+    } else {
+        Err(LabError::NonFinite { step, what: if loss.is_nan() { "NaN" } else { "infinite" } })
+    }
+}

@@ -1,0 +1,68 @@
+//! Errors a user can cause or see. Each variant carries the data of its message, so the app
+//! can show it in the user's language; `Display` gives the English text (CLI, logs).
+
+use std::fmt;
+
+/// Why a CSV file could not be read, with the 1-based line it happened on.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CsvProblem {
+    /// The file could not be opened or read.
+    Io(String),
+    /// No data rows.
+    Empty,
+    /// A row has a different number of fields than the first row.
+    FieldCount { line: usize, expected: usize, got: usize },
+    /// A feature field is not a number.
+    NotANumber { line: usize, column: usize, text: String },
+    /// The label column named by the user does not exist.
+    NoSuchColumn { column: String, columns: usize },
+    /// Fewer than two classes or fewer than two feature columns.
+    TooFew { what: &'static str },
+}
+
+/// Everything that can go wrong in a lab, its config or its run.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum LabError {
+    #[error("unknown lab '{0}'")]
+    UnknownLab(String),
+    #[error("unknown parameter '{key}' (known: {known})")]
+    UnknownParam { key: String, known: String },
+    #[error("{key} = {value} is out of range: allowed {min} to {max}")]
+    OutOfRange { key: String, value: String, min: String, max: String },
+    #[error("{key} = '{value}' is not one of: {options}")]
+    BadChoice { key: String, value: String, options: String },
+    #[error("{key} = '{value}' is not a valid {expected}")]
+    WrongType { key: String, value: String, expected: &'static str },
+    #[error("{0}")]
+    Csv(CsvProblem),
+    /// A combination of settings that cannot work (message key + English text).
+    #[error("{english}")]
+    Invalid { key: &'static str, english: &'static str },
+    #[error("loss became {what} at step {step} — the learning rate may be too high")]
+    NonFinite { step: u64, what: &'static str },
+    #[error("the lab crashed: {0}")]
+    Panic(String),
+    #[error("the GPU failed ({0}); using the CPU instead")]
+    GpuFallback(String),
+    #[error("no such view '{0}'")]
+    UnknownView(String),
+}
+
+impl fmt::Display for CsvProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Io(e) => write!(f, "cannot read the file: {e}"),
+            Self::Empty => write!(f, "the file has no data rows"),
+            Self::FieldCount { line, expected, got } => {
+                write!(f, "line {line}: expected {expected} fields, found {got}")
+            }
+            Self::NotANumber { line, column, text } => {
+                write!(f, "line {line}, column {column}: '{text}' is not a number")
+            }
+            Self::NoSuchColumn { column, columns } => {
+                write!(f, "no label column '{column}' (the file has {columns} columns)")
+            }
+            Self::TooFew { what } => write!(f, "the file needs at least two {what}"),
+        }
+    }
+}

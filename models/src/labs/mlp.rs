@@ -1,0 +1,656 @@
+//! The MLP lab: a fully connected network on TensorFlow Playground's 2-D sets, Iris, or the
+//! user's own CSV. Reads top to bottom: parameters -> data -> model -> step -> views.
+
+use burn::module::{Module, Param};
+use burn::nn::Linear;
+use burn::optim::momentum::MomentumConfig;
+use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer, SgdConfig};
+use burn::tensor::activation::{log_softmax, relu, sigmoid, softmax, tanh};
+use burn::tensor::{Device, Int, Tensor, TensorData};
+use serde::Deserialize;
+
+use crate::data::toy2d::{self, EXTENT, Shape};
+use crate::data::{self, Table};
+use crate::error::LabError;
+use crate::labs::{Applied, Evaluation, Lab, LabDef, StepMetrics};
+use crate::params::{self, Group, ParamKind, ParamSpec, ParamValue, Values, text_of};
+use crate::rng::Rng;
+use crate::view::{Boundary, Heatmap, Scale, View, ViewSpec};
+
+pub const DEF: LabDef = LabDef { id: "mlp", params, build };
+
+// ---------------------------------------------------------------------------------------
+// Parameters
+
+const DATASETS: &[&str] = &["circle", "xor", "gauss", "spiral", "moons", "iris", "csv"];
+
+fn is_toy(v: &Values) -> bool {
+    !matches!(text_of(v, "dataset"), "iris" | "csv")
+}
+fn is_csv(v: &Values) -> bool {
+    text_of(v, "dataset") == "csv"
+}
+
+/// The input features of the 2-D sets, as in TensorFlow Playground.
+const FEATURES: [(&str, &str); 7] = [
+    ("x1", "x₁"),
+    ("x2", "x₂"),
+    ("x1_sq", "x₁²"),
+    ("x2_sq", "x₂²"),
+    ("x1x2", "x₁x₂"),
+    ("sin_x1", "sin x₁"),
+    ("sin_x2", "sin x₂"),
+];
+
+fn feature(key: &str, x: [f32; 2]) -> f32 {
+    match key {
+        "x1" => x[0],
+        "x2" => x[1],
+        "x1_sq" => x[0] * x[0],
+        "x2_sq" => x[1] * x[1],
+        "x1x2" => x[0] * x[1],
+        "sin_x1" => x[0].sin(),
+        "sin_x2" => x[1].sin(),
+        _ => unreachable!("unknown feature {key}"),
+    }
+}
+
+fn params() -> Vec<ParamSpec> {
+    use Group::*;
+    use ParamKind::*;
+    let mut p = vec![
+        ParamSpec::new("dataset", Data, Choice { default: "circle", options: DATASETS }),
+        ParamSpec::new("points", Data, Int { default: 500, min: 50, max: 2000 }).shown_if(is_toy),
+        ParamSpec::new("noise", Data, Float { default: 0.0, min: 0.0, max: 50.0, log: false })
+            .unit("percent")
+            .shown_if(is_toy),
+        ParamSpec::new("train_pct", Data, Float { default: 70.0, min: 10.0, max: 90.0, log: false })
+            .unit("percent"),
+        ParamSpec::new("csv_path", Data, Text { default: "" }).shown_if(is_csv),
+        ParamSpec::new("csv_label", Data, Text { default: "last" }).shown_if(is_csv),
+    ];
+    for (key, _) in FEATURES {
+        let default = matches!(key, "x1" | "x2");
+        p.push(ParamSpec::new(key, Data, Bool { default }).shown_if(is_toy));
+    }
+    p.extend([
+        ParamSpec::new("layers", Model, Int { default: 3, min: 0, max: 6 }),
+        ParamSpec::new("neurons", Model, Int { default: 8, min: 1, max: 32 }),
+        ParamSpec::new(
+            "activation",
+            Model,
+            Choice { default: "tanh", options: &["relu", "tanh", "sigmoid", "linear"] },
+        )
+        .live(),
+        ParamSpec::new(
+            "optimizer",
+            Training,
+            Choice { default: "adam", options: &["sgd", "momentum", "adam"] },
+        )
+        .live(),
+        ParamSpec::new("lr", Training, Float { default: 0.01, min: 1e-5, max: 10.0, log: true }).live(),
+        ParamSpec::new("batch", Training, Int { default: 16, min: 1, max: 512 }).live(),
+        ParamSpec::new("l2", Training, Float { default: 0.0, min: 0.0, max: 0.1, log: false }).live(),
+        ParamSpec::new("seed", Training, Int { default: 1, min: 0, max: 1 << 31 }),
+    ]);
+    p
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq)]
+#[serde(rename_all = "lowercase")]
+enum Activation {
+    Relu,
+    Tanh,
+    Sigmoid,
+    Linear,
+}
+
+impl Activation {
+    fn apply(self, x: Tensor<2>) -> Tensor<2> {
+        match self {
+            Self::Relu => relu(x),
+            Self::Tanh => tanh(x),
+            Self::Sigmoid => sigmoid(x),
+            Self::Linear => x,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq)]
+#[serde(rename_all = "lowercase")]
+enum Optim {
+    Sgd,
+    Momentum,
+    Adam,
+}
+
+impl Optim {
+    fn build(self) -> ModuleOptimizer {
+        match self {
+            Self::Sgd => SgdConfig::new().init(),
+            Self::Momentum => SgdConfig::new()
+                .with_momentum(Some(MomentumConfig::new().with_momentum(0.9).with_dampening(0.0)))
+                .init(),
+            Self::Adam => AdamConfig::new().init(),
+        }
+    }
+}
+
+/// The typed config; field names are the parameter keys above (ranges live there).
+#[derive(Clone, Debug, Deserialize)]
+struct Config {
+    dataset: String,
+    points: usize,
+    noise: f64,
+    train_pct: f64,
+    csv_path: String,
+    csv_label: String,
+    x1: bool,
+    x2: bool,
+    x1_sq: bool,
+    x2_sq: bool,
+    x1x2: bool,
+    sin_x1: bool,
+    sin_x2: bool,
+    layers: usize,
+    neurons: usize,
+    activation: Activation,
+    optimizer: Optim,
+    lr: f64,
+    batch: usize,
+    l2: f64,
+    seed: u64,
+}
+
+impl Config {
+    fn features(&self) -> Vec<&'static str> {
+        let on = [self.x1, self.x2, self.x1_sq, self.x2_sq, self.x1x2, self.sin_x1, self.sin_x2];
+        FEATURES.iter().zip(on).filter(|(_, on)| *on).map(|((k, _), _)| *k).collect()
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Data
+
+/// How points of the plane become model inputs (2-D data only).
+#[derive(Clone, Debug)]
+enum Inputs {
+    /// Playground features of the raw coordinates.
+    Features(Vec<&'static str>),
+    /// Standardised coordinates (a 2-column CSV file).
+    Standardized(Vec<(f32, f32)>),
+}
+
+impl Inputs {
+    fn of(&self, p: [f32; 2]) -> Vec<f32> {
+        match self {
+            Self::Features(keys) => keys.iter().map(|k| feature(k, p)).collect(),
+            Self::Standardized(m) => vec![(p[0] - m[0].0) / m[0].1, (p[1] - m[1].0) / m[1].1],
+        }
+    }
+}
+
+/// The plane of a 2-D dataset: raw positions for drawing and the map to model inputs.
+#[derive(Clone, Debug)]
+struct Plane {
+    train: Vec<[f32; 2]>,
+    test: Vec<[f32; 2]>,
+    x_range: (f32, f32),
+    y_range: (f32, f32),
+    inputs: Inputs,
+}
+
+struct Data {
+    train: Table,
+    test: Table,
+    plane: Option<Plane>,
+}
+
+fn load_data(cfg: &Config) -> Result<Data, LabError> {
+    let mut rng = Rng::new(cfg.seed);
+    let frac = cfg.train_pct / 100.0;
+    let shape = match cfg.dataset.as_str() {
+        "circle" => Some(Shape::Circle),
+        "xor" => Some(Shape::Xor),
+        "gauss" => Some(Shape::Gauss),
+        "spiral" => Some(Shape::Spiral),
+        "moons" => Some(Shape::Moons),
+        _ => None,
+    };
+    if let Some(shape) = shape {
+        let keys = cfg.features();
+        if keys.is_empty() {
+            return Err(LabError::Invalid {
+                key: "err.no_features",
+                english: "select at least one input feature",
+            });
+        }
+        let pts = toy2d::generate(shape, cfg.points, (cfg.noise / 100.0) as f32, &mut rng);
+        let raw = Table {
+            x: pts.iter().flat_map(|(p, _)| *p).collect(),
+            y: pts.iter().map(|(_, y)| *y).collect(),
+            dims: 2,
+            feature_names: vec!["x1".into(), "x2".into()],
+            class_names: vec!["0".into(), "1".into()],
+        };
+        let (train_raw, test_raw) = raw.split(frac, &mut rng);
+        let inputs = Inputs::Features(keys.clone());
+        let names: Vec<String> =
+            keys.iter().map(|k| FEATURES.iter().find(|f| f.0 == *k).unwrap().1.to_string()).collect();
+        let featurize = |t: &Table| Table {
+            x: (0..t.rows()).flat_map(|i| inputs.of([t.row(i)[0], t.row(i)[1]])).collect(),
+            y: t.y.clone(),
+            dims: keys.len(),
+            feature_names: names.clone(),
+            class_names: t.class_names.clone(),
+        };
+        let points = |t: &Table| (0..t.rows()).map(|i| [t.row(i)[0], t.row(i)[1]]).collect();
+        let plane = Plane {
+            train: points(&train_raw),
+            test: points(&test_raw),
+            x_range: (-EXTENT, EXTENT),
+            y_range: (-EXTENT, EXTENT),
+            inputs: inputs.clone(),
+        };
+        return Ok(Data { train: featurize(&train_raw), test: featurize(&test_raw), plane: Some(plane) });
+    }
+    let table = if cfg.dataset == "iris" {
+        data::iris()
+    } else {
+        if cfg.csv_path.trim().is_empty() {
+            return Err(LabError::Invalid { key: "err.no_csv", english: "choose a CSV file first" });
+        }
+        data::csv::load(cfg.csv_path.trim(), Some(&cfg.csv_label))?
+    };
+    let (mut train, mut test) = table.split(frac, &mut rng);
+    if train.rows() == 0 || test.rows() == 0 {
+        return Err(LabError::Invalid {
+            key: "err.too_few_rows",
+            english: "too few rows for a train/test split",
+        });
+    }
+    let moments = train.moments();
+    let plane = (table.dims == 2).then(|| {
+        let pts = |t: &Table| (0..t.rows()).map(|i| [t.row(i)[0], t.row(i)[1]]).collect::<Vec<_>>();
+        let range = |j: usize| {
+            let (lo, hi) = (0..table.rows())
+                .map(|i| table.row(i)[j])
+                .fold((f32::MAX, f32::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));
+            let pad = ((hi - lo) * 0.1).max(1e-3);
+            (lo - pad, hi + pad)
+        };
+        Plane {
+            train: pts(&train),
+            test: pts(&test),
+            x_range: range(0),
+            y_range: range(1),
+            inputs: Inputs::Standardized(moments.clone()),
+        }
+    });
+    train.standardize(&moments);
+    test.standardize(&moments);
+    Ok(Data { train, test, plane })
+}
+
+/// Features and one-hot targets of a table as tensors on `device`.
+fn tensors(t: &Table, classes: usize, device: &Device) -> (Tensor<2>, Tensor<2>) {
+    let x = Tensor::from_data(TensorData::new(t.x.clone(), [t.rows(), t.dims]), device);
+    let mut onehot = vec![0.0f32; t.rows() * classes];
+    for (i, &y) in t.y.iter().enumerate() {
+        onehot[i * classes + y as usize] = 1.0;
+    }
+    (x, Tensor::from_data(TensorData::new(onehot, [t.rows(), classes]), device))
+}
+
+// ---------------------------------------------------------------------------------------
+// Model
+
+#[derive(Module, Debug)]
+struct Net {
+    layers: Vec<Linear>,
+}
+
+impl Net {
+    /// Glorot-uniform weights (He-uniform for ReLU) from our own seeded generator, zero biases.
+    fn new(sizes: &[usize], act: Activation, rng: &mut Rng, device: &Device) -> Self {
+        let layers = sizes
+            .windows(2)
+            .map(|w| {
+                let (fan_in, fan_out) = (w[0], w[1]);
+                let limit = match act {
+                    Activation::Relu => (6.0 / fan_in as f32).sqrt(),
+                    _ => (6.0 / (fan_in + fan_out) as f32).sqrt(),
+                };
+                let weight: Vec<f32> = (0..fan_in * fan_out).map(|_| rng.uniform(-limit, limit)).collect();
+                Linear {
+                    weight: Param::from_tensor(Tensor::from_data(
+                        TensorData::new(weight, [fan_in, fan_out]),
+                        device,
+                    )),
+                    bias: Some(Param::from_tensor(Tensor::zeros([fan_out], device))),
+                }
+            })
+            .collect();
+        Self { layers }
+    }
+
+    /// Logits, and the output of every hidden layer.
+    fn forward_all(&self, mut x: Tensor<2>, act: Activation) -> (Tensor<2>, Vec<Tensor<2>>) {
+        let mut hidden = Vec::new();
+        let last = self.layers.len() - 1;
+        for (i, layer) in self.layers.iter().enumerate() {
+            x = layer.forward(x);
+            if i < last {
+                x = act.apply(x);
+                hidden.push(x.clone());
+            }
+        }
+        (x, hidden)
+    }
+
+    fn forward(&self, x: Tensor<2>, act: Activation) -> Tensor<2> {
+        let mut x = x;
+        let last = self.layers.len() - 1;
+        for (i, layer) in self.layers.iter().enumerate() {
+            x = layer.forward(x);
+            if i < last {
+                x = act.apply(x);
+            }
+        }
+        x
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The lab
+
+struct MlpLab {
+    cfg: Config,
+    /// The training device (autodiff) and the plain one for evaluation and views.
+    train_device: Device,
+    device: Device,
+    data: Data,
+    classes: usize,
+    x_train: Tensor<2>,
+    y_train: Tensor<2>,
+    model: Net,
+    optim: ModuleOptimizer,
+    rng: Rng,
+    order: Vec<usize>,
+    cursor: usize,
+    /// Test-set confusion matrix from the last evaluation.
+    confusion: Vec<u32>,
+}
+
+fn build(values: &Values, device: &Device) -> Result<Box<dyn Lab>, LabError> {
+    let cfg: Config = params::typed(&params(), values)?;
+    let data = load_data(&cfg)?;
+    let classes = data.train.class_names.len();
+    let train_device = device.clone().autodiff();
+    let mut rng = Rng::new(cfg.seed.wrapping_add(1));
+    let mut sizes = vec![data.train.dims];
+    sizes.extend(std::iter::repeat_n(cfg.neurons, cfg.layers));
+    sizes.push(classes);
+    let model = Net::new(&sizes, cfg.activation, &mut rng, &train_device);
+    let (x_train, y_train) = tensors(&data.train, classes, &train_device);
+    let order = (0..data.train.rows()).collect();
+    Ok(Box::new(MlpLab {
+        optim: cfg.optimizer.build(),
+        cfg,
+        train_device,
+        device: device.clone(),
+        confusion: vec![0; classes * classes],
+        classes,
+        data,
+        x_train,
+        y_train,
+        model,
+        rng,
+        order,
+        cursor: usize::MAX,
+    }))
+}
+
+/// Mean cross-entropy of logits against one-hot targets.
+fn cross_entropy(logits: Tensor<2>, onehot: Tensor<2>) -> Tensor<1> {
+    let n = logits.dims()[0] as f32;
+    (log_softmax(logits, 1) * onehot).sum().mul_scalar(-1.0 / n)
+}
+
+impl MlpLab {
+    /// The next mini-batch of training rows (a fresh shuffle every epoch).
+    fn next_batch(&mut self) -> Vec<i64> {
+        let n = self.order.len();
+        let b = self.cfg.batch.min(n);
+        if self.cursor.saturating_add(b) > n {
+            self.rng.shuffle(&mut self.order);
+            self.cursor = 0;
+        }
+        let batch = self.order[self.cursor..self.cursor + b].iter().map(|&i| i as i64).collect();
+        self.cursor += b;
+        batch
+    }
+
+    /// Class probabilities of many input rows, with the plain (non-autodiff) model.
+    fn probs(&self, x: Vec<f32>, dims: usize) -> Vec<f32> {
+        let rows = x.len() / dims.max(1);
+        let x = Tensor::from_data(TensorData::new(x, [rows, dims]), &self.device);
+        let logits = self.model.valid().forward(x, self.cfg.activation);
+        softmax(logits, 1).into_data().iter::<f32>().collect()
+    }
+
+    /// Points of a `res` x `res` grid over the plane, top row first.
+    fn grid(plane: &Plane, res: usize) -> Vec<[f32; 2]> {
+        let (x0, x1) = plane.x_range;
+        let (y0, y1) = plane.y_range;
+        (0..res * res)
+            .map(|k| {
+                let (i, j) = (k / res, k % res);
+                [
+                    x0 + (j as f32 + 0.5) / res as f32 * (x1 - x0),
+                    y1 - (i as f32 + 0.5) / res as f32 * (y1 - y0),
+                ]
+            })
+            .collect()
+    }
+
+    fn boundary(&self, plane: &Plane) -> View {
+        let res = 64;
+        let inputs: Vec<f32> = Self::grid(plane, res).into_iter().flat_map(|p| plane.inputs.of(p)).collect();
+        let probs = self.probs(inputs, self.data.train.dims);
+        let mut points: Vec<([f32; 2], u16, bool)> =
+            plane.train.iter().zip(&self.data.train.y).map(|(p, &y)| (*p, y as u16, false)).collect();
+        points.extend(plane.test.iter().zip(&self.data.test.y).map(|(p, &y)| (*p, y as u16, true)));
+        View::Boundary(Boundary {
+            x_range: plane.x_range,
+            y_range: plane.y_range,
+            res,
+            classes: self.classes,
+            probs,
+            points,
+            class_names: self.data.train.class_names.clone(),
+        })
+    }
+
+    /// What every hidden neuron (and every output class) computes over the plane.
+    fn neurons(&self, plane: &Plane) -> View {
+        let res = 28;
+        let dims = self.data.train.dims;
+        let inputs: Vec<f32> = Self::grid(plane, res).into_iter().flat_map(|p| plane.inputs.of(p)).collect();
+        let x = Tensor::from_data(TensorData::new(inputs, [res * res, dims]), &self.device);
+        let (logits, hidden) = self.model.valid().forward_all(x, self.cfg.activation);
+        let mut rows = Vec::new();
+        let mut layer_maps =
+            |t: Tensor<2>, title: &dyn Fn(usize) -> String, scale: Option<(f32, f32, Scale)>| {
+                let width = t.dims()[1];
+                let v: Vec<f32> = t.into_data().iter::<f32>().collect();
+                let row = (0..width)
+                    .map(|n| {
+                        let values: Vec<f32> = (0..res * res).map(|k| v[k * width + n]).collect();
+                        let mut h = Heatmap::diverging(title(n), res, res, values);
+                        if let Some((lo, hi, s)) = scale {
+                            h.range = (lo, if hi.is_nan() { h.range.1.max(1e-6) } else { hi });
+                            h.scale = s;
+                        }
+                        h
+                    })
+                    .collect();
+                rows.push(row);
+            };
+        for (l, h) in hidden.into_iter().enumerate() {
+            let scale = match self.cfg.activation {
+                Activation::Tanh => Some((-1.0, 1.0, Scale::Diverging)),
+                Activation::Sigmoid => Some((0.0, 1.0, Scale::Sequential)),
+                Activation::Relu => Some((0.0, f32::NAN, Scale::Sequential)),
+                Activation::Linear => None,
+            };
+            layer_maps(h, &|n| format!("L{}·{}", l + 1, n + 1), scale);
+        }
+        let names = self.data.train.class_names.clone();
+        layer_maps(softmax(logits, 1), &|n| format!("P({})", names[n]), Some((0.0, 1.0, Scale::Sequential)));
+        View::HeatmapRows(rows)
+    }
+
+    fn weights(&self) -> View {
+        let n_layers = self.model.layers.len();
+        let row = self
+            .model
+            .layers
+            .iter()
+            .enumerate()
+            .map(|(l, layer)| {
+                let [d_in, d_out] = layer.weight.dims();
+                let w: Vec<f32> = layer.weight.val().into_data().iter::<f32>().collect();
+                let mut h = Heatmap::diverging(format!("W{} ({d_in}×{d_out})", l + 1), d_in, d_out, w);
+                h.row_labels = if l == 0 {
+                    self.data.train.feature_names.clone()
+                } else {
+                    (1..=d_in).map(|i| format!("L{l}·{i}")).collect()
+                };
+                h.col_labels = if l + 1 == n_layers {
+                    self.data.train.class_names.clone()
+                } else {
+                    (1..=d_out).map(|i| format!("L{}·{i}", l + 1)).collect()
+                };
+                h
+            })
+            .collect();
+        View::HeatmapRows(vec![row])
+    }
+
+    fn confusion(&self) -> View {
+        let k = self.classes;
+        let names = self.data.train.class_names.clone();
+        let max = self.confusion.iter().copied().max().unwrap_or(1).max(1) as f32;
+        View::Heatmap(Heatmap {
+            title: String::new(),
+            rows: k,
+            cols: k,
+            values: self.confusion.iter().map(|&c| c as f32).collect(),
+            range: (0.0, max),
+            scale: Scale::Sequential,
+            row_labels: names.clone(),
+            col_labels: names,
+            show_values: true,
+        })
+    }
+}
+
+impl Lab for MlpLab {
+    fn step(&mut self) -> Result<StepMetrics, LabError> {
+        let batch = self.next_batch();
+        let b = batch.len();
+        let idx = Tensor::<1, Int>::from_data(TensorData::new(batch, [b]), &self.train_device);
+        let x = self.x_train.clone().select(0, idx.clone());
+        let y = self.y_train.clone().select(0, idx);
+        let logits = self.model.forward(x, self.cfg.activation);
+        let data_loss = cross_entropy(logits, y);
+        let mut loss = data_loss.clone();
+        if self.cfg.l2 > 0.0 {
+            // L2 on the weights (not the biases), as in TensorFlow Playground.
+            for layer in &self.model.layers {
+                let w = layer.weight.val();
+                loss = loss + (w.clone() * w).sum().mul_scalar(self.cfg.l2 / 2.0);
+            }
+        }
+        let grads = GradientsParams::from_grads(loss.backward(), &self.model);
+        self.model = self.optim.step(self.cfg.lr, self.model.clone(), grads);
+        Ok(StepMetrics { loss: data_loss.into_scalar::<f32>() })
+    }
+
+    fn evaluate(&mut self) -> Result<Evaluation, LabError> {
+        let k = self.classes;
+        let measure = |t: &Table, confusion: Option<&mut Vec<u32>>| {
+            let p = self.probs(t.x.clone(), t.dims);
+            let (mut loss, mut correct) = (0.0f64, 0usize);
+            let mut counts = vec![0u32; k * k];
+            for (i, &y) in t.y.iter().enumerate() {
+                let row = &p[i * k..(i + 1) * k];
+                let pred = (0..k).max_by(|&a, &b| row[a].total_cmp(&row[b])).unwrap_or(0);
+                loss -= (row[y as usize].max(1e-7) as f64).ln();
+                correct += (pred == y as usize) as usize;
+                counts[y as usize * k + pred] += 1;
+            }
+            if let Some(c) = confusion {
+                *c = counts;
+            }
+            let n = t.rows().max(1) as f64;
+            ((loss / n) as f32, (correct as f64 / n) as f32)
+        };
+        let (train_loss, train_acc) = measure(&self.data.train, None);
+        let mut confusion = Vec::new();
+        let (test_loss, test_acc) = measure(&self.data.test, Some(&mut confusion));
+        self.confusion = confusion;
+        Ok(Evaluation { train_loss, train_acc: Some(train_acc), test_loss, test_acc: Some(test_acc) })
+    }
+
+    fn eval_every(&self) -> u64 {
+        10
+    }
+
+    fn views(&self) -> Vec<ViewSpec> {
+        let mut v = Vec::new();
+        if self.data.plane.is_some() {
+            v.push(ViewSpec { id: "boundary" });
+            v.push(ViewSpec { id: "neurons" });
+        }
+        v.push(ViewSpec { id: "weights" });
+        v.push(ViewSpec { id: "confusion" });
+        v
+    }
+
+    fn render(&mut self, view: &str) -> Result<View, LabError> {
+        match (view, &self.data.plane) {
+            ("boundary", Some(plane)) => Ok(self.boundary(plane)),
+            ("neurons", Some(plane)) => Ok(self.neurons(plane)),
+            ("weights", _) => Ok(self.weights()),
+            ("confusion", _) => Ok(self.confusion()),
+            _ => Err(LabError::UnknownView(view.into())),
+        }
+    }
+
+    fn set_live(&mut self, key: &str, value: &ParamValue) -> Applied {
+        match (key, value) {
+            ("lr", ParamValue::Float(x)) => self.cfg.lr = *x,
+            ("l2", ParamValue::Float(x)) => self.cfg.l2 = *x,
+            ("batch", ParamValue::Int(n)) => self.cfg.batch = (*n).max(1) as usize,
+            ("activation", ParamValue::Text(s)) => match s.as_str() {
+                "relu" => self.cfg.activation = Activation::Relu,
+                "tanh" => self.cfg.activation = Activation::Tanh,
+                "sigmoid" => self.cfg.activation = Activation::Sigmoid,
+                _ => self.cfg.activation = Activation::Linear,
+            },
+            ("optimizer", ParamValue::Text(s)) => {
+                self.cfg.optimizer = match s.as_str() {
+                    "sgd" => Optim::Sgd,
+                    "momentum" => Optim::Momentum,
+                    _ => Optim::Adam,
+                };
+                // A different optimizer starts with fresh state (no momentum, no moments).
+                self.optim = self.cfg.optimizer.build();
+            }
+            _ => return Applied::NeedsReset,
+        }
+        Applied::Live
+    }
+}

@@ -1,0 +1,81 @@
+//! The plain data each picture needs. The app has one drawing function per variant; labs
+//! fill them on request. Nothing here is tied to a GUI toolkit.
+
+use serde::Serialize;
+
+/// A picture a lab offers; `id` is also the translation key `view.<id>`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ViewSpec {
+    pub id: &'static str,
+}
+
+/// How a heatmap's values map to colour.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub enum Scale {
+    /// Negative blue, zero white, positive orange; symmetric around zero (weights).
+    Diverging,
+    /// Zero white to full colour (counts, probabilities, activations >= 0).
+    Sequential,
+}
+
+/// A grid of numbers: a weight matrix, a confusion matrix, a neuron's output over the plane.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Heatmap {
+    pub title: String,
+    pub rows: usize,
+    pub cols: usize,
+    /// Row-major, `rows * cols` values.
+    pub values: Vec<f32>,
+    /// Values at or beyond these ends get the end colours.
+    pub range: (f32, f32),
+    pub scale: Scale,
+    pub row_labels: Vec<String>,
+    pub col_labels: Vec<String>,
+    /// Print each value in its cell (small matrices such as a confusion matrix).
+    pub show_values: bool,
+}
+
+impl Heatmap {
+    /// A heatmap whose colour range is symmetric around zero and covers all values.
+    pub fn diverging(title: String, rows: usize, cols: usize, values: Vec<f32>) -> Self {
+        let m = values.iter().fold(1e-6f32, |m, v| m.max(v.abs()));
+        Self {
+            title,
+            rows,
+            cols,
+            values,
+            range: (-m, m),
+            scale: Scale::Diverging,
+            row_labels: vec![],
+            col_labels: vec![],
+            show_values: false,
+        }
+    }
+}
+
+/// A class-probability field over a 2-D plane with the data points on top: a decision boundary.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Boundary {
+    /// Plane extent: x from `x_range.0` to `x_range.1`, likewise y.
+    pub x_range: (f32, f32),
+    pub y_range: (f32, f32),
+    /// Field resolution; cell (i, j) is row i (from the top, largest y) and column j.
+    pub res: usize,
+    pub classes: usize,
+    /// `res * res * classes` probabilities, cell-major.
+    pub probs: Vec<f32>,
+    /// Points with their class and whether they are test points.
+    pub points: Vec<([f32; 2], u16, bool)>,
+    pub class_names: Vec<String>,
+}
+
+/// What a lab can draw.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub enum View {
+    Boundary(Boundary),
+    /// One matrix (e.g. a confusion matrix).
+    Heatmap(Heatmap),
+    /// Several small heatmaps in a grid, grouped in rows (e.g. a thumbnail per neuron, one row
+    /// per layer; or one weight matrix per layer).
+    HeatmapRows(Vec<Vec<Heatmap>>),
+}

@@ -1,0 +1,208 @@
+//! The engine and the MLP lab, driven the way the app and the CLI drive them.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tenlab_models::engine::RunState;
+use tenlab_models::labs::Applied;
+use tenlab_models::{DeviceChoice, LabError, Metric, ParamValue, Runner, Session, Values, find_lab};
+
+fn values(pairs: &[(&str, ParamValue)]) -> Values {
+    pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
+}
+
+fn text(s: &str) -> ParamValue {
+    ParamValue::Text(s.into())
+}
+
+fn session(pairs: &[(&str, ParamValue)]) -> Session {
+    Session::new(find_lab("mlp").unwrap(), &values(pairs), DeviceChoice::Cpu).unwrap().0
+}
+
+fn train(s: &mut Session, steps: u64) {
+    for _ in 0..steps {
+        s.step().unwrap();
+    }
+    s.evaluate_now().unwrap();
+}
+
+#[test]
+fn mlp_learns_iris_with_defaults() {
+    let mut s = session(&[("dataset", text("iris"))]);
+    train(&mut s, 1000);
+    let e = s.last_evaluation().unwrap();
+    assert!(e.test_acc.unwrap() >= 0.95, "Iris test accuracy {e:?}");
+}
+
+#[test]
+fn mlp_learns_the_spiral_with_defaults() {
+    let mut s = session(&[("dataset", text("spiral"))]);
+    train(&mut s, 2500);
+    let e = s.last_evaluation().unwrap();
+    assert!(e.train_acc.unwrap() >= 0.95, "spiral train accuracy {e:?}");
+}
+
+#[test]
+fn bad_configs_are_rejected_with_a_message_naming_the_field_and_range() {
+    let def = find_lab("mlp").unwrap();
+    let err = Session::new(def, &values(&[("lr", ParamValue::Float(100.0))]), DeviceChoice::Cpu).unwrap_err();
+    assert_eq!(err.to_string(), "lr = 100 is out of range: allowed 0.00001 to 10");
+    let err = Session::new(def, &values(&[("activation", text("gelu"))]), DeviceChoice::Cpu).unwrap_err();
+    assert!(
+        err.to_string().contains("activation = 'gelu' is not one of: relu, tanh, sigmoid, linear"),
+        "{err}"
+    );
+    let err = Session::new(def, &values(&[("neurons", ParamValue::Int(0))]), DeviceChoice::Cpu).unwrap_err();
+    assert!(err.to_string().starts_with("neurons = 0 is out of range: allowed 1 to 32"), "{err}");
+    let no_inputs: Vec<(&str, ParamValue)> =
+        vec![("x1", ParamValue::Bool(false)), ("x2", ParamValue::Bool(false))];
+    assert!(matches!(
+        Session::new(def, &values(&no_inputs), DeviceChoice::Cpu),
+        Err(LabError::Invalid { .. })
+    ));
+}
+
+#[test]
+fn a_broken_csv_file_names_the_line_and_a_good_one_trains() {
+    let dir = std::env::temp_dir().join(format!("tenlab-csv-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.csv");
+    std::fs::write(&bad, "a,b,label\n1,2,x\n3,oops,y\n").unwrap();
+    let def = find_lab("mlp").unwrap();
+    let v = values(&[("dataset", text("csv")), ("csv_path", text(bad.to_str().unwrap()))]);
+    let err = Session::new(def, &v, DeviceChoice::Cpu).unwrap_err();
+    assert_eq!(err.to_string(), "line 3, column 2: 'oops' is not a number");
+
+    // Two well-separated blobs with a text label in the first column: learnable, and 2-D, so
+    // the decision boundary view is offered.
+    let mut rows = String::from("kind,u,v\n");
+    for i in 0..60 {
+        let t = i as f32 * 0.1;
+        rows.push_str(&format!("left,{},{}\nright,{},{}\n", -3.0 + t.sin(), t.cos(), 3.0 + t.cos(), t.sin()));
+    }
+    let good = dir.join("good.csv");
+    std::fs::write(&good, rows).unwrap();
+    let v = values(&[
+        ("dataset", text("csv")),
+        ("csv_path", text(good.to_str().unwrap())),
+        ("csv_label", text("kind")),
+    ]);
+    let mut s = Session::new(def, &v, DeviceChoice::Cpu).unwrap().0;
+    assert!(s.views().iter().any(|v| v.id == "boundary"));
+    train(&mut s, 100);
+    assert!(s.last_evaluation().unwrap().test_acc.unwrap() >= 0.95);
+}
+
+#[test]
+fn same_seed_same_curve_other_seed_other_curve() {
+    let curve = |seed: i64| {
+        let mut s = session(&[("dataset", text("xor")), ("seed", ParamValue::Int(seed))]);
+        (0..40).map(|_| s.step().unwrap()[0].value).collect::<Vec<f32>>()
+    };
+    assert_eq!(curve(5), curve(5));
+    assert_ne!(curve(5), curve(6));
+}
+
+#[test]
+fn a_nan_loss_stops_the_run_with_a_message() {
+    let mut s = session(&[
+        ("dataset", text("gauss")),
+        ("x1_sq", ParamValue::Bool(true)),
+        ("x2_sq", ParamValue::Bool(true)),
+        ("activation", text("linear")),
+        ("optimizer", text("sgd")),
+        ("lr", ParamValue::Float(10.0)),
+        ("layers", ParamValue::Int(4)),
+        ("neurons", ParamValue::Int(32)),
+    ]);
+    let err = (0..500).find_map(|_| s.step().err()).expect("the loss should blow up");
+    let LabError::NonFinite { step, .. } = err else { panic!("{err:?}") };
+    assert_eq!(step, s.steps() + 1, "the failed step is not counted");
+    assert!(err.to_string().contains("the learning rate may be too high"));
+}
+
+#[test]
+fn live_changes_apply_and_structural_ones_wait_for_a_reset() {
+    let mut s = session(&[]);
+    assert_eq!(s.set("lr", ParamValue::Float(0.1)).unwrap(), Applied::Live);
+    assert_eq!(s.set("optimizer", text("momentum")).unwrap(), Applied::Live);
+    assert_eq!(s.set("layers", ParamValue::Int(1)).unwrap(), Applied::NeedsReset);
+    assert!(s.set("lr", ParamValue::Float(-1.0)).is_err());
+    s.step().unwrap();
+}
+
+fn loaded(runner: &mut Runner) -> bool {
+    runner.wait_until(Duration::from_secs(20), |r| r.status.state == RunState::Paused)
+}
+
+#[test]
+fn runner_plays_pauses_steps_resets_and_stops() {
+    let mut r = Runner::spawn(Arc::new(|| {}));
+    let mlp = find_lab("mlp").unwrap();
+    r.load(mlp.id, values(&[("dataset", text("circle"))]), DeviceChoice::Cpu);
+    assert!(loaded(&mut r));
+    assert_eq!(r.device.as_ref().unwrap().name, "CPU (flex)");
+
+    // Single steps.
+    r.step(3);
+    assert!(r.wait_until(Duration::from_secs(10), |r| r.status.step == 3));
+    assert_eq!(r.history.curve(Metric::BatchLoss).len(), 3);
+
+    // Play, then pause: the step counter stops moving.
+    r.play();
+    assert!(r.wait_until(Duration::from_secs(10), |r| r.status.step > 50));
+    r.pause();
+    assert!(r.wait_until(Duration::from_secs(10), |r| r.status.state == RunState::Paused));
+    let at = r.status.step;
+    std::thread::sleep(Duration::from_millis(300));
+    r.poll();
+    assert_eq!(r.status.step, at);
+    assert!(r.history.last(Metric::TestAcc).is_some());
+
+    // Live change: a marker on the curve. Structural change: needs a reset.
+    r.set("lr", ParamValue::Float(0.01));
+    r.set("layers", ParamValue::Int(1));
+    assert!(r.wait_until(Duration::from_secs(10), |r| !r.history.markers.is_empty() && r.needs_reset));
+    assert_eq!(r.history.markers[0].step, at);
+
+    // Views come on request.
+    r.request_view("boundary");
+    assert!(r.wait_until(Duration::from_secs(10), |r| r.views.contains_key("boundary")));
+
+    // Reset while playing never deadlocks, and nothing of the old run leaks into the new one.
+    r.play();
+    r.load(mlp.id, values(&[("dataset", text("xor"))]), DeviceChoice::Cpu);
+    assert!(loaded(&mut r));
+    std::thread::sleep(Duration::from_millis(100));
+    r.poll();
+    assert_eq!(r.status.step, 0);
+    assert!(r.history.is_empty());
+
+    // A failing config is reported and the runner keeps working.
+    r.load(mlp.id, values(&[("dataset", text("csv"))]), DeviceChoice::Cpu);
+    assert!(r.wait_until(Duration::from_secs(10), |r| r.status.state == RunState::Failed));
+    assert!(matches!(r.errors[0], LabError::Invalid { .. }));
+    r.load(mlp.id, Values::new(), DeviceChoice::Cpu);
+    assert!(loaded(&mut r));
+    drop(r); // Stop: returns at once.
+}
+
+#[test]
+fn runner_pauses_on_nan_and_reports_it() {
+    let mut r = Runner::spawn(Arc::new(|| {}));
+    let v = values(&[
+        ("dataset", text("gauss")),
+        ("x1_sq", ParamValue::Bool(true)),
+        ("activation", text("linear")),
+        ("optimizer", text("sgd")),
+        ("lr", ParamValue::Float(10.0)),
+        ("layers", ParamValue::Int(4)),
+        ("neurons", ParamValue::Int(32)),
+    ]);
+    r.load("mlp", v, DeviceChoice::Cpu);
+    assert!(loaded(&mut r));
+    r.play();
+    assert!(r.wait_until(Duration::from_secs(20), |r| !r.errors.is_empty()));
+    assert!(matches!(r.errors[0], LabError::NonFinite { .. }), "{:?}", r.errors);
+    assert!(r.wait_until(Duration::from_secs(5), |r| r.status.state == RunState::Paused));
+}
