@@ -364,10 +364,13 @@ impl TenlabApp {
                 }
             }
             (ParamKind::Int { min, max, .. }, ParamValue::Int(mut v)) => {
-                let r = ui
-                    .add(egui::Slider::new(&mut v, *min..=*max).suffix(unit))
-                    .labelled_by(label)
-                    .on_hover_text(&help);
+                // A huge range (a seed) is typed or dragged, not slid.
+                let r = if max - min > 10_000 {
+                    ui.add(egui::DragValue::new(&mut v).range(*min..=*max).suffix(unit))
+                } else {
+                    ui.add(egui::Slider::new(&mut v, *min..=*max).suffix(unit))
+                };
+                let r = r.labelled_by(label).on_hover_text(&help);
                 if r.changed() {
                     changed = Some((ParamValue::Int(v), !r.dragged()));
                 } else if r.drag_stopped() {
@@ -547,7 +550,7 @@ impl TenlabApp {
         });
         // Ask for a fresh copy while training (the runner keeps it to ~10 a second), or once
         // after anything changed.
-        let stale = self.runner.views.get(&current).is_none();
+        let stale = !self.runner.views.contains_key(&current);
         if self.runner.is_playing() || self.view_dirty || stale {
             self.runner.request_view(&current);
             if !self.runner.is_playing() && !stale {

@@ -252,7 +252,11 @@ pub fn matrix_ui(ui: &mut egui::Ui, lang: Lang, h: &Heatmap) {
 pub fn heatmap_rows_ui(ui: &mut egui::Ui, id: &str, rev: u64, rows: &[Vec<Heatmap>], tex: &mut Textures) {
     let widest = rows.iter().map(Vec::len).max().unwrap_or(1).max(1);
     let is_thumbs = rows.iter().flatten().all(|h| h.rows == h.cols && h.rows > 8);
-    egui::ScrollArea::both().id_salt(id).auto_shrink([false, false]).show(ui, |ui| {
+    // Weight matrices: one cell size for all, so that a row of matrices fits the width.
+    let total_cols: usize = rows.iter().map(|r| r.iter().map(|h| h.cols).sum::<usize>()).max().unwrap_or(1);
+    let gaps = 16.0 * widest as f32;
+    let cell = ((ui.available_width() - gaps) / total_cols.max(1) as f32).clamp(4.0, 26.0);
+    egui::ScrollArea::vertical().id_salt(id).auto_shrink([false, false]).show(ui, |ui| {
         for (r, row) in rows.iter().enumerate() {
             ui.horizontal_wrapped(|ui| {
                 for (c, h) in row.iter().enumerate() {
@@ -261,10 +265,21 @@ pub fn heatmap_rows_ui(ui: &mut egui::Ui, id: &str, rev: u64, rows: &[Vec<Heatma
                             ((ui.available_width() + 8.0) / widest.min(8) as f32 - 8.0).clamp(40.0, 110.0);
                         Vec2::splat(s)
                     } else {
-                        // A weight matrix: a cell per weight, at least readable.
-                        let cell = (260.0 / h.rows.max(h.cols) as f32).clamp(6.0, 28.0);
                         Vec2::new(cell * h.cols as f32, cell * h.rows as f32)
                     };
+                    // The first weight matrix names its inputs (the features) on the left.
+                    if !is_thumbs && c == 0 && cell >= 10.0 && !h.row_labels.is_empty() {
+                        ui.vertical(|ui| {
+                            ui.small(" ");
+                            let (rect, _) = ui.allocate_exact_size(Vec2::new(48.0, size.y), Sense::hover());
+                            let font = egui::FontId::proportional((cell * 0.6).clamp(9.0, 13.0));
+                            for (i, name) in h.row_labels.iter().enumerate() {
+                                let pos = Pos2::new(rect.right() - 3.0, rect.top() + (i as f32 + 0.5) * cell);
+                                let color = ui.visuals().text_color();
+                                ui.painter().text(pos, egui::Align2::RIGHT_CENTER, name, font.clone(), color);
+                            }
+                        });
+                    }
                     ui.vertical(|ui| {
                         ui.small(&h.title);
                         let options =

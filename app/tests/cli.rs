@@ -70,3 +70,29 @@ fn bad_flags_and_values_fail_with_a_clear_message() {
         assert!(err.to_lowercase().contains(&expect.to_lowercase()), "{args:?}: {err}");
     }
 }
+
+/// The GPU path with tiny shapes and two steps: on a machine with a Vulkan adapter (lavapipe
+/// in CI) it trains on wgpu; where none starts, it says so and trains on the CPU.
+#[test]
+fn gpu_device_trains_or_falls_back_with_a_message() {
+    let out = tenlab(&[
+        "train",
+        "mlp",
+        "--device",
+        "gpu",
+        "--steps",
+        "2",
+        "--set",
+        "points=50",
+        "--set",
+        "neurons=4",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value =
+        serde_json::from_str(String::from_utf8(out.stdout).unwrap().lines().last().unwrap()).unwrap();
+    assert_eq!(v["steps"], 2);
+    if v["gpu"] == false {
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("training on the CPU instead"), "{err}");
+    }
+}

@@ -152,3 +152,47 @@ fn check_finite(loss: f32, step: u64) -> Result<(), LabError> {
         Err(LabError::NonFinite { step, what: if loss.is_nan() { "NaN" } else { "infinite" } })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::labs::StepMetrics;
+
+    /// A lab that panics on its third step.
+    struct Fragile(u32);
+
+    impl Lab for Fragile {
+        fn step(&mut self) -> Result<StepMetrics, LabError> {
+            self.0 += 1;
+            assert!(self.0 < 3, "index out of bounds in a lab");
+            Ok(StepMetrics { loss: 1.0 / self.0 as f32 })
+        }
+        fn evaluate(&mut self) -> Result<Evaluation, LabError> {
+            Ok(Evaluation { train_loss: 1.0, train_acc: None, test_loss: 1.0, test_acc: None })
+        }
+        fn views(&self) -> Vec<ViewSpec> {
+            vec![]
+        }
+        fn render(&mut self, view: &str) -> Result<View, LabError> {
+            Err(LabError::UnknownView(view.into()))
+        }
+        fn set_live(&mut self, _: &str, _: &ParamValue) -> Applied {
+            Applied::NeedsReset
+        }
+    }
+
+    static FRAGILE: LabDef =
+        LabDef { id: "fragile", params: Vec::new, build: |_, _| Ok(Box::new(Fragile(0))) };
+
+    #[test]
+    fn a_panic_in_a_lab_becomes_an_error_and_the_session_survives() {
+        let (mut s, notice) = Session::new(&FRAGILE, &Values::new(), DeviceChoice::Cpu).unwrap();
+        assert!(notice.is_none());
+        assert_eq!(s.step().unwrap()[0].value, 1.0);
+        s.step().unwrap();
+        let err = s.step().unwrap_err();
+        assert_eq!(err, LabError::Panic("index out of bounds in a lab".into()));
+        assert_eq!(s.steps(), 2);
+        assert!(matches!(s.render("x"), Err(LabError::UnknownView(_))));
+    }
+}

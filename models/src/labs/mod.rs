@@ -55,12 +55,15 @@ pub trait Lab: Send {
     fn set_live(&mut self, key: &str, value: &ParamValue) -> Applied;
 }
 
+/// Builds a lab from validated values on a device.
+pub type BuildFn = fn(&Values, &Device) -> Result<Box<dyn Lab>, LabError>;
+
 /// A lab in the registry: its id (also the translation key `lab.<id>`), its parameters and
 /// its constructor.
 pub struct LabDef {
     pub id: &'static str,
     pub params: fn() -> Vec<ParamSpec>,
-    pub build: fn(&Values, &Device) -> Result<Box<dyn Lab>, LabError>,
+    pub build: BuildFn,
 }
 
 impl std::fmt::Debug for LabDef {
