@@ -194,21 +194,21 @@ pub fn matrix_ui(ui: &mut egui::Ui, lang: Lang, h: &Heatmap) {
     let label_w = 90.0;
     let avail = (ui.available_width() - label_w).min(ui.available_height() - 40.0).max(80.0);
     let cell = (avail / h.cols.max(h.rows) as f32).clamp(14.0, 90.0);
-    let size = Vec2::new(label_w + cell * h.cols as f32, 36.0 + cell * h.rows as f32);
+    let size = Vec2::new(label_w + cell * h.cols as f32, 52.0 + cell * h.rows as f32);
     let (rect, _) = ui.allocate_exact_size(size, Sense::hover());
     let painter = ui.painter_at(rect);
-    let origin = rect.left_top() + Vec2::new(label_w, 36.0);
+    let origin = rect.left_top() + Vec2::new(label_w, 52.0);
     let font = egui::FontId::proportional((cell * 0.35).clamp(10.0, 16.0));
     let text_color = ui.visuals().text_color();
     painter.text(
-        origin + Vec2::new(cell * h.cols as f32 / 2.0, -30.0),
+        origin + Vec2::new(cell * h.cols as f32 / 2.0, -50.0),
         egui::Align2::CENTER_TOP,
         tr(lang, "ui.predicted"),
         font.clone(),
         text_color,
     );
     painter.text(
-        rect.left_top() + Vec2::new(2.0, 20.0),
+        rect.left_top() + Vec2::new(2.0, 30.0),
         egui::Align2::LEFT_TOP,
         tr(lang, "ui.true_class"),
         font.clone(),
@@ -254,7 +254,19 @@ pub fn heatmap_rows_ui(ui: &mut egui::Ui, id: &str, rev: u64, rows: &[Vec<Heatma
     let is_thumbs = rows.iter().flatten().all(|h| h.rows == h.cols && h.rows > 8);
     // Weight matrices: one cell size for all, so that a row of matrices fits the width.
     let total_cols: usize = rows.iter().map(|r| r.iter().map(|h| h.cols).sum::<usize>()).max().unwrap_or(1);
-    let gaps = 16.0 * widest as f32;
+    // The first weight matrix names its inputs (the features) on the left.
+    let label_font = egui::FontId::proportional(12.0);
+    let label_w = match rows.first().and_then(|r| r.first()) {
+        Some(h) if !is_thumbs => {
+            h.row_labels
+                .iter()
+                .map(|l| ui.painter().layout_no_wrap(l.clone(), label_font.clone(), Color32::WHITE).size().x)
+                .fold(0.0f32, f32::max)
+                + 8.0
+        }
+        _ => 0.0,
+    };
+    let gaps = 16.0 * widest as f32 + label_w;
     let cell = ((ui.available_width() - gaps) / total_cols.max(1) as f32).clamp(4.0, 26.0);
     egui::ScrollArea::vertical().id_salt(id).auto_shrink([false, false]).show(ui, |ui| {
         for (r, row) in rows.iter().enumerate() {
@@ -267,16 +279,21 @@ pub fn heatmap_rows_ui(ui: &mut egui::Ui, id: &str, rev: u64, rows: &[Vec<Heatma
                     } else {
                         Vec2::new(cell * h.cols as f32, cell * h.rows as f32)
                     };
-                    // The first weight matrix names its inputs (the features) on the left.
-                    if !is_thumbs && c == 0 && cell >= 10.0 && !h.row_labels.is_empty() {
+                    if c == 0 && label_w > 0.0 {
                         ui.vertical(|ui| {
                             ui.small(" ");
-                            let (rect, _) = ui.allocate_exact_size(Vec2::new(48.0, size.y), Sense::hover());
-                            let font = egui::FontId::proportional((cell * 0.6).clamp(9.0, 13.0));
+                            let (rect, _) =
+                                ui.allocate_exact_size(Vec2::new(label_w, size.y), Sense::hover());
+                            let color = ui.visuals().text_color();
                             for (i, name) in h.row_labels.iter().enumerate() {
-                                let pos = Pos2::new(rect.right() - 3.0, rect.top() + (i as f32 + 0.5) * cell);
-                                let color = ui.visuals().text_color();
-                                ui.painter().text(pos, egui::Align2::RIGHT_CENTER, name, font.clone(), color);
+                                let pos = Pos2::new(rect.right() - 4.0, rect.top() + (i as f32 + 0.5) * cell);
+                                ui.painter().text(
+                                    pos,
+                                    egui::Align2::RIGHT_CENTER,
+                                    name,
+                                    label_font.clone(),
+                                    color,
+                                );
                             }
                         });
                     }
