@@ -84,3 +84,32 @@ fn snapshot_of_the_mlp_lab_before_training() {
     h.run_steps(4);
     h.snapshot("mlp_lab_start");
 }
+
+#[test]
+fn a_broken_settings_file_gets_a_message_and_changes_nothing() {
+    let mut h = harness(Harness::builder());
+    assert!(frames_until(&mut h, 20, |a| a.runner.status.state == RunState::Paused));
+    let dir = std::env::temp_dir().join(format!("tenlab-settings-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let before = h.state().values().clone();
+
+    let broken = dir.join("broken.json");
+    std::fs::write(&broken, "{ \"lab\": \"mlp\", \"values\": { \"lr\": ").unwrap();
+    h.state_mut().open_config(&broken);
+    let out_of_range = dir.join("range.json");
+    std::fs::write(&out_of_range, r#"{ "lab": "mlp", "values": { "lr": 50.0 } }"#).unwrap();
+    h.state_mut().open_config(&out_of_range);
+    assert_eq!(h.state().values(), &before);
+    let notices = h.state().notices().to_vec();
+    assert_eq!(notices.len(), 2, "{notices:?}");
+    assert!(notices[0].contains("This settings file cannot be used"), "{notices:?}");
+    assert!(notices[1].contains("lr = 50 is out of range: allowed 0.00001 to 10"), "{notices:?}");
+    h.run_steps(2);
+    h.get_by_label_contains("lr = 50 is out of range");
+
+    let good = dir.join("good.json");
+    std::fs::write(&good, r#"{ "lab": "mlp", "values": { "dataset": "xor", "lr": 0.05 } }"#).unwrap();
+    h.state_mut().open_config(&good);
+    assert_eq!(h.state().values()["dataset"], tenlab_models::ParamValue::Text("xor".into()));
+    assert_eq!(h.state().values()["lr"], tenlab_models::ParamValue::Float(0.05));
+}

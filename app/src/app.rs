@@ -204,7 +204,18 @@ impl TenlabApp {
         }
     }
 
-    fn open_config(&mut self, path: &std::path::Path) {
+    /// The lab's current hyper-parameters.
+    pub fn values(&self) -> &Values {
+        &self.values
+    }
+
+    /// Messages shown to the user that are not lab errors (file dialogs, settings files).
+    pub fn notices(&self) -> &[String] {
+        &self.notices
+    }
+
+    /// Loads a settings file. A broken or invalid file gets a message and changes nothing.
+    pub fn open_config(&mut self, path: &std::path::Path) {
         let parsed = std::fs::read_to_string(path)
             .map_err(|e| e.to_string())
             .and_then(|text| serde_json::from_str::<ConfigFile>(&text).map_err(|e| e.to_string()))

@@ -235,7 +235,7 @@ pub fn typed<C: DeserializeOwned>(specs: &[ParamSpec], values: &Values) -> Resul
     })
 }
 
-/// Shortcut for an `Option<fn>` visibility test on a choice parameter.
+/// The text of a choice or text parameter (empty if absent), for `shown_if` tests.
 pub fn text_of<'a>(values: &'a Values, key: &str) -> &'a str {
     match values.get(key) {
         Some(ParamValue::Text(s)) => s,

@@ -349,15 +349,7 @@ impl Net {
     }
 
     fn forward(&self, x: Tensor<2>, act: Activation) -> Tensor<2> {
-        let mut x = x;
-        let last = self.layers.len() - 1;
-        for (i, layer) in self.layers.iter().enumerate() {
-            x = layer.forward(x);
-            if i < last {
-                x = act.apply(x);
-            }
-        }
-        x
+        self.forward_all(x, act).0
     }
 }
 
@@ -409,6 +401,11 @@ fn build(values: &Values, device: &Device) -> Result<Box<dyn Lab>, LabError> {
         order,
         cursor: usize::MAX,
     }))
+}
+
+/// A choice parameter's value as its typed enum (the same names serde reads in the config).
+fn choice<T: serde::de::DeserializeOwned>(s: &str) -> Option<T> {
+    serde_json::from_value(serde_json::Value::String(s.into())).ok()
 }
 
 /// Mean cross-entropy of logits against one-hot targets.
@@ -634,21 +631,18 @@ impl Lab for MlpLab {
             ("lr", ParamValue::Float(x)) => self.cfg.lr = *x,
             ("l2", ParamValue::Float(x)) => self.cfg.l2 = *x,
             ("batch", ParamValue::Int(n)) => self.cfg.batch = (*n).max(1) as usize,
-            ("activation", ParamValue::Text(s)) => match s.as_str() {
-                "relu" => self.cfg.activation = Activation::Relu,
-                "tanh" => self.cfg.activation = Activation::Tanh,
-                "sigmoid" => self.cfg.activation = Activation::Sigmoid,
-                _ => self.cfg.activation = Activation::Linear,
+            ("activation", ParamValue::Text(s)) => match choice(s) {
+                Some(a) => self.cfg.activation = a,
+                None => return Applied::NeedsReset,
             },
-            ("optimizer", ParamValue::Text(s)) => {
-                self.cfg.optimizer = match s.as_str() {
-                    "sgd" => Optim::Sgd,
-                    "momentum" => Optim::Momentum,
-                    _ => Optim::Adam,
-                };
-                // A different optimizer starts with fresh state (no momentum, no moments).
-                self.optim = self.cfg.optimizer.build();
-            }
+            ("optimizer", ParamValue::Text(s)) => match choice(s) {
+                Some(o) => {
+                    self.cfg.optimizer = o;
+                    // A different optimizer starts with fresh state (no momentum, no moments).
+                    self.optim = o.build();
+                }
+                None => return Applied::NeedsReset,
+            },
             _ => return Applied::NeedsReset,
         }
         Applied::Live
