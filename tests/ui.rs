@@ -113,3 +113,41 @@ fn a_broken_settings_file_gets_a_message_and_changes_nothing() {
     assert_eq!(h.state().values()["dataset"], tenlab_models::ParamValue::Text("xor".into()));
     assert_eq!(h.state().values()["lr"], tenlab_models::ParamValue::Float(0.05));
 }
+
+#[test]
+fn a_csv_path_typed_into_the_box_loads_and_trains() {
+    let dir = std::env::temp_dir().join(format!("tenlab-ui-csv-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("blobs.csv");
+    let mut rows = String::from("x,y,kind\n");
+    for i in 0..90 {
+        let (cx, label) = if i % 2 == 0 { (-3.0, "left") } else { (3.0, "right") };
+        rows.push_str(&format!("{},{},{label}\n", cx + (i as f32 * 0.37).sin(), (i as f32 * 0.73).cos()));
+    }
+    std::fs::write(&path, rows).unwrap();
+
+    let mut h = harness(Harness::builder());
+    assert!(frames_until(&mut h, 20, |a| a.runner.status.state == RunState::Paused));
+    h.get_by_value("Circle").click();
+    h.run_steps(2);
+    h.get_by_label("My CSV file").click();
+    // No file yet: the lab says so instead of training.
+    assert!(frames_until(&mut h, 10, |a| a.runner.status.state == RunState::Failed));
+    h.run_steps(2);
+    h.get_by_label("Choose a CSV file first.");
+
+    let field = h.get_by_label("CSV file ⟲");
+    field.click();
+    field.type_text(path.to_str().unwrap());
+    h.run_steps(2);
+    h.key_press(egui::Key::Enter);
+    assert!(frames_until(&mut h, 20, |a| a.runner.status.state == RunState::Paused));
+    h.run_steps(2);
+    assert!(h.state().runner.view_specs.iter().any(|v| v.id == "boundary"), "2-D data offers a boundary");
+    h.get_by_label("▶ Play").click();
+    assert!(frames_until(&mut h, 20, |a| a
+        .runner
+        .history
+        .last(Metric::TestAcc)
+        .is_some_and(|acc| acc > 0.9)));
+}

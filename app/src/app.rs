@@ -68,7 +68,9 @@ pub struct TenlabApp {
     show_test: bool,
     notices: Vec<String>,
     dialogs: bool,
-    picking: Option<(Pick, Receiver<Option<PathBuf>>)>,
+    repaint: egui::Context,
+    /// An open file dialog: what it is for; its answer and how long it was open.
+    picking: Option<(Pick, Receiver<(Option<PathBuf>, Duration)>)>,
     applied_scale: f32,
 }
 
@@ -99,6 +101,7 @@ impl TenlabApp {
             show_test: true,
             notices: Vec::new(),
             dialogs,
+            repaint: ctx.clone(),
             picking: None,
             applied_scale: 0.0,
         };
@@ -158,7 +161,9 @@ impl TenlabApp {
         let (tx, rx) = crossbeam_channel::bounded(1);
         // The dialog runs on its own thread so that a missing desktop portal can never freeze
         // the window; the answer arrives on the channel.
+        let repaint = self.repaint.clone();
         let spawned = std::thread::Builder::new().name("tenlab-file-dialog".into()).spawn(move || {
+            let opened = std::time::Instant::now();
             let dialog = rfd::FileDialog::new();
             let path = match pick {
                 Pick::Csv => dialog.add_filter("CSV", &["csv", "txt"]).pick_file(),
@@ -167,7 +172,8 @@ impl TenlabApp {
                     dialog.add_filter("JSON", &["json"]).set_file_name("tenlab-settings.json").save_file()
                 }
             };
-            let _ = tx.send(path);
+            let _ = tx.send((path, opened.elapsed()));
+            repaint.request_repaint();
         });
         match spawned {
             Ok(_) => self.picking = Some((pick, rx)),
@@ -178,12 +184,16 @@ impl TenlabApp {
     fn poll_pick(&mut self) {
         let Some((pick, rx)) = &self.picking else { return };
         let pick = *pick;
-        let answer = match rx.try_recv() {
+        let (answer, open_for) = match rx.try_recv() {
             Ok(a) => a,
             Err(crossbeam_channel::TryRecvError::Empty) => return,
-            Err(crossbeam_channel::TryRecvError::Disconnected) => None,
+            Err(crossbeam_channel::TryRecvError::Disconnected) => (None, Duration::ZERO),
         };
         self.picking = None;
+        if answer.is_none() && open_for < Duration::from_millis(400) {
+            // No person cancels that fast: no dialog could open (no desktop portal).
+            self.notices.push(self.t("ui.browse.none"));
+        }
         let Some(path) = answer else { return };
         match pick {
             Pick::Csv => {
