@@ -96,8 +96,9 @@ impl TenlabApp {
             view: None,
             view_dirty: true,
             textures: Textures::default(),
-            speed: 60.0,
-            speed_max: true,
+            // Slow enough to watch the boundary move; "max" trains flat out.
+            speed: 100.0,
+            speed_max: false,
             show_test: true,
             notices: Vec::new(),
             dialogs,
@@ -529,7 +530,7 @@ impl TenlabApp {
             ui.separator();
             let label = ui.label(self.t("ui.speed")).on_hover_text(self.t("ui.speed.help")).id;
             let (rate, max) = (format!(" {}", self.t("status.rate")), self.t("ui.speed.max"));
-            let slider = egui::Slider::new(&mut self.speed, 1.0..=500.0)
+            let slider = egui::Slider::new(&mut self.speed, 1.0..=1000.0)
                 .logarithmic(true)
                 .suffix(rate)
                 .fixed_decimals(0);
