@@ -99,6 +99,7 @@ const VIEW_TIMEOUT: Duration = Duration::from_secs(2);
 pub struct Runner {
     tx: Sender<Command>,
     rx: Receiver<Event>,
+    waker: Waker,
     /// Commands the channel had no room for yet, sent at the next call.
     outbox: VecDeque<Command>,
     generation: u64,
@@ -125,15 +126,11 @@ impl std::fmt::Debug for Runner {
 impl Runner {
     /// Starts the training thread. `waker` is called whenever events are waiting.
     pub fn spawn(waker: Waker) -> Self {
-        let (tx, cmd_rx) = bounded(COMMAND_CAPACITY);
-        let (ev_tx, rx) = bounded(EVENT_CAPACITY);
-        std::thread::Builder::new()
-            .name("tenlab-training".into())
-            .spawn(move || Worker::new(cmd_rx, ev_tx, waker).run())
-            .expect("the OS refused to start the training thread");
+        let (tx, rx) = start_thread(waker.clone()).expect("the OS refused to start the training thread");
         Self {
             tx,
             rx,
+            waker,
             outbox: VecDeque::new(),
             generation: 0,
             history: History::default(),
@@ -162,10 +159,21 @@ impl Runner {
                     break;
                 }
                 Err(TrySendError::Disconnected(_)) => {
-                    self.outbox.clear();
+                    self.thread_died();
                     break;
                 }
             }
+        }
+    }
+
+    /// The training thread ended (a panic outside a lab's own code): say so, and start a new
+    /// one so that Reset works again.
+    fn thread_died(&mut self) {
+        self.outbox.clear();
+        self.status.state = RunState::Failed;
+        self.errors.push(LabError::Panic("the training thread stopped".into()));
+        if let Ok((tx, rx)) = start_thread(self.waker.clone()) {
+            (self.tx, self.rx) = (tx, rx);
         }
     }
 
@@ -221,7 +229,15 @@ impl Runner {
     pub fn poll(&mut self) -> bool {
         self.flush();
         let mut changed = false;
-        while let Ok(event) = self.rx.try_recv() {
+        loop {
+            let event = match self.rx.try_recv() {
+                Ok(event) => event,
+                Err(TryRecvError::Empty) => break,
+                Err(TryRecvError::Disconnected) => {
+                    self.thread_died();
+                    return true;
+                }
+            };
             if event.generation() != self.generation {
                 continue;
             }
@@ -283,6 +299,16 @@ impl Drop for Runner {
         // Never wait for the thread: it stops at its next look at the channel.
         let _ = self.tx.try_send(Command::Stop);
     }
+}
+
+/// Starts a training thread; returns its command and event channels.
+fn start_thread(waker: Waker) -> std::io::Result<(Sender<Command>, Receiver<Event>)> {
+    let (tx, cmd_rx) = bounded(COMMAND_CAPACITY);
+    let (ev_tx, rx) = bounded(EVENT_CAPACITY);
+    std::thread::Builder::new()
+        .name("tenlab-training".into())
+        .spawn(move || Worker::new(cmd_rx, ev_tx, waker).run())?;
+    Ok((tx, rx))
 }
 
 /// The training thread's state.
