@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 use tenlab_models::LabError;
-use tenlab_models::error::CsvProblem;
+use tenlab_models::error::{CsvProblem, FolderProblem, IdxProblem};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Lang {
@@ -276,6 +276,40 @@ const TABLE: &[(&str, &str, &str)] = &[
         "没有标签列“{0}”（文件共有 {1} 列）。",
     ),
     ("err.csv.too_few", "The file needs at least two {0}.", "文件至少需要两个{0}。"),
+    ("err.idx.io", "{0}: cannot read the file: {1}", "{0}：无法读取文件：{1}"),
+    ("err.idx.gzip", "{0}: the gzip data is damaged: {1}", "{0}：gzip 数据已损坏：{1}"),
+    (
+        "err.idx.magic",
+        "{0}: not an IDX file of this kind (magic number {1}, expected {2})",
+        "{0}：不是这种 IDX 文件（魔数 {1}，应为 {2}）",
+    ),
+    (
+        "err.idx.truncated",
+        "{0}: the file is truncated (expected {1} bytes, found {2})",
+        "{0}：文件不完整（应有 {1} 字节，实际 {2} 字节）",
+    ),
+    (
+        "err.idx.too_long",
+        "{0}: the file is longer than its header says (expected {1} bytes, found {2})",
+        "{0}：文件比文件头声明的长（应有 {1} 字节，实际 {2} 字节）",
+    ),
+    ("err.idx.mismatch", "{0}: {1} images but {2} labels", "{0}：{1} 张图像，却有 {2} 个标签"),
+    (
+        "err.idx.label",
+        "{0}: label {1} of item {2} is not one of the {3} classes",
+        "{0}：第 {2} 项的标签 {1} 不在 {3} 个类别之内",
+    ),
+    ("err.folder.io", "Cannot read the folder: {0}", "无法读取文件夹：{0}"),
+    (
+        "err.folder.few",
+        "The folder needs at least two sub-folders (one per class) with PNG or JPEG images; found {0}.",
+        "文件夹里至少需要两个含 PNG 或 JPEG 图像的子文件夹（每类一个）；只找到 {0} 个。",
+    ),
+    (
+        "err.skipped",
+        "{0} files could not be read and were left out: {1}",
+        "有 {0} 个文件无法读取，已略过：{1}",
+    ),
     ("word.columns", "columns", "列"),
     ("word.classes", "classes", "类别"),
     ("word.number", "number", "数字"),
@@ -347,6 +381,22 @@ pub fn error_text(lang: Lang, e: &LabError) -> String {
                 trf(lang, "err.csv.too_few", &[&tr(lang, &format!("word.{what}"))])
             }
         },
+        LabError::Idx { file, problem } => match problem {
+            IdxProblem::Io(e) => trf(lang, "err.idx.io", &[file, e]),
+            IdxProblem::Gzip(e) => trf(lang, "err.idx.gzip", &[file, e]),
+            IdxProblem::Magic { found, expected } => {
+                trf(lang, "err.idx.magic", &[file, &format!("{found:#010x}"), &format!("{expected:#010x}")])
+            }
+            IdxProblem::Truncated { expected, got } => trf(lang, "err.idx.truncated", &[file, expected, got]),
+            IdxProblem::TooLong { expected, got } => trf(lang, "err.idx.too_long", &[file, expected, got]),
+            IdxProblem::Mismatch { images, labels } => trf(lang, "err.idx.mismatch", &[file, images, labels]),
+            IdxProblem::BadLabel { index, label, classes } => {
+                trf(lang, "err.idx.label", &[file, label, index, classes])
+            }
+        },
+        LabError::Folder(FolderProblem::Io(e)) => trf(lang, "err.folder.io", &[e]),
+        LabError::Folder(FolderProblem::TooFewClasses { found }) => trf(lang, "err.folder.few", &[found]),
+        LabError::Skipped(files) => trf(lang, "err.skipped", &[&files.len(), &files.join(", ")]),
         LabError::Invalid { key, .. } => tr(lang, key),
         LabError::NonFinite { step, what } => trf(lang, "err.non_finite", &[what, step]),
         LabError::Panic(msg) => trf(lang, "err.panic", &[msg]),

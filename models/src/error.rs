@@ -20,6 +20,83 @@ pub enum CsvProblem {
     TooFew { what: &'static str },
 }
 
+/// Why an IDX file (MNIST's format) could not be read.
+#[derive(Clone, Debug, PartialEq)]
+pub enum IdxProblem {
+    Io(String),
+    Gzip(String),
+    /// The magic number says this is not an IDX file of the expected kind.
+    Magic {
+        found: u32,
+        expected: u32,
+    },
+    Truncated {
+        expected: usize,
+        got: usize,
+    },
+    TooLong {
+        expected: usize,
+        got: usize,
+    },
+    /// Images and labels disagree, or a label is out of range.
+    Mismatch {
+        images: usize,
+        labels: usize,
+    },
+    BadLabel {
+        index: usize,
+        label: u8,
+        classes: usize,
+    },
+}
+
+impl fmt::Display for IdxProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Io(e) => write!(f, "cannot read the file: {e}"),
+            Self::Gzip(e) => write!(f, "the gzip data is damaged: {e}"),
+            Self::Magic { found, expected } => {
+                write!(
+                    f,
+                    "not an IDX file of this kind (magic number {found:#010x}, expected {expected:#010x})"
+                )
+            }
+            Self::Truncated { expected, got } => {
+                write!(f, "the file is truncated (expected {expected} bytes, found {got})")
+            }
+            Self::TooLong { expected, got } => {
+                write!(f, "the file is longer than its header says (expected {expected} bytes, found {got})")
+            }
+            Self::Mismatch { images, labels } => write!(f, "{images} images but {labels} labels"),
+            Self::BadLabel { index, label, classes } => {
+                write!(f, "label {label} of item {index} is not one of the {classes} classes")
+            }
+        }
+    }
+}
+
+/// Why a folder of the user's images could not be used.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FolderProblem {
+    Io(String),
+    /// Fewer than two sub-folders hold readable images.
+    TooFewClasses {
+        found: usize,
+    },
+}
+
+impl fmt::Display for FolderProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Io(e) => write!(f, "cannot read the folder: {e}"),
+            Self::TooFewClasses { found } => write!(
+                f,
+                "the folder needs at least two sub-folders (one per class) with PNG or JPEG images; found {found}"
+            ),
+        }
+    }
+}
+
 /// Everything that can go wrong in a lab, its config or its run.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum LabError {
@@ -35,6 +112,13 @@ pub enum LabError {
     WrongType { key: String, value: String, expected: &'static str },
     #[error("{0}")]
     Csv(CsvProblem),
+    #[error("{file}: {problem}")]
+    Idx { file: String, problem: IdxProblem },
+    #[error("{0}")]
+    Folder(FolderProblem),
+    /// A notice: these files could not be read and were left out; the rest loaded.
+    #[error("{} files could not be read and were left out: {}", .0.len(), .0.join(", "))]
+    Skipped(Vec<String>),
     /// A combination of settings that cannot work (message key + English text).
     #[error("{english}")]
     Invalid { key: &'static str, english: &'static str },

@@ -2,6 +2,8 @@
 //! own numeric CSV files.
 
 pub mod csv;
+pub mod idx;
+pub mod images;
 pub mod toy2d;
 
 use crate::rng::Rng;
