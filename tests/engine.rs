@@ -206,3 +206,66 @@ fn runner_pauses_on_nan_and_reports_it() {
     assert!(matches!(r.errors[0], LabError::NonFinite { .. }), "{:?}", r.errors);
     assert!(r.wait_until(Duration::from_secs(5), |r| r.status.state == RunState::Paused));
 }
+
+fn cnn(pairs: &[(&str, ParamValue)]) -> Result<(Session, Vec<LabError>), LabError> {
+    Session::new(find_lab("cnn").unwrap(), &values(pairs), DeviceChoice::Cpu)
+}
+
+#[test]
+fn cnn_trains_on_a_few_hundred_images_and_draws_its_views() {
+    use tenlab_models::view::View;
+    let (mut s, _) = cnn(&[("train_size", ParamValue::Int(300)), ("batch", ParamValue::Int(32))]).unwrap();
+    let losses: Vec<f32> = (0..60).map(|_| s.step().unwrap()[0].value).collect();
+    let mean = |v: &[f32]| v.iter().sum::<f32>() / v.len() as f32;
+    assert!(mean(&losses[50..]) < 0.7 * mean(&losses[..5]), "loss falls: {losses:?}");
+    s.evaluate_now().unwrap();
+
+    let View::HeatmapRows { rows, picker, .. } = s.render("maps").unwrap() else { panic!() };
+    assert_eq!(rows.len(), 3, "a strip of test images and one row per conv block");
+    assert_eq!((rows[0].len(), rows[0][0].rows), (12, 28));
+    assert_eq!((rows[1].len(), rows[1][0].rows, rows[2][0].rows), (16, 14, 7));
+    assert_eq!(picker.unwrap().param, "sample");
+    let View::HeatmapRows { rows, .. } = s.render("filters").unwrap() else { panic!() };
+    assert_eq!((rows[0].len(), rows[0][0].rows, rows[0][0].cols), (16, 5, 5));
+    let View::Bars { bars, .. } = s.render("probabilities").unwrap() else { panic!() };
+    assert_eq!(bars.values.len(), 10);
+    assert!((bars.values.iter().sum::<f32>() - 1.0).abs() < 1e-3);
+    let View::Heatmap(confusion) = s.render("confusion").unwrap() else { panic!() };
+    assert_eq!(confusion.values.iter().sum::<f32>(), 2000.0);
+    assert!(matches!(s.render("mistakes").unwrap(), View::HeatmapRows { .. }));
+    // The feature maps follow the chosen test image.
+    assert_eq!(s.set("sample", ParamValue::Int(30)).unwrap(), Applied::Live);
+    let View::HeatmapRows { picker, .. } = s.render("maps").unwrap() else { panic!() };
+    let picker = picker.unwrap();
+    assert_eq!(picker.values[picker.selected.unwrap()], 30);
+}
+
+#[test]
+fn cnn_rejects_shapes_that_shrink_to_nothing_and_bad_folders() {
+    let shrink = cnn(&[
+        ("blocks", ParamValue::Int(4)),
+        ("kernel", ParamValue::Int(7)),
+        ("padding", text("valid")),
+        ("train_size", ParamValue::Int(100)),
+    ]);
+    assert!(matches!(shrink, Err(LabError::Invalid { key: "err.cnn_shrinks", .. })));
+    let no_folder = cnn(&[("dataset", text("folder"))]);
+    assert!(matches!(no_folder, Err(LabError::Invalid { key: "err.no_folder", .. })));
+
+    let dir = std::env::temp_dir().join(format!("tenlab-cnn-folder-{}", std::process::id()));
+    for class in ["a", "b"] {
+        std::fs::create_dir_all(dir.join(class)).unwrap();
+        for i in 0..5u8 {
+            let img = image::GrayImage::from_fn(16, 16, |x, _| {
+                image::Luma([if class == "a" { x as u8 * 16 } else { 200 - i }])
+            });
+            img.save(dir.join(class).join(format!("{i}.png"))).unwrap();
+        }
+    }
+    std::fs::write(dir.join("b").join("notes.txt"), "not an image").unwrap();
+    let (mut s, notice) =
+        cnn(&[("dataset", text("folder")), ("folder_path", text(dir.to_str().unwrap()))]).unwrap();
+    let [LabError::Skipped(files)] = &notice[..] else { panic!("{notice:?}") };
+    assert!(files[0].ends_with("notes.txt"));
+    s.step().unwrap();
+}

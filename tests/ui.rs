@@ -151,3 +151,21 @@ fn a_csv_path_typed_into_the_box_loads_and_trains() {
         .last(Metric::TestAcc)
         .is_some_and(|acc| acc > 0.9)));
 }
+
+#[test]
+fn the_cnn_lab_trains_and_a_click_on_a_test_image_picks_it() {
+    let mut h = harness(Harness::builder());
+    assert!(frames_until(&mut h, 20, |a| a.runner.status.state == RunState::Paused));
+    h.get_by_label("CNN").click();
+    assert!(frames_until(&mut h, 30, |a| a.runner.status.state == RunState::Paused
+        && a.runner.view_specs.iter().any(|v| v.id == "maps")));
+    h.get_by_label("⏭ Step").click();
+    assert!(frames_until(&mut h, 30, |a| a.runner.status.step == 1 && a.runner.views.contains_key("maps")));
+    h.run_steps(2);
+    h.get_by_role_and_label(egui::accesskit::Role::Button, "#5").click();
+    assert!(frames_until(&mut h, 10, |a| a.values()["sample"] == tenlab_models::ParamValue::Int(5)));
+    h.get_by_label("Prediction").click();
+    assert!(frames_until(&mut h, 30, |a| a.runner.views.contains_key("probabilities")));
+    h.run_steps(2);
+    h.get_by_label("#5: 1");
+}

@@ -49,6 +49,7 @@ struct ConfigFile {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Pick {
     Csv,
+    Folder,
     OpenConfig,
     SaveConfig,
 }
@@ -168,6 +169,7 @@ impl TenlabApp {
             let dialog = rfd::FileDialog::new();
             let path = match pick {
                 Pick::Csv => dialog.add_filter("CSV", &["csv", "txt"]).pick_file(),
+                Pick::Folder => dialog.pick_folder(),
                 Pick::OpenConfig => dialog.add_filter("JSON", &["json"]).pick_file(),
                 Pick::SaveConfig => {
                     dialog.add_filter("JSON", &["json"]).set_file_name("tenlab-settings.json").save_file()
@@ -197,8 +199,9 @@ impl TenlabApp {
         }
         let Some(path) = answer else { return };
         match pick {
-            Pick::Csv => {
-                if let Some(spec) = self.lab.spec("csv_path") {
+            Pick::Csv | Pick::Folder => {
+                let key = if pick == Pick::Csv { "csv_path" } else { "folder_path" };
+                if let Some(spec) = self.lab.spec(key) {
                     self.param_changed(&spec, ParamValue::Text(path.display().to_string()), true);
                     self.reset();
                 }
@@ -431,8 +434,15 @@ impl TenlabApp {
                     } else if r.changed() {
                         self.values.insert(spec.key.into(), ParamValue::Text(s.clone()));
                     }
-                    if spec.key == "csv_path" && ui.button(tr(lang, "ui.browse")).clicked() {
-                        self.start_pick(Pick::Csv);
+                    let pick = match spec.key {
+                        "csv_path" => Some(Pick::Csv),
+                        "folder_path" => Some(Pick::Folder),
+                        _ => None,
+                    };
+                    if let Some(pick) = pick
+                        && ui.button(tr(lang, "ui.browse")).clicked()
+                    {
+                        self.start_pick(pick);
                     }
                 });
             }
@@ -581,13 +591,20 @@ impl TenlabApp {
             ui.ctx().request_repaint_after(Duration::from_millis(100));
         }
         let lang = self.lang();
-        match self.runner.views.get(&current) {
+        let picked = match self.runner.views.get(&current) {
             Some((rev, view)) => {
                 views::view_ui(ui, lang, &current, *rev, view, &mut self.textures, self.show_test)
             }
             None => {
                 ui.label(self.t("ui.waiting"));
+                None
             }
+        };
+        // A click in the view (e.g. on a test image) sets a live parameter.
+        if let Some((key, value)) = picked
+            && let Some(spec) = self.lab.spec(key)
+        {
+            self.param_changed(&spec, ParamValue::Int(value), true);
         }
     }
 

@@ -117,9 +117,9 @@ pub fn train(
     if let Some(seed) = seed {
         values.insert("seed".into(), ParamValue::Int(seed as i64));
     }
-    let (mut session, notice) =
+    let (mut session, notices) =
         Session::new(def, &values, device).map_err(|e| anyhow::anyhow!(error_text(Lang::En, &e)))?;
-    if let Some(n) = notice {
+    for n in notices {
         eprintln!("{}", error_text(Lang::En, &n));
     }
     let mut out = match metrics_out {

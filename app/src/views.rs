@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use egui::{Color32, ColorImage, Pos2, Rect, Sense, Stroke, TextureHandle, TextureOptions, Vec2};
-use tenlab_models::view::{Boundary, Heatmap, Scale, View};
+use tenlab_models::view::{Bars, Boundary, Heatmap, Picker, Scale, Style, View};
 
 use crate::i18n::{Lang, tr};
 
@@ -79,7 +79,8 @@ impl Textures {
     }
 }
 
-/// Draws any view into the available space.
+/// Draws any view into the available space. Returns a parameter change when the user picked
+/// something in the view (e.g. a test image).
 pub fn view_ui(
     ui: &mut egui::Ui,
     lang: Lang,
@@ -88,12 +89,75 @@ pub fn view_ui(
     view: &View,
     tex: &mut Textures,
     show_test: bool,
-) {
+) -> Option<(&'static str, i64)> {
     match view {
         View::Boundary(b) => boundary_ui(ui, id, rev, b, tex, show_test),
         View::Heatmap(h) => matrix_ui(ui, lang, h),
-        View::HeatmapRows(rows) => heatmap_rows_ui(ui, id, rev, rows, tex),
+        View::HeatmapRows { rows, style, picker } => {
+            return heatmap_rows_ui(ui, id, rev, rows, *style, picker.as_ref(), tex);
+        }
+        View::Bars { image, bars } => bars_ui(ui, id, rev, image.as_ref(), bars, tex),
     }
+    None
+}
+
+/// A picture (optional) beside horizontal bars with labels and values.
+pub fn bars_ui(
+    ui: &mut egui::Ui,
+    id: &str,
+    rev: u64,
+    image: Option<&Heatmap>,
+    bars: &Bars,
+    tex: &mut Textures,
+) {
+    ui.horizontal_top(|ui| {
+        if let Some(h) = image {
+            ui.vertical(|ui| {
+                ui.label(&h.title);
+                let side = (ui.available_width() * 0.35).clamp(80.0, 220.0);
+                let texture = tex
+                    .get(ui.ctx(), format!("{id}/image"), rev, TextureOptions::NEAREST, || heatmap_image(h));
+                let (rect, _) = ui.allocate_exact_size(Vec2::splat(side), Sense::hover());
+                let uv = Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0));
+                ui.painter().image(texture.id(), rect, uv, Color32::WHITE);
+            });
+        }
+        ui.vertical(|ui| {
+            let label_w = 110.0;
+            let bar_w = (ui.available_width() - label_w - 60.0).max(60.0);
+            let text = ui.visuals().text_color();
+            for (i, (name, &v)) in bars.labels.iter().zip(&bars.values).enumerate() {
+                let (rect, _) =
+                    ui.allocate_exact_size(Vec2::new(label_w + bar_w + 60.0, 22.0), Sense::hover());
+                let p = ui.painter();
+                let font = egui::FontId::proportional(14.0);
+                let marked = bars.marked == Some(i);
+                let name = if marked { format!("✔ {name}") } else { name.clone() };
+                let left = rect.left_center();
+                p.text(
+                    left + Vec2::new(label_w - 6.0, 0.0),
+                    egui::Align2::RIGHT_CENTER,
+                    name,
+                    font.clone(),
+                    text,
+                );
+                let frac = (v / bars.max.max(1e-9)).clamp(0.0, 1.0);
+                let bar = Rect::from_min_size(
+                    rect.left_top() + Vec2::new(label_w, 3.0),
+                    Vec2::new(bar_w * frac, 16.0),
+                );
+                p.rect_filled(bar, 2.0, if marked { CLASS_COLORS[1] } else { CLASS_COLORS[0] });
+                let value = format!("{v:.3}");
+                p.text(
+                    left + Vec2::new(label_w + bar_w + 6.0, 0.0),
+                    egui::Align2::LEFT_CENTER,
+                    value,
+                    font,
+                    text,
+                );
+            }
+        });
+    });
 }
 
 fn heatmap_image(h: &Heatmap) -> ColorImage {
@@ -249,9 +313,18 @@ pub fn matrix_ui(ui: &mut egui::Ui, lang: Lang, h: &Heatmap) {
 }
 
 /// Rows of small heatmaps with captions (neurons per layer, weight matrices).
-pub fn heatmap_rows_ui(ui: &mut egui::Ui, id: &str, rev: u64, rows: &[Vec<Heatmap>], tex: &mut Textures) {
+pub fn heatmap_rows_ui(
+    ui: &mut egui::Ui,
+    id: &str,
+    rev: u64,
+    rows: &[Vec<Heatmap>],
+    style: Style,
+    picker: Option<&Picker>,
+    tex: &mut Textures,
+) -> Option<(&'static str, i64)> {
+    let mut picked = None;
     let widest = rows.iter().map(Vec::len).max().unwrap_or(1).max(1);
-    let is_thumbs = rows.iter().flatten().all(|h| h.rows == h.cols && h.rows > 8);
+    let is_thumbs = style == Style::Thumbnails;
     // Weight matrices: one cell size for all, so that a row of matrices fits the width.
     let total_cols: usize = rows.iter().map(|r| r.iter().map(|h| h.cols).sum::<usize>()).max().unwrap_or(1);
     // The first weight matrix names its inputs (the features) on the left.
@@ -303,15 +376,35 @@ pub fn heatmap_rows_ui(ui: &mut egui::Ui, id: &str, rev: u64, rows: &[Vec<Heatma
                             if is_thumbs { TextureOptions::LINEAR } else { TextureOptions::NEAREST };
                         let texture =
                             tex.get(ui.ctx(), format!("{id}/{r}/{c}"), rev, options, || heatmap_image(h));
-                        let (rect, response) = ui.allocate_exact_size(size, Sense::hover());
+                        let pick = picker.filter(|p| p.row == r);
+                        let sense = if pick.is_some() { Sense::click() } else { Sense::hover() };
+                        let (rect, response) = ui.allocate_exact_size(size, sense);
                         let uv = Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0));
                         ui.painter().image(texture.id(), rect, uv, Color32::WHITE);
-                        ui.painter().rect_stroke(
-                            rect,
-                            0.0,
-                            Stroke::new(1.0, Color32::from_gray(150)),
-                            egui::StrokeKind::Outside,
-                        );
+                        let chosen = pick.is_some_and(|p| p.selected == Some(c));
+                        let rim = if chosen {
+                            Stroke::new(3.0, CLASS_COLORS[0])
+                        } else {
+                            Stroke::new(1.0, Color32::from_gray(150))
+                        };
+                        ui.painter().rect_stroke(rect, 0.0, rim, egui::StrokeKind::Outside);
+                        if pick.is_some() {
+                            let title = h.title.clone();
+                            response.widget_info(|| {
+                                egui::WidgetInfo::labeled(egui::accesskit::Role::Button, true, &title)
+                            });
+                        }
+                        if let Some(p) = pick
+                            && response.clicked()
+                            && let Some(&v) = p.values.get(c)
+                        {
+                            picked = Some((p.param, v));
+                        }
+                        let response = response.on_hover_cursor(if pick.is_some() {
+                            egui::CursorIcon::PointingHand
+                        } else {
+                            egui::CursorIcon::Default
+                        });
                         if let Some(pos) = response.hover_pos() {
                             let j = (((pos.x - rect.left()) / rect.width() * h.cols as f32) as usize)
                                 .min(h.cols - 1);
@@ -333,4 +426,5 @@ pub fn heatmap_rows_ui(ui: &mut egui::Ui, id: &str, rev: u64, rows: &[Vec<Heatma
             ui.add_space(6.0);
         }
     });
+    picked
 }

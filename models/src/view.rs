@@ -69,6 +69,36 @@ pub struct Boundary {
     pub class_names: Vec<String>,
 }
 
+/// How a row of small heatmaps is drawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Style {
+    /// Square pictures (images, feature maps, neuron outputs), hover shows the title.
+    Thumbnails,
+    /// Matrices with a cell per value (weights), hover shows row and column.
+    Matrices,
+}
+
+/// A row of thumbnails the user can click to set a live parameter (e.g. the test image
+/// whose feature maps are shown): clicking item `i` sets `param` to `values[i]`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Picker {
+    pub row: usize,
+    pub param: &'static str,
+    pub values: Vec<i64>,
+    pub selected: Option<usize>,
+}
+
+/// Bars with labels, e.g. predicted class probabilities.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Bars {
+    pub labels: Vec<String>,
+    pub values: Vec<f32>,
+    /// Values run from 0 to this.
+    pub max: f32,
+    /// A bar to mark (e.g. the true class).
+    pub marked: Option<usize>,
+}
+
 /// What a lab can draw.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub enum View {
@@ -77,5 +107,14 @@ pub enum View {
     Heatmap(Heatmap),
     /// Several small heatmaps in a grid, grouped in rows (e.g. a thumbnail per neuron, one row
     /// per layer; or one weight matrix per layer).
-    HeatmapRows(Vec<Vec<Heatmap>>),
+    HeatmapRows {
+        rows: Vec<Vec<Heatmap>>,
+        style: Style,
+        picker: Option<Picker>,
+    },
+    /// A picture above bars (e.g. a test image and the predicted probabilities).
+    Bars {
+        image: Option<Heatmap>,
+        bars: Bars,
+    },
 }

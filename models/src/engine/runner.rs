@@ -46,7 +46,7 @@ pub enum Command {
 
 #[derive(Clone, Debug)]
 pub enum Event {
-    Loaded { generation: u64, device: DeviceInfo, views: Vec<ViewSpec>, notice: Option<LabError> },
+    Loaded { generation: u64, device: DeviceInfo, views: Vec<ViewSpec>, notices: Vec<LabError> },
     LoadFailed { generation: u64, error: LabError },
     Metrics { generation: u64, points: Vec<MetricPoint> },
     Status { generation: u64, status: Status },
@@ -243,11 +243,11 @@ impl Runner {
             }
             changed = true;
             match event {
-                Event::Loaded { device, views, notice, .. } => {
+                Event::Loaded { device, views, notices, .. } => {
                     self.device = Some(device);
                     self.view_specs = views;
                     self.status.state = RunState::Paused;
-                    self.errors.extend(notice);
+                    self.errors.extend(notices);
                 }
                 Event::LoadFailed { error, .. } => {
                     self.status.state = RunState::Failed;
@@ -397,12 +397,12 @@ impl Worker {
                 self.points.clear();
                 self.outbox.clear();
                 match crate::labs::find_lab(lab).and_then(|def| Session::new(def, &values, device)) {
-                    Ok((session, notice)) => {
+                    Ok((session, notices)) => {
                         self.outbox.push_back(Event::Loaded {
                             generation,
                             device: session.device.clone(),
                             views: session.views(),
-                            notice,
+                            notices,
                         });
                         self.session = Some(session);
                     }

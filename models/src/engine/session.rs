@@ -44,13 +44,13 @@ fn guard<T>(f: impl FnOnce() -> Result<T, LabError>) -> Result<T, LabError> {
 }
 
 impl Session {
-    /// Validates the values, picks the device and builds the lab. The second value is a
-    /// notice for the user when a GPU was asked for and the CPU is used instead.
+    /// Validates the values, picks the device and builds the lab. The second value holds
+    /// notices for the user: the CPU is used instead of a GPU, files were left out.
     pub fn new(
         def: &'static LabDef,
         values: &Values,
         choice: DeviceChoice,
-    ) -> Result<(Self, Option<LabError>), LabError> {
+    ) -> Result<(Self, Vec<LabError>), LabError> {
         let values = def.validate(values)?;
         let (device, info, gpu_error) = device::resolve(choice);
         let mut notice = gpu_error.map(LabError::GpuFallback);
@@ -64,8 +64,11 @@ impl Session {
             }
             Err(e) => return Err(e),
         };
+        // And what the lab has to say about its data (e.g. files it could not read).
+        let mut notices: Vec<LabError> = notice.into_iter().collect();
+        notices.extend(guard(|| Ok(lab.notices())).unwrap_or_default());
         let session = Self { def, values, device: info, lab, step: 0, train_secs: 0.0, last_eval: None };
-        Ok((session, notice))
+        Ok((session, notices))
     }
 
     /// Steps trained so far.
@@ -188,7 +191,7 @@ mod tests {
     #[test]
     fn a_panic_in_a_lab_becomes_an_error_and_the_session_survives() {
         let (mut s, notice) = Session::new(&FRAGILE, &Values::new(), DeviceChoice::Cpu).unwrap();
-        assert!(notice.is_none());
+        assert!(notice.is_empty());
         assert_eq!(s.step().unwrap()[0].value, 1.0);
         s.step().unwrap();
         let err = s.step().unwrap_err();

@@ -3,19 +3,20 @@
 
 use burn::module::{Module, Param};
 use burn::nn::Linear;
-use burn::optim::momentum::MomentumConfig;
-use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer, SgdConfig};
-use burn::tensor::activation::{log_softmax, relu, sigmoid, softmax, tanh};
+use burn::optim::{GradientsParams, ModuleOptimizer};
+use burn::tensor::activation::{relu, sigmoid, softmax, tanh};
 use burn::tensor::{Device, Int, Tensor, TensorData};
 use serde::Deserialize;
 
 use crate::data::toy2d::{self, EXTENT, Shape};
 use crate::data::{self, Table};
 use crate::error::LabError;
-use crate::labs::{Applied, Evaluation, Lab, LabDef, StepMetrics};
+use crate::labs::{
+    Applied, Evaluation, Lab, LabDef, Optim, StepMetrics, choice, cross_entropy, onehot, score,
+};
 use crate::params::{self, Group, ParamKind, ParamSpec, ParamValue, Values, text_of};
 use crate::rng::Rng;
-use crate::view::{Boundary, Heatmap, Scale, View, ViewSpec};
+use crate::view::{Boundary, Heatmap, Scale, Style, View, ViewSpec};
 
 pub const DEF: LabDef = LabDef { id: "mlp", params, build };
 
@@ -82,12 +83,7 @@ fn params() -> Vec<ParamSpec> {
             Choice { default: "tanh", options: &["relu", "tanh", "sigmoid", "linear"] },
         )
         .live(),
-        ParamSpec::new(
-            "optimizer",
-            Training,
-            Choice { default: "adam", options: &["sgd", "momentum", "adam"] },
-        )
-        .live(),
+        ParamSpec::new("optimizer", Training, Choice { default: "adam", options: Optim::KEYS }).live(),
         ParamSpec::new("lr", Training, Float { default: 0.01, min: 1e-5, max: 10.0, log: true }).live(),
         ParamSpec::new("batch", Training, Int { default: 16, min: 1, max: 512 }).live(),
         ParamSpec::new("l2", Training, Float { default: 0.0, min: 0.0, max: 0.1, log: false }).live(),
@@ -112,26 +108,6 @@ impl Activation {
             Self::Tanh => tanh(x),
             Self::Sigmoid => sigmoid(x),
             Self::Linear => x,
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq)]
-#[serde(rename_all = "lowercase")]
-enum Optim {
-    Sgd,
-    Momentum,
-    Adam,
-}
-
-impl Optim {
-    fn build(self) -> ModuleOptimizer {
-        match self {
-            Self::Sgd => SgdConfig::new().init(),
-            Self::Momentum => SgdConfig::new()
-                .with_momentum(Some(MomentumConfig::new().with_momentum(0.9).with_dampening(0.0)))
-                .init(),
-            Self::Adam => AdamConfig::new().init(),
         }
     }
 }
@@ -295,11 +271,7 @@ fn load_data(cfg: &Config) -> Result<Data, LabError> {
 /// Features and one-hot targets of a table as tensors on `device`.
 fn tensors(t: &Table, classes: usize, device: &Device) -> (Tensor<2>, Tensor<2>) {
     let x = Tensor::from_data(TensorData::new(t.x.clone(), [t.rows(), t.dims]), device);
-    let mut onehot = vec![0.0f32; t.rows() * classes];
-    for (i, &y) in t.y.iter().enumerate() {
-        onehot[i * classes + y as usize] = 1.0;
-    }
-    (x, Tensor::from_data(TensorData::new(onehot, [t.rows(), classes]), device))
+    (x, Tensor::from_data(TensorData::new(onehot(&t.y, classes), [t.rows(), classes]), device))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -403,17 +375,6 @@ fn build(values: &Values, device: &Device) -> Result<Box<dyn Lab>, LabError> {
     }))
 }
 
-/// A choice parameter's value as its typed enum (the same names serde reads in the config).
-fn choice<T: serde::de::DeserializeOwned>(s: &str) -> Option<T> {
-    serde_json::from_value(serde_json::Value::String(s.into())).ok()
-}
-
-/// Mean cross-entropy of logits against one-hot targets.
-fn cross_entropy(logits: Tensor<2>, onehot: Tensor<2>) -> Tensor<1> {
-    let n = logits.dims()[0] as f32;
-    (log_softmax(logits, 1) * onehot).sum().mul_scalar(-1.0 / n)
-}
-
 impl MlpLab {
     /// The next mini-batch of training rows (a fresh shuffle every epoch).
     fn next_batch(&mut self) -> Vec<i64> {
@@ -505,7 +466,7 @@ impl MlpLab {
         }
         let names = self.data.train.class_names.clone();
         layer_maps(softmax(logits, 1), &|n| format!("P({})", names[n]), Some((0.0, 1.0, Scale::Sequential)));
-        View::HeatmapRows(rows)
+        View::HeatmapRows { rows, style: Style::Thumbnails, picker: None }
     }
 
     fn weights(&self) -> View {
@@ -532,7 +493,7 @@ impl MlpLab {
                 h
             })
             .collect();
-        View::HeatmapRows(vec![row])
+        View::HeatmapRows { rows: vec![row], style: Style::Matrices, picker: None }
     }
 
     fn confusion(&self) -> View {
@@ -577,26 +538,9 @@ impl Lab for MlpLab {
 
     fn evaluate(&mut self) -> Result<Evaluation, LabError> {
         let k = self.classes;
-        let measure = |t: &Table, confusion: Option<&mut Vec<u32>>| {
-            let p = self.probs(t.x.clone(), t.dims);
-            let (mut loss, mut correct) = (0.0f64, 0usize);
-            let mut counts = vec![0u32; k * k];
-            for (i, &y) in t.y.iter().enumerate() {
-                let row = &p[i * k..(i + 1) * k];
-                let pred = (0..k).max_by(|&a, &b| row[a].total_cmp(&row[b])).unwrap_or(0);
-                loss -= (row[y as usize].max(1e-7) as f64).ln();
-                correct += (pred == y as usize) as usize;
-                counts[y as usize * k + pred] += 1;
-            }
-            if let Some(c) = confusion {
-                *c = counts;
-            }
-            let n = t.rows().max(1) as f64;
-            ((loss / n) as f32, (correct as f64 / n) as f32)
-        };
-        let (train_loss, train_acc) = measure(&self.data.train, None);
-        let mut confusion = Vec::new();
-        let (test_loss, test_acc) = measure(&self.data.test, Some(&mut confusion));
+        let (train, test) = (&self.data.train, &self.data.test);
+        let (train_loss, train_acc, _) = score(&self.probs(train.x.clone(), train.dims), &train.y, k);
+        let (test_loss, test_acc, confusion) = score(&self.probs(test.x.clone(), test.dims), &test.y, k);
         self.confusion = confusion;
         Ok(Evaluation { train_loss, train_acc: Some(train_acc), test_loss, test_acc: Some(test_acc) })
     }

@@ -3,7 +3,11 @@
 //! A lab is one module that reads top to bottom: its parameter table and config, its data,
 //! its model, its training step, its evaluation and its views.
 
-use burn::tensor::Device;
+use burn::optim::momentum::MomentumConfig;
+use burn::optim::{AdamConfig, ModuleOptimizer, SgdConfig};
+use burn::tensor::activation::log_softmax;
+use burn::tensor::{Device, Tensor};
+use serde::Deserialize;
 
 use crate::{
     error::LabError,
@@ -11,7 +15,71 @@ use crate::{
     view::{View, ViewSpec},
 };
 
+pub mod cnn;
 pub mod mlp;
+
+/// The optimizers every lab offers (the choice keys `sgd`, `momentum`, `adam`).
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq)]
+#[serde(rename_all = "lowercase")]
+pub enum Optim {
+    Sgd,
+    Momentum,
+    Adam,
+}
+
+impl Optim {
+    pub const KEYS: &'static [&'static str] = &["sgd", "momentum", "adam"];
+
+    /// A fresh optimizer (no momentum, no moment estimates yet).
+    pub fn build(self) -> ModuleOptimizer {
+        match self {
+            Self::Sgd => SgdConfig::new().init(),
+            Self::Momentum => SgdConfig::new()
+                .with_momentum(Some(MomentumConfig::new().with_momentum(0.9).with_dampening(0.0)))
+                .init(),
+            Self::Adam => AdamConfig::new().init(),
+        }
+    }
+}
+
+/// A choice parameter's value as its typed enum (the same names serde reads in configs).
+pub fn choice<T: serde::de::DeserializeOwned>(s: &str) -> Option<T> {
+    serde_json::from_value(serde_json::Value::String(s.into())).ok()
+}
+
+/// Mean cross-entropy of logits `[n, classes]` against one-hot targets.
+pub fn cross_entropy(logits: Tensor<2>, onehot: Tensor<2>) -> Tensor<1> {
+    let n = logits.dims()[0] as f32;
+    (log_softmax(logits, 1) * onehot).sum().mul_scalar(-1.0 / n)
+}
+
+/// One-hot rows for class labels.
+pub fn onehot(labels: &[u32], classes: usize) -> Vec<f32> {
+    let mut v = vec![0.0f32; labels.len() * classes];
+    for (i, &y) in labels.iter().enumerate() {
+        v[i * classes + y as usize] = 1.0;
+    }
+    v
+}
+
+/// Loss, accuracy and confusion matrix (rows: true class) of class probabilities.
+pub fn score(probs: &[f32], labels: &[u32], classes: usize) -> (f32, f32, Vec<u32>) {
+    let (mut loss, mut correct) = (0.0f64, 0usize);
+    let mut confusion = vec![0u32; classes * classes];
+    for (i, &y) in labels.iter().enumerate() {
+        let row = &probs[i * classes..(i + 1) * classes];
+        let pred = argmax(row);
+        loss -= (row[y as usize].max(1e-7) as f64).ln();
+        correct += (pred == y as usize) as usize;
+        confusion[y as usize * classes + pred] += 1;
+    }
+    let n = labels.len().max(1) as f64;
+    ((loss / n) as f32, (correct as f64 / n) as f32, confusion)
+}
+
+pub fn argmax(row: &[f32]) -> usize {
+    (0..row.len()).max_by(|&a, &b| row[a].total_cmp(&row[b])).unwrap_or(0)
+}
 
 /// Loss (and accuracy, where it means something) of one training step.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -46,6 +114,10 @@ pub trait Lab: Send {
     /// Evaluate every this many steps (the engine's schedule; evaluation costs time).
     fn eval_every(&self) -> u64 {
         25
+    }
+    /// Things the user should know about the data (e.g. files that could not be read).
+    fn notices(&self) -> Vec<LabError> {
+        Vec::new()
     }
     /// The pictures this lab offers with its current data (e.g. no boundary for 4-D data).
     fn views(&self) -> Vec<ViewSpec>;
@@ -86,7 +158,7 @@ impl LabDef {
 
 /// Every lab that exists and trains, in the order the app lists them.
 pub fn registry() -> &'static [LabDef] {
-    static LABS: [LabDef; 1] = [mlp::DEF];
+    static LABS: [LabDef; 2] = [mlp::DEF, cnn::DEF];
     &LABS
 }
 

@@ -1,0 +1,618 @@
+//! The CNN lab: a small convolutional network on MNIST, Fashion-MNIST, the 8x8 digits or the
+//! user's own image folders. Reads top to bottom: parameters -> data -> model -> step -> views.
+
+use burn::module::{Module, Param};
+use burn::nn::pool::{AvgPool2d, AvgPool2dConfig, MaxPool2d, MaxPool2dConfig};
+use burn::nn::{Dropout, DropoutConfig, Linear, PaddingConfig2d, conv::Conv2d, conv::Conv2dConfig};
+use burn::optim::{GradientsParams, ModuleOptimizer};
+use burn::tensor::activation::{relu, sigmoid, softmax, tanh};
+use burn::tensor::{Device, Tensor, TensorData};
+use serde::Deserialize;
+
+use crate::data::images::{self, ImageSet, Split};
+use crate::error::LabError;
+use crate::labs::{
+    Applied, Evaluation, Lab, LabDef, Optim, StepMetrics, argmax, choice, cross_entropy, onehot, score,
+};
+use crate::params::{self, Group, ParamKind, ParamSpec, ParamValue, Values, text_of};
+use crate::rng::Rng;
+use crate::view::{Bars, Heatmap, Picker, Scale, Style, View, ViewSpec};
+
+pub const DEF: LabDef = LabDef { id: "cnn", params, build };
+
+// ---------------------------------------------------------------------------------------
+// Parameters
+
+/// Test images the feature-map view can show (the bundled test sets have 2,000).
+const MAX_SAMPLE: i64 = 1999;
+/// Side of the images a user's folder is resized to.
+const FOLDER_SIZE: usize = 28;
+
+fn is_folder(v: &Values) -> bool {
+    text_of(v, "dataset") == "folder"
+}
+
+fn params() -> Vec<ParamSpec> {
+    use Group::*;
+    use ParamKind::*;
+    vec![
+        ParamSpec::new(
+            "dataset",
+            Data,
+            Choice { default: "mnist", options: &["mnist", "fashion", "digits", "folder"] },
+        ),
+        ParamSpec::new("folder_path", Data, Text { default: "" }).shown_if(is_folder),
+        ParamSpec::new("folder_rgb", Data, Bool { default: false }).shown_if(is_folder),
+        ParamSpec::new("train_size", Data, Int { default: 20_000, min: 100, max: 20_000 }),
+        ParamSpec::new("augment", Data, Bool { default: false }).live(),
+        ParamSpec::new("sample", Data, Int { default: 0, min: 0, max: MAX_SAMPLE }).live(),
+        ParamSpec::new("blocks", Model, Int { default: 2, min: 1, max: 4 }),
+        ParamSpec::new("filters", Model, Int { default: 16, min: 1, max: 64 }),
+        ParamSpec::new("kernel", Model, Int { default: 5, min: 1, max: 7 }),
+        ParamSpec::new("stride", Model, Int { default: 1, min: 1, max: 3 }),
+        ParamSpec::new("padding", Model, Choice { default: "same", options: &["same", "valid"] }),
+        ParamSpec::new("pooling", Model, Choice { default: "max", options: &["max", "avg", "none"] }),
+        ParamSpec::new(
+            "activation",
+            Model,
+            Choice { default: "relu", options: &["relu", "tanh", "sigmoid"] },
+        )
+        .live(),
+        ParamSpec::new("dropout", Model, Float { default: 0.0, min: 0.0, max: 0.8, log: false }).live(),
+        ParamSpec::new("dense", Model, Int { default: 64, min: 8, max: 512 }),
+        ParamSpec::new("optimizer", Training, Choice { default: "adam", options: Optim::KEYS }).live(),
+        ParamSpec::new("lr", Training, Float { default: 0.001, min: 1e-5, max: 1.0, log: true }).live(),
+        ParamSpec::new("batch", Training, Int { default: 64, min: 1, max: 512 }).live(),
+        ParamSpec::new("seed", Training, Int { default: 1, min: 0, max: 1 << 31 }),
+    ]
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq)]
+#[serde(rename_all = "lowercase")]
+enum Activation {
+    Relu,
+    Tanh,
+    Sigmoid,
+}
+
+impl Activation {
+    fn apply<const D: usize>(self, x: Tensor<D>) -> Tensor<D> {
+        match self {
+            Self::Relu => relu(x),
+            Self::Tanh => tanh(x),
+            Self::Sigmoid => sigmoid(x),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq)]
+#[serde(rename_all = "lowercase")]
+enum Pooling {
+    Max,
+    Avg,
+    None,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+struct Config {
+    dataset: String,
+    folder_path: String,
+    folder_rgb: bool,
+    train_size: usize,
+    augment: bool,
+    sample: usize,
+    blocks: usize,
+    filters: usize,
+    kernel: usize,
+    stride: usize,
+    padding: String,
+    pooling: Pooling,
+    activation: Activation,
+    dropout: f64,
+    dense: usize,
+    optimizer: Optim,
+    lr: f64,
+    batch: usize,
+    seed: u64,
+}
+
+impl Config {
+    fn pad(&self) -> usize {
+        if self.padding == "same" { self.kernel / 2 } else { 0 }
+    }
+
+    /// The side of the feature maps after every block, or None if they shrink to nothing.
+    fn sizes(&self, input: usize) -> Option<Vec<usize>> {
+        let mut s = input;
+        let mut out = Vec::new();
+        for _ in 0..self.blocks {
+            let padded = s + 2 * self.pad();
+            if padded < self.kernel {
+                return None;
+            }
+            s = (padded - self.kernel) / self.stride + 1;
+            if self.pooling != Pooling::None {
+                s /= 2;
+            }
+            if s == 0 {
+                return None;
+            }
+            out.push(s);
+        }
+        Some(out)
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Data
+
+/// The images and, for a user's folder, the files that could not be read.
+fn load_data(cfg: &Config) -> Result<(Split, Vec<String>), LabError> {
+    let (split, skipped) = match cfg.dataset.as_str() {
+        "mnist" => (images::mnist()?, vec![]),
+        "fashion" => (images::fashion()?, vec![]),
+        "digits" => (images::digits8x8(cfg.seed)?, vec![]),
+        _ => {
+            if cfg.folder_path.trim().is_empty() {
+                return Err(LabError::Invalid {
+                    key: "err.no_folder",
+                    english: "choose a folder of images first",
+                });
+            }
+            let (set, skipped) =
+                images::folder(std::path::Path::new(cfg.folder_path.trim()), cfg.folder_rgb, FOLDER_SIZE)?;
+            (set.split(0.8, &mut Rng::new(cfg.seed)), skipped)
+        }
+    };
+    if split.test.is_empty() {
+        return Err(LabError::Invalid {
+            key: "err.too_few_rows",
+            english: "too few rows for a train/test split",
+        });
+    }
+    let train = split.train.first(cfg.train_size);
+    Ok((Split { train, test: split.test }, skipped))
+}
+
+/// A batch of images as `[n, c, h, w]`, optionally shifted by up to two pixels each way.
+fn batch_pixels(set: &ImageSet, idx: &[usize], shift: Option<&mut Rng>) -> Vec<f32> {
+    let (c, h, w) = (set.channels, set.h, set.w);
+    let mut out = Vec::with_capacity(idx.len() * set.image_len());
+    let mut rng = shift;
+    for &i in idx {
+        let img = set.image(i);
+        let (dx, dy) = match rng.as_deref_mut() {
+            Some(r) => (r.below(5) as isize - 2, r.below(5) as isize - 2),
+            None => (0, 0),
+        };
+        if dx == 0 && dy == 0 {
+            out.extend_from_slice(img);
+            continue;
+        }
+        for ch in 0..c {
+            for y in 0..h as isize {
+                for x in 0..w as isize {
+                    let (sx, sy) = (x - dx, y - dy);
+                    let inside = sx >= 0 && sy >= 0 && sx < w as isize && sy < h as isize;
+                    out.push(if inside { img[ch * h * w + sy as usize * w + sx as usize] } else { 0.0 });
+                }
+            }
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------
+// Model
+
+#[derive(Module, Debug)]
+struct Net {
+    convs: Vec<Conv2d>,
+    dense: Linear,
+    out: Linear,
+    dropout: Dropout,
+    max_pool: MaxPool2d,
+    avg_pool: AvgPool2d,
+}
+
+/// Uniform weights from our own seeded generator (He for ReLU, Glorot otherwise).
+fn init(rng: &mut Rng, n: usize, fan_in: usize, fan_out: usize, act: Activation) -> Vec<f32> {
+    let limit = match act {
+        Activation::Relu => (6.0 / fan_in as f32).sqrt(),
+        _ => (6.0 / (fan_in + fan_out) as f32).sqrt(),
+    };
+    (0..n).map(|_| rng.uniform(-limit, limit)).collect()
+}
+
+fn linear(rng: &mut Rng, d_in: usize, d_out: usize, act: Activation, device: &Device) -> Linear {
+    let w = init(rng, d_in * d_out, d_in, d_out, act);
+    Linear {
+        weight: Param::from_tensor(Tensor::from_data(TensorData::new(w, [d_in, d_out]), device)),
+        bias: Some(Param::from_tensor(Tensor::zeros([d_out], device))),
+    }
+}
+
+impl Net {
+    fn new(
+        cfg: &Config,
+        channels: usize,
+        side: usize,
+        classes: usize,
+        rng: &mut Rng,
+        device: &Device,
+    ) -> Self {
+        let k = cfg.kernel;
+        let mut c_in = channels;
+        let convs = (0..cfg.blocks)
+            .map(|_| {
+                let mut conv = Conv2dConfig::new([c_in, cfg.filters], [k, k])
+                    .with_stride([cfg.stride, cfg.stride])
+                    .with_padding(PaddingConfig2d::Explicit(cfg.pad(), cfg.pad(), cfg.pad(), cfg.pad()))
+                    .init(device);
+                let w =
+                    init(rng, cfg.filters * c_in * k * k, c_in * k * k, cfg.filters * k * k, cfg.activation);
+                conv.weight = Param::from_tensor(Tensor::from_data(
+                    TensorData::new(w, [cfg.filters, c_in, k, k]),
+                    device,
+                ));
+                conv.bias = Some(Param::from_tensor(Tensor::zeros([cfg.filters], device)));
+                c_in = cfg.filters;
+                conv
+            })
+            .collect();
+        let flat = cfg.filters * side * side;
+        Self {
+            convs,
+            dense: linear(rng, flat, cfg.dense, cfg.activation, device),
+            out: linear(rng, cfg.dense, classes, cfg.activation, device),
+            dropout: DropoutConfig::new(cfg.dropout).init(),
+            max_pool: MaxPool2dConfig::new([2, 2]).with_strides([2, 2]).init(),
+            avg_pool: AvgPool2dConfig::new([2, 2]).with_strides([2, 2]).init(),
+        }
+    }
+
+    /// Logits, and the output of every block (for the feature-map view).
+    fn forward_maps(&self, x: Tensor<4>, act: Activation, pool: Pooling) -> (Tensor<2>, Vec<Tensor<4>>) {
+        let mut x = x;
+        let mut maps = Vec::new();
+        for conv in &self.convs {
+            x = act.apply(conv.forward(x));
+            x = match pool {
+                Pooling::Max => self.max_pool.forward(x),
+                Pooling::Avg => self.avg_pool.forward(x),
+                Pooling::None => x,
+            };
+            maps.push(x.clone());
+        }
+        let flat: Tensor<2> = x.flatten(1, 3);
+        let hidden = act.apply(self.dense.forward(self.dropout.forward(flat)));
+        (self.out.forward(self.dropout.forward(hidden)), maps)
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The lab
+
+struct CnnLab {
+    cfg: Config,
+    train_device: Device,
+    device: Device,
+    data: Split,
+    skipped: Vec<String>,
+    classes: usize,
+    model: Net,
+    optim: ModuleOptimizer,
+    rng: Rng,
+    order: Vec<usize>,
+    cursor: usize,
+    /// From the last evaluation: test predictions and the confusion matrix.
+    predictions: Vec<usize>,
+    confusion: Vec<u32>,
+}
+
+/// Training images scored at each evaluation (a fixed subset keeps evaluation quick).
+const TRAIN_EVAL: usize = 1000;
+/// Images per forward pass when evaluating.
+const CHUNK: usize = 500;
+
+fn build(values: &Values, device: &Device) -> Result<Box<dyn Lab>, LabError> {
+    let cfg: Config = params::typed(&params(), values)?;
+    let (data, skipped) = load_data(&cfg)?;
+    let side = data.train.h.min(data.train.w);
+    let sizes = cfg.sizes(side).ok_or(LabError::Invalid {
+        key: "err.cnn_shrinks",
+        english: "the image shrinks to nothing: use fewer blocks, a smaller kernel or stride, or 'same' padding",
+    })?;
+    let classes = data.train.class_names.len();
+    let train_device = device.clone().autodiff();
+    device.seed(cfg.seed);
+    let mut rng = Rng::new(cfg.seed.wrapping_add(1));
+    let model =
+        Net::new(&cfg, data.train.channels, *sizes.last().unwrap_or(&side), classes, &mut rng, &train_device);
+    Ok(Box::new(CnnLab {
+        optim: cfg.optimizer.build(),
+        order: (0..data.train.len()).collect(),
+        cursor: usize::MAX,
+        predictions: vec![],
+        confusion: vec![0; classes * classes],
+        train_device,
+        device: device.clone(),
+        skipped,
+        classes,
+        data,
+        model,
+        rng,
+        cfg,
+    }))
+}
+
+impl CnnLab {
+    fn next_batch(&mut self) -> Vec<usize> {
+        let n = self.order.len();
+        let b = self.cfg.batch.min(n);
+        if self.cursor.saturating_add(b) > n {
+            self.rng.shuffle(&mut self.order);
+            self.cursor = 0;
+        }
+        let batch = self.order[self.cursor..self.cursor + b].to_vec();
+        self.cursor += b;
+        batch
+    }
+
+    fn images(&self, set: &ImageSet, idx: &[usize], device: &Device) -> Tensor<4> {
+        let px = batch_pixels(set, idx, None);
+        Tensor::from_data(TensorData::new(px, [idx.len(), set.channels, set.h, set.w]), device)
+    }
+
+    /// Class probabilities of some images, in chunks, with the inference model.
+    fn probs(&self, set: &ImageSet, idx: &[usize]) -> Vec<f32> {
+        let model = self.model.valid();
+        let mut out = Vec::with_capacity(idx.len() * self.classes);
+        for chunk in idx.chunks(CHUNK) {
+            let (logits, _) = model.forward_maps(
+                self.images(set, chunk, &self.device),
+                self.cfg.activation,
+                self.cfg.pooling,
+            );
+            out.extend(softmax(logits, 1).into_data().iter::<f32>());
+        }
+        out
+    }
+
+    fn sample(&self) -> usize {
+        self.cfg.sample.min(self.data.test.len() - 1)
+    }
+
+    fn picture(&self, set: &ImageSet, i: usize, title: String) -> Heatmap {
+        let (h, w) = (set.h, set.w);
+        // Colour images are shown by their mean brightness.
+        let img = set.image(i);
+        let values = (0..h * w)
+            .map(|p| (0..set.channels).map(|c| img[c * h * w + p]).sum::<f32>() / set.channels as f32);
+        Heatmap {
+            title,
+            rows: h,
+            cols: w,
+            values: values.collect(),
+            range: (0.0, 1.0),
+            scale: Scale::Sequential,
+            row_labels: vec![],
+            col_labels: vec![],
+            show_values: false,
+        }
+    }
+
+    fn filters(&self) -> View {
+        let w = self.model.convs[0].weight.val();
+        let [f, c, k, _] = w.dims();
+        let v: Vec<f32> = w.into_data().iter::<f32>().collect();
+        let row = (0..f)
+            .map(|i| {
+                let values =
+                    (0..k * k).map(|p| (0..c).map(|ch| v[(i * c + ch) * k * k + p]).sum::<f32>() / c as f32);
+                Heatmap::diverging(format!("#{}", i + 1), k, k, values.collect())
+            })
+            .collect();
+        View::HeatmapRows { rows: vec![row], style: Style::Thumbnails, picker: None }
+    }
+
+    /// A strip of test images to pick from, the picked image, and every block's feature maps.
+    fn maps(&self) -> View {
+        let test = &self.data.test;
+        let s = self.sample();
+        let start = s / 12 * 12;
+        let strip: Vec<usize> = (start..(start + 12).min(test.len())).collect();
+        let mut rows =
+            vec![strip.iter().map(|&i| self.picture(test, i, format!("#{i}"))).collect::<Vec<_>>()];
+        let x = self.images(test, &[s], &self.device);
+        let (_, maps) = self.model.valid().forward_maps(x, self.cfg.activation, self.cfg.pooling);
+        for (b, m) in maps.into_iter().enumerate() {
+            let [_, f, h, w] = m.dims();
+            let v: Vec<f32> = m.into_data().iter::<f32>().collect();
+            let row = (0..f.min(32))
+                .map(|c| {
+                    let mut hm = Heatmap::diverging(
+                        format!("B{}·{}", b + 1, c + 1),
+                        h,
+                        w,
+                        v[c * h * w..(c + 1) * h * w].to_vec(),
+                    );
+                    if self.cfg.activation != Activation::Tanh {
+                        hm.scale = Scale::Sequential;
+                        hm.range = (0.0, hm.range.1);
+                    }
+                    hm
+                })
+                .collect();
+            rows.push(row);
+        }
+        let picker = Picker {
+            row: 0,
+            param: "sample",
+            values: strip.iter().map(|&i| i as i64).collect(),
+            selected: strip.iter().position(|&i| i == s),
+        };
+        View::HeatmapRows { rows, style: Style::Thumbnails, picker: Some(picker) }
+    }
+
+    fn probabilities(&self) -> View {
+        let test = &self.data.test;
+        let s = self.sample();
+        let p = self.probs(test, &[s]);
+        let truth = test.labels[s] as usize;
+        View::Bars {
+            image: Some(self.picture(test, s, format!("#{s}: {}", test.class_names[truth]))),
+            bars: Bars { labels: test.class_names.clone(), values: p, max: 1.0, marked: Some(truth) },
+        }
+    }
+
+    fn mistakes(&self) -> View {
+        let test = &self.data.test;
+        let names = &test.class_names;
+        let wrong: Vec<Heatmap> = self
+            .predictions
+            .iter()
+            .enumerate()
+            .filter(|(i, p)| **p != test.labels[*i] as usize)
+            .take(48)
+            .map(|(i, &p)| {
+                self.picture(test, i, format!("{} ➡ {}", names[test.labels[i] as usize], names[p]))
+            })
+            .collect();
+        let rows = wrong.chunks(12).map(<[Heatmap]>::to_vec).collect();
+        View::HeatmapRows { rows, style: Style::Thumbnails, picker: None }
+    }
+
+    fn confusion(&self) -> View {
+        let k = self.classes;
+        let max = self.confusion.iter().copied().max().unwrap_or(1).max(1) as f32;
+        View::Heatmap(Heatmap {
+            title: String::new(),
+            rows: k,
+            cols: k,
+            values: self.confusion.iter().map(|&c| c as f32).collect(),
+            range: (0.0, max),
+            scale: Scale::Sequential,
+            row_labels: self.data.test.class_names.clone(),
+            col_labels: self.data.test.class_names.clone(),
+            show_values: true,
+        })
+    }
+}
+
+impl Lab for CnnLab {
+    fn step(&mut self) -> Result<StepMetrics, LabError> {
+        let idx = self.next_batch();
+        let shift = if self.cfg.augment { Some(&mut self.rng) } else { None };
+        let train = &self.data.train;
+        let px = batch_pixels(train, &idx, shift);
+        let x = Tensor::from_data(
+            TensorData::new(px, [idx.len(), train.channels, train.h, train.w]),
+            &self.train_device,
+        );
+        let labels: Vec<u32> = idx.iter().map(|&i| train.labels[i]).collect();
+        let y = Tensor::from_data(
+            TensorData::new(onehot(&labels, self.classes), [idx.len(), self.classes]),
+            &self.train_device,
+        );
+        let (logits, _) = self.model.forward_maps(x, self.cfg.activation, self.cfg.pooling);
+        let loss = cross_entropy(logits, y);
+        let value = loss.clone().into_scalar::<f32>();
+        let grads = GradientsParams::from_grads(loss.backward(), &self.model);
+        self.model = self.optim.step(self.cfg.lr, self.model.clone(), grads);
+        Ok(StepMetrics { loss: value })
+    }
+
+    fn evaluate(&mut self) -> Result<Evaluation, LabError> {
+        let (train, test) = (&self.data.train, &self.data.test);
+        let train_idx: Vec<usize> = (0..train.len().min(TRAIN_EVAL)).collect();
+        let (train_loss, train_acc, _) =
+            score(&self.probs(train, &train_idx), &train.labels[..train_idx.len()], self.classes);
+        let test_idx: Vec<usize> = (0..test.len()).collect();
+        let p = self.probs(test, &test_idx);
+        let (test_loss, test_acc, confusion) = score(&p, &test.labels, self.classes);
+        self.predictions = p.chunks(self.classes).map(argmax).collect();
+        self.confusion = confusion;
+        Ok(Evaluation { train_loss, train_acc: Some(train_acc), test_loss, test_acc: Some(test_acc) })
+    }
+
+    fn eval_every(&self) -> u64 {
+        100
+    }
+
+    fn notices(&self) -> Vec<LabError> {
+        if self.skipped.is_empty() { vec![] } else { vec![LabError::Skipped(self.skipped.clone())] }
+    }
+
+    fn views(&self) -> Vec<ViewSpec> {
+        ["maps", "probabilities", "filters", "mistakes", "confusion"]
+            .into_iter()
+            .map(|id| ViewSpec { id })
+            .collect()
+    }
+
+    fn render(&mut self, view: &str) -> Result<View, LabError> {
+        match view {
+            "maps" => Ok(self.maps()),
+            "probabilities" => Ok(self.probabilities()),
+            "filters" => Ok(self.filters()),
+            "mistakes" => Ok(self.mistakes()),
+            "confusion" => Ok(self.confusion()),
+            _ => Err(LabError::UnknownView(view.into())),
+        }
+    }
+
+    fn set_live(&mut self, key: &str, value: &ParamValue) -> Applied {
+        match (key, value) {
+            ("lr", ParamValue::Float(x)) => self.cfg.lr = *x,
+            ("batch", ParamValue::Int(n)) => self.cfg.batch = (*n).max(1) as usize,
+            ("augment", ParamValue::Bool(b)) => self.cfg.augment = *b,
+            ("sample", ParamValue::Int(n)) => self.cfg.sample = (*n).max(0) as usize,
+            ("dropout", ParamValue::Float(p)) => {
+                self.cfg.dropout = *p;
+                self.model.dropout.prob = *p;
+            }
+            ("activation", ParamValue::Text(s)) => match choice(s) {
+                Some(a) => self.cfg.activation = a,
+                None => return Applied::NeedsReset,
+            },
+            ("optimizer", ParamValue::Text(s)) => match choice::<Optim>(s) {
+                Some(o) => {
+                    self.cfg.optimizer = o;
+                    self.optim = o.build();
+                }
+                None => return Applied::NeedsReset,
+            },
+            _ => return Applied::NeedsReset,
+        }
+        Applied::Live
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shrinking_architectures_are_caught_and_shifts_keep_the_image_size() {
+        let mut cfg: Config = params::typed(&params(), &Values::new()).unwrap();
+        assert_eq!(cfg.sizes(28), Some(vec![14, 7]));
+        cfg.blocks = 4;
+        cfg.padding = "valid".into();
+        assert_eq!(cfg.sizes(28), None);
+        let set = ImageSet {
+            h: 3,
+            w: 3,
+            channels: 1,
+            pixels: (0..9).map(|v| v as f32).collect(),
+            labels: vec![0],
+            class_names: vec!["a".into()],
+        };
+        let mut rng = Rng::new(3);
+        for _ in 0..20 {
+            let px = batch_pixels(&set, &[0], Some(&mut rng));
+            assert_eq!(px.len(), 9);
+        }
+        assert_eq!(batch_pixels(&set, &[0], None), set.pixels);
+    }
+}
