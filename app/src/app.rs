@@ -46,6 +46,9 @@ struct ConfigFile {
     values: Values,
 }
 
+/// A file dialog's answer: the path picked, if any, and how long the dialog was open.
+type DialogAnswer = (Option<PathBuf>, Duration);
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Pick {
     Csv,
@@ -71,7 +74,7 @@ pub struct TenlabApp {
     dialogs: bool,
     repaint: egui::Context,
     /// An open file dialog: what it is for; its answer and how long it was open.
-    picking: Option<(Pick, Receiver<(Option<PathBuf>, Duration)>)>,
+    picking: Option<(Pick, Receiver<DialogAnswer>)>,
     applied_scale: f32,
 }
 

@@ -342,87 +342,98 @@ pub fn heatmap_rows_ui(
     let gaps = 16.0 * widest as f32 + label_w;
     let cell = ((ui.available_width() - gaps) / total_cols.max(1) as f32).clamp(4.0, 26.0);
     egui::ScrollArea::vertical().id_salt(id).auto_shrink([false, false]).show(ui, |ui| {
+        // Thumbnails: one size for all, as many to a line as fit.
+        let full_w = ui.available_width();
+        let thumb = ((full_w + 8.0) / widest.min(8) as f32 - 8.0).clamp(40.0, 110.0);
+        let per_line =
+            if is_thumbs { (((full_w + 8.0) / (thumb + 8.0)) as usize).max(1) } else { usize::MAX };
         for (r, row) in rows.iter().enumerate() {
-            ui.horizontal_wrapped(|ui| {
-                for (c, h) in row.iter().enumerate() {
-                    let size = if is_thumbs {
-                        let s =
-                            ((ui.available_width() + 8.0) / widest.min(8) as f32 - 8.0).clamp(40.0, 110.0);
-                        Vec2::splat(s)
-                    } else {
-                        Vec2::new(cell * h.cols as f32, cell * h.rows as f32)
-                    };
-                    if c == 0 && label_w > 0.0 {
+            for (line, items) in row.chunks(per_line.min(row.len().max(1))).enumerate() {
+                ui.horizontal(|ui| {
+                    for (j, h) in items.iter().enumerate() {
+                        let c = line * per_line.min(row.len().max(1)) + j;
+                        let size = if is_thumbs {
+                            Vec2::splat(thumb)
+                        } else {
+                            Vec2::new(cell * h.cols as f32, cell * h.rows as f32)
+                        };
+                        if c == 0 && label_w > 0.0 {
+                            ui.vertical(|ui| {
+                                ui.small(" ");
+                                let (rect, _) =
+                                    ui.allocate_exact_size(Vec2::new(label_w, size.y), Sense::hover());
+                                let color = ui.visuals().text_color();
+                                for (i, name) in h.row_labels.iter().enumerate() {
+                                    let pos =
+                                        Pos2::new(rect.right() - 4.0, rect.top() + (i as f32 + 0.5) * cell);
+                                    ui.painter().text(
+                                        pos,
+                                        egui::Align2::RIGHT_CENTER,
+                                        name,
+                                        label_font.clone(),
+                                        color,
+                                    );
+                                }
+                            });
+                        }
                         ui.vertical(|ui| {
-                            ui.small(" ");
-                            let (rect, _) =
-                                ui.allocate_exact_size(Vec2::new(label_w, size.y), Sense::hover());
-                            let color = ui.visuals().text_color();
-                            for (i, name) in h.row_labels.iter().enumerate() {
-                                let pos = Pos2::new(rect.right() - 4.0, rect.top() + (i as f32 + 0.5) * cell);
-                                ui.painter().text(
-                                    pos,
-                                    egui::Align2::RIGHT_CENTER,
-                                    name,
-                                    label_font.clone(),
-                                    color,
-                                );
+                            ui.small(&h.title);
+                            let options =
+                                if is_thumbs { TextureOptions::LINEAR } else { TextureOptions::NEAREST };
+                            let texture =
+                                tex.get(ui.ctx(), format!("{id}/{r}/{c}"), rev, options, || heatmap_image(h));
+                            let pick = picker.filter(|p| p.row == r);
+                            let sense = if pick.is_some() { Sense::click() } else { Sense::hover() };
+                            let (rect, response) = ui.allocate_exact_size(size, sense);
+                            let uv = Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0));
+                            ui.painter().image(texture.id(), rect, uv, Color32::WHITE);
+                            let chosen = pick.is_some_and(|p| p.selected == Some(c));
+                            let rim = if chosen {
+                                Stroke::new(3.0, CLASS_COLORS[0])
+                            } else {
+                                Stroke::new(1.0, Color32::from_gray(150))
+                            };
+                            ui.painter().rect_stroke(rect, 0.0, rim, egui::StrokeKind::Outside);
+                            if pick.is_some() {
+                                let title = h.title.clone();
+                                response.widget_info(|| {
+                                    egui::WidgetInfo::labeled(egui::accesskit::Role::Button, true, &title)
+                                });
+                            }
+                            if let Some(p) = pick
+                                && response.clicked()
+                                && let Some(&v) = p.values.get(c)
+                            {
+                                picked = Some((p.param, v));
+                            }
+                            let response = response.on_hover_cursor(if pick.is_some() {
+                                egui::CursorIcon::PointingHand
+                            } else {
+                                egui::CursorIcon::Default
+                            });
+                            if let Some(pos) = response.hover_pos() {
+                                let j = (((pos.x - rect.left()) / rect.width() * h.cols as f32) as usize)
+                                    .min(h.cols - 1);
+                                let i = (((pos.y - rect.top()) / rect.height() * h.rows as f32) as usize)
+                                    .min(h.rows - 1);
+                                let v = h.values[i * h.cols + j];
+                                let name =
+                                    |labels: &[String], k: usize| labels.get(k).cloned().unwrap_or_default();
+                                let text = if is_thumbs {
+                                    format!("{}: {v:.3}", h.title)
+                                } else {
+                                    format!(
+                                        "{} ➡ {}: {v:+.3}",
+                                        name(&h.row_labels, i),
+                                        name(&h.col_labels, j)
+                                    )
+                                };
+                                response.on_hover_text(text);
                             }
                         });
                     }
-                    ui.vertical(|ui| {
-                        ui.small(&h.title);
-                        let options =
-                            if is_thumbs { TextureOptions::LINEAR } else { TextureOptions::NEAREST };
-                        let texture =
-                            tex.get(ui.ctx(), format!("{id}/{r}/{c}"), rev, options, || heatmap_image(h));
-                        let pick = picker.filter(|p| p.row == r);
-                        let sense = if pick.is_some() { Sense::click() } else { Sense::hover() };
-                        let (rect, response) = ui.allocate_exact_size(size, sense);
-                        let uv = Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0));
-                        ui.painter().image(texture.id(), rect, uv, Color32::WHITE);
-                        let chosen = pick.is_some_and(|p| p.selected == Some(c));
-                        let rim = if chosen {
-                            Stroke::new(3.0, CLASS_COLORS[0])
-                        } else {
-                            Stroke::new(1.0, Color32::from_gray(150))
-                        };
-                        ui.painter().rect_stroke(rect, 0.0, rim, egui::StrokeKind::Outside);
-                        if pick.is_some() {
-                            let title = h.title.clone();
-                            response.widget_info(|| {
-                                egui::WidgetInfo::labeled(egui::accesskit::Role::Button, true, &title)
-                            });
-                        }
-                        if let Some(p) = pick
-                            && response.clicked()
-                            && let Some(&v) = p.values.get(c)
-                        {
-                            picked = Some((p.param, v));
-                        }
-                        let response = response.on_hover_cursor(if pick.is_some() {
-                            egui::CursorIcon::PointingHand
-                        } else {
-                            egui::CursorIcon::Default
-                        });
-                        if let Some(pos) = response.hover_pos() {
-                            let j = (((pos.x - rect.left()) / rect.width() * h.cols as f32) as usize)
-                                .min(h.cols - 1);
-                            let i = (((pos.y - rect.top()) / rect.height() * h.rows as f32) as usize)
-                                .min(h.rows - 1);
-                            let v = h.values[i * h.cols + j];
-                            let name =
-                                |labels: &[String], k: usize| labels.get(k).cloned().unwrap_or_default();
-                            let text = if is_thumbs {
-                                format!("{}: {v:.3}", h.title)
-                            } else {
-                                format!("{} ➡ {}: {v:+.3}", name(&h.row_labels, i), name(&h.col_labels, j))
-                            };
-                            response.on_hover_text(text);
-                        }
-                    });
-                }
-            });
+                });
+            }
             ui.add_space(6.0);
         }
     });
