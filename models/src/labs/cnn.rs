@@ -5,14 +5,15 @@ use burn::module::{Module, Param};
 use burn::nn::pool::{AvgPool2d, AvgPool2dConfig, MaxPool2d, MaxPool2dConfig};
 use burn::nn::{Dropout, DropoutConfig, Linear, PaddingConfig2d, conv::Conv2d, conv::Conv2dConfig};
 use burn::optim::{GradientsParams, ModuleOptimizer};
-use burn::tensor::activation::{relu, sigmoid, softmax, tanh};
+use burn::tensor::activation::softmax;
 use burn::tensor::{Device, Tensor, TensorData};
 use serde::Deserialize;
 
 use crate::data::images::{self, ImageSet, Split};
 use crate::error::LabError;
 use crate::labs::{
-    Applied, Evaluation, Lab, LabDef, Optim, StepMetrics, argmax, choice, cross_entropy, onehot, score,
+    Activation, Applied, Batches, Evaluation, Lab, LabDef, Optim, StepMetrics, argmax, choice,
+    confusion_view, cross_entropy, onehot, score,
 };
 use crate::params::{self, Group, ParamKind, ParamSpec, ParamValue, Values, text_of};
 use crate::rng::Rng;
@@ -65,24 +66,6 @@ fn params() -> Vec<ParamSpec> {
         ParamSpec::new("batch", Training, Int { default: 64, min: 1, max: 512 }).live(),
         ParamSpec::new("seed", Training, Int { default: 1, min: 0, max: 1 << 31 }),
     ]
-}
-
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq)]
-#[serde(rename_all = "lowercase")]
-enum Activation {
-    Relu,
-    Tanh,
-    Sigmoid,
-}
-
-impl Activation {
-    fn apply<const D: usize>(self, x: Tensor<D>) -> Tensor<D> {
-        match self {
-            Self::Relu => relu(x),
-            Self::Tanh => tanh(x),
-            Self::Sigmoid => sigmoid(x),
-        }
-    }
 }
 
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq)]
@@ -215,17 +198,8 @@ struct Net {
     avg_pool: AvgPool2d,
 }
 
-/// Uniform weights from our own seeded generator (He for ReLU, Glorot otherwise).
-fn init(rng: &mut Rng, n: usize, fan_in: usize, fan_out: usize, act: Activation) -> Vec<f32> {
-    let limit = match act {
-        Activation::Relu => (6.0 / fan_in as f32).sqrt(),
-        _ => (6.0 / (fan_in + fan_out) as f32).sqrt(),
-    };
-    (0..n).map(|_| rng.uniform(-limit, limit)).collect()
-}
-
 fn linear(rng: &mut Rng, d_in: usize, d_out: usize, act: Activation, device: &Device) -> Linear {
-    let w = init(rng, d_in * d_out, d_in, d_out, act);
+    let w = act.init(rng, d_in * d_out, d_in, d_out);
     Linear {
         weight: Param::from_tensor(Tensor::from_data(TensorData::new(w, [d_in, d_out]), device)),
         bias: Some(Param::from_tensor(Tensor::zeros([d_out], device))),
@@ -250,7 +224,7 @@ impl Net {
                     .with_padding(PaddingConfig2d::Explicit(cfg.pad(), cfg.pad(), cfg.pad(), cfg.pad()))
                     .init(device);
                 let w =
-                    init(rng, cfg.filters * c_in * k * k, c_in * k * k, cfg.filters * k * k, cfg.activation);
+                    cfg.activation.init(rng, cfg.filters * c_in * k * k, c_in * k * k, cfg.filters * k * k);
                 conv.weight = Param::from_tensor(Tensor::from_data(
                     TensorData::new(w, [cfg.filters, c_in, k, k]),
                     device,
@@ -303,8 +277,7 @@ struct CnnLab {
     model: Net,
     optim: ModuleOptimizer,
     rng: Rng,
-    order: Vec<usize>,
-    cursor: usize,
+    batches: Batches,
     /// From the last evaluation: test predictions and the confusion matrix.
     predictions: Vec<usize>,
     confusion: Vec<u32>,
@@ -331,8 +304,7 @@ fn build(values: &Values, device: &Device) -> Result<Box<dyn Lab>, LabError> {
         Net::new(&cfg, data.train.channels, *sizes.last().unwrap_or(&side), classes, &mut rng, &train_device);
     Ok(Box::new(CnnLab {
         optim: cfg.optimizer.build(),
-        order: (0..data.train.len()).collect(),
-        cursor: usize::MAX,
+        batches: Batches::new(data.train.len()),
         predictions: vec![],
         confusion: vec![0; classes * classes],
         train_device,
@@ -347,18 +319,6 @@ fn build(values: &Values, device: &Device) -> Result<Box<dyn Lab>, LabError> {
 }
 
 impl CnnLab {
-    fn next_batch(&mut self) -> Vec<usize> {
-        let n = self.order.len();
-        let b = self.cfg.batch.min(n);
-        if self.cursor.saturating_add(b) > n {
-            self.rng.shuffle(&mut self.order);
-            self.cursor = 0;
-        }
-        let batch = self.order[self.cursor..self.cursor + b].to_vec();
-        self.cursor += b;
-        batch
-    }
-
     fn images(&self, set: &ImageSet, idx: &[usize], device: &Device) -> Tensor<4> {
         let px = batch_pixels(set, idx, None);
         Tensor::from_data(TensorData::new(px, [idx.len(), set.channels, set.h, set.w]), device)
@@ -482,27 +442,11 @@ impl CnnLab {
         let rows = wrong.chunks(12).map(<[Heatmap]>::to_vec).collect();
         View::HeatmapRows { rows, style: Style::Thumbnails, picker: None }
     }
-
-    fn confusion(&self) -> View {
-        let k = self.classes;
-        let max = self.confusion.iter().copied().max().unwrap_or(1).max(1) as f32;
-        View::Heatmap(Heatmap {
-            title: String::new(),
-            rows: k,
-            cols: k,
-            values: self.confusion.iter().map(|&c| c as f32).collect(),
-            range: (0.0, max),
-            scale: Scale::Sequential,
-            row_labels: self.data.test.class_names.clone(),
-            col_labels: self.data.test.class_names.clone(),
-            show_values: true,
-        })
-    }
 }
 
 impl Lab for CnnLab {
     fn step(&mut self) -> Result<StepMetrics, LabError> {
-        let idx = self.next_batch();
+        let idx = self.batches.next(self.cfg.batch, &mut self.rng);
         let shift = if self.cfg.augment { Some(&mut self.rng) } else { None };
         let train = &self.data.train;
         let px = batch_pixels(train, &idx, shift);
@@ -557,7 +501,7 @@ impl Lab for CnnLab {
             "probabilities" => Ok(self.probabilities()),
             "filters" => Ok(self.filters()),
             "mistakes" => Ok(self.mistakes()),
-            "confusion" => Ok(self.confusion()),
+            "confusion" => Ok(confusion_view(&self.confusion, &self.data.test.class_names)),
             _ => Err(LabError::UnknownView(view.into())),
         }
     }

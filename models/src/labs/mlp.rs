@@ -4,7 +4,7 @@
 use burn::module::{Module, Param};
 use burn::nn::Linear;
 use burn::optim::{GradientsParams, ModuleOptimizer};
-use burn::tensor::activation::{relu, sigmoid, softmax, tanh};
+use burn::tensor::activation::softmax;
 use burn::tensor::{Device, Int, Tensor, TensorData};
 use serde::Deserialize;
 
@@ -12,7 +12,8 @@ use crate::data::toy2d::{self, EXTENT, Shape};
 use crate::data::{self, Table};
 use crate::error::LabError;
 use crate::labs::{
-    Applied, Evaluation, Lab, LabDef, Optim, StepMetrics, choice, cross_entropy, onehot, score,
+    Activation, Applied, Batches, Evaluation, Lab, LabDef, Optim, StepMetrics, choice, confusion_view,
+    cross_entropy, onehot, score,
 };
 use crate::params::{self, Group, ParamKind, ParamSpec, ParamValue, Values, text_of};
 use crate::rng::Rng;
@@ -90,26 +91,6 @@ fn params() -> Vec<ParamSpec> {
         ParamSpec::new("seed", Training, Int { default: 1, min: 0, max: 1 << 31 }),
     ]);
     p
-}
-
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq)]
-#[serde(rename_all = "lowercase")]
-enum Activation {
-    Relu,
-    Tanh,
-    Sigmoid,
-    Linear,
-}
-
-impl Activation {
-    fn apply(self, x: Tensor<2>) -> Tensor<2> {
-        match self {
-            Self::Relu => relu(x),
-            Self::Tanh => tanh(x),
-            Self::Sigmoid => sigmoid(x),
-            Self::Linear => x,
-        }
-    }
 }
 
 /// The typed config; field names are the parameter keys above (ranges live there).
@@ -289,11 +270,7 @@ impl Net {
             .windows(2)
             .map(|w| {
                 let (fan_in, fan_out) = (w[0], w[1]);
-                let limit = match act {
-                    Activation::Relu => (6.0 / fan_in as f32).sqrt(),
-                    _ => (6.0 / (fan_in + fan_out) as f32).sqrt(),
-                };
-                let weight: Vec<f32> = (0..fan_in * fan_out).map(|_| rng.uniform(-limit, limit)).collect();
+                let weight = act.init(rng, fan_in * fan_out, fan_in, fan_out);
                 Linear {
                     weight: Param::from_tensor(Tensor::from_data(
                         TensorData::new(weight, [fan_in, fan_out]),
@@ -340,8 +317,7 @@ struct MlpLab {
     model: Net,
     optim: ModuleOptimizer,
     rng: Rng,
-    order: Vec<usize>,
-    cursor: usize,
+    batches: Batches,
     /// Test-set confusion matrix from the last evaluation.
     confusion: Vec<u32>,
 }
@@ -357,7 +333,7 @@ fn build(values: &Values, device: &Device) -> Result<Box<dyn Lab>, LabError> {
     sizes.push(classes);
     let model = Net::new(&sizes, cfg.activation, &mut rng, &train_device);
     let (x_train, y_train) = tensors(&data.train, classes, &train_device);
-    let order = (0..data.train.rows()).collect();
+    let batches = Batches::new(data.train.rows());
     Ok(Box::new(MlpLab {
         optim: cfg.optimizer.build(),
         cfg,
@@ -370,25 +346,11 @@ fn build(values: &Values, device: &Device) -> Result<Box<dyn Lab>, LabError> {
         y_train,
         model,
         rng,
-        order,
-        cursor: usize::MAX,
+        batches,
     }))
 }
 
 impl MlpLab {
-    /// The next mini-batch of training rows (a fresh shuffle every epoch).
-    fn next_batch(&mut self) -> Vec<i64> {
-        let n = self.order.len();
-        let b = self.cfg.batch.min(n);
-        if self.cursor.saturating_add(b) > n {
-            self.rng.shuffle(&mut self.order);
-            self.cursor = 0;
-        }
-        let batch = self.order[self.cursor..self.cursor + b].iter().map(|&i| i as i64).collect();
-        self.cursor += b;
-        batch
-    }
-
     /// Class probabilities of many input rows, with the plain (non-autodiff) model.
     fn probs(&self, x: Vec<f32>, dims: usize) -> Vec<f32> {
         let rows = x.len() / dims.max(1);
@@ -495,28 +457,12 @@ impl MlpLab {
             .collect();
         View::HeatmapRows { rows: vec![row], style: Style::Matrices, picker: None }
     }
-
-    fn confusion(&self) -> View {
-        let k = self.classes;
-        let names = self.data.train.class_names.clone();
-        let max = self.confusion.iter().copied().max().unwrap_or(1).max(1) as f32;
-        View::Heatmap(Heatmap {
-            title: String::new(),
-            rows: k,
-            cols: k,
-            values: self.confusion.iter().map(|&c| c as f32).collect(),
-            range: (0.0, max),
-            scale: Scale::Sequential,
-            row_labels: names.clone(),
-            col_labels: names,
-            show_values: true,
-        })
-    }
 }
 
 impl Lab for MlpLab {
     fn step(&mut self) -> Result<StepMetrics, LabError> {
-        let batch = self.next_batch();
+        let batch: Vec<i64> =
+            self.batches.next(self.cfg.batch, &mut self.rng).into_iter().map(|i| i as i64).collect();
         let b = batch.len();
         let idx = Tensor::<1, Int>::from_data(TensorData::new(batch, [b]), &self.train_device);
         let x = self.x_train.clone().select(0, idx.clone());
@@ -565,7 +511,7 @@ impl Lab for MlpLab {
             ("boundary", Some(plane)) => Ok(self.boundary(plane)),
             ("neurons", Some(plane)) => Ok(self.neurons(plane)),
             ("weights", _) => Ok(self.weights()),
-            ("confusion", _) => Ok(self.confusion()),
+            ("confusion", _) => Ok(confusion_view(&self.confusion, &self.data.train.class_names)),
             _ => Err(LabError::UnknownView(view.into())),
         }
     }

@@ -5,15 +5,14 @@
 
 use burn::optim::momentum::MomentumConfig;
 use burn::optim::{AdamConfig, ModuleOptimizer, SgdConfig};
-use burn::tensor::activation::log_softmax;
+use burn::tensor::activation::{log_softmax, relu, sigmoid, tanh};
 use burn::tensor::{Device, Tensor};
 use serde::Deserialize;
 
-use crate::{
-    error::LabError,
-    params::{ParamSpec, ParamValue, Values},
-    view::{View, ViewSpec},
-};
+use crate::error::LabError;
+use crate::params::{ParamSpec, ParamValue, Values};
+use crate::rng::Rng;
+use crate::view::{Heatmap, Scale, View, ViewSpec};
 
 pub mod cnn;
 pub mod mlp;
@@ -40,6 +39,80 @@ impl Optim {
             Self::Adam => AdamConfig::new().init(),
         }
     }
+}
+
+/// The activation functions labs offer (the choice keys `relu`, `tanh`, `sigmoid`, `linear`).
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq)]
+#[serde(rename_all = "lowercase")]
+pub enum Activation {
+    Relu,
+    Tanh,
+    Sigmoid,
+    Linear,
+}
+
+impl Activation {
+    pub fn apply<const D: usize>(self, x: Tensor<D>) -> Tensor<D> {
+        match self {
+            Self::Relu => relu(x),
+            Self::Tanh => tanh(x),
+            Self::Sigmoid => sigmoid(x),
+            Self::Linear => x,
+        }
+    }
+
+    /// `n` uniform initial weights from our own seeded generator: He for ReLU, Glorot
+    /// otherwise (so that the same seed gives the same model on any thread).
+    pub fn init(self, rng: &mut Rng, n: usize, fan_in: usize, fan_out: usize) -> Vec<f32> {
+        let limit = match self {
+            Self::Relu => (6.0 / fan_in as f32).sqrt(),
+            _ => (6.0 / (fan_in + fan_out) as f32).sqrt(),
+        };
+        (0..n).map(|_| rng.uniform(-limit, limit)).collect()
+    }
+}
+
+/// Mini-batches of row indices: a fresh seeded shuffle every epoch.
+#[derive(Clone, Debug)]
+pub struct Batches {
+    order: Vec<usize>,
+    cursor: usize,
+}
+
+impl Batches {
+    pub fn new(rows: usize) -> Self {
+        Self { order: (0..rows).collect(), cursor: usize::MAX }
+    }
+
+    /// The next `size` rows (at most all of them).
+    pub fn next(&mut self, size: usize, rng: &mut Rng) -> Vec<usize> {
+        let n = self.order.len();
+        let b = size.clamp(1, n.max(1)).min(n);
+        if self.cursor.saturating_add(b) > n {
+            rng.shuffle(&mut self.order);
+            self.cursor = 0;
+        }
+        let batch = self.order[self.cursor..self.cursor + b].to_vec();
+        self.cursor += b;
+        batch
+    }
+}
+
+/// A confusion matrix (rows: true class, columns: predicted) as a view.
+pub fn confusion_view(counts: &[u32], class_names: &[String]) -> View {
+    let k = class_names.len();
+    let max = counts.iter().copied().max().unwrap_or(1).max(1) as f32;
+    View::Heatmap(Heatmap {
+        title: String::new(),
+        rows: k,
+        cols: k,
+        values: counts.iter().map(|&c| c as f32).collect(),
+        range: (0.0, max),
+        scale: Scale::Sequential,
+        row_labels: class_names.to_vec(),
+        col_labels: class_names.to_vec(),
+        show_values: true,
+    })
 }
 
 /// A choice parameter's value as its typed enum (the same names serde reads in configs).
