@@ -269,3 +269,29 @@ fn cnn_rejects_shapes_that_shrink_to_nothing_and_bad_folders() {
     assert!(files[0].ends_with("notes.txt"));
     s.step().unwrap();
 }
+
+#[test]
+fn cnn_reads_a_drawing_and_forgets_it_when_cleared() {
+    use tenlab_models::view::View;
+    let (mut s, _) = cnn(&[("train_size", ParamValue::Int(200))]).unwrap();
+    s.step().unwrap();
+    assert!(s.views().iter().any(|v| v.id == "canvas"), "MNIST-shaped data offers the drawing pad");
+    let View::Canvas { input, side, reading: None } = s.render("canvas").unwrap() else {
+        panic!("no drawing yet")
+    };
+    let mut ink = vec![0.0f32; side * side];
+    for y in side / 5..side * 4 / 5 {
+        ink[y * side + side / 2] = 1.0;
+    }
+    s.input(input, ink).unwrap();
+    let View::Canvas { reading: Some(r), .. } = s.render("canvas").unwrap() else { panic!("a reading") };
+    assert_eq!((r.image.rows, r.image.cols), (28, 28));
+    assert!((r.bars.values.iter().sum::<f32>() - 1.0).abs() < 1e-3);
+    assert_eq!(r.maps.len(), 2);
+    s.input(input, vec![0.0; side * side]).unwrap();
+    assert!(matches!(s.render("canvas").unwrap(), View::Canvas { reading: None, .. }));
+    assert!(s.input(input, vec![0.0; 7]).is_err(), "a raster of the wrong size is refused");
+    // The 8x8 digits are not MNIST-shaped: no pad.
+    let (d, _) = cnn(&[("dataset", text("digits"))]).unwrap();
+    assert!(!d.views().iter().any(|v| v.id == "canvas"));
+}

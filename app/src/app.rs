@@ -17,7 +17,7 @@ use tenlab_models::params::{Group, ParamKind, ParamSpec};
 use tenlab_models::{DeviceChoice, Metric, ParamValue, Runner, Values};
 
 use crate::i18n::{Lang, error_text, param_label, tr};
-use crate::views::{self, Textures};
+use crate::views::{self, ViewState};
 
 /// What persists between launches.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -66,10 +66,10 @@ pub struct TenlabApp {
     pub runner: Runner,
     view: Option<String>,
     view_dirty: bool,
-    textures: Textures,
+    /// What the views keep between frames: textures, the drawing pad, toggles.
+    view_state: ViewState,
     speed: f32,
     speed_max: bool,
-    show_test: bool,
     notices: Vec<String>,
     dialogs: bool,
     repaint: egui::Context,
@@ -99,11 +99,10 @@ impl TenlabApp {
             runner,
             view: None,
             view_dirty: true,
-            textures: Textures::default(),
+            view_state: ViewState::default(),
             // Slow enough to watch the boundary move; "max" trains flat out.
             speed: 100.0,
             speed_max: false,
-            show_test: true,
             notices: Vec::new(),
             dialogs,
             repaint: ctx.clone(),
@@ -126,7 +125,7 @@ impl TenlabApp {
     fn reset(&mut self) {
         self.runner.load(self.lab.id, self.values.clone(), self.settings.device);
         self.runner.speed(if self.speed_max { None } else { Some(self.speed) });
-        self.textures.clear();
+        self.view_state.textures.clear();
         self.view_dirty = true;
     }
 
@@ -580,7 +579,7 @@ impl TenlabApp {
             if current == "boundary" {
                 ui.separator();
                 let label = self.t("ui.show_test");
-                ui.checkbox(&mut self.show_test, label);
+                ui.checkbox(&mut self.view_state.show_test, label);
             }
         });
         // Ask for a fresh copy while training (the runner keeps it to ~10 a second), or once
@@ -594,20 +593,22 @@ impl TenlabApp {
             ui.ctx().request_repaint_after(Duration::from_millis(100));
         }
         let lang = self.lang();
-        let picked = match self.runner.views.get(&current) {
-            Some((rev, view)) => {
-                views::view_ui(ui, lang, &current, *rev, view, &mut self.textures, self.show_test)
-            }
+        let action = match self.runner.views.get(&current) {
+            Some((rev, view)) => views::view_ui(ui, lang, &current, *rev, view, &mut self.view_state),
             None => {
                 ui.label(self.t("ui.waiting"));
                 None
             }
         };
-        // A click in the view (e.g. on a test image) sets a live parameter.
-        if let Some((key, value)) = picked
-            && let Some(spec) = self.lab.spec(key)
-        {
-            self.param_changed(&spec, ParamValue::Int(value), true);
+        match action {
+            // A click in the view (e.g. on a test image) sets a live parameter.
+            Some(views::Action::Set(key, value)) => {
+                if let Some(spec) = self.lab.spec(key) {
+                    self.param_changed(&spec, ParamValue::Int(value), true);
+                }
+            }
+            Some(views::Action::Input(key, data)) => self.runner.input(key, data, &current),
+            None => {}
         }
     }
 

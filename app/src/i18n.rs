@@ -344,6 +344,14 @@ const TABLE: &[(&str, &str, &str)] = &[
         "Test images the network gets wrong, as true class ➡ prediction.",
         "网络判断错误的测试图像，标注为 真实类别 ➡ 预测。",
     ),
+    ("view.canvas", "Draw", "手写"),
+    (
+        "view.canvas.help",
+        "Draw a digit with the mouse: it is centred and scaled the way MNIST digits are, and classified as you draw.",
+        "用鼠标写一个数字：它会像 MNIST 数字那样居中并缩放，并在你书写时被识别。",
+    ),
+    ("ui.draw_hint", "Draw a digit here with the mouse.", "用鼠标在这里写一个数字。"),
+    ("ui.clear", "Clear", "清除"),
     ("err.no_folder", "Choose a folder of images first.", "请先选择一个图像文件夹。"),
     (
         "err.cnn_shrinks",

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use egui::{Color32, ColorImage, Pos2, Rect, Sense, Stroke, TextureHandle, TextureOptions, Vec2};
-use tenlab_models::view::{Bars, Boundary, Heatmap, Picker, Scale, Style, View};
+use tenlab_models::view::{Bars, Boundary, Heatmap, Picker, Reading, Scale, Style, View};
 
 use crate::i18n::{Lang, tr};
 
@@ -79,24 +79,174 @@ impl Textures {
     }
 }
 
-/// Draws any view into the available space. Returns a parameter change when the user picked
-/// something in the view (e.g. a test image).
+/// What the user did inside a view that the lab must hear about.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// Set a live parameter (e.g. a test image picked from a strip).
+    Set(&'static str, i64),
+    /// Send user data (a drawing) as the lab's input `key`.
+    Input(&'static str, Vec<f32>),
+}
+
+/// The drawing pad's ink, kept by the app between frames.
+#[derive(Clone, Debug, Default)]
+pub struct Drawing {
+    pub side: usize,
+    pub ink: Vec<f32>,
+    /// Grows with every change (the pad's texture is rebuilt when it does).
+    pub rev: u64,
+    last_sent: Option<std::time::Instant>,
+    /// Where the brush was in the previous frame of a drag (raster coordinates).
+    last_point: Option<Pos2>,
+}
+
+impl Drawing {
+    fn ensure(&mut self, side: usize) {
+        if self.side != side {
+            *self = Drawing { side, ink: vec![0.0; side * side], ..Default::default() };
+        }
+    }
+
+    /// Lays down a soft round brush stroke from `a` to `b` (raster coordinates).
+    fn stroke(&mut self, a: Pos2, b: Pos2) {
+        let radius = self.side as f32 / 22.0;
+        let steps = ((b - a).length() / (radius * 0.3)).ceil().max(1.0) as usize;
+        for k in 0..=steps {
+            let p = a + (b - a) * (k as f32 / steps as f32);
+            let (x0, x1) =
+                ((p.x - radius - 1.0).max(0.0) as usize, ((p.x + radius + 1.0) as usize).min(self.side - 1));
+            let (y0, y1) =
+                ((p.y - radius - 1.0).max(0.0) as usize, ((p.y + radius + 1.0) as usize).min(self.side - 1));
+            for y in y0..=y1 {
+                for x in x0..=x1 {
+                    let d = Vec2::new(x as f32 + 0.5 - p.x, y as f32 + 0.5 - p.y).length();
+                    let v = (1.0 - (d - radius * 0.6) / (radius * 0.4)).clamp(0.0, 1.0);
+                    let cell = &mut self.ink[y * self.side + x];
+                    *cell = cell.max(v);
+                }
+            }
+        }
+        self.rev += 1;
+    }
+}
+
+/// What the views keep between frames.
+pub struct ViewState {
+    pub textures: Textures,
+    pub drawing: Drawing,
+    /// Draw the test points on a decision boundary.
+    pub show_test: bool,
+}
+
+impl Default for ViewState {
+    fn default() -> Self {
+        Self { textures: Textures::default(), drawing: Drawing::default(), show_test: true }
+    }
+}
+
+/// Draws any view into the available space. Returns what the user did in it, if anything.
 pub fn view_ui(
     ui: &mut egui::Ui,
     lang: Lang,
     id: &str,
     rev: u64,
     view: &View,
-    tex: &mut Textures,
-    show_test: bool,
-) -> Option<(&'static str, i64)> {
+    state: &mut ViewState,
+) -> Option<Action> {
+    let (tex, show_test) = (&mut state.textures, state.show_test);
     match view {
         View::Boundary(b) => boundary_ui(ui, id, rev, b, tex, show_test),
         View::Heatmap(h) => matrix_ui(ui, lang, h),
         View::HeatmapRows { rows, style, picker } => {
-            return heatmap_rows_ui(ui, id, rev, rows, *style, picker.as_ref(), tex);
+            return heatmap_rows_ui(ui, id, rev, rows, *style, picker.as_ref(), tex)
+                .map(|(k, v)| Action::Set(k, v));
         }
         View::Bars { image, bars } => bars_ui(ui, id, rev, image.as_ref(), bars, tex),
+        View::Canvas { input, side, reading } => {
+            let pad = Pad { input, side: *side, reading: reading.as_ref() };
+            return canvas_ui(ui, lang, id, rev, pad, tex, &mut state.drawing);
+        }
+    }
+    None
+}
+
+/// A drawing pad view: the lab's input key, the raster side, the lab's last answer.
+pub struct Pad<'a> {
+    pub input: &'static str,
+    pub side: usize,
+    pub reading: Option<&'a Reading>,
+}
+
+/// A pad to draw on with the mouse (white ink on black, like MNIST), beside what the lab
+/// makes of the drawing. While the user draws, the drawing goes to the lab ~10 times a second.
+pub fn canvas_ui(
+    ui: &mut egui::Ui,
+    lang: Lang,
+    id: &str,
+    rev: u64,
+    pad: Pad<'_>,
+    tex: &mut Textures,
+    drawing: &mut Drawing,
+) -> Option<Action> {
+    let Pad { input, side, reading } = pad;
+    drawing.ensure(side);
+    let mut send = false;
+    ui.horizontal_top(|ui| {
+        ui.vertical(|ui| {
+            ui.label(tr(lang, "ui.draw_hint"));
+            let size = (ui.available_width() * 0.4).clamp(140.0, 280.0);
+            let (rect, response) = ui.allocate_exact_size(Vec2::splat(size), Sense::drag());
+            response.widget_info(|| {
+                egui::WidgetInfo::labeled(egui::accesskit::Role::Canvas, true, tr(lang, "view.canvas"))
+            });
+            let to_raster = |p: Pos2| ((p - rect.min) / size * side as f32).to_pos2();
+            if let Some(pos) = response.interact_pointer_pos() {
+                let here = to_raster(pos);
+                drawing.stroke(drawing.last_point.unwrap_or(here), here);
+                drawing.last_point = Some(here);
+                let due =
+                    drawing.last_sent.is_none_or(|t| t.elapsed() >= std::time::Duration::from_millis(100));
+                send |= due;
+            }
+            if !response.is_pointer_button_down_on() {
+                drawing.last_point = None;
+            }
+            send |= response.drag_stopped();
+            let image = ColorImage::new(
+                [side, side],
+                drawing.ink.iter().map(|&v| Color32::from_gray((v * 255.0) as u8)).collect(),
+            );
+            let texture =
+                tex.get(ui.ctx(), format!("{id}/pad"), drawing.rev, TextureOptions::LINEAR, || image);
+            ui.painter().image(
+                texture.id(),
+                rect,
+                Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0)),
+                Color32::WHITE,
+            );
+            ui.painter().rect_stroke(
+                rect,
+                0.0,
+                Stroke::new(1.0, Color32::from_gray(150)),
+                egui::StrokeKind::Outside,
+            );
+            if ui.button(tr(lang, "ui.clear")).clicked() {
+                drawing.ink.iter_mut().for_each(|v| *v = 0.0);
+                drawing.rev += 1;
+                send = true;
+            }
+        });
+        if let Some(r) = reading {
+            ui.vertical(|ui| bars_ui(ui, id, rev, Some(&r.image), &r.bars, tex));
+        }
+    });
+    if let Some(r) = reading {
+        ui.separator();
+        heatmap_rows_ui(ui, &format!("{id}/maps"), rev, &r.maps, Style::Thumbnails, None, tex);
+    }
+    if send {
+        drawing.last_sent = Some(std::time::Instant::now());
+        return Some(Action::Input(input, drawing.ink.clone()));
     }
     None
 }
@@ -123,7 +273,13 @@ pub fn bars_ui(
             });
         }
         ui.vertical(|ui| {
-            let label_w = 110.0;
+            let font = egui::FontId::proportional(14.0);
+            let label_w = bars
+                .labels
+                .iter()
+                .map(|l| ui.painter().layout_no_wrap(format!("✔ {l}"), font.clone(), Color32::WHITE).size().x)
+                .fold(20.0f32, f32::max)
+                + 10.0;
             let bar_w = (ui.available_width() - label_w - 60.0).max(60.0);
             let text = ui.visuals().text_color();
             for (i, (name, &v)) in bars.labels.iter().zip(&bars.values).enumerate() {

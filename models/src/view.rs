@@ -99,6 +99,15 @@ pub struct Bars {
     pub marked: Option<usize>,
 }
 
+/// What a lab made of the user's drawing: the drawing as the model sees it, its prediction,
+/// and what each layer sees.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Reading {
+    pub image: Heatmap,
+    pub bars: Bars,
+    pub maps: Vec<Vec<Heatmap>>,
+}
+
 /// What a lab can draw.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub enum View {
@@ -116,5 +125,12 @@ pub enum View {
     Bars {
         image: Option<Heatmap>,
         bars: Bars,
+    },
+    /// A drawing pad: the app lets the user draw and sends the raster (ink in [0, 1], row-major,
+    /// `side` x `side`) as the lab's input `input`; `reading` is the lab's answer to the last one.
+    Canvas {
+        input: &'static str,
+        side: usize,
+        reading: Option<Reading>,
     },
 }

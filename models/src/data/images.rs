@@ -225,9 +225,82 @@ fn read_image(file: &Path, rgb: bool, size: usize) -> Result<Vec<f32>, String> {
     Ok(planes)
 }
 
+/// Prepares a drawing the way MNIST digits were prepared: the ink's bounding box is scaled
+/// (keeping its aspect) to fit 20x20, then placed in a 28x28 image so that its centre of
+/// mass sits at the centre. `raster` is `w x h` ink values in [0, 1], row-major. Returns
+/// None for an empty drawing.
+pub fn center_like_mnist(raster: &[f32], w: usize, h: usize) -> Option<Vec<f32>> {
+    let ink = |x: usize, y: usize| raster[y * w + x];
+    let (mut x0, mut y0, mut x1, mut y1) = (usize::MAX, usize::MAX, 0, 0);
+    for y in 0..h {
+        for x in 0..w {
+            if ink(x, y) > 0.05 {
+                (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
+            }
+        }
+    }
+    if x0 == usize::MAX {
+        return None;
+    }
+    let (bw, bh) = ((x1 - x0 + 1) as f32, (y1 - y0 + 1) as f32);
+    let scale = 20.0 / bw.max(bh);
+    let (sw, sh) = (((bw * scale).round() as usize).max(1), ((bh * scale).round() as usize).max(1));
+    // Area-average the box into sw x sh pixels.
+    let mut small = vec![0.0f32; sw * sh];
+    for (sy, row) in small.chunks_mut(sw).enumerate() {
+        for (sx, v) in row.iter_mut().enumerate() {
+            let (fx0, fx1) = (x0 as f32 + sx as f32 / scale, x0 as f32 + (sx + 1) as f32 / scale);
+            let (fy0, fy1) = (y0 as f32 + sy as f32 / scale, y0 as f32 + (sy + 1) as f32 / scale);
+            let (mut sum, mut n) = (0.0, 0.0);
+            for y in fy0.floor() as usize..(fy1.ceil() as usize).min(h) {
+                for x in fx0.floor() as usize..(fx1.ceil() as usize).min(w) {
+                    sum += ink(x, y);
+                    n += 1.0;
+                }
+            }
+            *v = if n > 0.0 { (sum / n).min(1.0) } else { 0.0 };
+        }
+    }
+    // Centre of mass of the small image, placed at (14, 14).
+    let mass: f32 = small.iter().sum::<f32>().max(1e-6);
+    let cx = small.iter().enumerate().map(|(i, v)| (i % sw) as f32 * v).sum::<f32>() / mass;
+    let cy = small.iter().enumerate().map(|(i, v)| (i / sw) as f32 * v).sum::<f32>() / mass;
+    let (ox, oy) = ((14.0 - cx - 0.5).round() as isize, (14.0 - cy - 0.5).round() as isize);
+    let mut out = vec![0.0f32; 28 * 28];
+    for (i, v) in small.iter().enumerate() {
+        let (x, y) = ((i % sw) as isize + ox, (i / sw) as isize + oy);
+        if (0..28).contains(&x) && (0..28).contains(&y) {
+            out[y as usize * 28 + x as usize] = *v;
+        }
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_drawn_stroke_is_scaled_to_20_pixels_and_centred_by_mass() {
+        // A vertical bar drawn in the top-left corner of a 100x100 canvas.
+        let (w, h) = (100, 100);
+        let mut raster = vec![0.0f32; w * h];
+        for y in 5..45 {
+            for x in 10..18 {
+                raster[y * w + x] = 1.0;
+            }
+        }
+        let img = center_like_mnist(&raster, w, h).unwrap();
+        let rows: Vec<usize> = (0..28).filter(|y| (0..28).any(|x| img[y * 28 + x] > 0.5)).collect();
+        let cols: Vec<usize> = (0..28).filter(|x| (0..28).any(|y| img[y * 28 + x] > 0.5)).collect();
+        assert_eq!(rows.len(), 20, "the taller side becomes 20 pixels: {rows:?}");
+        assert_eq!(cols.len(), 4, "aspect kept (8/40 of 20): {cols:?}");
+        let mass: f32 = img.iter().sum();
+        let cx = img.iter().enumerate().map(|(i, v)| (i % 28) as f32 * v).sum::<f32>() / mass;
+        let cy = img.iter().enumerate().map(|(i, v)| (i / 28) as f32 * v).sum::<f32>() / mass;
+        assert!((cx - 13.5).abs() <= 1.0 && (cy - 13.5).abs() <= 1.0, "centre of mass ({cx}, {cy})");
+        assert_eq!(center_like_mnist(&vec![0.0; w * h], w, h), None);
+    }
 
     #[test]
     fn bundled_sets_have_their_documented_sizes_and_class_counts() {

@@ -41,6 +41,12 @@ pub enum Command {
     /// Steps per second; `None` is as fast as possible.
     Speed(Option<f32>),
     View(String),
+    /// User data for the lab (e.g. a drawing), then a fresh copy of the view that shows it.
+    Input {
+        key: String,
+        data: Vec<f32>,
+        view: String,
+    },
     Stop,
 }
 
@@ -204,6 +210,13 @@ impl Runner {
     pub fn set(&mut self, key: &str, value: ParamValue) {
         self.send(Command::Set(key.into(), value));
     }
+    /// Sends user data (a drawing) to the lab; the answer arrives as a new copy of `view`.
+    pub fn input(&mut self, key: &str, data: Vec<f32>, view: &str) {
+        // Only the latest drawing matters.
+        self.outbox.retain(|c| !matches!(c, Command::Input { key: k, .. } if k == key));
+        self.send(Command::Input { key: key.into(), data, view: view.into() });
+    }
+
     pub fn speed(&mut self, steps_per_sec: Option<f32>) {
         self.send(Command::Speed(steps_per_sec));
     }
@@ -440,6 +453,16 @@ impl Worker {
                         }
                         Err(error) => self.outbox.push_back(Event::Error { generation, error }),
                     }
+                }
+            }
+            Command::Input { key, data, view } => {
+                if let Some(session) = &mut self.session {
+                    let generation = self.generation;
+                    let event = match session.input(&key, data).and_then(|()| session.render(&view)) {
+                        Ok(v) => Event::View { generation, id: view, view: Box::new(v) },
+                        Err(error) => Event::Error { generation, error },
+                    };
+                    self.outbox.push_back(event);
                 }
             }
             Command::View(id) => {

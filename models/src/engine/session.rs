@@ -128,6 +128,11 @@ impl Session {
         guard(|| self.lab.render(view))
     }
 
+    /// Hands user data (e.g. a drawing) to the lab.
+    pub fn input(&mut self, key: &str, data: Vec<f32>) -> Result<(), LabError> {
+        guard(|| self.lab.input(key, data))
+    }
+
     /// Checks and applies a hyper-parameter change; says whether it is live or needs a reset.
     pub fn set(&mut self, key: &str, value: ParamValue) -> Result<Applied, LabError> {
         let spec = self.def.spec(key).ok_or_else(|| LabError::UnknownParam {

@@ -17,7 +17,7 @@ use crate::labs::{
 };
 use crate::params::{self, Group, ParamKind, ParamSpec, ParamValue, Values, text_of};
 use crate::rng::Rng;
-use crate::view::{Bars, Heatmap, Picker, Scale, Style, View, ViewSpec};
+use crate::view::{Bars, Heatmap, Picker, Reading, Scale, Style, View, ViewSpec};
 
 pub const DEF: LabDef = LabDef { id: "cnn", params, build };
 
@@ -26,6 +26,8 @@ pub const DEF: LabDef = LabDef { id: "cnn", params, build };
 
 /// Test images the feature-map view can show (the bundled test sets have 2,000).
 const MAX_SAMPLE: i64 = 1999;
+/// Side of the raster the drawing pad sends (ink values, row-major).
+const CANVAS_SIDE: usize = 112;
 /// Side of the images a user's folder is resized to.
 const FOLDER_SIZE: usize = 28;
 
@@ -281,6 +283,8 @@ struct CnnLab {
     /// From the last evaluation: test predictions and the confusion matrix.
     predictions: Vec<usize>,
     confusion: Vec<u32>,
+    /// The user's drawing, centred and scaled like an MNIST digit.
+    drawing: Option<Vec<f32>>,
 }
 
 /// Training images scored at each evaluation (a fixed subset keeps evaluation quick).
@@ -307,6 +311,7 @@ fn build(values: &Values, device: &Device) -> Result<Box<dyn Lab>, LabError> {
         batches: Batches::new(data.train.len()),
         predictions: vec![],
         confusion: vec![0; classes * classes],
+        drawing: None,
         train_device,
         device: device.clone(),
         skipped,
@@ -384,28 +389,7 @@ impl CnnLab {
         let strip: Vec<usize> = (start..(start + 12).min(test.len())).collect();
         let mut rows =
             vec![strip.iter().map(|&i| self.picture(test, i, format!("#{i}"))).collect::<Vec<_>>()];
-        let x = self.images(test, &[s], &self.device);
-        let (_, maps) = self.model.valid().forward_maps(x, self.cfg.activation, self.cfg.pooling);
-        for (b, m) in maps.into_iter().enumerate() {
-            let [_, f, h, w] = m.dims();
-            let v: Vec<f32> = m.into_data().iter::<f32>().collect();
-            let row = (0..f.min(32))
-                .map(|c| {
-                    let mut hm = Heatmap::diverging(
-                        format!("B{}·{}", b + 1, c + 1),
-                        h,
-                        w,
-                        v[c * h * w..(c + 1) * h * w].to_vec(),
-                    );
-                    if self.cfg.activation != Activation::Tanh {
-                        hm.scale = Scale::Sequential;
-                        hm.range = (0.0, hm.range.1);
-                    }
-                    hm
-                })
-                .collect();
-            rows.push(row);
-        }
+        rows.extend(self.block_maps(self.images(test, &[s], &self.device)).1);
         let picker = Picker {
             row: 0,
             param: "sample",
@@ -413,6 +397,65 @@ impl CnnLab {
             selected: strip.iter().position(|&i| i == s),
         };
         View::HeatmapRows { rows, style: Style::Thumbnails, picker: Some(picker) }
+    }
+
+    /// Class probabilities and every block's feature maps for one image `[1, c, h, w]`.
+    fn block_maps(&self, x: Tensor<4>) -> (Vec<f32>, Vec<Vec<Heatmap>>) {
+        let (logits, maps) = self.model.valid().forward_maps(x, self.cfg.activation, self.cfg.pooling);
+        let probs = softmax(logits, 1).into_data().iter::<f32>().collect();
+        let rows = maps
+            .into_iter()
+            .enumerate()
+            .map(|(b, m)| {
+                let [_, f, h, w] = m.dims();
+                let v: Vec<f32> = m.into_data().iter::<f32>().collect();
+                (0..f.min(32))
+                    .map(|c| {
+                        let title = format!("B{}·{}", b + 1, c + 1);
+                        let mut hm = Heatmap::diverging(title, h, w, v[c * h * w..(c + 1) * h * w].to_vec());
+                        if self.cfg.activation != Activation::Tanh {
+                            hm.scale = Scale::Sequential;
+                            hm.range = (0.0, hm.range.1);
+                        }
+                        hm
+                    })
+                    .collect()
+            })
+            .collect();
+        (probs, rows)
+    }
+
+    /// Whether a drawing can be classified: 28x28 grey images, like MNIST.
+    fn drawable(&self) -> bool {
+        let t = &self.data.train;
+        (t.h, t.w, t.channels) == (28, 28, 1)
+    }
+
+    /// The drawing pad and what the network makes of the last drawing.
+    fn canvas(&self) -> View {
+        let reading = self.drawing.as_ref().map(|img| {
+            let x = Tensor::from_data(TensorData::new(img.clone(), [1, 1, 28, 28]), &self.device);
+            let (probs, maps) = self.block_maps(x);
+            let best = argmax(&probs);
+            let names = &self.data.test.class_names;
+            let image = Heatmap {
+                title: names[best].clone(),
+                rows: 28,
+                cols: 28,
+                values: img.clone(),
+                range: (0.0, 1.0),
+                scale: Scale::Sequential,
+                row_labels: vec![],
+                col_labels: vec![],
+                show_values: false,
+            };
+            Reading {
+                image,
+                bars: Bars { labels: names.clone(), values: probs, max: 1.0, marked: Some(best) },
+                maps,
+            }
+        });
+        View::Canvas { input: "drawing", side: CANVAS_SIDE, reading }
     }
 
     fn probabilities(&self) -> View {
@@ -489,10 +532,19 @@ impl Lab for CnnLab {
     }
 
     fn views(&self) -> Vec<ViewSpec> {
-        ["maps", "probabilities", "filters", "mistakes", "confusion"]
-            .into_iter()
-            .map(|id| ViewSpec { id })
-            .collect()
+        let mut ids = vec!["maps", "probabilities", "filters", "mistakes", "confusion"];
+        if self.drawable() {
+            ids.push("canvas");
+        }
+        ids.into_iter().map(|id| ViewSpec { id }).collect()
+    }
+
+    fn input(&mut self, key: &str, data: Vec<f32>) -> Result<(), LabError> {
+        if key != "drawing" || !self.drawable() || data.len() != CANVAS_SIDE * CANVAS_SIDE {
+            return Err(LabError::UnknownView(key.into()));
+        }
+        self.drawing = images::center_like_mnist(&data, CANVAS_SIDE, CANVAS_SIDE);
+        Ok(())
     }
 
     fn render(&mut self, view: &str) -> Result<View, LabError> {
@@ -501,6 +553,7 @@ impl Lab for CnnLab {
             "probabilities" => Ok(self.probabilities()),
             "filters" => Ok(self.filters()),
             "mistakes" => Ok(self.mistakes()),
+            "canvas" if self.drawable() => Ok(self.canvas()),
             "confusion" => Ok(confusion_view(&self.confusion, &self.data.test.class_names)),
             _ => Err(LabError::UnknownView(view.into())),
         }

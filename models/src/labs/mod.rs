@@ -196,6 +196,10 @@ pub trait Lab: Send {
     fn views(&self) -> Vec<ViewSpec>;
     /// Computes one picture as plain data.
     fn render(&mut self, view: &str) -> Result<View, LabError>;
+    /// Takes data from the user (e.g. a drawing), named by a view's input key.
+    fn input(&mut self, key: &str, _data: Vec<f32>) -> Result<(), LabError> {
+        Err(LabError::UnknownView(key.into()))
+    }
     /// Changes a hyper-parameter mid-run where the lab can (the value is already validated).
     fn set_live(&mut self, key: &str, value: &ParamValue) -> Applied;
 }
