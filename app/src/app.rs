@@ -11,7 +11,7 @@ use crossbeam_channel::Receiver;
 use egui::{Color32, RichText};
 use egui_plot::{Legend, Line, Plot, VLine};
 use serde::{Deserialize, Serialize};
-use tenlab_models::engine::{Marker, RunState};
+use tenlab_models::engine::{History, Marker, RunState};
 use tenlab_models::labs::LabDef;
 use tenlab_models::params::{Group, ParamKind, ParamSpec};
 use tenlab_models::{DeviceChoice, Metric, ParamValue, Runner, Values};
@@ -66,6 +66,9 @@ pub struct TenlabApp {
     pub runner: Runner,
     view: Option<String>,
     view_dirty: bool,
+    /// The curves of the run before the last reset (same lab), drawn dashed for comparison.
+    previous: Option<History>,
+    show_previous: bool,
     /// What the views keep between frames: textures, the drawing pad, toggles.
     view_state: ViewState,
     speed: f32,
@@ -100,6 +103,8 @@ impl TenlabApp {
             view: None,
             view_dirty: true,
             view_state: ViewState::default(),
+            previous: None,
+            show_previous: true,
             // Slow enough to watch the boundary move; "max" trains flat out.
             speed: 100.0,
             speed_max: false,
@@ -123,6 +128,10 @@ impl TenlabApp {
 
     /// Rebuilds the lab from the current values (the Reset button).
     fn reset(&mut self) {
+        // Keep the curves of a run that trained, to compare the next one with it.
+        if self.runner.status.step > 0 {
+            self.previous = Some(self.runner.history.clone());
+        }
         self.runner.load(self.lab.id, self.values.clone(), self.settings.device);
         self.runner.speed(if self.speed_max { None } else { Some(self.speed) });
         self.view_state.textures.clear();
@@ -139,6 +148,8 @@ impl TenlabApp {
         self.settings.last_lab = lab.id.into();
         self.view = None;
         self.reset();
+        // Another lab's curves are no comparison.
+        self.previous = None;
     }
 
     /// A hyper-parameter changed in the panel. `settled` is false while a slider is dragged.
@@ -612,7 +623,11 @@ impl TenlabApp {
         }
     }
 
-    fn curves_ui(&self, ui: &mut egui::Ui) {
+    fn curves_ui(&mut self, ui: &mut egui::Ui) {
+        if self.previous.is_some() {
+            let label = self.t("ui.show_previous");
+            ui.checkbox(&mut self.show_previous, label).on_hover_text(self.t("ui.show_previous.help"));
+        }
         let lang = self.lang();
         let h = &self.runner.history;
         let link = egui::Id::unique("curves-x");
@@ -621,6 +636,18 @@ impl TenlabApp {
         let line = |m: Metric, color: Color32, width: f32| {
             Line::new(tr(lang, &format!("metric.{}", m.key())), h.curve(m).to_vec()).color(color).width(width)
         };
+        let previous = self.previous.as_ref().filter(|_| self.show_previous);
+        let dashed = |m: Metric, color: Color32| {
+            previous.map(|p| {
+                let name =
+                    format!("{} ({})", tr(lang, &format!("metric.{}", m.key())), tr(lang, "ui.previous"));
+                Line::new(name, p.curve(m).to_vec())
+                    .color(color)
+                    .width(1.5)
+                    .style(egui_plot::LineStyle::dashed_loose())
+            })
+        };
+        let faded = |c: Color32| c.gamma_multiply(0.6);
         ui.label(RichText::new(self.t("ui.loss")).strong());
         Plot::new("loss")
             .height(height)
@@ -632,6 +659,13 @@ impl TenlabApp {
                 plot_ui.line(line(Metric::BatchLoss, Color32::from_rgb(190, 190, 190), 1.0));
                 plot_ui.line(line(Metric::TrainLoss, views::CLASS_COLORS[1], 2.0));
                 plot_ui.line(line(Metric::TestLoss, views::CLASS_COLORS[0], 2.0));
+                for m in [Metric::TrainLoss, Metric::TestLoss] {
+                    let c =
+                        if m == Metric::TrainLoss { views::CLASS_COLORS[1] } else { views::CLASS_COLORS[0] };
+                    if let Some(l) = dashed(m, faded(c)) {
+                        plot_ui.line(l);
+                    }
+                }
                 draw_markers(plot_ui, &h.markers, lang, lab);
             });
         ui.label(RichText::new(self.t("ui.accuracy")).strong());
@@ -645,6 +679,13 @@ impl TenlabApp {
             .show(ui, |plot_ui| {
                 plot_ui.line(line(Metric::TrainAcc, views::CLASS_COLORS[1], 2.0));
                 plot_ui.line(line(Metric::TestAcc, views::CLASS_COLORS[0], 2.0));
+                for m in [Metric::TrainAcc, Metric::TestAcc] {
+                    let c =
+                        if m == Metric::TrainAcc { views::CLASS_COLORS[1] } else { views::CLASS_COLORS[0] };
+                    if let Some(l) = dashed(m, faded(c)) {
+                        plot_ui.line(l);
+                    }
+                }
                 draw_markers(plot_ui, &h.markers, lang, lab);
             });
     }

@@ -81,6 +81,13 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("ui.views", "Views", "视图"),
     ("ui.curves", "Curves", "曲线"),
     ("ui.loss", "Loss", "损失"),
+    ("ui.previous", "previous run", "上一次训练"),
+    ("ui.show_previous", "Compare with the previous run", "与上一次训练对比"),
+    (
+        "ui.show_previous.help",
+        "The dashed curves are the run before the last Reset: change a setting, reset, and compare.",
+        "虚线是上次重置之前那次训练的曲线：改一个设置，重置，然后对比。",
+    ),
     ("ui.accuracy", "Accuracy", "准确率"),
     ("ui.step_axis", "step", "步数"),
     ("ui.true_class", "true class", "真实类别"),
