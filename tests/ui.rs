@@ -72,6 +72,15 @@ fn a_structural_change_after_training_asks_for_a_reset() {
     assert!(frames_until(&mut h, 5, |a| a.runner.needs_reset));
     h.run_steps(2);
     h.get_by_label("Some changes take effect after a reset.");
+
+    // Reset keeps the trained run's curves to compare the next one with.
+    assert!(h.query_by_label("Compare with the previous run").is_none());
+    h.get_all_by_label("⟲ Reset").next().unwrap().click();
+    assert!(
+        frames_until(&mut h, 20, |a| a.runner.status.state == RunState::Paused && a.runner.status.step == 0)
+    );
+    h.run_steps(2);
+    h.get_by_label("Compare with the previous run");
 }
 
 /// Rendered through wgpu (lavapipe on machines without a GPU) and compared with the stored
