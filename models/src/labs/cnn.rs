@@ -65,7 +65,7 @@ fn params() -> Vec<ParamSpec> {
         ParamSpec::new("dense", Model, Int { default: 64, min: 8, max: 512 }),
         ParamSpec::new("optimizer", Training, Choice { default: "adam", options: Optim::KEYS }).live(),
         ParamSpec::new("lr", Training, Float { default: 0.001, min: 1e-5, max: 1.0, log: true }).live(),
-        ParamSpec::new("batch", Training, Int { default: 64, min: 1, max: 512 }).live(),
+        ParamSpec::new("batch", Training, Int { default: 128, min: 1, max: 512 }).live(),
         ParamSpec::new("seed", Training, Int { default: 1, min: 0, max: 1 << 31 }),
     ]
 }
