@@ -16,7 +16,7 @@ use tenlab_models::labs::LabDef;
 use tenlab_models::params::{Group, ParamKind, ParamSpec};
 use tenlab_models::{DeviceChoice, Metric, ParamValue, Runner, Values};
 
-use crate::i18n::{Lang, error_text, param_label, tr};
+use crate::i18n::{Lang, error_text, param_help, param_label, tr};
 use crate::views::{self, ViewState};
 
 /// What persists between launches.
@@ -379,7 +379,7 @@ impl TenlabApp {
         if !spec.live {
             label.push_str(" ⟲");
         }
-        let mut help = tr(lang, &format!("{lab}.{}.help", spec.key));
+        let mut help = param_help(lang, lab, spec.key);
         help.push_str("\n\n");
         help.push_str(&tr(lang, if spec.live { "ui.live.help" } else { "ui.needs_reset.help" }));
         let label = ui.label(label).on_hover_text(&help).id;

@@ -207,28 +207,8 @@ const TABLE: &[(&str, &str, &str)] = &[
         "The function each hidden neuron applies to its weighted sum",
         "每个隐藏神经元作用于加权和的函数",
     ),
-    ("mlp.optimizer", "Optimizer", "优化器"),
-    (
-        "mlp.optimizer.help",
-        "How the gradient turns into a weight update; switching resets its state",
-        "如何把梯度变成权重更新；切换时其内部状态清零",
-    ),
-    ("mlp.lr", "Learning rate", "学习率"),
-    (
-        "mlp.lr.help",
-        "Step size of each update; too high and the loss explodes",
-        "每次更新的步长；太大会让损失爆炸",
-    ),
-    ("mlp.batch", "Batch size", "批量大小"),
-    ("mlp.batch.help", "Examples per training step", "每步训练使用的样本数"),
     ("mlp.l2", "L2 regularisation", "L2 正则化"),
     ("mlp.l2.help", "Penalty on large weights (added to the loss)", "对大权重的惩罚（加入损失）"),
-    ("mlp.seed", "Seed", "随机种子"),
-    (
-        "mlp.seed.help",
-        "Same seed, same settings, same device: the same run",
-        "同样的种子、设置和设备，得到同样的训练过程",
-    ),
     // CNN lab
     ("lab.cnn", "CNN — convolutional network", "CNN —— 卷积神经网络"),
     ("lab.cnn.short", "CNN", "CNN"),
@@ -307,26 +287,7 @@ const TABLE: &[(&str, &str, &str)] = &[
         "Neurons in the fully connected layer before the output",
         "输出层之前全连接层的神经元数",
     ),
-    ("cnn.optimizer", "Optimizer", "优化器"),
-    (
-        "cnn.optimizer.help",
-        "How the gradient turns into a weight update; switching resets its state",
-        "如何把梯度变成权重更新；切换时其内部状态清零",
-    ),
-    ("cnn.lr", "Learning rate", "学习率"),
-    (
-        "cnn.lr.help",
-        "Step size of each update; too high and the loss explodes",
-        "每次更新的步长；太大会让损失爆炸",
-    ),
-    ("cnn.batch", "Batch size", "批量大小"),
     ("cnn.batch.help", "Images per training step", "每步训练使用的图像数"),
-    ("cnn.seed", "Seed", "随机种子"),
-    (
-        "cnn.seed.help",
-        "Same seed, same settings, same device: the same run",
-        "同样的种子、设置和设备，得到同样的训练过程",
-    ),
     ("view.maps", "Feature maps", "特征图"),
     (
         "view.maps.help",
@@ -364,6 +325,27 @@ const TABLE: &[(&str, &str, &str)] = &[
         "err.cnn_shrinks",
         "The image shrinks to nothing: use fewer blocks, a smaller kernel or stride, or 'same' padding.",
         "图像被缩小到没有了：请减少卷积块、减小卷积核或步幅，或使用 “same” 填充。",
+    ),
+    // Parameters every trainer has (a lab's own `<lab>.<key>` entry wins over these)
+    ("param.optimizer", "Optimizer", "优化器"),
+    (
+        "param.optimizer.help",
+        "How the gradient turns into a weight update; switching resets its state",
+        "如何把梯度变成权重更新；切换时其内部状态清零",
+    ),
+    ("param.lr", "Learning rate", "学习率"),
+    (
+        "param.lr.help",
+        "Step size of each update; too high and the loss explodes",
+        "每次更新的步长；太大会让损失爆炸",
+    ),
+    ("param.batch", "Batch size", "批量大小"),
+    ("param.batch.help", "Examples per training step", "每步训练使用的样本数"),
+    ("param.seed", "Seed", "随机种子"),
+    (
+        "param.seed.help",
+        "Same seed, same settings, same device: the same run",
+        "同样的种子、设置和设备，得到同样的训练过程",
     ),
     // Choices
     ("opt.circle", "Circle", "圆形"),
@@ -503,7 +485,19 @@ pub fn trf(lang: Lang, key: &str, args: &[&dyn std::fmt::Display]) -> String {
 
 /// A parameter's label: `<lab>.<key>`.
 pub fn param_label(lang: Lang, lab: &str, key: &str) -> String {
-    tr(lang, &format!("{lab}.{key}"))
+    param_text(lang, lab, key)
+}
+
+/// A parameter's help text: `<lab>.<key>.help`.
+pub fn param_help(lang: Lang, lab: &str, key: &str) -> String {
+    param_text(lang, lab, &format!("{key}.help"))
+}
+
+/// `<lab>.<key>`, else the shared `param.<key>` of the knobs every trainer has.
+fn param_text(lang: Lang, lab: &str, key: &str) -> String {
+    lookup(lang, &format!("{lab}.{key}"))
+        .or_else(|| lookup(lang, &format!("param.{key}")))
+        .map_or_else(|| format!("{lab}.{key}"), str::to_owned)
 }
 
 /// An error or notice in the user's language.
@@ -569,8 +563,16 @@ mod tests {
             keys.push(format!("lab.{}", def.id));
             keys.push(format!("lab.{}.desc", def.id));
             for spec in (def.params)() {
-                keys.push(format!("{}.{}", def.id, spec.key));
-                keys.push(format!("{}.{}.help", def.id, spec.key));
+                for lang in Lang::ALL {
+                    let (label, help) =
+                        (param_label(lang, def.id, spec.key), param_help(lang, def.id, spec.key));
+                    assert!(
+                        !label.starts_with(def.id) && !help.starts_with(def.id),
+                        "{}.{} in {lang:?}",
+                        def.id,
+                        spec.key
+                    );
+                }
                 if let ParamKind::Choice { options, .. } = spec.kind {
                     keys.extend(options.iter().map(|o| format!("opt.{o}")));
                 }
