@@ -190,6 +190,7 @@ impl Runner {
         self.outbox.retain(|c| matches!(c, Command::Speed(_)));
         self.history = History::default();
         self.status = Status::default();
+        self.device = None;
         self.views.clear();
         self.view_specs.clear();
         self.view_asked.clear();
