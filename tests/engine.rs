@@ -295,3 +295,28 @@ fn cnn_reads_a_drawing_and_forgets_it_when_cleared() {
     let (d, _) = cnn(&[("dataset", text("digits"))]).unwrap();
     assert!(!d.views().iter().any(|v| v.id == "canvas"));
 }
+
+#[test]
+fn resnet_records_every_layers_gradient_and_the_skip_switch_changes_the_network() {
+    use tenlab_models::view::View;
+    let run = |skips: bool| {
+        let v = [
+            ("train_size", ParamValue::Int(200)),
+            ("blocks", ParamValue::Int(10)),
+            ("width", ParamValue::Int(4)),
+            ("batch", ParamValue::Int(16)),
+            ("skips", ParamValue::Bool(skips)),
+        ];
+        let (mut s, _) = Session::new(find_lab("resnet").unwrap(), &values(&v), DeviceChoice::Cpu).unwrap();
+        let losses: Vec<f32> = (0..6).map(|_| s.step().unwrap()[0].value).collect();
+        let View::Bars { image: Some(heat), bars, .. } = s.render("gradients").unwrap() else { panic!() };
+        assert_eq!(bars.labels.len(), 21, "the stem and two convolutions per block");
+        assert_eq!((bars.labels[0].as_str(), bars.labels[20].as_str()), ("stem", "B10b"));
+        assert!(bars.values.iter().all(|g| g.is_finite() && *g > 0.0), "{:?}", bars.values);
+        assert_eq!((heat.rows, heat.cols), (21, 2), "a record every 5 steps");
+        let View::HeatmapRows { rows, .. } = s.render("maps").unwrap() else { panic!() };
+        assert_eq!((rows.len(), rows[0][0].rows, rows[9][0].rows), (10, 14, 7));
+        losses
+    };
+    assert_ne!(run(true), run(false));
+}

@@ -320,6 +320,46 @@ const TABLE: &[(&str, &str, &str)] = &[
     ),
     ("ui.draw_hint", "Draw a digit here with the mouse.", "用鼠标在这里写一个数字。"),
     ("ui.clear", "Clear", "清除"),
+    // ResNet lab
+    ("lab.resnet", "ResNet — residual network", "ResNet —— 残差网络"),
+    ("lab.resnet.short", "ResNet", "ResNet"),
+    (
+        "lab.resnet.desc",
+        "Deep networks learn badly when gradients fade on the way back. Skip connections carry them through: switch them off and compare.",
+        "深层网络的梯度在反向传播途中会逐渐消失，训练就变差。跳跃连接让梯度直达：把它关掉再对比。",
+    ),
+    ("resnet.dataset", "Dataset", "数据集"),
+    ("resnet.dataset.help", "MNIST digits or Fashion-MNIST clothes", "MNIST 手写数字或 Fashion-MNIST 服饰"),
+    ("resnet.train_size", "Training images", "训练图像数"),
+    (
+        "resnet.train_size.help",
+        "How many training images to use (fewer trains faster)",
+        "使用多少张训练图像（越少训练越快）",
+    ),
+    ("resnet.blocks", "Residual blocks", "残差块数"),
+    (
+        "resnet.blocks.help",
+        "Each block has two 3×3 convolutions: 10 blocks make 21 convolution layers with the stem",
+        "每块有两个 3×3 卷积：10 块加上首层共 21 个卷积层",
+    ),
+    ("resnet.width", "Width", "宽度"),
+    (
+        "resnet.width.help",
+        "Channels in the first half of the blocks; the second half has twice as many",
+        "前一半残差块的通道数；后一半加倍",
+    ),
+    ("resnet.skips", "Skip connections", "跳跃连接"),
+    (
+        "resnet.skips.help",
+        "Add each block's input to its output. Off: the same network, plain",
+        "把每块的输入加到输出上。关闭：同样的网络，但没有跳跃连接",
+    ),
+    ("view.gradients", "Gradients", "梯度"),
+    (
+        "view.gradients.help",
+        "How big each layer's weight gradient is (input side at the top): bars for the latest step, and log10 of the norm over time. Without skips the early layers' gradients shrink.",
+        "每层权重梯度的大小（上方靠近输入）：条形图是最新一步，热图是梯度范数的 log10 随时间的变化。没有跳跃连接时，靠前层的梯度会变小。",
+    ),
     ("err.no_folder", "Choose a folder of images first.", "请先选择一个图像文件夹。"),
     (
         "err.cnn_shrinks",

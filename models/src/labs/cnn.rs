@@ -160,7 +160,7 @@ fn load_data(cfg: &Config) -> Result<(Split, Vec<String>), LabError> {
 }
 
 /// A batch of images as `[n, c, h, w]`, optionally shifted by up to two pixels each way.
-fn batch_pixels(set: &ImageSet, idx: &[usize], shift: Option<&mut Rng>) -> Vec<f32> {
+pub(crate) fn batch_pixels(set: &ImageSet, idx: &[usize], shift: Option<&mut Rng>) -> Vec<f32> {
     let (c, h, w) = (set.channels, set.h, set.w);
     let mut out = Vec::with_capacity(idx.len() * set.image_len());
     let mut rng = shift;

@@ -16,6 +16,7 @@ use crate::view::{Heatmap, Scale, View, ViewSpec};
 
 pub mod cnn;
 pub mod mlp;
+pub mod resnet;
 
 /// The optimizers every lab offers (the choice keys `sgd`, `momentum`, `adam`).
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq)]
@@ -235,7 +236,7 @@ impl LabDef {
 
 /// Every lab that exists and trains, in the order the app lists them.
 pub fn registry() -> &'static [LabDef] {
-    static LABS: [LabDef; 2] = [mlp::DEF, cnn::DEF];
+    static LABS: [LabDef; 3] = [mlp::DEF, cnn::DEF, resnet::DEF];
     &LABS
 }
 

@@ -1,0 +1,386 @@
+//! The ResNet lab: residual blocks (two 3x3 convolutions with batch norm, identity or 1x1
+//! projection shortcuts) on MNIST or Fashion-MNIST, with a switch that removes the skip
+//! connections. The lesson: a deep plain network's early layers get tiny gradients and its
+//! loss falls slower; the same network with skips trains. Reads top to bottom: parameters ->
+//! data -> model -> step -> views.
+
+use burn::module::{Module, Param};
+use burn::nn::conv::{Conv2d, Conv2dConfig};
+use burn::nn::{BatchNorm, BatchNormConfig, Linear, PaddingConfig2d};
+use burn::optim::{GradientsParams, ModuleOptimizer};
+use burn::tensor::activation::{relu, softmax};
+use burn::tensor::{Device, Tensor, TensorData};
+use serde::Deserialize;
+
+use crate::data::images::{self, ImageSet, Split};
+use crate::error::LabError;
+use crate::labs::cnn::batch_pixels;
+use crate::labs::{
+    Activation, Applied, Batches, Evaluation, Lab, LabDef, Optim, StepMetrics, choice, confusion_view,
+    cross_entropy, onehot, score,
+};
+use crate::params::{self, Group, ParamKind, ParamSpec, ParamValue, Values};
+use crate::rng::Rng;
+use crate::view::{Bars, Heatmap, Scale, Style, View, ViewSpec};
+
+pub const DEF: LabDef = LabDef { id: "resnet", params, build };
+
+// ---------------------------------------------------------------------------------------
+// Parameters
+
+fn params() -> Vec<ParamSpec> {
+    use Group::*;
+    use ParamKind::*;
+    vec![
+        ParamSpec::new("dataset", Data, Choice { default: "mnist", options: &["mnist", "fashion"] }),
+        ParamSpec::new("train_size", Data, Int { default: 20_000, min: 100, max: 20_000 }),
+        ParamSpec::new("blocks", Model, Int { default: 4, min: 1, max: 10 }),
+        ParamSpec::new("width", Model, Int { default: 8, min: 2, max: 64 }),
+        ParamSpec::new("skips", Model, Bool { default: true }),
+        ParamSpec::new("optimizer", Training, Choice { default: "adam", options: Optim::KEYS }).live(),
+        ParamSpec::new("lr", Training, Float { default: 0.001, min: 1e-5, max: 1.0, log: true }).live(),
+        ParamSpec::new("batch", Training, Int { default: 64, min: 1, max: 512 }).live(),
+        ParamSpec::new("seed", Training, Int { default: 1, min: 0, max: 1 << 31 }),
+    ]
+}
+
+#[derive(Clone, Debug, Deserialize)]
+struct Config {
+    dataset: String,
+    train_size: usize,
+    blocks: usize,
+    width: usize,
+    skips: bool,
+    optimizer: Optim,
+    lr: f64,
+    batch: usize,
+    seed: u64,
+}
+
+// ---------------------------------------------------------------------------------------
+// Model
+
+/// A 3x3 (or 1x1) convolution with seeded He-uniform weights and no bias (batch norm follows).
+fn conv(rng: &mut Rng, c_in: usize, c_out: usize, k: usize, stride: usize, device: &Device) -> Conv2d {
+    let pad = k / 2;
+    let mut conv = Conv2dConfig::new([c_in, c_out], [k, k])
+        .with_stride([stride, stride])
+        .with_padding(PaddingConfig2d::Explicit(pad, pad, pad, pad))
+        .with_bias(false)
+        .init(device);
+    let w = Activation::Relu.init(rng, c_out * c_in * k * k, c_in * k * k, c_out * k * k);
+    conv.weight = Param::from_tensor(Tensor::from_data(TensorData::new(w, [c_out, c_in, k, k]), device));
+    conv
+}
+
+/// Two 3x3 convolutions with batch norm; the input is added back unless skips are off. When
+/// the block changes width or resolution, the shortcut is a 1x1 projection.
+#[derive(Module, Debug)]
+struct Block {
+    conv1: Conv2d,
+    bn1: BatchNorm,
+    conv2: Conv2d,
+    bn2: BatchNorm,
+    projection: Option<Conv2d>,
+}
+
+impl Block {
+    fn new(rng: &mut Rng, c_in: usize, c_out: usize, stride: usize, device: &Device) -> Self {
+        Self {
+            conv1: conv(rng, c_in, c_out, 3, stride, device),
+            bn1: BatchNormConfig::new(c_out).init(device),
+            conv2: conv(rng, c_out, c_out, 3, 1, device),
+            bn2: BatchNormConfig::new(c_out).init(device),
+            projection: (c_in != c_out || stride != 1).then(|| conv(rng, c_in, c_out, 1, stride, device)),
+        }
+    }
+
+    fn forward(&self, x: Tensor<4>, skip: bool) -> Tensor<4> {
+        let y = relu(self.bn1.forward(self.conv1.forward(x.clone())));
+        let y = self.bn2.forward(self.conv2.forward(y));
+        if !skip {
+            return relu(y);
+        }
+        let shortcut = match &self.projection {
+            Some(p) => p.forward(x),
+            None => x,
+        };
+        relu(y + shortcut)
+    }
+}
+
+#[derive(Module, Debug)]
+struct Net {
+    stem: Conv2d,
+    stem_bn: BatchNorm,
+    blocks: Vec<Block>,
+    head: Linear,
+}
+
+impl Net {
+    /// A stem at 14x14, the first half of the blocks at `width`, the rest at `2 * width` and
+    /// 7x7 (the first of those downsamples), global average pooling, a linear classifier.
+    fn new(cfg: &Config, classes: usize, rng: &mut Rng, device: &Device) -> Self {
+        let w = cfg.width;
+        let first_half = cfg.blocks.div_ceil(2);
+        let blocks = (0..cfg.blocks)
+            .map(|i| match i.cmp(&first_half) {
+                std::cmp::Ordering::Less => Block::new(rng, w, w, 1, device),
+                std::cmp::Ordering::Equal => Block::new(rng, w, 2 * w, 2, device),
+                std::cmp::Ordering::Greater => Block::new(rng, 2 * w, 2 * w, 1, device),
+            })
+            .collect::<Vec<_>>();
+        let out_width = if cfg.blocks > first_half { 2 * w } else { w };
+        let head_w = Activation::Linear.init(rng, out_width * classes, out_width, classes);
+        Self {
+            stem: conv(rng, 1, w, 3, 2, device),
+            stem_bn: BatchNormConfig::new(w).init(device),
+            blocks,
+            head: Linear {
+                weight: Param::from_tensor(Tensor::from_data(
+                    TensorData::new(head_w, [out_width, classes]),
+                    device,
+                )),
+                bias: Some(Param::from_tensor(Tensor::zeros([classes], device))),
+            },
+        }
+    }
+
+    /// Logits and each block's output.
+    fn forward_maps(&self, x: Tensor<4>, skip: bool) -> (Tensor<2>, Vec<Tensor<4>>) {
+        let mut x = relu(self.stem_bn.forward(self.stem.forward(x)));
+        let mut maps = Vec::new();
+        for block in &self.blocks {
+            x = block.forward(x, skip);
+            maps.push(x.clone());
+        }
+        let pooled: Tensor<2> = x.mean_dim(3).mean_dim(2).flatten(1, 3);
+        (self.head.forward(pooled), maps)
+    }
+
+    /// The main-path convolutions in order from input to output, with their names.
+    fn convs(&self) -> Vec<(String, &Conv2d)> {
+        let mut v = vec![("stem".to_string(), &self.stem)];
+        for (i, b) in self.blocks.iter().enumerate() {
+            v.push((format!("B{}a", i + 1), &b.conv1));
+            v.push((format!("B{}b", i + 1), &b.conv2));
+        }
+        v
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The lab
+
+/// Gradient norms are recorded every this many steps, and this many records are kept.
+const GRAD_EVERY: u64 = 5;
+const GRAD_HISTORY: usize = 120;
+const TRAIN_EVAL: usize = 1000;
+const CHUNK: usize = 250;
+
+struct ResNetLab {
+    cfg: Config,
+    train_device: Device,
+    device: Device,
+    data: Split,
+    classes: usize,
+    model: Net,
+    optim: ModuleOptimizer,
+    rng: Rng,
+    batches: Batches,
+    steps: u64,
+    /// The latest gradient norm of every main-path convolution, and older records.
+    grad_names: Vec<String>,
+    grad_history: Vec<Vec<f32>>,
+    confusion: Vec<u32>,
+}
+
+fn build(values: &Values, device: &Device) -> Result<Box<dyn Lab>, LabError> {
+    let cfg: Config = params::typed(&params(), values)?;
+    let split = if cfg.dataset == "fashion" { images::fashion()? } else { images::mnist()? };
+    let data = Split { train: split.train.first(cfg.train_size), test: split.test };
+    let classes = data.train.class_names.len();
+    let train_device = device.clone().autodiff();
+    let mut rng = Rng::new(cfg.seed.wrapping_add(1));
+    let model = Net::new(&cfg, classes, &mut rng, &train_device);
+    let grad_names = model.convs().into_iter().map(|(n, _)| n).collect();
+    Ok(Box::new(ResNetLab {
+        optim: cfg.optimizer.build(),
+        batches: Batches::new(data.train.len()),
+        confusion: vec![0; classes * classes],
+        steps: 0,
+        grad_names,
+        grad_history: Vec::new(),
+        train_device,
+        device: device.clone(),
+        classes,
+        data,
+        model,
+        rng,
+        cfg,
+    }))
+}
+
+impl ResNetLab {
+    fn tensor(&self, set: &ImageSet, idx: &[usize], device: &Device) -> Tensor<4> {
+        let px = batch_pixels(set, idx, None);
+        Tensor::from_data(TensorData::new(px, [idx.len(), set.channels, set.h, set.w]), device)
+    }
+
+    fn probs(&self, set: &ImageSet, idx: &[usize]) -> Vec<f32> {
+        let model = self.model.valid();
+        let mut out = Vec::with_capacity(idx.len() * self.classes);
+        for chunk in idx.chunks(CHUNK) {
+            let (logits, _) = model.forward_maps(self.tensor(set, chunk, &self.device), self.cfg.skips);
+            out.extend(softmax(logits, 1).into_data().iter::<f32>());
+        }
+        out
+    }
+
+    /// Bars of the latest gradient norms, input side first, and a heatmap of log10 norms over
+    /// time (one row per layer, one column per record).
+    fn gradients(&self) -> View {
+        let Some(latest) = self.grad_history.last() else {
+            return View::Bars {
+                image: None,
+                bars: Bars {
+                    labels: self.grad_names.clone(),
+                    values: vec![0.0; self.grad_names.len()],
+                    max: 1.0,
+                    marked: None,
+                },
+            };
+        };
+        let max = latest.iter().copied().fold(1e-12f32, f32::max);
+        let layers = self.grad_names.len();
+        let cols = self.grad_history.len();
+        let values = (0..layers)
+            .flat_map(|l| self.grad_history.iter().map(move |rec| rec[l].max(1e-12).log10()))
+            .collect::<Vec<_>>();
+        let (lo, hi) = values.iter().fold((f32::MAX, f32::MIN), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+        let heat = Heatmap {
+            title: format!("log10 |g| · {cols}"),
+            rows: layers,
+            cols,
+            values,
+            range: (lo, hi.max(lo + 1e-3)),
+            scale: Scale::Sequential,
+            row_labels: self.grad_names.clone(),
+            col_labels: vec![],
+            show_values: false,
+        };
+        View::Bars {
+            image: Some(heat),
+            bars: Bars { labels: self.grad_names.clone(), values: latest.clone(), max, marked: None },
+        }
+    }
+
+    fn maps(&self) -> View {
+        let test = &self.data.test;
+        let x = self.tensor(test, &[0], &self.device);
+        let (_, maps) = self.model.valid().forward_maps(x, self.cfg.skips);
+        let rows = maps
+            .into_iter()
+            .enumerate()
+            .map(|(b, m)| {
+                let [_, f, h, w] = m.dims();
+                let v: Vec<f32> = m.into_data().iter::<f32>().collect();
+                (0..f.min(16))
+                    .map(|c| {
+                        let mut hm = Heatmap::diverging(
+                            format!("B{}·{}", b + 1, c + 1),
+                            h,
+                            w,
+                            v[c * h * w..(c + 1) * h * w].to_vec(),
+                        );
+                        hm.scale = Scale::Sequential;
+                        hm.range = (0.0, hm.range.1);
+                        hm
+                    })
+                    .collect()
+            })
+            .collect();
+        View::HeatmapRows { rows, style: Style::Thumbnails, picker: None }
+    }
+}
+
+impl Lab for ResNetLab {
+    fn step(&mut self) -> Result<StepMetrics, LabError> {
+        let idx = self.batches.next(self.cfg.batch, &mut self.rng);
+        let train = &self.data.train;
+        let x = self.tensor(train, &idx, &self.train_device);
+        let labels: Vec<u32> = idx.iter().map(|&i| train.labels[i]).collect();
+        let y = Tensor::from_data(
+            TensorData::new(onehot(&labels, self.classes), [idx.len(), self.classes]),
+            &self.train_device,
+        );
+        let (logits, _) = self.model.forward_maps(x, self.cfg.skips);
+        let loss = cross_entropy(logits, y);
+        let value = loss.clone().into_scalar::<f32>();
+        let grads = GradientsParams::from_grads(loss.backward(), &self.model);
+        if self.steps.is_multiple_of(GRAD_EVERY) {
+            let norms = self
+                .model
+                .convs()
+                .into_iter()
+                .map(|(_, c)| {
+                    grads
+                        .get::<4>(c.weight.id)
+                        .map_or(0.0, |g| (g.clone() * g).sum().sqrt().into_scalar::<f32>())
+                })
+                .collect();
+            self.grad_history.push(norms);
+            if self.grad_history.len() > GRAD_HISTORY {
+                self.grad_history.remove(0);
+            }
+        }
+        self.steps += 1;
+        self.model = self.optim.step(self.cfg.lr, self.model.clone(), grads);
+        Ok(StepMetrics { loss: value })
+    }
+
+    fn evaluate(&mut self) -> Result<Evaluation, LabError> {
+        let (train, test) = (&self.data.train, &self.data.test);
+        let train_idx: Vec<usize> = (0..train.len().min(TRAIN_EVAL)).collect();
+        let (train_loss, train_acc, _) =
+            score(&self.probs(train, &train_idx), &train.labels[..train_idx.len()], self.classes);
+        let test_idx: Vec<usize> = (0..test.len()).collect();
+        let (test_loss, test_acc, confusion) =
+            score(&self.probs(test, &test_idx), &test.labels, self.classes);
+        self.confusion = confusion;
+        Ok(Evaluation { train_loss, train_acc: Some(train_acc), test_loss, test_acc: Some(test_acc) })
+    }
+
+    fn eval_every(&self) -> u64 {
+        100
+    }
+
+    fn views(&self) -> Vec<ViewSpec> {
+        ["gradients", "maps", "confusion"].into_iter().map(|id| ViewSpec { id }).collect()
+    }
+
+    fn render(&mut self, view: &str) -> Result<View, LabError> {
+        match view {
+            "gradients" => Ok(self.gradients()),
+            "maps" => Ok(self.maps()),
+            "confusion" => Ok(confusion_view(&self.confusion, &self.data.test.class_names)),
+            _ => Err(LabError::UnknownView(view.into())),
+        }
+    }
+
+    fn set_live(&mut self, key: &str, value: &ParamValue) -> Applied {
+        match (key, value) {
+            ("lr", ParamValue::Float(x)) => self.cfg.lr = *x,
+            ("batch", ParamValue::Int(n)) => self.cfg.batch = (*n).max(1) as usize,
+            ("optimizer", ParamValue::Text(s)) => match choice::<Optim>(s) {
+                Some(o) => {
+                    self.cfg.optimizer = o;
+                    self.optim = o.build();
+                }
+                None => return Applied::NeedsReset,
+            },
+            _ => return Applied::NeedsReset,
+        }
+        Applied::Live
+    }
+}
