@@ -178,3 +178,32 @@ fn the_cnn_lab_trains_and_a_click_on_a_test_image_picks_it() {
     h.run_steps(2);
     h.get_by_label("#5: 1");
 }
+
+/// Every view of every lab draws (kittest fails on a glyph no bundled font has), in English
+/// and in Chinese.
+#[test]
+fn every_view_of_every_lab_draws_in_both_languages() {
+    let mut h = harness(Harness::builder());
+    for (lab, short) in [("mlp", "MLP"), ("cnn", "CNN"), ("resnet", "ResNet")] {
+        h.get_by_label(short).click();
+        assert!(frames_until(&mut h, 30, |a| a.runner.status.state == RunState::Paused
+            && tenlab_models::find_lab(lab).is_ok_and(|d| a.values().len() == (d.params)().len())));
+        h.get_by_label("⏭ Step").click();
+        assert!(frames_until(&mut h, 60, |a| a.runner.status.step == 1), "{lab} steps");
+        let specs = h.state().runner.view_specs.clone();
+        assert!(!specs.is_empty());
+        for spec in specs {
+            let title = tenlab_app::i18n::tr(tenlab_app::i18n::Lang::En, &format!("view.{}", spec.id));
+            h.get_by_label(&title).click();
+            assert!(frames_until(&mut h, 30, |a| a.runner.views.contains_key(spec.id)), "{lab}/{}", spec.id);
+            h.run_steps(2);
+        }
+    }
+    h.get_by_value("English").click();
+    h.run_steps(2);
+    h.get_by_label("简体中文").click();
+    h.run_steps(4);
+    h.get_by_label("MLP").click();
+    assert!(frames_until(&mut h, 30, |a| a.runner.status.state == RunState::Paused));
+    h.run_steps(4);
+}
