@@ -4,7 +4,7 @@
 use std::io::Read;
 use std::path::Path;
 
-use crate::data::idx;
+use crate::data::{idx, stratified_split};
 use crate::error::{FolderProblem, IdxProblem, LabError};
 use crate::rng::Rng;
 
@@ -61,18 +61,38 @@ impl ImageSet {
 
     /// A seeded stratified split.
     pub fn split(&self, train_fraction: f64, rng: &mut Rng) -> Split {
-        let (mut train, mut test) = (Vec::new(), Vec::new());
-        for class in 0..self.class_names.len() as u32 {
-            let mut idx: Vec<usize> = (0..self.len()).filter(|&i| self.labels[i] == class).collect();
-            rng.shuffle(&mut idx);
-            let n = ((idx.len() as f64) * train_fraction).round() as usize;
-            train.extend_from_slice(&idx[..n]);
-            test.extend_from_slice(&idx[n..]);
-        }
-        rng.shuffle(&mut train);
-        rng.shuffle(&mut test);
+        let (train, test) = stratified_split(&self.labels, self.class_names.len(), train_fraction, rng);
         Split { train: self.select(&train), test: self.select(&test) }
     }
+}
+
+/// The pixels of some images, `[n, c, h, w]` row-major, each optionally shifted by up to two
+/// pixels each way (the gap filled with zeros).
+pub fn shifted(set: &ImageSet, idx: &[usize], shift: Option<&mut Rng>) -> Vec<f32> {
+    let (c, h, w) = (set.channels, set.h, set.w);
+    let mut out = Vec::with_capacity(idx.len() * set.image_len());
+    let mut rng = shift;
+    for &i in idx {
+        let img = set.image(i);
+        let (dx, dy) = match rng.as_deref_mut() {
+            Some(r) => (r.below(5) as isize - 2, r.below(5) as isize - 2),
+            None => (0, 0),
+        };
+        if dx == 0 && dy == 0 {
+            out.extend_from_slice(img);
+            continue;
+        }
+        for ch in 0..c {
+            for y in 0..h as isize {
+                for x in 0..w as isize {
+                    let (sx, sy) = (x - dx, y - dy);
+                    let inside = sx >= 0 && sy >= 0 && sx < w as isize && sy < h as isize;
+                    out.push(if inside { img[ch * h * w + sy as usize * w + sx as usize] } else { 0.0 });
+                }
+            }
+        }
+    }
+    out
 }
 
 /// An image set from IDX image and label files.

@@ -40,17 +40,7 @@ impl Table {
 
     /// A seeded split that keeps each class's share in both parts (stratified).
     pub fn split(&self, train_fraction: f64, rng: &mut Rng) -> (Table, Table) {
-        let mut train = Vec::new();
-        let mut test = Vec::new();
-        for class in 0..self.class_names.len() as u32 {
-            let mut idx: Vec<usize> = (0..self.rows()).filter(|&i| self.y[i] == class).collect();
-            rng.shuffle(&mut idx);
-            let n_train = ((idx.len() as f64) * train_fraction).round() as usize;
-            train.extend_from_slice(&idx[..n_train]);
-            test.extend_from_slice(&idx[n_train..]);
-        }
-        rng.shuffle(&mut train);
-        rng.shuffle(&mut test);
+        let (train, test) = stratified_split(&self.y, self.class_names.len(), train_fraction, rng);
         (self.select(&train), self.select(&test))
     }
 
@@ -74,6 +64,26 @@ impl Table {
             *v = (*v - mean) / std;
         }
     }
+}
+
+/// Row indices for a seeded split that keeps each class's share in both parts: (train, test).
+pub fn stratified_split(
+    labels: &[u32],
+    classes: usize,
+    train_fraction: f64,
+    rng: &mut Rng,
+) -> (Vec<usize>, Vec<usize>) {
+    let (mut train, mut test) = (Vec::new(), Vec::new());
+    for class in 0..classes as u32 {
+        let mut idx: Vec<usize> = (0..labels.len()).filter(|&i| labels[i] == class).collect();
+        rng.shuffle(&mut idx);
+        let n = ((idx.len() as f64) * train_fraction).round() as usize;
+        train.extend_from_slice(&idx[..n]);
+        test.extend_from_slice(&idx[n..]);
+    }
+    rng.shuffle(&mut train);
+    rng.shuffle(&mut test);
+    (train, test)
 }
 
 /// Fisher's Iris data, bundled with the app.

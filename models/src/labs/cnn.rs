@@ -13,7 +13,7 @@ use crate::data::images::{self, ImageSet, Split};
 use crate::error::LabError;
 use crate::labs::{
     Activation, Applied, Batches, Evaluation, Lab, LabDef, Optim, StepMetrics, argmax, choice,
-    confusion_view, cross_entropy, onehot, score,
+    confusion_view, cross_entropy, image_batch, image_probs, onehot, score, set_training,
 };
 use crate::params::{self, Group, ParamKind, ParamSpec, ParamValue, Values, text_of};
 use crate::rng::Rng;
@@ -159,34 +159,6 @@ fn load_data(cfg: &Config) -> Result<(Split, Vec<String>), LabError> {
     Ok((Split { train, test: split.test }, skipped))
 }
 
-/// A batch of images as `[n, c, h, w]`, optionally shifted by up to two pixels each way.
-pub(crate) fn batch_pixels(set: &ImageSet, idx: &[usize], shift: Option<&mut Rng>) -> Vec<f32> {
-    let (c, h, w) = (set.channels, set.h, set.w);
-    let mut out = Vec::with_capacity(idx.len() * set.image_len());
-    let mut rng = shift;
-    for &i in idx {
-        let img = set.image(i);
-        let (dx, dy) = match rng.as_deref_mut() {
-            Some(r) => (r.below(5) as isize - 2, r.below(5) as isize - 2),
-            None => (0, 0),
-        };
-        if dx == 0 && dy == 0 {
-            out.extend_from_slice(img);
-            continue;
-        }
-        for ch in 0..c {
-            for y in 0..h as isize {
-                for x in 0..w as isize {
-                    let (sx, sy) = (x - dx, y - dy);
-                    let inside = sx >= 0 && sy >= 0 && sx < w as isize && sy < h as isize;
-                    out.push(if inside { img[ch * h * w + sy as usize * w + sx as usize] } else { 0.0 });
-                }
-            }
-        }
-    }
-    out
-}
-
 // ---------------------------------------------------------------------------------------
 // Model
 
@@ -324,24 +296,11 @@ fn build(values: &Values, device: &Device) -> Result<Box<dyn Lab>, LabError> {
 }
 
 impl CnnLab {
-    fn images(&self, set: &ImageSet, idx: &[usize], device: &Device) -> Tensor<4> {
-        let px = batch_pixels(set, idx, None);
-        Tensor::from_data(TensorData::new(px, [idx.len(), set.channels, set.h, set.w]), device)
-    }
-
-    /// Class probabilities of some images, in chunks, with the inference model.
+    /// Class probabilities of some images, with the inference model.
     fn probs(&self, set: &ImageSet, idx: &[usize]) -> Vec<f32> {
         let model = self.model.valid();
-        let mut out = Vec::with_capacity(idx.len() * self.classes);
-        for chunk in idx.chunks(CHUNK) {
-            let (logits, _) = model.forward_maps(
-                self.images(set, chunk, &self.device),
-                self.cfg.activation,
-                self.cfg.pooling,
-            );
-            out.extend(softmax(logits, 1).into_data().iter::<f32>());
-        }
-        out
+        let (act, pool) = (self.cfg.activation, self.cfg.pooling);
+        image_probs(set, idx, CHUNK, &self.device, |x| model.forward_maps(x, act, pool).0)
     }
 
     fn sample(&self) -> usize {
@@ -389,7 +348,7 @@ impl CnnLab {
         let strip: Vec<usize> = (start..(start + 12).min(test.len())).collect();
         let mut rows =
             vec![strip.iter().map(|&i| self.picture(test, i, format!("#{i}"))).collect::<Vec<_>>()];
-        rows.extend(self.block_maps(self.images(test, &[s], &self.device)).1);
+        rows.extend(self.block_maps(image_batch(test, &[s], None, &self.device)).1);
         let picker = Picker {
             row: 0,
             param: "sample",
@@ -492,11 +451,7 @@ impl Lab for CnnLab {
         let idx = self.batches.next(self.cfg.batch, &mut self.rng);
         let shift = if self.cfg.augment { Some(&mut self.rng) } else { None };
         let train = &self.data.train;
-        let px = batch_pixels(train, &idx, shift);
-        let x = Tensor::from_data(
-            TensorData::new(px, [idx.len(), train.channels, train.h, train.w]),
-            &self.train_device,
-        );
+        let x = image_batch(train, &idx, shift, &self.train_device);
         let labels: Vec<u32> = idx.iter().map(|&i| train.labels[i]).collect();
         let y = Tensor::from_data(
             TensorData::new(onehot(&labels, self.classes), [idx.len(), self.classes]),
@@ -560,24 +515,21 @@ impl Lab for CnnLab {
     }
 
     fn set_live(&mut self, key: &str, value: &ParamValue) -> Applied {
+        let c = &mut self.cfg;
+        if let Some(applied) =
+            set_training(key, value, &mut c.lr, &mut c.batch, &mut c.optimizer, &mut self.optim)
+        {
+            return applied;
+        }
         match (key, value) {
-            ("lr", ParamValue::Float(x)) => self.cfg.lr = *x,
-            ("batch", ParamValue::Int(n)) => self.cfg.batch = (*n).max(1) as usize,
-            ("augment", ParamValue::Bool(b)) => self.cfg.augment = *b,
-            ("sample", ParamValue::Int(n)) => self.cfg.sample = (*n).max(0) as usize,
+            ("augment", ParamValue::Bool(b)) => c.augment = *b,
+            ("sample", ParamValue::Int(n)) => c.sample = (*n).max(0) as usize,
             ("dropout", ParamValue::Float(p)) => {
-                self.cfg.dropout = *p;
+                c.dropout = *p;
                 self.model.dropout.prob = *p;
             }
             ("activation", ParamValue::Text(s)) => match choice(s) {
-                Some(a) => self.cfg.activation = a,
-                None => return Applied::NeedsReset,
-            },
-            ("optimizer", ParamValue::Text(s)) => match choice::<Optim>(s) {
-                Some(o) => {
-                    self.cfg.optimizer = o;
-                    self.optim = o.build();
-                }
+                Some(a) => c.activation = a,
                 None => return Applied::NeedsReset,
             },
             _ => return Applied::NeedsReset,
@@ -607,9 +559,9 @@ mod tests {
         };
         let mut rng = Rng::new(3);
         for _ in 0..20 {
-            let px = batch_pixels(&set, &[0], Some(&mut rng));
+            let px = images::shifted(&set, &[0], Some(&mut rng));
             assert_eq!(px.len(), 9);
         }
-        assert_eq!(batch_pixels(&set, &[0], None), set.pixels);
+        assert_eq!(images::shifted(&set, &[0], None), set.pixels);
     }
 }

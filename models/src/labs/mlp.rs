@@ -13,7 +13,7 @@ use crate::data::{self, Table};
 use crate::error::LabError;
 use crate::labs::{
     Activation, Applied, Batches, Evaluation, Lab, LabDef, Optim, StepMetrics, choice, confusion_view,
-    cross_entropy, onehot, score,
+    cross_entropy, onehot, score, set_training,
 };
 use crate::params::{self, Group, ParamKind, ParamSpec, ParamValue, Values, text_of};
 use crate::rng::Rng;
@@ -517,20 +517,16 @@ impl Lab for MlpLab {
     }
 
     fn set_live(&mut self, key: &str, value: &ParamValue) -> Applied {
+        let c = &mut self.cfg;
+        if let Some(applied) =
+            set_training(key, value, &mut c.lr, &mut c.batch, &mut c.optimizer, &mut self.optim)
+        {
+            return applied;
+        }
         match (key, value) {
-            ("lr", ParamValue::Float(x)) => self.cfg.lr = *x,
-            ("l2", ParamValue::Float(x)) => self.cfg.l2 = *x,
-            ("batch", ParamValue::Int(n)) => self.cfg.batch = (*n).max(1) as usize,
+            ("l2", ParamValue::Float(x)) => c.l2 = *x,
             ("activation", ParamValue::Text(s)) => match choice(s) {
-                Some(a) => self.cfg.activation = a,
-                None => return Applied::NeedsReset,
-            },
-            ("optimizer", ParamValue::Text(s)) => match choice(s) {
-                Some(o) => {
-                    self.cfg.optimizer = o;
-                    // A different optimizer starts with fresh state (no momentum, no moments).
-                    self.optim = o.build();
-                }
+                Some(a) => c.activation = a,
                 None => return Applied::NeedsReset,
             },
             _ => return Applied::NeedsReset,

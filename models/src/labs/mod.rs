@@ -5,10 +5,11 @@
 
 use burn::optim::momentum::MomentumConfig;
 use burn::optim::{AdamConfig, ModuleOptimizer, SgdConfig};
-use burn::tensor::activation::{log_softmax, relu, sigmoid, tanh};
-use burn::tensor::{Device, Tensor};
+use burn::tensor::activation::{log_softmax, relu, sigmoid, softmax, tanh};
+use burn::tensor::{Device, Tensor, TensorData};
 use serde::Deserialize;
 
+use crate::data::images::ImageSet;
 use crate::error::LabError;
 use crate::params::{ParamSpec, ParamValue, Values};
 use crate::rng::Rng;
@@ -97,6 +98,55 @@ impl Batches {
         self.cursor += b;
         batch
     }
+}
+
+/// A batch of images as a `[n, c, h, w]` tensor, each optionally shifted by up to two pixels
+/// (augmentation) when `shift` gives a generator.
+pub fn image_batch(set: &ImageSet, idx: &[usize], shift: Option<&mut Rng>, device: &Device) -> Tensor<4> {
+    let px = crate::data::images::shifted(set, idx, shift);
+    Tensor::from_data(TensorData::new(px, [idx.len(), set.channels, set.h, set.w]), device)
+}
+
+/// Class probabilities of some images, `chunk` at a time, through `logits` (an inference
+/// model's forward pass).
+pub fn image_probs(
+    set: &ImageSet,
+    idx: &[usize],
+    chunk: usize,
+    device: &Device,
+    logits: impl Fn(Tensor<4>) -> Tensor<2>,
+) -> Vec<f32> {
+    let mut out = Vec::with_capacity(idx.len() * set.class_names.len());
+    for part in idx.chunks(chunk.max(1)) {
+        let l = logits(image_batch(set, part, None, device));
+        out.extend(softmax(l, 1).into_data().iter::<f32>());
+    }
+    out
+}
+
+/// The live knobs every trainer has: learning rate, batch size and optimizer (a new optimizer
+/// starts with fresh state). Returns None when `key` is none of these.
+pub fn set_training(
+    key: &str,
+    value: &ParamValue,
+    lr: &mut f64,
+    batch: &mut usize,
+    optimizer: &mut Optim,
+    optim: &mut ModuleOptimizer,
+) -> Option<Applied> {
+    match (key, value) {
+        ("lr", ParamValue::Float(x)) => *lr = *x,
+        ("batch", ParamValue::Int(n)) => *batch = (*n).max(1) as usize,
+        ("optimizer", ParamValue::Text(s)) => match choice::<Optim>(s) {
+            Some(o) => {
+                *optimizer = o;
+                *optim = o.build();
+            }
+            None => return Some(Applied::NeedsReset),
+        },
+        _ => return None,
+    }
+    Some(Applied::Live)
 }
 
 /// A confusion matrix (rows: true class, columns: predicted) as a view.

@@ -8,16 +8,15 @@ use burn::module::{Module, Param};
 use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::{BatchNorm, BatchNormConfig, Linear, PaddingConfig2d};
 use burn::optim::{GradientsParams, ModuleOptimizer};
-use burn::tensor::activation::{relu, softmax};
+use burn::tensor::activation::relu;
 use burn::tensor::{Device, Tensor, TensorData};
 use serde::Deserialize;
 
 use crate::data::images::{self, ImageSet, Split};
 use crate::error::LabError;
-use crate::labs::cnn::batch_pixels;
 use crate::labs::{
-    Activation, Applied, Batches, Evaluation, Lab, LabDef, Optim, StepMetrics, choice, confusion_view,
-    cross_entropy, onehot, score,
+    Activation, Applied, Batches, Evaluation, Lab, LabDef, Optim, StepMetrics, confusion_view, cross_entropy,
+    image_batch, image_probs, onehot, score, set_training,
 };
 use crate::params::{self, Group, ParamKind, ParamSpec, ParamValue, Values};
 use crate::rng::Rng;
@@ -222,19 +221,10 @@ fn build(values: &Values, device: &Device) -> Result<Box<dyn Lab>, LabError> {
 }
 
 impl ResNetLab {
-    fn tensor(&self, set: &ImageSet, idx: &[usize], device: &Device) -> Tensor<4> {
-        let px = batch_pixels(set, idx, None);
-        Tensor::from_data(TensorData::new(px, [idx.len(), set.channels, set.h, set.w]), device)
-    }
-
     fn probs(&self, set: &ImageSet, idx: &[usize]) -> Vec<f32> {
         let model = self.model.valid();
-        let mut out = Vec::with_capacity(idx.len() * self.classes);
-        for chunk in idx.chunks(CHUNK) {
-            let (logits, _) = model.forward_maps(self.tensor(set, chunk, &self.device), self.cfg.skips);
-            out.extend(softmax(logits, 1).into_data().iter::<f32>());
-        }
-        out
+        let skips = self.cfg.skips;
+        image_probs(set, idx, CHUNK, &self.device, |x| model.forward_maps(x, skips).0)
     }
 
     /// Bars of the latest gradient norms, input side first, and a heatmap of log10 norms over
@@ -277,7 +267,7 @@ impl ResNetLab {
 
     fn maps(&self) -> View {
         let test = &self.data.test;
-        let x = self.tensor(test, &[0], &self.device);
+        let x = image_batch(test, &[0], None, &self.device);
         let (_, maps) = self.model.valid().forward_maps(x, self.cfg.skips);
         let rows = maps
             .into_iter()
@@ -308,7 +298,7 @@ impl Lab for ResNetLab {
     fn step(&mut self) -> Result<StepMetrics, LabError> {
         let idx = self.batches.next(self.cfg.batch, &mut self.rng);
         let train = &self.data.train;
-        let x = self.tensor(train, &idx, &self.train_device);
+        let x = image_batch(train, &idx, None, &self.train_device);
         let labels: Vec<u32> = idx.iter().map(|&i| train.labels[i]).collect();
         let y = Tensor::from_data(
             TensorData::new(onehot(&labels, self.classes), [idx.len(), self.classes]),
@@ -369,18 +359,8 @@ impl Lab for ResNetLab {
     }
 
     fn set_live(&mut self, key: &str, value: &ParamValue) -> Applied {
-        match (key, value) {
-            ("lr", ParamValue::Float(x)) => self.cfg.lr = *x,
-            ("batch", ParamValue::Int(n)) => self.cfg.batch = (*n).max(1) as usize,
-            ("optimizer", ParamValue::Text(s)) => match choice::<Optim>(s) {
-                Some(o) => {
-                    self.cfg.optimizer = o;
-                    self.optim = o.build();
-                }
-                None => return Applied::NeedsReset,
-            },
-            _ => return Applied::NeedsReset,
-        }
-        Applied::Live
+        let c = &mut self.cfg;
+        set_training(key, value, &mut c.lr, &mut c.batch, &mut c.optimizer, &mut self.optim)
+            .unwrap_or(Applied::NeedsReset)
     }
 }
