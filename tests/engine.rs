@@ -129,6 +129,12 @@ fn live_changes_apply_and_structural_ones_wait_for_a_reset() {
     assert_eq!(s.set("layers", ParamValue::Int(1)).unwrap(), Applied::NeedsReset);
     assert!(s.set("lr", ParamValue::Float(-1.0)).is_err());
     s.step().unwrap();
+    // The learning-rate decay: switched on mid-run, its length changed live, a bad name refused.
+    assert_eq!(s.set("lr_decay", text("cosine")).unwrap(), Applied::Live);
+    assert_eq!(s.set("decay_steps", ParamValue::Int(50)).unwrap(), Applied::Live);
+    assert!(s.set("lr_decay", text("linear")).is_err());
+    assert!(s.set("decay_steps", ParamValue::Int(0)).is_err());
+    s.step().unwrap();
 }
 
 fn loaded(runner: &mut Runner) -> bool {
@@ -299,24 +305,32 @@ fn cnn_reads_a_drawing_and_forgets_it_when_cleared() {
 #[test]
 fn resnet_records_every_layers_gradient_and_the_skip_switch_changes_the_network() {
     use tenlab_models::view::View;
-    let run = |skips: bool| {
-        let v = [
+    let run = |skips: bool, extra: &[(&str, ParamValue)]| {
+        let mut v = vec![
             ("train_size", ParamValue::Int(200)),
             ("blocks", ParamValue::Int(10)),
             ("width", ParamValue::Int(4)),
             ("batch", ParamValue::Int(16)),
             ("skips", ParamValue::Bool(skips)),
         ];
+        v.extend(extra.iter().cloned());
         let (mut s, _) = Session::new(find_lab("resnet").unwrap(), &values(&v), DeviceChoice::Cpu).unwrap();
         let losses: Vec<f32> = (0..6).map(|_| s.step().unwrap()[0].value).collect();
-        let View::Bars { image: Some(heat), bars, .. } = s.render("gradients").unwrap() else { panic!() };
+        let View::Timeline { history, bars } = s.render("gradients").unwrap() else { panic!() };
         assert_eq!(bars.labels.len(), 21, "the stem and two convolutions per block");
         assert_eq!((bars.labels[0].as_str(), bars.labels[20].as_str()), ("stem", "B10b"));
         assert!(bars.values.iter().all(|g| g.is_finite() && *g > 0.0), "{:?}", bars.values);
-        assert_eq!((heat.rows, heat.cols), (21, 2), "a record every 5 steps");
+        assert_eq!((history.rows, history.cols), (21, 2), "a record every 5 steps");
+        assert_eq!(history.row_labels, bars.labels);
         let View::HeatmapRows { rows, .. } = s.render("maps").unwrap() else { panic!() };
         assert_eq!((rows.len(), rows[0][0].rows, rows[9][0].rows), (10, 14, 7));
-        losses
+        (losses, bars.values[0])
     };
-    assert_ne!(run(true), run(false));
+    assert_ne!(run(true, &[]).0, run(false, &[]).0);
+    // The vanishing gradient: sigmoid without batch norm, 21 layers. Without skips the first
+    // layer's gradient is orders of magnitude smaller; the identity shortcuts carry it back.
+    let sigmoid =
+        [("activation", ParamValue::Text("sigmoid".into())), ("batch_norm", ParamValue::Bool(false))];
+    let (residual, plain) = (run(true, &sigmoid).1, run(false, &sigmoid).1);
+    assert!(residual > 100.0 * plain, "stem gradient: residual {residual:e}, plain {plain:e}");
 }

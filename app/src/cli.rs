@@ -44,6 +44,13 @@ pub enum Command {
         /// Write every metric point as a JSON line to this file.
         #[arg(long, value_name = "FILE")]
         metrics_out: Option<std::path::PathBuf>,
+        /// After training, write the lab's pictures (the same data the app draws) as one JSON
+        /// object, keyed by view id, to this file.
+        #[arg(long, value_name = "FILE")]
+        views_out: Option<std::path::PathBuf>,
+        /// Which views --views-out writes (repeatable; default: all of the lab's views).
+        #[arg(long = "view", value_name = "ID", requires = "views_out")]
+        view: Vec<String>,
     },
 }
 
@@ -54,8 +61,10 @@ pub fn run(command: Command) -> anyhow::Result<()> {
             print!("{}", list_text());
             Ok(())
         }
-        Command::Train { lab, set, steps, device, seed, metrics_out } => {
-            let summary = train(&lab, &set, steps, device, seed, metrics_out.as_deref(), true)?;
+        Command::Train { lab, set, steps, device, seed, metrics_out, views_out, view } => {
+            let outputs =
+                Outputs { metrics: metrics_out.as_deref(), views: views_out.as_deref(), view_ids: &view };
+            let summary = train(&lab, &set, steps, device, seed, outputs, true)?;
             println!("{summary}");
             Ok(())
         }
@@ -99,6 +108,17 @@ pub fn parse_sets(def: &tenlab_models::LabDef, sets: &[String]) -> anyhow::Resul
     Ok(values)
 }
 
+/// Where `train` writes besides its summary.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Outputs<'a> {
+    /// Every metric point, one JSON line each.
+    pub metrics: Option<&'a std::path::Path>,
+    /// The rendered views after training, as one JSON object.
+    pub views: Option<&'a std::path::Path>,
+    /// Which views (empty: all).
+    pub view_ids: &'a [String],
+}
+
 /// Trains `steps` steps and returns the final JSON summary.
 pub fn train(
     lab: &str,
@@ -106,7 +126,7 @@ pub fn train(
     steps: u64,
     device: DeviceChoice,
     seed: Option<u64>,
-    metrics_out: Option<&std::path::Path>,
+    outputs: Outputs,
     progress: bool,
 ) -> anyhow::Result<serde_json::Value> {
     let def = tenlab_models::find_lab(lab).map_err(|e| {
@@ -122,7 +142,11 @@ pub fn train(
     for n in notices {
         eprintln!("{}", error_text(Lang::En, &n));
     }
-    let mut out = match metrics_out {
+    let known: Vec<&str> = session.views().iter().map(|v| v.id).collect();
+    if let Some(bad) = outputs.view_ids.iter().find(|id| !known.contains(&id.as_str())) {
+        bail!("unknown view '{bad}' for lab {} (views: {})", def.id, known.join(", "));
+    }
+    let mut out = match outputs.metrics {
         Some(path) => Some(std::io::BufWriter::new(
             std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?,
         )),
@@ -157,6 +181,20 @@ pub fn train(
         out.flush()?;
     }
     bar.finish_and_clear();
+    if let Some(path) = outputs.views {
+        let ids: Vec<&str> = if outputs.view_ids.is_empty() {
+            known.clone()
+        } else {
+            outputs.view_ids.iter().map(String::as_str).collect()
+        };
+        let mut views = serde_json::Map::new();
+        for id in ids {
+            let view = session.render(id).map_err(|e| anyhow::anyhow!(error_text(Lang::En, &e)))?;
+            views.insert(id.to_string(), serde_json::to_value(view)?);
+        }
+        let file = std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+        serde_json::to_writer(std::io::BufWriter::new(file), &views)?;
+    }
     let e = session.last_evaluation().expect("just evaluated");
     Ok(serde_json::json!({
         "lab": def.id,

@@ -60,6 +60,10 @@ fn bad_flags_and_values_fail_with_a_clear_message() {
         (vec!["train", "nope"], "unknown lab 'nope'"),
         (vec!["train", "mlp", "--device", "tpu"], "unknown device 'tpu'"),
         (
+            vec!["train", "mlp", "--steps", "1", "--views-out", "/tmp/tenlab-v.json", "--view", "nope"],
+            "unknown view 'nope' for lab mlp (views: boundary",
+        ),
+        (
             vec!["train", "mlp", "--set", "dataset=csv", "--set", "csv_path=/no/such/file.csv"],
             "cannot read the file",
         ),
@@ -95,4 +99,30 @@ fn gpu_device_trains_or_falls_back_with_a_message() {
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains("training on the CPU instead"), "{err}");
     }
+}
+
+#[test]
+fn views_out_writes_the_pictures_the_app_draws() {
+    let path = std::env::temp_dir().join(format!("tenlab-views-{}.json", std::process::id()));
+    let out = tenlab(&[
+        "train",
+        "mlp",
+        "--steps",
+        "20",
+        "--device",
+        "cpu",
+        "--views-out",
+        path.to_str().unwrap(),
+        "--view",
+        "boundary",
+        "--view",
+        "weights",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let views = v.as_object().unwrap();
+    assert_eq!(views.keys().collect::<Vec<_>>(), ["boundary", "weights"]);
+    let b = &views["boundary"]["Boundary"];
+    let (res, classes) = (b["res"].as_u64().unwrap(), b["classes"].as_u64().unwrap());
+    assert_eq!(b["probs"].as_array().unwrap().len() as u64, res * res * classes);
 }

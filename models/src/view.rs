@@ -126,6 +126,13 @@ pub enum View {
         image: Option<Heatmap>,
         bars: Bars,
     },
+    /// One row per item (e.g. per layer, input side first): its name, its history as a strip
+    /// of colour over time (`history`: one row per item, oldest column first, values already
+    /// on the scale to colour, e.g. log10) and its latest value as a bar.
+    Timeline {
+        history: Heatmap,
+        bars: Bars,
+    },
     /// A drawing pad: the app lets the user draw and sends the raster (ink in [0, 1], row-major,
     /// `side` x `side`) as the lab's input `input`; `reading` is the lab's answer to the last one.
     Canvas {

@@ -12,8 +12,8 @@ use serde::Deserialize;
 use crate::data::images::{self, ImageSet, Split};
 use crate::error::LabError;
 use crate::labs::{
-    Activation, Applied, Batches, Evaluation, Lab, LabDef, Optim, StepMetrics, argmax, choice,
-    confusion_view, cross_entropy, image_batch, image_probs, onehot, score, set_training,
+    Activation, Applied, Batches, Evaluation, Lab, LabDef, StepMetrics, Training, TrainingDefaults, argmax,
+    choice, confusion_view, cross_entropy, image_batch, image_probs, onehot, score,
 };
 use crate::params::{self, Group, ParamKind, ParamSpec, ParamValue, Values, text_of};
 use crate::rng::Rng;
@@ -38,7 +38,7 @@ fn is_folder(v: &Values) -> bool {
 fn params() -> Vec<ParamSpec> {
     use Group::*;
     use ParamKind::*;
-    vec![
+    let mut p = vec![
         ParamSpec::new(
             "dataset",
             Data,
@@ -63,11 +63,16 @@ fn params() -> Vec<ParamSpec> {
         .live(),
         ParamSpec::new("dropout", Model, Float { default: 0.0, min: 0.0, max: 0.8, log: false }).live(),
         ParamSpec::new("dense", Model, Int { default: 64, min: 8, max: 512 }),
-        ParamSpec::new("optimizer", Training, Choice { default: "adam", options: Optim::KEYS }).live(),
-        ParamSpec::new("lr", Training, Float { default: 0.001, min: 1e-5, max: 1.0, log: true }).live(),
-        ParamSpec::new("batch", Training, Int { default: 128, min: 1, max: 512 }).live(),
-        ParamSpec::new("seed", Training, Int { default: 1, min: 0, max: 1 << 31 }),
-    ]
+    ];
+    p.extend(crate::labs::Training::specs(TrainingDefaults {
+        lr: 0.001,
+        lr_max: 1.0,
+        batch: 128,
+        decay: "cosine",
+        decay_steps: 2000,
+    }));
+    p.push(ParamSpec::new("seed", Training, Int { default: 1, min: 0, max: 1 << 31 }));
+    p
 }
 
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq)]
@@ -95,9 +100,8 @@ struct Config {
     activation: Activation,
     dropout: f64,
     dense: usize,
-    optimizer: Optim,
-    lr: f64,
-    batch: usize,
+    #[serde(flatten)]
+    train: Training,
     seed: u64,
 }
 
@@ -243,6 +247,8 @@ impl Net {
 
 struct CnnLab {
     cfg: Config,
+    /// Steps trained (the learning-rate schedule reads it).
+    steps: u64,
     train_device: Device,
     device: Device,
     data: Split,
@@ -279,7 +285,8 @@ fn build(values: &Values, device: &Device) -> Result<Box<dyn Lab>, LabError> {
     let model =
         Net::new(&cfg, data.train.channels, *sizes.last().unwrap_or(&side), classes, &mut rng, &train_device);
     Ok(Box::new(CnnLab {
-        optim: cfg.optimizer.build(),
+        steps: 0,
+        optim: cfg.train.optimizer.build(),
         batches: Batches::new(data.train.len()),
         predictions: vec![],
         confusion: vec![0; classes * classes],
@@ -448,7 +455,7 @@ impl CnnLab {
 
 impl Lab for CnnLab {
     fn step(&mut self) -> Result<StepMetrics, LabError> {
-        let idx = self.batches.next(self.cfg.batch, &mut self.rng);
+        let idx = self.batches.next(self.cfg.train.batch, &mut self.rng);
         let shift = if self.cfg.augment { Some(&mut self.rng) } else { None };
         let train = &self.data.train;
         let x = image_batch(train, &idx, shift, &self.train_device);
@@ -461,7 +468,8 @@ impl Lab for CnnLab {
         let loss = cross_entropy(logits, y);
         let value = loss.clone().into_scalar::<f32>();
         let grads = GradientsParams::from_grads(loss.backward(), &self.model);
-        self.model = self.optim.step(self.cfg.lr, self.model.clone(), grads);
+        self.model = self.optim.step(self.cfg.train.lr_at(self.steps), self.model.clone(), grads);
+        self.steps += 1;
         Ok(StepMetrics { loss: value })
     }
 
@@ -516,9 +524,7 @@ impl Lab for CnnLab {
 
     fn set_live(&mut self, key: &str, value: &ParamValue) -> Applied {
         let c = &mut self.cfg;
-        if let Some(applied) =
-            set_training(key, value, &mut c.lr, &mut c.batch, &mut c.optimizer, &mut self.optim)
-        {
+        if let Some(applied) = c.train.set_live(key, value, &mut self.optim) {
             return applied;
         }
         match (key, value) {

@@ -12,8 +12,8 @@ use crate::data::toy2d::{self, EXTENT, Shape};
 use crate::data::{self, Table};
 use crate::error::LabError;
 use crate::labs::{
-    Activation, Applied, Batches, Evaluation, Lab, LabDef, Optim, StepMetrics, choice, confusion_view,
-    cross_entropy, onehot, score, set_training,
+    Activation, Applied, Batches, Evaluation, Lab, LabDef, StepMetrics, Training, TrainingDefaults, choice,
+    confusion_view, cross_entropy, onehot, score,
 };
 use crate::params::{self, Group, ParamKind, ParamSpec, ParamValue, Values, text_of};
 use crate::rng::Rng;
@@ -84,9 +84,15 @@ fn params() -> Vec<ParamSpec> {
             Choice { default: "tanh", options: &["relu", "tanh", "sigmoid", "linear"] },
         )
         .live(),
-        ParamSpec::new("optimizer", Training, Choice { default: "adam", options: Optim::KEYS }).live(),
-        ParamSpec::new("lr", Training, Float { default: 0.01, min: 1e-5, max: 10.0, log: true }).live(),
-        ParamSpec::new("batch", Training, Int { default: 16, min: 1, max: 512 }).live(),
+    ]);
+    p.extend(crate::labs::Training::specs(TrainingDefaults {
+        lr: 0.01,
+        lr_max: 10.0,
+        batch: 16,
+        decay: "constant",
+        decay_steps: 2000,
+    }));
+    p.extend([
         ParamSpec::new("l2", Training, Float { default: 0.0, min: 0.0, max: 0.1, log: false }).live(),
         ParamSpec::new("seed", Training, Int { default: 1, min: 0, max: 1 << 31 }),
     ]);
@@ -112,9 +118,8 @@ struct Config {
     layers: usize,
     neurons: usize,
     activation: Activation,
-    optimizer: Optim,
-    lr: f64,
-    batch: usize,
+    #[serde(flatten)]
+    train: Training,
     l2: f64,
     seed: u64,
 }
@@ -307,6 +312,8 @@ impl Net {
 
 struct MlpLab {
     cfg: Config,
+    /// Steps trained (the learning-rate schedule reads it).
+    steps: u64,
     /// The training device (autodiff) and the plain one for evaluation and views.
     train_device: Device,
     device: Device,
@@ -335,7 +342,8 @@ fn build(values: &Values, device: &Device) -> Result<Box<dyn Lab>, LabError> {
     let (x_train, y_train) = tensors(&data.train, classes, &train_device);
     let batches = Batches::new(data.train.rows());
     Ok(Box::new(MlpLab {
-        optim: cfg.optimizer.build(),
+        steps: 0,
+        optim: cfg.train.optimizer.build(),
         cfg,
         train_device,
         device: device.clone(),
@@ -462,7 +470,7 @@ impl MlpLab {
 impl Lab for MlpLab {
     fn step(&mut self) -> Result<StepMetrics, LabError> {
         let batch: Vec<i64> =
-            self.batches.next(self.cfg.batch, &mut self.rng).into_iter().map(|i| i as i64).collect();
+            self.batches.next(self.cfg.train.batch, &mut self.rng).into_iter().map(|i| i as i64).collect();
         let b = batch.len();
         let idx = Tensor::<1, Int>::from_data(TensorData::new(batch, [b]), &self.train_device);
         let x = self.x_train.clone().select(0, idx.clone());
@@ -478,7 +486,8 @@ impl Lab for MlpLab {
             }
         }
         let grads = GradientsParams::from_grads(loss.backward(), &self.model);
-        self.model = self.optim.step(self.cfg.lr, self.model.clone(), grads);
+        self.model = self.optim.step(self.cfg.train.lr_at(self.steps), self.model.clone(), grads);
+        self.steps += 1;
         Ok(StepMetrics { loss: data_loss.into_scalar::<f32>() })
     }
 
@@ -518,9 +527,7 @@ impl Lab for MlpLab {
 
     fn set_live(&mut self, key: &str, value: &ParamValue) -> Applied {
         let c = &mut self.cfg;
-        if let Some(applied) =
-            set_training(key, value, &mut c.lr, &mut c.batch, &mut c.optimizer, &mut self.optim)
-        {
+        if let Some(applied) = c.train.set_live(key, value, &mut self.optim) {
             return applied;
         }
         match (key, value) {

@@ -43,6 +43,31 @@ impl Optim {
     }
 }
 
+/// How the learning rate changes over a run (the choice keys `constant`, `cosine`).
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq)]
+#[serde(rename_all = "lowercase")]
+pub enum Decay {
+    Constant,
+    Cosine,
+}
+
+impl Decay {
+    pub const KEYS: &'static [&'static str] = &["constant", "cosine"];
+
+    /// The learning rate for step `t` (from 0): `lr`, or a half cosine from `lr` down to
+    /// `lr / 100` over `over` steps, held there afterwards.
+    pub fn lr(self, lr: f64, t: u64, over: u64) -> f64 {
+        match self {
+            Self::Constant => lr,
+            Self::Cosine => {
+                let p = (t as f64 / over.max(1) as f64).min(1.0);
+                let floor = lr / 100.0;
+                floor + (lr - floor) * 0.5 * (1.0 + (std::f64::consts::PI * p).cos())
+            }
+        }
+    }
+}
+
 /// The activation functions labs offer (the choice keys `relu`, `tanh`, `sigmoid`, `linear`).
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq)]
 #[serde(rename_all = "lowercase")]
@@ -124,29 +149,78 @@ pub fn image_probs(
     out
 }
 
-/// The live knobs every trainer has: learning rate, batch size and optimizer (a new optimizer
-/// starts with fresh state). Returns None when `key` is none of these.
-pub fn set_training(
-    key: &str,
-    value: &ParamValue,
-    lr: &mut f64,
-    batch: &mut usize,
-    optimizer: &mut Optim,
-    optim: &mut ModuleOptimizer,
-) -> Option<Applied> {
-    match (key, value) {
-        ("lr", ParamValue::Float(x)) => *lr = *x,
-        ("batch", ParamValue::Int(n)) => *batch = (*n).max(1) as usize,
-        ("optimizer", ParamValue::Text(s)) => match choice::<Optim>(s) {
-            Some(o) => {
-                *optimizer = o;
-                *optim = o.build();
-            }
-            None => return Some(Applied::NeedsReset),
-        },
-        _ => return None,
+/// The knobs every trainer has (the parameters `optimizer`, `lr`, `lr_decay`, `decay_steps`
+/// and `batch`); a lab's config holds them flattened.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Training {
+    pub optimizer: Optim,
+    pub lr: f64,
+    pub lr_decay: Decay,
+    pub decay_steps: u64,
+    pub batch: usize,
+}
+
+/// A lab's defaults for the training knobs.
+#[derive(Clone, Copy, Debug)]
+pub struct TrainingDefaults {
+    pub lr: f64,
+    pub lr_max: f64,
+    pub batch: i64,
+    pub decay: &'static str,
+    pub decay_steps: i64,
+}
+
+impl Training {
+    /// The parameter specs of the training knobs, all live.
+    pub fn specs(d: TrainingDefaults) -> Vec<ParamSpec> {
+        use crate::params::Group::Training as G;
+        use crate::params::ParamKind::*;
+        fn cosine(v: &Values) -> bool {
+            crate::params::text_of(v, "lr_decay") == "cosine"
+        }
+        vec![
+            ParamSpec::new("optimizer", G, Choice { default: "adam", options: Optim::KEYS }).live(),
+            ParamSpec::new("lr", G, Float { default: d.lr, min: 1e-5, max: d.lr_max, log: true }).live(),
+            ParamSpec::new("lr_decay", G, Choice { default: d.decay, options: Decay::KEYS }).live(),
+            ParamSpec::new("decay_steps", G, Int { default: d.decay_steps, min: 10, max: 1_000_000 })
+                .live()
+                .shown_if(cosine),
+            ParamSpec::new("batch", G, Int { default: d.batch, min: 1, max: 512 }).live(),
+        ]
     }
-    Some(Applied::Live)
+
+    /// The learning rate for step `t` (from 0).
+    pub fn lr_at(&self, t: u64) -> f64 {
+        self.lr_decay.lr(self.lr, t, self.decay_steps)
+    }
+
+    /// Applies a live change of one of these knobs (a new optimizer starts with fresh state);
+    /// `None` when `key` is not one of them.
+    pub fn set_live(
+        &mut self,
+        key: &str,
+        value: &ParamValue,
+        optim: &mut ModuleOptimizer,
+    ) -> Option<Applied> {
+        match (key, value) {
+            ("lr", ParamValue::Float(x)) => self.lr = *x,
+            ("batch", ParamValue::Int(n)) => self.batch = (*n).max(1) as usize,
+            ("decay_steps", ParamValue::Int(n)) => self.decay_steps = (*n).max(1) as u64,
+            ("lr_decay", ParamValue::Text(s)) => match choice::<Decay>(s) {
+                Some(d) => self.lr_decay = d,
+                None => return Some(Applied::NeedsReset),
+            },
+            ("optimizer", ParamValue::Text(s)) => match choice::<Optim>(s) {
+                Some(o) => {
+                    self.optimizer = o;
+                    *optim = o.build();
+                }
+                None => return Some(Applied::NeedsReset),
+            },
+            _ => return None,
+        }
+        Some(Applied::Live)
+    }
 }
 
 /// A confusion matrix (rows: true class, columns: predicted) as a view.
@@ -292,4 +366,21 @@ pub fn registry() -> &'static [LabDef] {
 
 pub fn find_lab(id: &str) -> Result<&'static LabDef, LabError> {
     registry().iter().find(|d| d.id == id).ok_or_else(|| LabError::UnknownLab(id.into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cosine_decay_glides_from_the_rate_to_a_hundredth_and_stays() {
+        let lr = 0.01;
+        assert_eq!(Decay::Constant.lr(lr, 5000, 100), lr);
+        assert!((Decay::Cosine.lr(lr, 0, 1000) - lr).abs() < 1e-12);
+        assert!((Decay::Cosine.lr(lr, 500, 1000) - 0.00505).abs() < 1e-9);
+        assert!((Decay::Cosine.lr(lr, 1000, 1000) - 0.0001).abs() < 1e-12);
+        assert!((Decay::Cosine.lr(lr, 9000, 1000) - 0.0001).abs() < 1e-12);
+        let rates: Vec<f64> = (0..=1000).step_by(50).map(|t| Decay::Cosine.lr(lr, t, 1000)).collect();
+        assert!(rates.windows(2).all(|w| w[1] < w[0]), "falls all the way: {rates:?}");
+    }
 }

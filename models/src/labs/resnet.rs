@@ -8,15 +8,14 @@ use burn::module::{Module, Param};
 use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::{BatchNorm, BatchNormConfig, Linear, PaddingConfig2d};
 use burn::optim::{GradientsParams, ModuleOptimizer};
-use burn::tensor::activation::relu;
 use burn::tensor::{Device, Tensor, TensorData};
 use serde::Deserialize;
 
 use crate::data::images::{self, ImageSet, Split};
 use crate::error::LabError;
 use crate::labs::{
-    Activation, Applied, Batches, Evaluation, Lab, LabDef, Optim, StepMetrics, confusion_view, cross_entropy,
-    image_batch, image_probs, onehot, score, set_training,
+    Activation, Applied, Batches, Evaluation, Lab, LabDef, StepMetrics, Training, TrainingDefaults,
+    confusion_view, cross_entropy, image_batch, image_probs, onehot, score,
 };
 use crate::params::{self, Group, ParamKind, ParamSpec, ParamValue, Values};
 use crate::rng::Rng;
@@ -30,89 +29,140 @@ pub const DEF: LabDef = LabDef { id: "resnet", params, build };
 fn params() -> Vec<ParamSpec> {
     use Group::*;
     use ParamKind::*;
-    vec![
+    let mut p = vec![
         ParamSpec::new("dataset", Data, Choice { default: "mnist", options: &["mnist", "fashion"] }),
         ParamSpec::new("train_size", Data, Int { default: 20_000, min: 100, max: 20_000 }),
+        ParamSpec::new("augment", Data, Bool { default: true }).live(),
         ParamSpec::new("blocks", Model, Int { default: 4, min: 1, max: 10 }),
-        ParamSpec::new("width", Model, Int { default: 8, min: 2, max: 64 }),
+        ParamSpec::new("width", Model, Int { default: 16, min: 2, max: 64 }),
         ParamSpec::new("skips", Model, Bool { default: true }),
-        ParamSpec::new("optimizer", Training, Choice { default: "adam", options: Optim::KEYS }).live(),
-        ParamSpec::new("lr", Training, Float { default: 0.001, min: 1e-5, max: 1.0, log: true }).live(),
-        ParamSpec::new("batch", Training, Int { default: 64, min: 1, max: 512 }).live(),
-        ParamSpec::new("seed", Training, Int { default: 1, min: 0, max: 1 << 31 }),
-    ]
+        ParamSpec::new("batch_norm", Model, Bool { default: true }),
+        ParamSpec::new(
+            "activation",
+            Model,
+            Choice { default: "relu", options: &["relu", "tanh", "sigmoid"] },
+        ),
+    ];
+    p.extend(crate::labs::Training::specs(TrainingDefaults {
+        lr: 0.001,
+        lr_max: 1.0,
+        batch: 64,
+        decay: "cosine",
+        decay_steps: 3000,
+    }));
+    p.push(ParamSpec::new("seed", Training, Int { default: 1, min: 0, max: 1 << 31 }));
+    p
 }
 
 #[derive(Clone, Debug, Deserialize)]
 struct Config {
     dataset: String,
     train_size: usize,
+    augment: bool,
     blocks: usize,
     width: usize,
     skips: bool,
-    optimizer: Optim,
-    lr: f64,
-    batch: usize,
+    batch_norm: bool,
+    activation: Activation,
+    #[serde(flatten)]
+    train: Training,
     seed: u64,
 }
 
 // ---------------------------------------------------------------------------------------
 // Model
 
-/// A 3x3 (or 1x1) convolution with seeded He-uniform weights and no bias (batch norm follows).
-fn conv(rng: &mut Rng, c_in: usize, c_out: usize, k: usize, stride: usize, device: &Device) -> Conv2d {
+/// A 3x3 (or 1x1) convolution with seeded He-uniform weights; a bias only without batch norm
+/// (batch norm's shift does its job).
+fn conv(
+    rng: &mut Rng,
+    c_in: usize,
+    c_out: usize,
+    k: usize,
+    stride: usize,
+    s: Shape,
+    device: &Device,
+) -> Conv2d {
+    let bn = s.bn;
     let pad = k / 2;
     let mut conv = Conv2dConfig::new([c_in, c_out], [k, k])
         .with_stride([stride, stride])
         .with_padding(PaddingConfig2d::Explicit(pad, pad, pad, pad))
-        .with_bias(false)
+        .with_bias(!bn)
         .init(device);
-    let w = Activation::Relu.init(rng, c_out * c_in * k * k, c_in * k * k, c_out * k * k);
+    if let Some(bias) = &mut conv.bias {
+        *bias = Param::from_tensor(Tensor::zeros([c_out], device));
+    }
+    let w = s.act.init(rng, c_out * c_in * k * k, c_in * k * k, c_out * k * k);
     conv.weight = Param::from_tensor(Tensor::from_data(TensorData::new(w, [c_out, c_in, k, k]), device));
     conv
 }
 
-/// Two 3x3 convolutions with batch norm; the input is added back unless skips are off. When
-/// the block changes width or resolution, the shortcut is a 1x1 projection.
+/// A pre-activation residual block (He et al., "Identity mappings in deep residual
+/// networks", 2016): norm -> activation -> 3x3 conv, twice, and the input added back unless
+/// skips are off. The shortcut is then a pure identity, so the gradient reaches early layers
+/// unchanged whatever the activation. When the block changes width or resolution, the
+/// shortcut is a 1x1 projection.
 #[derive(Module, Debug)]
 struct Block {
     conv1: Conv2d,
-    bn1: BatchNorm,
+    bn1: Option<BatchNorm>,
     conv2: Conv2d,
-    bn2: BatchNorm,
+    bn2: Option<BatchNorm>,
     projection: Option<Conv2d>,
 }
 
+/// What every layer shares: batch norm or not, and the activation (which also picks the
+/// initialisation: He for ReLU, Glorot otherwise).
+#[derive(Clone, Copy, Debug)]
+struct Shape {
+    bn: bool,
+    act: Activation,
+}
+
+/// Batch norm when it is switched on.
+fn norm(c: usize, on: bool, device: &Device) -> Option<BatchNorm> {
+    on.then(|| BatchNormConfig::new(c).init(device))
+}
+
+fn apply(bn: &Option<BatchNorm>, x: Tensor<4>) -> Tensor<4> {
+    match bn {
+        Some(bn) => bn.forward(x),
+        None => x,
+    }
+}
+
 impl Block {
-    fn new(rng: &mut Rng, c_in: usize, c_out: usize, stride: usize, device: &Device) -> Self {
+    fn new(rng: &mut Rng, c_in: usize, c_out: usize, stride: usize, s: Shape, device: &Device) -> Self {
         Self {
-            conv1: conv(rng, c_in, c_out, 3, stride, device),
-            bn1: BatchNormConfig::new(c_out).init(device),
-            conv2: conv(rng, c_out, c_out, 3, 1, device),
-            bn2: BatchNormConfig::new(c_out).init(device),
-            projection: (c_in != c_out || stride != 1).then(|| conv(rng, c_in, c_out, 1, stride, device)),
+            conv1: conv(rng, c_in, c_out, 3, stride, s, device),
+            bn1: norm(c_in, s.bn, device),
+            conv2: conv(rng, c_out, c_out, 3, 1, s, device),
+            bn2: norm(c_out, s.bn, device),
+            projection: (c_in != c_out || stride != 1).then(|| conv(rng, c_in, c_out, 1, stride, s, device)),
         }
     }
 
-    fn forward(&self, x: Tensor<4>, skip: bool) -> Tensor<4> {
-        let y = relu(self.bn1.forward(self.conv1.forward(x.clone())));
-        let y = self.bn2.forward(self.conv2.forward(y));
+    fn forward(&self, x: Tensor<4>, skip: bool, act: Activation) -> Tensor<4> {
+        let a = act.apply(apply(&self.bn1, x.clone()));
+        let y = self.conv1.forward(a.clone());
+        let y = self.conv2.forward(act.apply(apply(&self.bn2, y)));
         if !skip {
-            return relu(y);
+            return y;
         }
-        let shortcut = match &self.projection {
-            Some(p) => p.forward(x),
-            None => x,
-        };
-        relu(y + shortcut)
+        match &self.projection {
+            Some(p) => y + p.forward(a),
+            None => y + x,
+        }
     }
 }
 
 #[derive(Module, Debug)]
 struct Net {
     stem: Conv2d,
-    stem_bn: BatchNorm,
     blocks: Vec<Block>,
+    /// Norm and activation after the last block (the blocks leave their output raw).
+    out_bn: Option<BatchNorm>,
     head: Linear,
 }
 
@@ -121,20 +171,21 @@ impl Net {
     /// 7x7 (the first of those downsamples), global average pooling, a linear classifier.
     fn new(cfg: &Config, classes: usize, rng: &mut Rng, device: &Device) -> Self {
         let w = cfg.width;
+        let s = Shape { bn: cfg.batch_norm, act: cfg.activation };
         let first_half = cfg.blocks.div_ceil(2);
         let blocks = (0..cfg.blocks)
             .map(|i| match i.cmp(&first_half) {
-                std::cmp::Ordering::Less => Block::new(rng, w, w, 1, device),
-                std::cmp::Ordering::Equal => Block::new(rng, w, 2 * w, 2, device),
-                std::cmp::Ordering::Greater => Block::new(rng, 2 * w, 2 * w, 1, device),
+                std::cmp::Ordering::Less => Block::new(rng, w, w, 1, s, device),
+                std::cmp::Ordering::Equal => Block::new(rng, w, 2 * w, 2, s, device),
+                std::cmp::Ordering::Greater => Block::new(rng, 2 * w, 2 * w, 1, s, device),
             })
             .collect::<Vec<_>>();
         let out_width = if cfg.blocks > first_half { 2 * w } else { w };
         let head_w = Activation::Linear.init(rng, out_width * classes, out_width, classes);
         Self {
-            stem: conv(rng, 1, w, 3, 2, device),
-            stem_bn: BatchNormConfig::new(w).init(device),
+            stem: conv(rng, 1, w, 3, 2, s, device),
             blocks,
+            out_bn: norm(out_width, s.bn, device),
             head: Linear {
                 weight: Param::from_tensor(Tensor::from_data(
                     TensorData::new(head_w, [out_width, classes]),
@@ -146,13 +197,14 @@ impl Net {
     }
 
     /// Logits and each block's output.
-    fn forward_maps(&self, x: Tensor<4>, skip: bool) -> (Tensor<2>, Vec<Tensor<4>>) {
-        let mut x = relu(self.stem_bn.forward(self.stem.forward(x)));
+    fn forward_maps(&self, x: Tensor<4>, skip: bool, act: Activation) -> (Tensor<2>, Vec<Tensor<4>>) {
+        let mut x = self.stem.forward(x);
         let mut maps = Vec::new();
         for block in &self.blocks {
-            x = block.forward(x, skip);
+            x = block.forward(x, skip, act);
             maps.push(x.clone());
         }
+        let x = act.apply(apply(&self.out_bn, x));
         let pooled: Tensor<2> = x.mean_dim(3).mean_dim(2).flatten(1, 3);
         (self.head.forward(pooled), maps)
     }
@@ -204,7 +256,7 @@ fn build(values: &Values, device: &Device) -> Result<Box<dyn Lab>, LabError> {
     let model = Net::new(&cfg, classes, &mut rng, &train_device);
     let grad_names = model.convs().into_iter().map(|(n, _)| n).collect();
     Ok(Box::new(ResNetLab {
-        optim: cfg.optimizer.build(),
+        optim: cfg.train.optimizer.build(),
         batches: Batches::new(data.train.len()),
         confusion: vec![0; classes * classes],
         steps: 0,
@@ -223,52 +275,43 @@ fn build(values: &Values, device: &Device) -> Result<Box<dyn Lab>, LabError> {
 impl ResNetLab {
     fn probs(&self, set: &ImageSet, idx: &[usize]) -> Vec<f32> {
         let model = self.model.valid();
-        let skips = self.cfg.skips;
-        image_probs(set, idx, CHUNK, &self.device, |x| model.forward_maps(x, skips).0)
+        let (skips, act) = (self.cfg.skips, self.cfg.activation);
+        image_probs(set, idx, CHUNK, &self.device, |x| model.forward_maps(x, skips, act).0)
     }
 
-    /// Bars of the latest gradient norms, input side first, and a heatmap of log10 norms over
-    /// time (one row per layer, one column per record).
+    /// Each main-path convolution's weight-gradient norm: its history as log10 (one column
+    /// per record, oldest first) and the latest record as bars, input side first.
     fn gradients(&self) -> View {
-        let Some(latest) = self.grad_history.last() else {
-            return View::Bars {
-                image: None,
-                bars: Bars {
-                    labels: self.grad_names.clone(),
-                    values: vec![0.0; self.grad_names.len()],
-                    max: 1.0,
-                    marked: None,
-                },
-            };
-        };
-        let max = latest.iter().copied().fold(1e-12f32, f32::max);
         let layers = self.grad_names.len();
+        let latest = self.grad_history.last().cloned().unwrap_or_else(|| vec![0.0; layers]);
         let cols = self.grad_history.len();
         let values = (0..layers)
-            .flat_map(|l| self.grad_history.iter().map(move |rec| rec[l].max(1e-12).log10()))
+            .flat_map(|l| self.grad_history.iter().map(move |rec| rec[l].max(1e-30).log10()))
             .collect::<Vec<_>>();
         let (lo, hi) = values.iter().fold((f32::MAX, f32::MIN), |(lo, hi), &v| (lo.min(v), hi.max(v)));
-        let heat = Heatmap {
-            title: format!("log10 |g| · {cols}"),
+        let (lo, hi) = if values.is_empty() { (-3.0, 0.0) } else { (lo, hi.max(lo + 1e-3)) };
+        let history = Heatmap {
+            title: "log10 |dL/dW|".into(),
             rows: layers,
             cols,
             values,
-            range: (lo, hi.max(lo + 1e-3)),
+            range: (lo, hi),
             scale: Scale::Sequential,
             row_labels: self.grad_names.clone(),
             col_labels: vec![],
             show_values: false,
         };
-        View::Bars {
-            image: Some(heat),
-            bars: Bars { labels: self.grad_names.clone(), values: latest.clone(), max, marked: None },
+        let max = latest.iter().copied().fold(1e-30f32, f32::max);
+        View::Timeline {
+            history,
+            bars: Bars { labels: self.grad_names.clone(), values: latest, max, marked: None },
         }
     }
 
     fn maps(&self) -> View {
         let test = &self.data.test;
         let x = image_batch(test, &[0], None, &self.device);
-        let (_, maps) = self.model.valid().forward_maps(x, self.cfg.skips);
+        let (_, maps) = self.model.valid().forward_maps(x, self.cfg.skips, self.cfg.activation);
         let rows = maps
             .into_iter()
             .enumerate()
@@ -277,15 +320,13 @@ impl ResNetLab {
                 let v: Vec<f32> = m.into_data().iter::<f32>().collect();
                 (0..f.min(16))
                     .map(|c| {
-                        let mut hm = Heatmap::diverging(
+                        // Block outputs are the residual stream before its activation: signed.
+                        Heatmap::diverging(
                             format!("B{}·{}", b + 1, c + 1),
                             h,
                             w,
                             v[c * h * w..(c + 1) * h * w].to_vec(),
-                        );
-                        hm.scale = Scale::Sequential;
-                        hm.range = (0.0, hm.range.1);
-                        hm
+                        )
                     })
                     .collect()
             })
@@ -296,15 +337,16 @@ impl ResNetLab {
 
 impl Lab for ResNetLab {
     fn step(&mut self) -> Result<StepMetrics, LabError> {
-        let idx = self.batches.next(self.cfg.batch, &mut self.rng);
+        let idx = self.batches.next(self.cfg.train.batch, &mut self.rng);
         let train = &self.data.train;
-        let x = image_batch(train, &idx, None, &self.train_device);
+        let shift = if self.cfg.augment { Some(&mut self.rng) } else { None };
+        let x = image_batch(train, &idx, shift, &self.train_device);
         let labels: Vec<u32> = idx.iter().map(|&i| train.labels[i]).collect();
         let y = Tensor::from_data(
             TensorData::new(onehot(&labels, self.classes), [idx.len(), self.classes]),
             &self.train_device,
         );
-        let (logits, _) = self.model.forward_maps(x, self.cfg.skips);
+        let (logits, _) = self.model.forward_maps(x, self.cfg.skips, self.cfg.activation);
         let loss = cross_entropy(logits, y);
         let value = loss.clone().into_scalar::<f32>();
         let grads = GradientsParams::from_grads(loss.backward(), &self.model);
@@ -324,8 +366,9 @@ impl Lab for ResNetLab {
                 self.grad_history.remove(0);
             }
         }
+        let lr = self.cfg.train.lr_at(self.steps);
         self.steps += 1;
-        self.model = self.optim.step(self.cfg.lr, self.model.clone(), grads);
+        self.model = self.optim.step(lr, self.model.clone(), grads);
         Ok(StepMetrics { loss: value })
     }
 
@@ -360,7 +403,10 @@ impl Lab for ResNetLab {
 
     fn set_live(&mut self, key: &str, value: &ParamValue) -> Applied {
         let c = &mut self.cfg;
-        set_training(key, value, &mut c.lr, &mut c.batch, &mut c.optimizer, &mut self.optim)
-            .unwrap_or(Applied::NeedsReset)
+        match (key, value) {
+            ("augment", ParamValue::Bool(b)) => c.augment = *b,
+            _ => return c.train.set_live(key, value, &mut self.optim).unwrap_or(Applied::NeedsReset),
+        }
+        Applied::Live
     }
 }
