@@ -327,8 +327,8 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("lab.resnet.short", "ResNet", "ResNet"),
     (
         "lab.resnet.desc",
-        "Deep networks learn badly when gradients fade on the way back. Skip connections carry them through: switch them off and compare.",
-        "深层网络的梯度在反向传播途中会逐渐消失，训练就变差。跳跃连接让梯度直达：把它关掉再对比。",
+        "A deep plain network trains worse than the same network with skip connections. Switch the skips off, Reset and compare; with sigmoid and no batch norm, watch the early layers' gradients vanish.",
+        "深层普通网络比同样带跳跃连接的网络训练得差。关掉跳跃连接、重置后对比；换成 sigmoid 并关闭批归一化，看靠前层的梯度消失。",
     ),
     ("resnet.dataset", "Dataset", "数据集"),
     ("resnet.dataset.help", "MNIST digits or Fashion-MNIST clothes", "MNIST 手写数字或 Fashion-MNIST 服饰"),

@@ -345,9 +345,9 @@ pub fn timeline_ui(
     let bar_x = label_w + strip_w + 16.0;
     let bar_w = (width - bar_x - 70.0).max(60.0);
     let (rect, response) =
-        ui.allocate_exact_size(Vec2::new(width, 40.0 + row_h * n as f32 + 22.0), Sense::hover());
+        ui.allocate_exact_size(Vec2::new(width, 46.0 + row_h * n as f32 + 22.0), Sense::hover());
     let p = ui.painter_at(rect);
-    let top = rect.top() + 40.0;
+    let top = rect.top() + 46.0;
     // Headers: the history's title and colour key, and the bars' caption.
     p.text(
         rect.left_top() + Vec2::new(label_w, 0.0),
@@ -413,10 +413,11 @@ pub fn timeline_ui(
             Vec2::new(bar_w * frac, row_h * 0.7),
         );
         p.rect_filled(bar, 2.0, CLASS_COLORS[0]);
+        let value = if history.cols == 0 { "–".to_string() } else { format!("{v:.2e}") };
         p.text(
             Pos2::new(rect.left() + bar_x + bar_w + 6.0, y),
             egui::Align2::LEFT_CENTER,
-            format!("{v:.2e}"),
+            value,
             row_font,
             text,
         );

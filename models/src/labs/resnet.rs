@@ -209,6 +209,17 @@ impl Net {
         (self.head.forward(pooled), maps)
     }
 
+    /// Sets every batch norm's running-statistics momentum. Early in a run the running
+    /// statistics are the plain average of the batches seen so far (momentum 1/(t+1)), as
+    /// PyTorch's `momentum=None` does; without that, the first evaluations use statistics that
+    /// are still mostly their initial values, and a deep network's test loss starts far off.
+    fn set_norm_momentum(&mut self, momentum: f64) {
+        let norms = self.blocks.iter_mut().flat_map(|b| [&mut b.bn1, &mut b.bn2]).chain([&mut self.out_bn]);
+        for bn in norms.flatten() {
+            bn.momentum = momentum;
+        }
+    }
+
     /// The main-path convolutions in order from input to output, with their names.
     fn convs(&self) -> Vec<(String, &Conv2d)> {
         let mut v = vec![("stem".to_string(), &self.stem)];
@@ -346,6 +357,7 @@ impl Lab for ResNetLab {
             TensorData::new(onehot(&labels, self.classes), [idx.len(), self.classes]),
             &self.train_device,
         );
+        self.model.set_norm_momentum((1.0 / (self.steps + 1) as f64).max(0.1));
         let (logits, _) = self.model.forward_maps(x, self.cfg.skips, self.cfg.activation);
         let loss = cross_entropy(logits, y);
         let value = loss.clone().into_scalar::<f32>();
