@@ -13,7 +13,7 @@ use crate::data::images::{self, ImageSet, Split};
 use crate::error::LabError;
 use crate::labs::{
     Activation, Applied, Batches, Evaluation, Lab, LabDef, StepMetrics, Training, TrainingDefaults, argmax,
-    choice, confusion_view, cross_entropy, image_batch, image_probs, onehot, score,
+    choice, confusion_view, cross_entropy, evaluate_images, image_batch, image_probs, onehot,
 };
 use crate::params::{self, Group, ParamKind, ParamSpec, ParamValue, Values, text_of};
 use crate::rng::Rng;
@@ -266,7 +266,6 @@ struct CnnLab {
 }
 
 /// Training images scored at each evaluation (a fixed subset keeps evaluation quick).
-const TRAIN_EVAL: usize = 1000;
 /// Images per forward pass when evaluating.
 const CHUNK: usize = 500;
 
@@ -474,16 +473,10 @@ impl Lab for CnnLab {
     }
 
     fn evaluate(&mut self) -> Result<Evaluation, LabError> {
-        let (train, test) = (&self.data.train, &self.data.test);
-        let train_idx: Vec<usize> = (0..train.len().min(TRAIN_EVAL)).collect();
-        let (train_loss, train_acc, _) =
-            score(&self.probs(train, &train_idx), &train.labels[..train_idx.len()], self.classes);
-        let test_idx: Vec<usize> = (0..test.len()).collect();
-        let p = self.probs(test, &test_idx);
-        let (test_loss, test_acc, confusion) = score(&p, &test.labels, self.classes);
+        let (e, p, confusion) = evaluate_images(&self.data, self.classes, |set, idx| self.probs(set, idx));
         self.predictions = p.chunks(self.classes).map(argmax).collect();
         self.confusion = confusion;
-        Ok(Evaluation { train_loss, train_acc: Some(train_acc), test_loss, test_acc: Some(test_acc) })
+        Ok(e)
     }
 
     fn eval_every(&self) -> u64 {

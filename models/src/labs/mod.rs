@@ -9,7 +9,7 @@ use burn::tensor::activation::{log_softmax, relu, sigmoid, softmax, tanh};
 use burn::tensor::{Device, Tensor, TensorData};
 use serde::Deserialize;
 
-use crate::data::images::ImageSet;
+use crate::data::images::{ImageSet, Split};
 use crate::error::LabError;
 use crate::params::{ParamSpec, ParamValue, Values};
 use crate::rng::Rng;
@@ -130,6 +130,28 @@ impl Batches {
 pub fn image_batch(set: &ImageSet, idx: &[usize], shift: Option<&mut Rng>, device: &Device) -> Tensor<4> {
     let px = crate::data::images::shifted(set, idx, shift);
     Tensor::from_data(TensorData::new(px, [idx.len(), set.channels, set.h, set.w]), device)
+}
+
+/// How many training images an image classifier's evaluation scores (the first ones).
+pub const TRAIN_EVAL: usize = 1000;
+
+/// Scores an image classifier on the first [`TRAIN_EVAL`] training images and the whole test
+/// set, with `probs` (class probabilities of some images of a set). Returns the evaluation, the
+/// test set's probabilities and its confusion matrix.
+pub fn evaluate_images(
+    data: &Split,
+    classes: usize,
+    probs: impl Fn(&ImageSet, &[usize]) -> Vec<f32>,
+) -> (Evaluation, Vec<f32>, Vec<u32>) {
+    let (train, test) = (&data.train, &data.test);
+    let train_idx: Vec<usize> = (0..train.len().min(TRAIN_EVAL)).collect();
+    let (train_loss, train_acc, _) =
+        score(&probs(train, &train_idx), &train.labels[..train_idx.len()], classes);
+    let test_idx: Vec<usize> = (0..test.len()).collect();
+    let p = probs(test, &test_idx);
+    let (test_loss, test_acc, confusion) = score(&p, &test.labels, classes);
+    let e = Evaluation { train_loss, train_acc: Some(train_acc), test_loss, test_acc: Some(test_acc) };
+    (e, p, confusion)
 }
 
 /// Class probabilities of some images, `chunk` at a time, through `logits` (an inference
