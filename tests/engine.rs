@@ -322,8 +322,13 @@ fn resnet_records_every_layers_gradient_and_the_skip_switch_changes_the_network(
         assert!(bars.values.iter().all(|g| g.is_finite() && *g > 0.0), "{:?}", bars.values);
         assert_eq!((history.rows, history.cols), (21, 2), "a record every 5 steps");
         assert_eq!(history.row_labels, bars.labels);
-        let View::HeatmapRows { rows, .. } = s.render("maps").unwrap() else { panic!() };
-        assert_eq!((rows.len(), rows[0][0].rows, rows[9][0].rows), (10, 14, 7));
+        assert_eq!(s.set("sample", ParamValue::Int(13)).unwrap(), Applied::Live);
+        let View::HeatmapRows { rows, picker: Some(picker), .. } = s.render("maps").unwrap() else {
+            panic!()
+        };
+        assert_eq!(rows.len(), 11, "the test-image strip and a row per block");
+        assert_eq!((rows[0].len(), rows[0][0].rows, rows[1][0].rows, rows[10][0].rows), (12, 28, 14, 7));
+        assert_eq!((picker.values[0], picker.selected), (12, Some(1)), "#12-23, #13 chosen");
         (losses, bars.values[0])
     };
     assert_ne!(run(true, &[]).0, run(false, &[]).0);

@@ -13,11 +13,12 @@ use crate::data::images::{self, ImageSet, Split};
 use crate::error::LabError;
 use crate::labs::{
     Activation, Applied, Batches, Evaluation, Lab, LabDef, StepMetrics, Training, TrainingDefaults, argmax,
-    choice, confusion_view, cross_entropy, evaluate_images, image_batch, image_probs, onehot,
+    choice, confusion_view, cross_entropy, evaluate_images, image_batch, image_probs, onehot, picture,
+    sample_spec, test_strip,
 };
 use crate::params::{self, Group, ParamKind, ParamSpec, ParamValue, Values, text_of};
 use crate::rng::Rng;
-use crate::view::{Bars, Heatmap, Picker, Reading, Scale, Style, View, ViewSpec};
+use crate::view::{Bars, Heatmap, Reading, Scale, Style, View, ViewSpec};
 
 pub const DEF: LabDef = LabDef { id: "cnn", params, build };
 
@@ -25,7 +26,6 @@ pub const DEF: LabDef = LabDef { id: "cnn", params, build };
 // Parameters
 
 /// Test images the feature-map view can show (the bundled test sets have 2,000).
-const MAX_SAMPLE: i64 = 1999;
 /// Side of the raster the drawing pad sends (ink values, row-major).
 const CANVAS_SIDE: usize = 112;
 /// Side of the images a user's folder is resized to.
@@ -48,7 +48,7 @@ fn params() -> Vec<ParamSpec> {
         ParamSpec::new("folder_rgb", Data, Bool { default: false }).shown_if(is_folder),
         ParamSpec::new("train_size", Data, Int { default: 20_000, min: 100, max: 20_000 }),
         ParamSpec::new("augment", Data, Bool { default: false }).live(),
-        ParamSpec::new("sample", Data, Int { default: 0, min: 0, max: MAX_SAMPLE }).live(),
+        sample_spec(),
         ParamSpec::new("blocks", Model, Int { default: 2, min: 1, max: 4 }),
         ParamSpec::new("filters", Model, Int { default: 16, min: 1, max: 64 }),
         ParamSpec::new("kernel", Model, Int { default: 5, min: 1, max: 7 }),
@@ -310,26 +310,7 @@ impl CnnLab {
     }
 
     fn sample(&self) -> usize {
-        self.cfg.sample.min(self.data.test.len() - 1)
-    }
-
-    fn picture(&self, set: &ImageSet, i: usize, title: String) -> Heatmap {
-        let (h, w) = (set.h, set.w);
-        // Colour images are shown by their mean brightness.
-        let img = set.image(i);
-        let values = (0..h * w)
-            .map(|p| (0..set.channels).map(|c| img[c * h * w + p]).sum::<f32>() / set.channels as f32);
-        Heatmap {
-            title,
-            rows: h,
-            cols: w,
-            values: values.collect(),
-            range: (0.0, 1.0),
-            scale: Scale::Sequential,
-            row_labels: vec![],
-            col_labels: vec![],
-            show_values: false,
-        }
+        self.cfg.sample.min(self.data.test.len().saturating_sub(1))
     }
 
     fn filters(&self) -> View {
@@ -350,17 +331,9 @@ impl CnnLab {
     fn maps(&self) -> View {
         let test = &self.data.test;
         let s = self.sample();
-        let start = s / 12 * 12;
-        let strip: Vec<usize> = (start..(start + 12).min(test.len())).collect();
-        let mut rows =
-            vec![strip.iter().map(|&i| self.picture(test, i, format!("#{i}"))).collect::<Vec<_>>()];
+        let (strip, picker) = test_strip(test, s);
+        let mut rows = vec![strip];
         rows.extend(self.block_maps(image_batch(test, &[s], None, &self.device)).1);
-        let picker = Picker {
-            row: 0,
-            param: "sample",
-            values: strip.iter().map(|&i| i as i64).collect(),
-            selected: strip.iter().position(|&i| i == s),
-        };
         View::HeatmapRows { rows, style: Style::Thumbnails, picker: Some(picker) }
     }
 
@@ -429,7 +402,7 @@ impl CnnLab {
         let p = self.probs(test, &[s]);
         let truth = test.labels[s] as usize;
         View::Bars {
-            image: Some(self.picture(test, s, format!("#{s}: {}", test.class_names[truth]))),
+            image: Some(picture(test, s, format!("#{s}: {}", test.class_names[truth]))),
             bars: Bars { labels: test.class_names.clone(), values: p, max: 1.0, marked: Some(truth) },
         }
     }
@@ -443,9 +416,7 @@ impl CnnLab {
             .enumerate()
             .filter(|(i, p)| **p != test.labels[*i] as usize)
             .take(48)
-            .map(|(i, &p)| {
-                self.picture(test, i, format!("{} ➡ {}", names[test.labels[i] as usize], names[p]))
-            })
+            .map(|(i, &p)| picture(test, i, format!("{} ➡ {}", names[test.labels[i] as usize], names[p])))
             .collect();
         let rows = wrong.chunks(12).map(<[Heatmap]>::to_vec).collect();
         View::HeatmapRows { rows, style: Style::Thumbnails, picker: None }

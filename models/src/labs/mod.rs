@@ -13,7 +13,7 @@ use crate::data::images::{ImageSet, Split};
 use crate::error::LabError;
 use crate::params::{ParamSpec, ParamValue, Values};
 use crate::rng::Rng;
-use crate::view::{Heatmap, Scale, View, ViewSpec};
+use crate::view::{Heatmap, Picker, Scale, View, ViewSpec};
 
 pub mod cnn;
 pub mod mlp;
@@ -130,6 +130,46 @@ impl Batches {
 pub fn image_batch(set: &ImageSet, idx: &[usize], shift: Option<&mut Rng>, device: &Device) -> Tensor<4> {
     let px = crate::data::images::shifted(set, idx, shift);
     Tensor::from_data(TensorData::new(px, [idx.len(), set.channels, set.h, set.w]), device)
+}
+
+/// The live parameter `sample`: which test image the views show (test sets hold up to 2,000).
+pub fn sample_spec() -> ParamSpec {
+    use crate::params::{Group, ParamKind};
+    ParamSpec::new("sample", Group::Data, ParamKind::Int { default: 0, min: 0, max: 1999 }).live()
+}
+
+/// An image as a picture (colour images by their mean brightness).
+pub fn picture(set: &ImageSet, i: usize, title: String) -> Heatmap {
+    let (h, w) = (set.h, set.w);
+    let img = set.image(i);
+    let values =
+        (0..h * w).map(|p| (0..set.channels).map(|c| img[c * h * w + p]).sum::<f32>() / set.channels as f32);
+    Heatmap {
+        title,
+        rows: h,
+        cols: w,
+        values: values.collect(),
+        range: (0.0, 1.0),
+        scale: Scale::Sequential,
+        row_labels: vec![],
+        col_labels: vec![],
+        show_values: false,
+    }
+}
+
+/// A strip of twelve test images around `sample` (#0-11, #12-23, ...) that sets the `sample`
+/// parameter when one is clicked, the chosen one marked.
+pub fn test_strip(test: &ImageSet, sample: usize) -> (Vec<Heatmap>, Picker) {
+    let start = sample / 12 * 12;
+    let strip: Vec<usize> = (start..(start + 12).min(test.len())).collect();
+    let row = strip.iter().map(|&i| picture(test, i, format!("#{i}"))).collect();
+    let picker = Picker {
+        row: 0,
+        param: "sample",
+        values: strip.iter().map(|&i| i as i64).collect(),
+        selected: strip.iter().position(|&i| i == sample),
+    };
+    (row, picker)
 }
 
 /// How many training images an image classifier's evaluation scores (the first ones).

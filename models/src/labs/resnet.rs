@@ -17,7 +17,8 @@ use crate::data::images::{self, ImageSet, Split};
 use crate::error::LabError;
 use crate::labs::{
     Activation, Applied, Batches, Evaluation, Lab, LabDef, StepMetrics, Training, TrainingDefaults,
-    confusion_view, cross_entropy, evaluate_images, image_batch, image_probs, onehot,
+    confusion_view, cross_entropy, evaluate_images, image_batch, image_probs, onehot, sample_spec,
+    test_strip,
 };
 use crate::params::{self, Group, ParamKind, ParamSpec, ParamValue, Values};
 use crate::rng::Rng;
@@ -35,6 +36,7 @@ fn params() -> Vec<ParamSpec> {
         ParamSpec::new("dataset", Data, Choice { default: "mnist", options: &["mnist", "fashion"] }),
         ParamSpec::new("train_size", Data, Int { default: 20_000, min: 100, max: 20_000 }),
         ParamSpec::new("augment", Data, Bool { default: true }).live(),
+        sample_spec(),
         ParamSpec::new("blocks", Model, Int { default: 4, min: 1, max: 10 }),
         ParamSpec::new("width", Model, Int { default: 16, min: 2, max: 64 }),
         ParamSpec::new("skips", Model, Bool { default: true }),
@@ -61,6 +63,7 @@ struct Config {
     dataset: String,
     train_size: usize,
     augment: bool,
+    sample: usize,
     blocks: usize,
     width: usize,
     skips: bool,
@@ -322,28 +325,27 @@ impl ResNetLab {
 
     fn maps(&self) -> View {
         let test = &self.data.test;
-        let x = image_batch(test, &[0], None, &self.device);
+        let s = self.cfg.sample.min(test.len().saturating_sub(1));
+        let (strip, picker) = test_strip(test, s);
+        let x = image_batch(test, &[s], None, &self.device);
         let (_, maps) = self.model.valid().forward_maps(x, self.cfg.skips, self.cfg.activation);
-        let rows = maps
-            .into_iter()
-            .enumerate()
-            .map(|(b, m)| {
-                let [_, f, h, w] = m.dims();
-                let v: Vec<f32> = m.into_data().iter::<f32>().collect();
-                (0..f.min(16))
-                    .map(|c| {
-                        // Block outputs are the residual stream before its activation: signed.
-                        Heatmap::diverging(
-                            format!("B{}·{}", b + 1, c + 1),
-                            h,
-                            w,
-                            v[c * h * w..(c + 1) * h * w].to_vec(),
-                        )
-                    })
-                    .collect()
-            })
-            .collect();
-        View::HeatmapRows { rows, style: Style::Thumbnails, picker: None }
+        let mut rows = vec![strip];
+        rows.extend(maps.into_iter().enumerate().map(|(b, m)| {
+            let [_, f, h, w] = m.dims();
+            let v: Vec<f32> = m.into_data().iter::<f32>().collect();
+            (0..f.min(16))
+                .map(|c| {
+                    // Block outputs are the residual stream before its activation: signed.
+                    Heatmap::diverging(
+                        format!("B{}·{}", b + 1, c + 1),
+                        h,
+                        w,
+                        v[c * h * w..(c + 1) * h * w].to_vec(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        }));
+        View::HeatmapRows { rows, style: Style::Thumbnails, picker: Some(picker) }
     }
 }
 
@@ -412,6 +414,7 @@ impl Lab for ResNetLab {
         let c = &mut self.cfg;
         match (key, value) {
             ("augment", ParamValue::Bool(b)) => c.augment = *b,
+            ("sample", ParamValue::Int(n)) => c.sample = (*n).max(0) as usize,
             _ => return c.train.set_live(key, value, &mut self.optim).unwrap_or(Applied::NeedsReset),
         }
         Applied::Live
