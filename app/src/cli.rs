@@ -146,6 +146,13 @@ pub fn train(
     if let Some(bad) = outputs.view_ids.iter().find(|id| !known.contains(&id.as_str())) {
         bail!("unknown view '{bad}' for lab {} (views: {})", def.id, known.join(", "));
     }
+    // Both files are opened before training, so a path that cannot be written fails at once.
+    let views_file = match outputs.views {
+        Some(path) => {
+            Some(std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?)
+        }
+        None => None,
+    };
     let mut out = match outputs.metrics {
         Some(path) => Some(std::io::BufWriter::new(
             std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?,
@@ -181,7 +188,7 @@ pub fn train(
         out.flush()?;
     }
     bar.finish_and_clear();
-    if let Some(path) = outputs.views {
+    if let Some(file) = views_file {
         let ids: Vec<&str> = if outputs.view_ids.is_empty() {
             known.clone()
         } else {
@@ -192,7 +199,6 @@ pub fn train(
             let view = session.render(id).map_err(|e| anyhow::anyhow!(error_text(Lang::En, &e)))?;
             views.insert(id.to_string(), serde_json::to_value(view)?);
         }
-        let file = std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
         serde_json::to_writer(std::io::BufWriter::new(file), &views)?;
     }
     let e = session.last_evaluation().expect("just evaluated");

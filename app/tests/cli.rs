@@ -64,6 +64,10 @@ fn bad_flags_and_values_fail_with_a_clear_message() {
             "unknown view 'nope' for lab mlp (views: boundary",
         ),
         (
+            vec!["train", "mlp", "--steps", "100000", "--views-out", "/no/such/dir/v.json"],
+            "cannot write /no/such/dir",
+        ),
+        (
             vec!["train", "mlp", "--set", "dataset=csv", "--set", "csv_path=/no/such/file.csv"],
             "cannot read the file",
         ),
