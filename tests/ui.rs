@@ -37,6 +37,7 @@ fn play_grows_the_curve_pause_stops_it_and_language_switches() {
     assert!(frames_until(&mut h, 20, |a| a.runner.status.state == RunState::Paused));
     h.get_by_label("MLP");
     assert!(h.state().runner.history.is_empty());
+    h.get_by_label("Learning rate 0.010");
 
     h.get_by_label("▶ Play").click();
     assert!(frames_until(&mut h, 20, |a| a.runner.history.curve(Metric::BatchLoss).len() > 30));
@@ -57,6 +58,7 @@ fn play_grows_the_curve_pause_stops_it_and_language_switches() {
     assert!(h.query_by_label("▶ Play").is_none());
     h.get_by_label("▶ 开始");
     h.get_by_label("超参数");
+    h.get_by_label("学习率 0.010");
 }
 
 #[test]

@@ -486,6 +486,11 @@ impl TenlabApp {
             ui.label(format!("{} {}", self.t("status.step"), s.step));
             ui.separator();
             ui.label(format!("{:.0} {}", s.steps_per_sec, self.t("status.rate")));
+            if let Some(lr) = tenlab_models::labs::Training::lr_for(&self.values, s.step) {
+                ui.separator();
+                let text = if lr >= 0.01 { format!("{lr:.3}") } else { format!("{lr:.2e}") };
+                ui.label(format!("{} {text}", self.t("status.lr"))).on_hover_text(self.t("status.lr.help"));
+            }
             ui.separator();
             ui.label(format!("{} {:.1} s", self.t("status.elapsed"), s.train_secs));
         });

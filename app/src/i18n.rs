@@ -102,6 +102,12 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("status.device", "Device", "设备"),
     ("status.step", "Step", "步数"),
     ("status.rate", "steps/s", "步/秒"),
+    ("status.lr", "Learning rate", "学习率"),
+    (
+        "status.lr.help",
+        "The learning rate in effect now, after its decay",
+        "当前实际使用的学习率（已计入衰减）",
+    ),
     ("status.elapsed", "Training time", "训练时间"),
     ("status.loading", "Building…", "构建中…"),
     ("status.paused", "Paused", "已暂停"),

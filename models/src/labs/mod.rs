@@ -256,6 +256,24 @@ impl Training {
         self.lr_decay.lr(self.lr, t, self.decay_steps)
     }
 
+    /// The learning rate in effect after `t` steps for a lab's parameter values (its decay
+    /// applied), for display; `None` for a lab without these knobs.
+    pub fn lr_for(values: &Values, t: u64) -> Option<f64> {
+        let lr = match values.get("lr")? {
+            ParamValue::Float(x) => *x,
+            _ => return None,
+        };
+        let decay = match values.get("lr_decay") {
+            Some(ParamValue::Text(s)) => choice::<Decay>(s)?,
+            _ => Decay::Constant,
+        };
+        let over = match values.get("decay_steps") {
+            Some(ParamValue::Int(n)) => (*n).max(1) as u64,
+            _ => 1,
+        };
+        Some(decay.lr(lr, t, over))
+    }
+
     /// Applies a live change of one of these knobs (a new optimizer starts with fresh state);
     /// `None` when `key` is not one of them.
     pub fn set_live(
@@ -443,6 +461,13 @@ mod tests {
         assert!((Decay::Cosine.lr(lr, 1000, 1000) - 0.0001).abs() < 1e-12);
         assert!((Decay::Cosine.lr(lr, 9000, 1000) - 0.0001).abs() < 1e-12);
         let rates: Vec<f64> = (0..=1000).step_by(50).map(|t| Decay::Cosine.lr(lr, t, 1000)).collect();
+        let mut values = Values::new();
+        assert_eq!(Training::lr_for(&values, 10), None, "no learning rate, nothing to show");
+        values.insert("lr".into(), ParamValue::Float(lr));
+        assert_eq!(Training::lr_for(&values, 500), Some(lr));
+        values.insert("lr_decay".into(), ParamValue::Text("cosine".into()));
+        values.insert("decay_steps".into(), ParamValue::Int(1000));
+        assert_eq!(Training::lr_for(&values, 500), Some(Decay::Cosine.lr(lr, 500, 1000)));
         assert!(rates.windows(2).all(|w| w[1] < w[0]), "falls all the way: {rates:?}");
     }
 }
