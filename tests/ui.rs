@@ -3,10 +3,11 @@
 use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{By, Queryable};
+use tenlab_app::i18n::{Lang, lab_tr, tr};
 use tenlab_app::{Settings, TenlabApp};
 use tenlab_models::engine::RunState;
-use tenlab_models::{DeviceChoice, Metric};
+use tenlab_models::{DeviceChoice, Metric, ParamValue};
 
 fn settings() -> Settings {
     Settings { device: DeviceChoice::Cpu, ..Settings::default() }
@@ -181,31 +182,102 @@ fn the_cnn_lab_trains_and_a_click_on_a_test_image_picks_it() {
     h.get_by_label("#5: 1");
 }
 
-/// Every view of every lab draws (kittest fails on a glyph no bundled font has), in English
-/// and in Chinese.
+/// Texts on screen that look like a translation key (`opt.circle`, `mlp.dataset`): a string
+/// the tables lack, or looked up in the wrong room.
+fn keys_on_screen(h: &Harness<'_, TenlabApp>) -> Vec<String> {
+    let looks_like_key = |s: &str| {
+        let s = s.trim_end_matches(" ⟲");
+        s.contains('.')
+            && s.chars().any(|c| c.is_ascii_lowercase())
+            && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '_')
+    };
+    let found = std::cell::RefCell::new(vec![]);
+    let by = By::new().include_labels().predicate(|n| {
+        for text in [n.label(), n.value()].into_iter().flatten() {
+            if looks_like_key(&text) {
+                found.borrow_mut().push(text);
+            }
+        }
+        false
+    });
+    let _ = h.query_all(by).count();
+    found.into_inner()
+}
+
+/// Every view of every lab in the registry draws (kittest fails on a glyph no bundled font
+/// has), in English and in Chinese.
 #[test]
 fn every_view_of_every_lab_draws_in_both_languages() {
     let mut h = harness(Harness::builder());
-    for (lab, short) in [("mlp", "MLP"), ("cnn", "CNN"), ("resnet", "ResNet")] {
-        h.get_by_label(short).click();
-        assert!(frames_until(&mut h, 30, |a| a.runner.status.state == RunState::Paused
-            && tenlab_models::find_lab(lab).is_ok_and(|d| a.values().len() == (d.params)().len())));
-        h.get_by_label("⏭ Step").click();
-        assert!(frames_until(&mut h, 60, |a| a.runner.status.step == 1), "{lab} steps");
-        let specs = h.state().runner.view_specs.clone();
-        assert!(!specs.is_empty());
-        for spec in specs {
-            let title = tenlab_app::i18n::tr(tenlab_app::i18n::Lang::En, &format!("view.{}", spec.id));
-            h.get_by_label(&title).click();
-            assert!(frames_until(&mut h, 30, |a| a.runner.views.contains_key(spec.id)), "{lab}/{}", spec.id);
+    for lang in Lang::ALL {
+        if lang == Lang::Zh {
+            h.get_by_value("English").click();
+            h.run_steps(2);
+            h.get_by_label("简体中文").click();
             h.run_steps(2);
         }
+        for def in tenlab_models::registry() {
+            h.get_by_label(&lab_tr(lang, def.id, "short")).click();
+            assert!(frames_until(&mut h, 30, |a| a.runner.status.state == RunState::Paused
+                && a.values().len() == (def.params)().len()));
+            h.get_by_label(&tr(lang, "ui.step")).click();
+            assert!(frames_until(&mut h, 60, |a| a.runner.status.step == 1), "{} steps", def.id);
+            let specs = h.state().runner.view_specs.clone();
+            assert!(!specs.is_empty());
+            for spec in specs {
+                h.get_by_label(&lab_tr(lang, def.id, &format!("view.{}", spec.id))).click();
+                assert!(
+                    frames_until(&mut h, 30, |a| a.runner.views.contains_key(spec.id)),
+                    "{}/{}",
+                    def.id,
+                    spec.id
+                );
+                h.run_steps(2);
+                let keys = keys_on_screen(&h);
+                assert!(keys.is_empty(), "{}/{} in {lang:?} shows keys: {keys:?}", def.id, spec.id);
+            }
+        }
     }
-    h.get_by_value("English").click();
+}
+
+/// A value the session refuses does not linger in the panel or the status bar.
+#[test]
+fn a_refused_value_goes_back_to_the_sessions() {
+    let mut h = harness(Harness::builder());
+    assert!(frames_until(&mut h, 20, |a| a.runner.status.state == RunState::Paused));
+    h.state_mut().runner.set("lr", ParamValue::Float(50.0));
+    h.run_steps(1);
+    assert!(frames_until(&mut h, 10, |a| a.values()["lr"] == ParamValue::Float(0.01)));
     h.run_steps(2);
-    h.get_by_label("简体中文").click();
-    h.run_steps(4);
-    h.get_by_label("MLP").click();
-    assert!(frames_until(&mut h, 30, |a| a.runner.status.state == RunState::Paused));
-    h.run_steps(4);
+    h.get_by_label("Learning rate 0.010");
+    h.get_by_label_contains("lr = 50 is out of range");
+}
+
+/// Save model, then open it: the app runs the opened model; a broken file gets a message and
+/// the run goes on as it was.
+#[test]
+fn a_model_saves_and_opens_and_a_broken_file_changes_nothing() {
+    let mut h = harness(Harness::builder());
+    assert!(frames_until(&mut h, 20, |a| a.runner.status.state == RunState::Paused));
+    h.get_by_label("⏭ Step").click();
+    assert!(frames_until(&mut h, 10, |a| a.runner.status.step == 1));
+    let path = std::env::temp_dir().join(format!("tenlab-ui-{}.tenlab", std::process::id()));
+    h.state_mut().runner.save(path.clone());
+    assert!(frames_until(&mut h, 10, |a| a.notices().iter().any(|n| n.starts_with("Model saved to"))));
+
+    let broken = path.with_extension("broken");
+    std::fs::write(&broken, "tenlab model\n{not json").unwrap();
+    h.state_mut().open_model(broken);
+    h.run_steps(1);
+    assert!(frames_until(&mut h, 10, |a| !a.runner.errors.is_empty()));
+    h.run_steps(2);
+    h.get_by_label_contains("the file's header is damaged");
+    assert_eq!(h.state().runner.status.step, 1, "the run goes on");
+
+    h.get_by_label("⏭ Step").click();
+    assert!(frames_until(&mut h, 10, |a| a.runner.status.step == 2));
+    h.state_mut().open_model(path);
+    assert!(frames_until(&mut h, 20, |a| a.runner.status.step == 1 && a.runner.errors.is_empty()));
+    h.run_steps(2);
+    h.get_by_label("Step 1");
 }

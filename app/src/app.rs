@@ -13,11 +13,12 @@ use egui_plot::{Legend, Line, Plot, VLine};
 use serde::{Deserialize, Serialize};
 use tenlab_models::engine::{History, Marker, RunState};
 use tenlab_models::labs::LabDef;
+use tenlab_models::labs::kit::Training;
 use tenlab_models::params::{Group, ParamKind, ParamSpec};
 use tenlab_models::{DeviceChoice, Metric, ParamValue, Runner, Values};
 
-use crate::i18n::{Lang, error_text, param_help, param_label, tr};
-use crate::views::{self, ViewState};
+use crate::i18n::{Lang, error_text, lab_tr, param_help, param_label, tr};
+use crate::views::{self, Views};
 
 /// What persists between launches.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -51,16 +52,25 @@ type DialogAnswer = (Option<PathBuf>, Duration);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Pick {
-    Csv,
-    Folder,
+    /// A `Path` parameter of the lab: a file with these extensions, or a folder.
+    Param {
+        key: &'static str,
+        folder: bool,
+        extensions: &'static [&'static str],
+    },
     OpenConfig,
     SaveConfig,
+    OpenModel,
+    SaveModel,
 }
+
+/// The extension of model files.
+const MODEL_EXT: &str = "tenlab";
 
 pub struct TenlabApp {
     pub settings: Settings,
     lab: &'static LabDef,
-    values: Values,
+    /// The settings of the labs shown before, to come back to.
     values_by_lab: HashMap<&'static str, Values>,
     /// The training thread's handle (public for tests).
     pub runner: Runner,
@@ -69,8 +79,8 @@ pub struct TenlabApp {
     /// The curves of the run before the last reset (same lab), drawn dashed for comparison.
     previous: Option<History>,
     show_previous: bool,
-    /// What the views keep between frames: textures, the drawing pad, toggles.
-    view_state: ViewState,
+    /// The view kinds' widgets, each with its own state (textures, a drawing, toggles).
+    views: Views,
     speed: f32,
     speed_max: bool,
     notices: Vec<String>,
@@ -97,12 +107,11 @@ impl TenlabApp {
         let mut app = Self {
             settings,
             lab,
-            values: lab.defaults(),
             values_by_lab: HashMap::new(),
             runner,
             view: None,
             view_dirty: true,
-            view_state: ViewState::default(),
+            views: Views::default(),
             previous: None,
             show_previous: true,
             // Slow enough to watch the boundary move; "max" trains flat out.
@@ -114,7 +123,7 @@ impl TenlabApp {
             picking: None,
             applied_scale: 0.0,
         };
-        app.reset();
+        app.load(lab.defaults());
         app
     }
 
@@ -128,13 +137,17 @@ impl TenlabApp {
 
     /// Rebuilds the lab from the current values (the Reset button).
     fn reset(&mut self) {
+        self.load(self.runner.values().clone());
+    }
+
+    /// Builds the lab from `values`.
+    fn load(&mut self, values: Values) {
         // Keep the curves of a run that trained, to compare the next one with it.
         if self.runner.status.step > 0 {
             self.previous = Some(self.runner.history.clone());
         }
-        self.runner.load(self.lab.id, self.values.clone(), self.settings.device);
+        self.runner.load(self.lab.id, values, self.settings.device);
         self.runner.speed(if self.speed_max { None } else { Some(self.speed) });
-        self.view_state.textures.clear();
         self.view_dirty = true;
     }
 
@@ -142,29 +155,31 @@ impl TenlabApp {
         if lab.id == self.lab.id {
             return;
         }
-        self.values_by_lab.insert(self.lab.id, std::mem::take(&mut self.values));
-        self.values = self.values_by_lab.remove(lab.id).unwrap_or_else(|| lab.defaults());
+        self.values_by_lab.insert(self.lab.id, self.runner.values().clone());
+        let values = self.values_by_lab.remove(lab.id).unwrap_or_else(|| lab.defaults());
         self.lab = lab;
         self.settings.last_lab = lab.id.into();
         self.view = None;
-        self.reset();
+        self.load(values);
         // Another lab's curves are no comparison.
         self.previous = None;
     }
 
     /// A hyper-parameter changed in the panel. `settled` is false while a slider is dragged.
     fn param_changed(&mut self, spec: &ParamSpec, value: ParamValue, settled: bool) {
-        self.values.insert(spec.key.into(), value.clone());
         self.view_dirty = true;
         if spec.live {
             self.runner.set(spec.key, value);
-        } else if settled {
-            if self.runner.status.step == 0 && !self.runner.is_playing() {
-                // Nothing trained yet: rebuild at once, no need to ask for a reset.
-                self.reset();
-            } else {
-                self.runner.needs_reset = true;
-            }
+        } else if !settled {
+            // A slider being dragged: the rebuild waits until it is let go.
+            self.runner.preview(spec.key, value);
+        } else if self.runner.status.step == 0 && !self.runner.is_playing() {
+            // Nothing trained yet: rebuild at once, no need to ask for a reset.
+            let mut values = self.runner.values().clone();
+            values.insert(spec.key.into(), value);
+            self.load(values);
+        } else {
+            self.runner.set(spec.key, value);
         }
     }
 
@@ -177,16 +192,25 @@ impl TenlabApp {
         // The dialog runs on its own thread so that a missing desktop portal can never freeze
         // the window; the answer arrives on the channel.
         let repaint = self.repaint.clone();
+        let (model_kind, lab) = (self.t("ui.model.file"), self.lab.id);
         let spawned = std::thread::Builder::new().name("tenlab-file-dialog".into()).spawn(move || {
             let opened = std::time::Instant::now();
             let dialog = rfd::FileDialog::new();
             let path = match pick {
-                Pick::Csv => dialog.add_filter("CSV", &["csv", "txt"]).pick_file(),
-                Pick::Folder => dialog.pick_folder(),
+                Pick::Param { folder: true, .. } => dialog.pick_folder(),
+                Pick::Param { extensions: [], .. } => dialog.pick_file(),
+                Pick::Param { extensions, .. } => {
+                    dialog.add_filter(extensions.join(", ").to_uppercase(), extensions).pick_file()
+                }
                 Pick::OpenConfig => dialog.add_filter("JSON", &["json"]).pick_file(),
                 Pick::SaveConfig => {
                     dialog.add_filter("JSON", &["json"]).set_file_name("tenlab-settings.json").save_file()
                 }
+                Pick::OpenModel => dialog.add_filter(&model_kind, &[MODEL_EXT]).pick_file(),
+                Pick::SaveModel => dialog
+                    .add_filter(&model_kind, &[MODEL_EXT])
+                    .set_file_name(format!("{lab}.{MODEL_EXT}"))
+                    .save_file(),
             };
             let _ = tx.send((path, opened.elapsed()));
             repaint.request_repaint();
@@ -212,16 +236,19 @@ impl TenlabApp {
         }
         let Some(path) = answer else { return };
         match pick {
-            Pick::Csv | Pick::Folder => {
-                let key = if pick == Pick::Csv { "csv_path" } else { "folder_path" };
+            Pick::Param { key, .. } => {
                 if let Some(spec) = self.lab.spec(key) {
-                    self.param_changed(&spec, ParamValue::Text(path.display().to_string()), true);
-                    self.reset();
+                    let mut values = self.runner.values().clone();
+                    values.insert(spec.key.into(), ParamValue::Text(path.display().to_string()));
+                    // A new file or folder is new data: rebuild.
+                    self.load(values);
                 }
             }
+            Pick::OpenModel => self.open_model(path),
+            Pick::SaveModel => self.runner.save(path),
             Pick::OpenConfig => self.open_config(&path),
             Pick::SaveConfig => {
-                let file = ConfigFile { lab: self.lab.id.into(), values: self.values.clone() };
+                let file = ConfigFile { lab: self.lab.id.into(), values: self.runner.values().clone() };
                 let text = serde_json::to_string_pretty(&file).expect("values are plain JSON");
                 match std::fs::write(&path, text) {
                     Ok(()) => self.notices.push(format!("{} {}", self.t("ui.config.saved"), path.display())),
@@ -231,9 +258,20 @@ impl TenlabApp {
         }
     }
 
-    /// The lab's current hyper-parameters.
+    /// The lab's current hyper-parameters (as the session accepted them).
     pub fn values(&self) -> &Values {
-        &self.values
+        self.runner.values()
+    }
+
+    /// Opens a model file of the current lab: its settings and weights replace the run. A
+    /// file of another lab, of other shapes, or a broken one gets a message and changes
+    /// nothing.
+    pub fn open_model(&mut self, path: PathBuf) {
+        if self.runner.status.step > 0 {
+            self.previous = Some(self.runner.history.clone());
+        }
+        self.runner.open(self.lab.id, path);
+        self.view_dirty = true;
     }
 
     /// Messages shown to the user that are not lab errors (file dialogs, settings files).
@@ -247,15 +285,15 @@ impl TenlabApp {
             .map_err(|e| e.to_string())
             .and_then(|text| serde_json::from_str::<ConfigFile>(&text).map_err(|e| e.to_string()))
             .and_then(|file| {
-                let lab = tenlab_models::find_lab(&file.lab).map_err(|e| error_text(self.lang(), &e))?;
-                let values = lab.validate(&file.values).map_err(|e| error_text(self.lang(), &e))?;
+                let lang = self.lang();
+                let lab = tenlab_models::find_lab(&file.lab).map_err(|e| error_text(lang, &file.lab, &e))?;
+                let values = lab.validate(&file.values).map_err(|e| error_text(lang, lab.id, &e))?;
                 Ok((lab, values))
             });
         match parsed {
             Ok((lab, values)) => {
                 self.switch_lab(lab);
-                self.values = values;
-                self.reset();
+                self.load(values);
             }
             // The current settings stay as they were.
             Err(e) => self.notices.push(format!("{} ({}): {e}", self.t("ui.config.bad"), path.display())),
@@ -273,8 +311,8 @@ impl TenlabApp {
             for lab in tenlab_models::registry() {
                 let selected = lab.id == self.lab.id;
                 if ui
-                    .selectable_label(selected, self.t(&format!("lab.{}.short", lab.id)))
-                    .on_hover_text(self.t(&format!("lab.{}", lab.id)))
+                    .selectable_label(selected, lab_tr(self.lang(), lab.id, "short"))
+                    .on_hover_text(lab_tr(self.lang(), lab.id, "name"))
                     .clicked()
                 {
                     self.switch_lab(lab);
@@ -349,10 +387,9 @@ impl TenlabApp {
                     .default_open(true)
                     .show(ui, |ui| {
                         egui::Grid::new(key).num_columns(2).spacing([8.0, 6.0]).show(ui, |ui| {
-                            let shown: Vec<&ParamSpec> = specs
-                                .iter()
-                                .filter(|s| s.group == group && s.is_shown(&self.values))
-                                .collect();
+                            let values = self.runner.values().clone();
+                            let shown: Vec<&ParamSpec> =
+                                specs.iter().filter(|s| s.group == group && s.is_shown(&values)).collect();
                             for spec in shown {
                                 self.param_row_ui(ui, spec);
                                 ui.end_row();
@@ -361,12 +398,25 @@ impl TenlabApp {
                     });
             }
             ui.add_space(8.0);
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 if ui.button(self.t("ui.config.open")).clicked() {
                     self.start_pick(Pick::OpenConfig);
                 }
                 if ui.button(self.t("ui.config.save")).clicked() {
                     self.start_pick(Pick::SaveConfig);
+                }
+            });
+            ui.horizontal_wrapped(|ui| {
+                if ui.button(self.t("ui.model.open")).on_hover_text(self.t("ui.model.open.help")).clicked() {
+                    self.start_pick(Pick::OpenModel);
+                }
+                let ready = matches!(self.runner.status.state, RunState::Paused | RunState::Playing);
+                if ui
+                    .add_enabled(ready, egui::Button::new(self.t("ui.model.save")))
+                    .on_hover_text(self.t("ui.model.save.help"))
+                    .clicked()
+                {
+                    self.start_pick(Pick::SaveModel);
                 }
             });
         });
@@ -383,8 +433,9 @@ impl TenlabApp {
         help.push_str("\n\n");
         help.push_str(&tr(lang, if spec.live { "ui.live.help" } else { "ui.needs_reset.help" }));
         let label = ui.label(label).on_hover_text(&help).id;
-        let current = self.values.get(spec.key).cloned().unwrap_or_else(|| spec.default_value());
-        let unit = spec.unit.map(|u| format!(" {}", tr(lang, &format!("unit.{u}")))).unwrap_or_default();
+        let current = self.runner.values().get(spec.key).cloned().unwrap_or_else(|| spec.default_value());
+        let unit =
+            spec.unit.map(|u| format!(" {}", lab_tr(lang, lab, &format!("unit.{u}")))).unwrap_or_default();
         let mut changed: Option<(ParamValue, bool)> = None;
         match (&spec.kind, current) {
             (ParamKind::Float { min, max, log, .. }, ParamValue::Float(mut v)) => {
@@ -418,10 +469,14 @@ impl TenlabApp {
             (ParamKind::Choice { options, .. }, ParamValue::Text(v)) => {
                 let mut picked = v.clone();
                 egui::ComboBox::from_id_salt(spec.key)
-                    .selected_text(tr(lang, &format!("opt.{v}")))
+                    .selected_text(lab_tr(lang, lab, &format!("opt.{v}")))
                     .show_ui(ui, |ui| {
                         for o in options.iter() {
-                            ui.selectable_value(&mut picked, o.to_string(), tr(lang, &format!("opt.{o}")));
+                            ui.selectable_value(
+                                &mut picked,
+                                o.to_string(),
+                                lab_tr(lang, lab, &format!("opt.{o}")),
+                            );
                         }
                     })
                     .response
@@ -436,26 +491,19 @@ impl TenlabApp {
                     changed = Some((ParamValue::Bool(b), true));
                 }
             }
-            (ParamKind::Text { .. }, ParamValue::Text(mut s)) => {
+            (ParamKind::Text { .. } | ParamKind::Path { .. }, ParamValue::Text(mut s)) => {
                 ui.horizontal(|ui| {
                     let r = ui
                         .add(egui::TextEdit::singleline(&mut s).desired_width(150.0))
                         .labelled_by(label)
                         .on_hover_text(&help);
-                    if r.lost_focus() || (r.changed() && !r.has_focus()) {
-                        changed = Some((ParamValue::Text(s.clone()), true));
-                    } else if r.changed() {
-                        self.values.insert(spec.key.into(), ParamValue::Text(s.clone()));
-                    }
-                    let pick = match spec.key {
-                        "csv_path" => Some(Pick::Csv),
-                        "folder_path" => Some(Pick::Folder),
-                        _ => None,
-                    };
-                    if let Some(pick) = pick
+                    // Sent when the box is left (or Enter pressed), not at every key.
+                    changed = (r.changed() || r.lost_focus())
+                        .then(|| (ParamValue::Text(s.clone()), r.lost_focus() || !r.has_focus()));
+                    if let ParamKind::Path { folder, extensions } = spec.kind
                         && ui.button(tr(lang, "ui.browse")).clicked()
                     {
-                        self.start_pick(pick);
+                        self.start_pick(Pick::Param { key: spec.key, folder, extensions });
                     }
                 });
             }
@@ -486,20 +534,25 @@ impl TenlabApp {
             ui.label(format!("{} {}", self.t("status.step"), s.step));
             ui.separator();
             ui.label(format!("{:.0} {}", s.steps_per_sec, self.t("status.rate")));
-            if let Some(lr) = tenlab_models::labs::Training::lr_for(&self.values, s.step) {
+            if let Some(lr) = Training::lr_for(self.runner.values(), s.step) {
                 ui.separator();
                 let text = if lr >= 0.01 { format!("{lr:.3}") } else { format!("{lr:.2e}") };
                 ui.label(format!("{} {text}", self.t("status.lr"))).on_hover_text(self.t("status.lr.help"));
             }
             ui.separator();
-            ui.label(format!("{} {:.1} s", self.t("status.elapsed"), s.train_secs));
+            ui.label(format!("{} {:.1} s", self.t("status.elapsed"), s.train_secs))
+                .on_hover_text(self.t("status.elapsed.help"));
+            ui.separator();
+            ui.label(format!("{} {:.1} s", self.t("status.wall"), s.wall_secs))
+                .on_hover_text(self.t("status.wall.help"));
         });
     }
 
     fn messages_ui(&mut self, ui: &mut egui::Ui) {
         let lang = self.lang();
+        let lab = self.lab.id;
         let mut texts: Vec<(bool, String)> =
-            self.runner.errors.iter().map(|e| (true, error_text(lang, e))).collect();
+            self.runner.errors.iter().map(|e| (true, error_text(lang, lab, e))).collect();
         texts.extend(self.notices.iter().map(|n| (false, n.clone())));
         if texts.is_empty() {
             return;
@@ -568,7 +621,7 @@ impl TenlabApp {
                 self.runner.speed(if self.speed_max { None } else { Some(self.speed) });
             }
         });
-        ui.label(RichText::new(self.t(&format!("lab.{}.desc", self.lab.id))).italics());
+        ui.label(RichText::new(lab_tr(self.lang(), self.lab.id, "desc")).italics());
     }
 
     fn views_ui(&mut self, ui: &mut egui::Ui) {
@@ -580,22 +633,18 @@ impl TenlabApp {
             self.view = Some(specs[0].id.to_string());
         }
         let current = self.view.clone().unwrap_or_default();
+        let (lang, lab) = (self.lang(), self.lab.id);
         ui.horizontal_wrapped(|ui| {
             for spec in &specs {
-                let title = self.t(&format!("view.{}", spec.id));
+                let title = lab_tr(lang, lab, &format!("view.{}", spec.id));
                 if ui
                     .selectable_label(current == spec.id, title)
-                    .on_hover_text(self.t(&format!("view.{}.help", spec.id)))
+                    .on_hover_text(lab_tr(lang, lab, &format!("view.{}.help", spec.id)))
                     .clicked()
                 {
                     self.view = Some(spec.id.to_string());
                     self.view_dirty = true;
                 }
-            }
-            if current == "boundary" {
-                ui.separator();
-                let label = self.t("ui.show_test");
-                ui.checkbox(&mut self.view_state.show_test, label);
             }
         });
         // Ask for a fresh copy while training (the runner keeps it to ~10 a second), or once
@@ -608,9 +657,11 @@ impl TenlabApp {
             }
             ui.ctx().request_repaint_after(Duration::from_millis(100));
         }
-        let lang = self.lang();
         let action = match self.runner.views.get(&current) {
-            Some((rev, view)) => views::view_ui(ui, lang, &current, *rev, view, &mut self.view_state),
+            Some((rev, view)) => {
+                let cx = views::Cx { lang, lab, id: &current, rev: *rev };
+                self.views.ui(ui, &cx, view)
+            }
             None => {
                 ui.label(self.t("ui.waiting"));
                 None
@@ -721,6 +772,10 @@ impl eframe::App for TenlabApp {
             self.applied_scale = self.settings.scale;
         }
         self.runner.poll();
+        let saved = std::mem::take(&mut self.runner.saved);
+        for path in saved {
+            self.notices.push(format!("{} {}", self.t("ui.model.saved"), path.display()));
+        }
         self.poll_pick();
         let typing = ui.ctx().memory(|m| m.focused().is_some());
         if !typing && ui.input(|i| i.key_pressed(egui::Key::Space)) {

@@ -8,7 +8,7 @@ use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use tenlab_models::{DeviceChoice, Metric, ParamValue, Session, Values};
 
-use crate::i18n::{Lang, error_text, param_label, tr};
+use crate::i18n::{Lang, error_text, lab_tr, param_label};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -21,6 +21,8 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+// Parsed once per run: the size of the `train` variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// List the labs and their hyper-parameters with defaults and ranges.
@@ -32,9 +34,10 @@ pub enum Command {
         /// Set a hyper-parameter: --set key=value (repeatable).
         #[arg(long = "set", value_name = "KEY=VALUE")]
         set: Vec<String>,
-        /// Training steps.
-        #[arg(long, default_value_t = 1000)]
-        steps: u64,
+        /// Training steps (default: the lab's own budget, which `tenlab list` shows). 0 trains
+        /// nothing: with --load, it evaluates the loaded model.
+        #[arg(long)]
+        steps: Option<u64>,
         /// auto, cpu or gpu.
         #[arg(long, default_value = "auto")]
         device: DeviceChoice,
@@ -51,22 +54,30 @@ pub enum Command {
         /// Which views --views-out writes (repeatable; default: all of the lab's views).
         #[arg(long = "view", value_name = "ID", requires = "views_out")]
         view: Vec<String>,
+        /// Start from a model file saved from this lab (its settings and weights; --set
+        /// changes settings on top).
+        #[arg(long, value_name = "FILE")]
+        load: Option<std::path::PathBuf>,
+        /// After training, save the model with its settings to this file.
+        #[arg(long, value_name = "FILE")]
+        save: Option<std::path::PathBuf>,
     },
 }
 
-/// Runs a command; the error's text is what the user sees.
-pub fn run(command: Command) -> anyhow::Result<()> {
+/// Runs a command; returns what goes to stdout. The error's text is what the user sees.
+pub fn run(command: Command) -> anyhow::Result<String> {
     match command {
-        Command::List => {
-            print!("{}", list_text());
-            Ok(())
-        }
-        Command::Train { lab, set, steps, device, seed, metrics_out, views_out, view } => {
-            let outputs =
-                Outputs { metrics: metrics_out.as_deref(), views: views_out.as_deref(), view_ids: &view };
-            let summary = train(&lab, &set, steps, device, seed, outputs, true)?;
-            println!("{summary}");
-            Ok(())
+        Command::List => Ok(list_text()),
+        Command::Train { lab, set, steps, device, seed, metrics_out, views_out, view, load, save } => {
+            let outputs = Outputs {
+                metrics: metrics_out.as_deref(),
+                views: views_out.as_deref(),
+                view_ids: &view,
+                save: save.as_deref(),
+            };
+            let run = Run { lab: &lab, sets: &set, steps, device, seed, load: load.as_deref() };
+            let summary = train(run, outputs, true)?;
+            Ok(format!("{summary}\n"))
         }
     }
 }
@@ -75,7 +86,12 @@ pub fn run(command: Command) -> anyhow::Result<()> {
 pub fn list_text() -> String {
     let mut out = String::new();
     for def in tenlab_models::registry() {
-        out.push_str(&format!("{}  —  {}\n", def.id, tr(Lang::En, &format!("lab.{}", def.id))));
+        out.push_str(&format!(
+            "{}  —  {}  (default {} steps)\n",
+            def.id,
+            lab_tr(Lang::En, def.id, "name"),
+            def.steps
+        ));
         for spec in (def.params)() {
             let live = if spec.live { "live" } else { "reset" };
             out.push_str(&format!(
@@ -102,7 +118,7 @@ pub fn parse_sets(def: &tenlab_models::LabDef, sets: &[String]) -> anyhow::Resul
             let known: Vec<_> = (def.params)().iter().map(|p| p.key).collect();
             format!("unknown parameter '{key}' for lab {} (known: {})", def.id, known.join(", "))
         })?;
-        let value = spec.parse(text).map_err(|e| anyhow::anyhow!(error_text(Lang::En, &e)))?;
+        let value = spec.parse(text).map_err(|e| anyhow::anyhow!(error_text(Lang::En, def.id, &e)))?;
         values.insert(key.into(), value);
     }
     Ok(values)
@@ -117,31 +133,44 @@ pub struct Outputs<'a> {
     pub views: Option<&'a std::path::Path>,
     /// Which views (empty: all).
     pub view_ids: &'a [String],
+    /// The model with its settings, after training.
+    pub save: Option<&'a std::path::Path>,
 }
 
-/// Trains `steps` steps and returns the final JSON summary.
-pub fn train(
-    lab: &str,
-    sets: &[String],
-    steps: u64,
-    device: DeviceChoice,
-    seed: Option<u64>,
-    outputs: Outputs,
-    progress: bool,
-) -> anyhow::Result<serde_json::Value> {
-    let def = tenlab_models::find_lab(lab).map_err(|e| {
+/// What `train` trains.
+#[derive(Clone, Copy, Debug)]
+pub struct Run<'a> {
+    pub lab: &'a str,
+    /// `key=value` settings.
+    pub sets: &'a [String],
+    /// Steps to train (default: the lab's own budget).
+    pub steps: Option<u64>,
+    pub device: DeviceChoice,
+    pub seed: Option<u64>,
+    /// A model file to start from.
+    pub load: Option<&'a std::path::Path>,
+}
+
+/// Trains and returns the final JSON summary.
+pub fn train(run: Run<'_>, outputs: Outputs, progress: bool) -> anyhow::Result<serde_json::Value> {
+    let def = tenlab_models::find_lab(run.lab).map_err(|e| {
         let ids: Vec<_> = tenlab_models::registry().iter().map(|d| d.id).collect();
-        anyhow::anyhow!("{} (labs: {})", error_text(Lang::En, &e), ids.join(", "))
+        anyhow::anyhow!("{} (labs: {})", error_text(Lang::En, run.lab, &e), ids.join(", "))
     })?;
-    let mut values = parse_sets(def, sets)?;
-    if let Some(seed) = seed {
+    let said = |e: tenlab_models::LabError| anyhow::anyhow!(error_text(Lang::En, def.id, &e));
+    let mut values = parse_sets(def, run.sets)?;
+    if let Some(seed) = run.seed {
         values.insert("seed".into(), ParamValue::Int(seed as i64));
     }
-    let (mut session, notices) =
-        Session::new(def, &values, device).map_err(|e| anyhow::anyhow!(error_text(Lang::En, &e)))?;
-    for n in notices {
-        eprintln!("{}", error_text(Lang::En, &n));
+    let (mut session, notices) = match run.load {
+        Some(path) => Session::open(def, path, &values, run.device),
+        None => Session::new(def, &values, run.device),
     }
+    .map_err(said)?;
+    for n in notices {
+        eprintln!("{}", error_text(Lang::En, def.id, &n));
+    }
+    let steps = run.steps.unwrap_or(def.steps);
     let known: Vec<&str> = session.views().iter().map(|v| v.id).collect();
     if let Some(bad) = outputs.view_ids.iter().find(|id| !known.contains(&id.as_str())) {
         bail!("unknown view '{bad}' for lab {} (views: {})", def.id, known.join(", "));
@@ -166,7 +195,7 @@ pub fn train(
     );
     let start = Instant::now();
     for _ in 0..steps {
-        let points = session.step().map_err(|e| anyhow::anyhow!(error_text(Lang::En, &e)))?;
+        let points = session.step().map_err(said)?;
         if let Some(out) = &mut out {
             for p in &points {
                 serde_json::to_writer(&mut *out, p)?;
@@ -179,7 +208,7 @@ pub fn train(
         bar.inc(1);
     }
     let seconds = start.elapsed().as_secs_f64();
-    let final_points = session.evaluate_now().map_err(|e| anyhow::anyhow!(error_text(Lang::En, &e)))?;
+    let final_points = session.evaluate_now().map_err(said)?;
     if let Some(out) = &mut out {
         for p in &final_points {
             serde_json::to_writer(&mut *out, p)?;
@@ -196,17 +225,21 @@ pub fn train(
         };
         let mut views = serde_json::Map::new();
         for id in ids {
-            let view = session.render(id).map_err(|e| anyhow::anyhow!(error_text(Lang::En, &e)))?;
+            let view = session.render(id).map_err(said)?;
             views.insert(id.to_string(), serde_json::to_value(view)?);
         }
         serde_json::to_writer(std::io::BufWriter::new(file), &views)?;
+    }
+    if let Some(path) = outputs.save {
+        session.save(path).map_err(said)?;
     }
     let e = session.last_evaluation().expect("just evaluated");
     Ok(serde_json::json!({
         "lab": def.id,
         "steps": session.steps(),
+        "trained_steps": steps,
         "seconds": seconds,
-        "steps_per_sec": session.steps() as f64 / seconds.max(1e-9),
+        "steps_per_sec": steps as f64 / seconds.max(1e-9),
         "device": session.device.name,
         "gpu": session.device.gpu,
         "train_loss": e.train_loss,

@@ -7,7 +7,7 @@ fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         None => tenlab_app::run_gui(),
-        Some(command) => run(command),
+        Some(command) => run(command).map(|out| print!("{out}")),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

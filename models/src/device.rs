@@ -6,11 +6,14 @@ use std::sync::OnceLock;
 use burn::tensor::{Device, DeviceKind};
 use serde::{Deserialize, Serialize};
 
+use crate::labs::Suits;
+
 /// What the user asked for.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DeviceChoice {
-    /// A hardware GPU if there is one, else the CPU (a software rasteriser counts as none).
+    /// The device that suits the lab: the CPU for small models; for big ones a hardware GPU
+    /// if there is one, else the CPU (a software rasteriser counts as none).
     #[default]
     Auto,
     Cpu,
@@ -59,8 +62,15 @@ struct Gpu {
 fn gpu() -> &'static Result<Gpu, String> {
     static GPU: OnceLock<Result<Gpu, String>> = OnceLock::new();
     GPU.get_or_init(|| {
+        // On Linux only Vulkan: wgpu's OpenGL path probes for a Wayland display, which prints
+        // an error of its own to stderr on a machine without one (and computes poorly anyway).
+        let api = if cfg!(target_os = "linux") {
+            burn::tensor::wgpu::WgpuBackend::Vulkan
+        } else {
+            burn::tensor::wgpu::WgpuBackend::Auto
+        };
         let attempt = std::panic::catch_unwind(|| {
-            Device::wgpu_options().device_kind(DeviceKind::DefaultDevice).init_with_setup()
+            Device::wgpu_options().device_kind(DeviceKind::DefaultDevice).graphics_api(api).init_with_setup()
         });
         match attempt {
             Ok(Ok((device, setup))) => {
@@ -78,10 +88,15 @@ fn cpu() -> (Device, DeviceInfo) {
     (Device::flex(), DeviceInfo { gpu: false, name: "CPU (flex)".into() })
 }
 
-/// Resolves a choice to a device. The message, if any, says why the CPU was used instead of
-/// a GPU the user asked for.
-pub fn resolve(choice: DeviceChoice) -> (Device, DeviceInfo, Option<String>) {
+/// Resolves a choice to a device for a lab that suits `suits`. The message, if any, says why
+/// the CPU was used instead of a GPU the user asked for.
+pub fn resolve(choice: DeviceChoice, suits: Suits) -> (Device, DeviceInfo, Option<String>) {
     match choice {
+        // A small lab never even asks for a GPU.
+        DeviceChoice::Auto if suits == Suits::Cpu => {
+            let (d, i) = cpu();
+            (d, i, None)
+        }
         DeviceChoice::Cpu => {
             let (d, i) = cpu();
             (d, i, None)

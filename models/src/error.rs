@@ -97,6 +97,32 @@ impl fmt::Display for FolderProblem {
     }
 }
 
+/// Why a model file (weights with their settings) could not be opened.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ModelFileProblem {
+    /// The file could not be read or written.
+    Io(String),
+    /// Not a tenlab model file (no tenlab header).
+    NotAModel,
+    /// The header is damaged.
+    Header(String),
+    /// The file holds a model of another lab.
+    OtherLab { found: String, expected: String },
+}
+
+impl fmt::Display for ModelFileProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Io(e) => write!(f, "cannot read or write the file: {e}"),
+            Self::NotAModel => write!(f, "not a tenlab model file"),
+            Self::Header(e) => write!(f, "the file's header is damaged: {e}"),
+            Self::OtherLab { found, expected } => {
+                write!(f, "this is a model of the {found} lab, not of the {expected} lab")
+            }
+        }
+    }
+}
+
 /// Everything that can go wrong in a lab, its config or its run.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum LabError {
@@ -130,6 +156,11 @@ pub enum LabError {
     GpuFallback(String),
     #[error("no such view '{0}'")]
     UnknownView(String),
+    #[error("{file}: {problem}")]
+    ModelFile { file: String, problem: ModelFileProblem },
+    /// Saved weights that do not fit the model (other parameters or shapes), or are damaged.
+    #[error("the weights do not fit this model: {0}")]
+    Weights(String),
 }
 
 impl fmt::Display for CsvProblem {

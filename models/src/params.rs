@@ -63,9 +63,15 @@ pub enum ParamKind {
     Bool {
         default: bool,
     },
-    /// Free text, such as a file path.
+    /// Free text.
     Text {
         default: &'static str,
+    },
+    /// A file (taking these extensions, without the dot; empty: any) or a folder, chosen with
+    /// a file dialog or typed in; empty until chosen.
+    Path {
+        folder: bool,
+        extensions: &'static [&'static str],
     },
 }
 
@@ -111,6 +117,7 @@ impl ParamSpec {
             ParamKind::Choice { default, .. } => ParamValue::Text((*default).to_owned()),
             ParamKind::Bool { default } => ParamValue::Bool(*default),
             ParamKind::Text { default } => ParamValue::Text((*default).to_owned()),
+            ParamKind::Path { .. } => ParamValue::Text(String::new()),
         }
     }
 
@@ -122,6 +129,9 @@ impl ParamSpec {
             ParamKind::Choice { options, .. } => options.join(" | "),
             ParamKind::Bool { .. } => "true | false".into(),
             ParamKind::Text { .. } => "text".into(),
+            ParamKind::Path { folder: true, .. } => "folder path".into(),
+            ParamKind::Path { extensions: [], .. } => "file path".into(),
+            ParamKind::Path { extensions, .. } => format!("path of a .{} file", extensions.join(" / .")),
         }
     }
 
@@ -137,7 +147,9 @@ impl ParamSpec {
                 "false" | "0" | "off" | "no" => ParamValue::Bool(false),
                 _ => return Err(wrong("true/false")),
             },
-            ParamKind::Choice { .. } | ParamKind::Text { .. } => ParamValue::Text(text.into()),
+            ParamKind::Choice { .. } | ParamKind::Text { .. } | ParamKind::Path { .. } => {
+                ParamValue::Text(text.into())
+            }
         };
         self.check(&value)?;
         Ok(value)
@@ -178,13 +190,13 @@ impl ParamSpec {
                     return Err(LabError::BadChoice { key, value: s.clone(), options: options.join(", ") });
                 }
             }
-            (ParamKind::Bool { .. }, ParamValue::Bool(_)) | (ParamKind::Text { .. }, ParamValue::Text(_)) => {
-            }
+            (ParamKind::Bool { .. }, ParamValue::Bool(_))
+            | (ParamKind::Text { .. } | ParamKind::Path { .. }, ParamValue::Text(_)) => {}
             (ParamKind::Float { .. }, _) => return Err(wrong("number")),
             (ParamKind::Int { .. }, _) => return Err(wrong("whole number")),
             (ParamKind::Choice { .. }, _) => return Err(wrong("choice")),
             (ParamKind::Bool { .. }, _) => return Err(wrong("true/false")),
-            (ParamKind::Text { .. }, _) => return Err(wrong("text")),
+            (ParamKind::Text { .. } | ParamKind::Path { .. }, _) => return Err(wrong("text")),
         }
         Ok(())
     }
@@ -233,6 +245,27 @@ pub fn typed<C: DeserializeOwned>(specs: &[ParamSpec], values: &Values) -> Resul
         value: e.to_string(),
         expected: "config",
     })
+}
+
+/// A typed config (a serde struct whose field names are the parameter keys) as values: the
+/// way back of [`typed`], for whoever wants to see what a lab runs with.
+pub fn untyped<C: Serialize>(specs: &[ParamSpec], config: &C) -> Values {
+    let json = serde_json::to_value(config).unwrap_or_default();
+    specs
+        .iter()
+        .filter_map(|spec| {
+            let v = json.get(spec.key)?;
+            let value = match &spec.kind {
+                ParamKind::Float { .. } => ParamValue::Float(v.as_f64()?),
+                ParamKind::Int { .. } => ParamValue::Int(v.as_i64()?),
+                ParamKind::Bool { .. } => ParamValue::Bool(v.as_bool()?),
+                ParamKind::Choice { .. } | ParamKind::Text { .. } | ParamKind::Path { .. } => {
+                    ParamValue::Text(v.as_str()?.to_owned())
+                }
+            };
+            Some((spec.key.to_owned(), value))
+        })
+        .collect()
 }
 
 /// The text of a choice or text parameter (empty if absent), for `shown_if` tests.

@@ -2,6 +2,7 @@
 //! [`Runner`] drives a session on a background thread for the app.
 
 mod history;
+pub mod model_file;
 mod runner;
 mod session;
 

@@ -9,6 +9,7 @@
 //! nothing from before a reset or a lab switch reaches the new run's curves.
 
 use std::collections::{HashMap, VecDeque};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -38,6 +39,15 @@ pub enum Command {
     /// Trains this many steps, then pauses.
     Step(u32),
     Set(String, ParamValue),
+    /// Replaces the lab with one built from a model file (of the same lab) as load
+    /// `generation`; on failure the current run goes on untouched.
+    Open {
+        generation: u64,
+        lab: &'static str,
+        path: PathBuf,
+    },
+    /// Saves the model with its settings to a file.
+    Save(PathBuf),
     /// Steps per second; `None` is as fast as possible.
     Speed(Option<f32>),
     View(String),
@@ -52,13 +62,62 @@ pub enum Command {
 
 #[derive(Clone, Debug)]
 pub enum Event {
-    Loaded { generation: u64, device: DeviceInfo, views: Vec<ViewSpec>, notices: Vec<LabError> },
-    LoadFailed { generation: u64, error: LabError },
-    Metrics { generation: u64, points: Vec<MetricPoint> },
-    Status { generation: u64, status: Status },
-    View { generation: u64, id: String, view: Box<View> },
-    Applied { generation: u64, step: u64, key: String, value: ParamValue, applied: Applied },
-    Error { generation: u64, error: LabError },
+    /// A lab was built (or opened from a file): its device, views, notices and the settings
+    /// the session accepted.
+    Loaded {
+        generation: u64,
+        device: DeviceInfo,
+        views: Vec<ViewSpec>,
+        notices: Vec<LabError>,
+        values: Values,
+    },
+    LoadFailed {
+        generation: u64,
+        error: LabError,
+    },
+    /// A model file could not be opened; the run of the previous generation goes on.
+    OpenFailed {
+        generation: u64,
+        error: LabError,
+    },
+    Metrics {
+        generation: u64,
+        points: Vec<MetricPoint>,
+    },
+    Status {
+        generation: u64,
+        status: Status,
+    },
+    View {
+        generation: u64,
+        id: String,
+        view: Box<View>,
+    },
+    /// A change was taken (live, or for the next reset); `values` are the session's settings,
+    /// and `needs_reset` says whether any of them waits for a reset.
+    Applied {
+        generation: u64,
+        step: u64,
+        key: String,
+        value: ParamValue,
+        applied: Applied,
+        values: Values,
+        needs_reset: bool,
+    },
+    /// A change was refused; `values` are the session's settings, unchanged.
+    Rejected {
+        generation: u64,
+        error: LabError,
+        values: Values,
+    },
+    Saved {
+        generation: u64,
+        path: PathBuf,
+    },
+    Error {
+        generation: u64,
+        error: LabError,
+    },
 }
 
 impl Event {
@@ -66,10 +125,13 @@ impl Event {
         match self {
             Self::Loaded { generation, .. }
             | Self::LoadFailed { generation, .. }
+            | Self::OpenFailed { generation, .. }
             | Self::Metrics { generation, .. }
             | Self::Status { generation, .. }
             | Self::View { generation, .. }
             | Self::Applied { generation, .. }
+            | Self::Rejected { generation, .. }
+            | Self::Saved { generation, .. }
             | Self::Error { generation, .. } => *generation,
         }
     }
@@ -91,7 +153,11 @@ pub struct Status {
     pub state: RunState,
     pub step: u64,
     pub steps_per_sec: f32,
+    /// Seconds spent in training steps and evaluations.
     pub train_secs: f64,
+    /// Seconds of real time the run has been going (playing or stepping), which adds drawing
+    /// the views and the speed limit to the training time.
+    pub wall_secs: f64,
 }
 
 const COMMAND_CAPACITY: usize = 64;
@@ -109,6 +175,13 @@ pub struct Runner {
     /// Commands the channel had no room for yet, sent at the next call.
     outbox: VecDeque<Command>,
     generation: u64,
+    /// The generation a model file being opened will have, until it is open or has failed.
+    opening: Option<u64>,
+    /// The lab's settings as the session accepted them (with the user's latest change shown
+    /// at once, until the session answers).
+    values: Values,
+    /// Changes sent that the session has not answered yet.
+    sets_in_flight: usize,
     pub history: History,
     pub status: Status,
     pub device: Option<DeviceInfo>,
@@ -120,6 +193,8 @@ pub struct Runner {
     pub errors: Vec<LabError>,
     /// A change was made that takes effect only after a reset.
     pub needs_reset: bool,
+    /// Model files saved, not yet reported to the user.
+    pub saved: Vec<PathBuf>,
     view_asked: HashMap<String, (Instant, bool)>,
 }
 
@@ -139,6 +214,9 @@ impl Runner {
             waker,
             outbox: VecDeque::new(),
             generation: 0,
+            opening: None,
+            values: Values::new(),
+            sets_in_flight: 0,
             history: History::default(),
             status: Status::default(),
             device: None,
@@ -147,6 +225,7 @@ impl Runner {
             view_specs: Vec::new(),
             errors: Vec::new(),
             needs_reset: false,
+            saved: Vec::new(),
             view_asked: HashMap::new(),
         }
     }
@@ -186,8 +265,17 @@ impl Runner {
     /// Builds `lab` from `values` (a new lab or a reset): clears curves, views and errors.
     pub fn load(&mut self, lab: &'static str, values: Values, device: DeviceChoice) {
         self.generation += 1;
+        self.opening = None;
         // Commands for the previous run are moot now.
         self.outbox.retain(|c| matches!(c, Command::Speed(_)));
+        self.values = values.clone();
+        self.clear_run();
+        self.send(Command::Load { generation: self.generation, lab, values, device });
+    }
+
+    /// Forgets everything of the current run (curves, views, errors, the device).
+    fn clear_run(&mut self) {
+        self.sets_in_flight = 0;
         self.history = History::default();
         self.status = Status::default();
         self.device = None;
@@ -196,7 +284,24 @@ impl Runner {
         self.view_asked.clear();
         self.errors.clear();
         self.needs_reset = false;
-        self.send(Command::Load { generation: self.generation, lab, values, device });
+    }
+
+    /// Opens a model file of lab `lab` (its settings and weights). The current run goes on
+    /// until the file is open, and goes on untouched if it cannot be.
+    pub fn open(&mut self, lab: &'static str, path: PathBuf) {
+        let generation = self.generation + 1;
+        self.opening = Some(generation);
+        self.send(Command::Open { generation, lab, path });
+    }
+
+    /// Saves the model with its settings to a file.
+    pub fn save(&mut self, path: PathBuf) {
+        self.send(Command::Save(path));
+    }
+
+    /// The lab's settings as the session accepted them.
+    pub fn values(&self) -> &Values {
+        &self.values
     }
 
     pub fn play(&mut self) {
@@ -208,8 +313,28 @@ impl Runner {
     pub fn step(&mut self, n: u32) {
         self.send(Command::Step(n));
     }
+    /// Changes a setting. It shows at once; if the session refuses it, the session's value
+    /// comes back.
     pub fn set(&mut self, key: &str, value: ParamValue) {
-        self.send(Command::Set(key.into(), value));
+        self.values.insert(key.into(), value.clone());
+        if matches!(self.status.state, RunState::Paused | RunState::Playing) {
+            self.sets_in_flight += 1;
+            self.send(Command::Set(key.into(), value));
+        }
+    }
+
+    /// Shows a setting that is being edited (a slider dragged, a path typed) without sending
+    /// it yet: the next [`Runner::set`] or [`Runner::load`] does.
+    pub fn preview(&mut self, key: &str, value: ParamValue) {
+        self.values.insert(key.into(), value);
+    }
+
+    /// The session's settings after it answered a change, once no other change is on its way.
+    fn answered(&mut self, values: Values) {
+        self.sets_in_flight = self.sets_in_flight.saturating_sub(1);
+        if self.sets_in_flight == 0 {
+            self.values = values;
+        }
     }
     /// Sends user data (a drawing) to the lab; the answer arrives as a new copy of `view`.
     pub fn input(&mut self, key: &str, data: Vec<f32>, view: &str) {
@@ -252,17 +377,32 @@ impl Runner {
                     return true;
                 }
             };
-            if event.generation() != self.generation {
+            let opened = self.opening == Some(event.generation());
+            if opened {
+                match &event {
+                    Event::Loaded { generation, .. } => {
+                        // The file is open: from now on, this is the run.
+                        self.generation = *generation;
+                        self.opening = None;
+                        self.clear_run();
+                    }
+                    Event::OpenFailed { .. } => self.opening = None,
+                    _ => {}
+                }
+            } else if event.generation() != self.generation {
                 continue;
             }
             changed = true;
             match event {
-                Event::Loaded { device, views, notices, .. } => {
+                Event::Loaded { device, views, notices, values, .. } => {
                     self.device = Some(device);
                     self.view_specs = views;
                     self.status.state = RunState::Paused;
                     self.errors.extend(notices);
+                    self.values = values;
                 }
+                Event::OpenFailed { error, .. } => self.errors.push(error),
+                Event::Saved { path, .. } => self.saved.push(path),
                 Event::LoadFailed { error, .. } => {
                     self.status.state = RunState::Failed;
                     self.errors.push(error);
@@ -280,12 +420,17 @@ impl Runner {
                     self.view_revision += 1;
                     self.views.insert(id, (self.view_revision, *view));
                 }
-                Event::Applied { step, key, value, applied, .. } => match applied {
-                    Applied::Live => {
-                        self.history.markers.push(Marker { step, key, value: value.to_string() })
+                Event::Applied { step, key, value, applied, values, needs_reset, .. } => {
+                    if applied == Applied::Live {
+                        self.history.markers.push(Marker { step, key, value: value.to_string() });
                     }
-                    Applied::NeedsReset => self.needs_reset = true,
-                },
+                    self.needs_reset = needs_reset;
+                    self.answered(values);
+                }
+                Event::Rejected { error, values, .. } => {
+                    self.errors.push(error);
+                    self.answered(values);
+                }
                 Event::Error { error, .. } => self.errors.push(error),
             }
         }
@@ -340,6 +485,9 @@ struct Worker {
     points: Vec<MetricPoint>,
     last_status: Instant,
     rate: (Instant, u64, f32),
+    /// The device choice of the last load (a model file opens on the same).
+    device: DeviceChoice,
+    wall_secs: f64,
 }
 
 impl Worker {
@@ -359,7 +507,21 @@ impl Worker {
             points: Vec::new(),
             last_status: now,
             rate: (now, 0, 0.0),
+            device: DeviceChoice::Auto,
+            wall_secs: 0.0,
         }
+    }
+
+    /// A session is built: say so, and keep it.
+    fn loaded(&mut self, session: Session, notices: Vec<LabError>) {
+        self.outbox.push_back(Event::Loaded {
+            generation: self.generation,
+            device: session.device.clone(),
+            views: session.views(),
+            notices,
+            values: session.values.clone(),
+        });
+        self.session = Some(session);
     }
 
     fn busy(&self) -> bool {
@@ -368,6 +530,8 @@ impl Worker {
 
     fn run(mut self) {
         loop {
+            // Real time counts for the run while it trains (steps, views, the speed limit).
+            let (start, busy) = (Instant::now(), self.busy());
             // Commands: drain what is there; when idle, wait for one (briefly, to flush).
             let first = if self.busy() || !self.outbox.is_empty() || !self.points.is_empty() {
                 match self.commands.try_recv() {
@@ -396,6 +560,9 @@ impl Worker {
                 self.train_one();
             }
             self.report();
+            if busy {
+                self.wall_secs += start.elapsed().as_secs_f64();
+            }
         }
     }
 
@@ -410,20 +577,42 @@ impl Worker {
                 self.steps_left = 0;
                 self.points.clear();
                 self.outbox.clear();
+                self.device = device;
+                self.wall_secs = 0.0;
                 match crate::labs::find_lab(lab).and_then(|def| Session::new(def, &values, device)) {
-                    Ok((session, notices)) => {
-                        self.outbox.push_back(Event::Loaded {
-                            generation,
-                            device: session.device.clone(),
-                            views: session.views(),
-                            notices,
-                        });
-                        self.session = Some(session);
-                    }
+                    Ok((session, notices)) => self.loaded(session, notices),
                     Err(error) => self.outbox.push_back(Event::LoadFailed { generation, error }),
                 }
                 self.rate = (Instant::now(), 0, 0.0);
                 self.send_status();
+            }
+            Command::Open { generation, lab, path } => {
+                let opened = crate::labs::find_lab(lab)
+                    .and_then(|def| Session::open(def, &path, &Values::new(), self.device));
+                match opened {
+                    Ok((session, notices)) => {
+                        self.generation = generation;
+                        self.playing = false;
+                        self.steps_left = 0;
+                        self.points.clear();
+                        self.outbox.clear();
+                        self.wall_secs = 0.0;
+                        self.loaded(session, notices);
+                        self.rate = (Instant::now(), self.session.as_ref().map_or(0, Session::steps), 0.0);
+                        self.send_status();
+                    }
+                    Err(error) => self.outbox.push_back(Event::OpenFailed { generation, error }),
+                }
+            }
+            Command::Save(path) => {
+                if let Some(session) = &self.session {
+                    let generation = self.generation;
+                    let event = match session.save(&path) {
+                        Ok(()) => Event::Saved { generation, path },
+                        Err(error) => Event::Error { generation, error },
+                    };
+                    self.outbox.push_back(event);
+                }
             }
             Command::Play => {
                 self.playing = self.session.is_some();
@@ -448,12 +637,14 @@ impl Worker {
                 if let Some(session) = &mut self.session {
                     let generation = self.generation;
                     let step = session.steps();
-                    match session.set(&key, value.clone()) {
+                    let event = match session.set(&key, value.clone()) {
                         Ok(applied) => {
-                            self.outbox.push_back(Event::Applied { generation, step, key, value, applied })
+                            let (values, needs_reset) = (session.values.clone(), session.needs_reset());
+                            Event::Applied { generation, step, key, value, applied, values, needs_reset }
                         }
-                        Err(error) => self.outbox.push_back(Event::Error { generation, error }),
-                    }
+                        Err(error) => Event::Rejected { generation, error, values: session.values.clone() },
+                    };
+                    self.outbox.push_back(event);
                 }
             }
             Command::Input { key, data, view } => {
@@ -538,7 +729,7 @@ impl Worker {
         self.last_status = now;
         // Only the latest status matters.
         self.outbox.retain(|e| !matches!(e, Event::Status { .. }));
-        let status = Status { state, step, steps_per_sec, train_secs };
+        let status = Status { state, step, steps_per_sec, train_secs, wall_secs: self.wall_secs };
         self.outbox.push_back(Event::Status { generation: self.generation, status });
     }
 

@@ -3,11 +3,12 @@
 //! for a NaN or infinite loss, panics turned into errors, and the GPU-to-CPU fallback.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
 use std::time::Instant;
 
 use burn::tensor::Device;
 
-use super::{Metric, MetricPoint};
+use super::{Metric, MetricPoint, model_file};
 use crate::device::{self, DeviceChoice, DeviceInfo};
 use crate::error::LabError;
 use crate::labs::{Applied, Evaluation, Lab, LabDef};
@@ -16,8 +17,11 @@ use crate::view::{View, ViewSpec};
 
 pub struct Session {
     pub def: &'static LabDef,
-    /// The validated values the lab was built from, with live changes applied.
+    /// The settings the session accepted: those the lab was built from, with every later
+    /// change (live ones, and those that wait for a reset).
     pub values: Values,
+    /// What the lab runs with: the values it was built from and the live changes since.
+    running: Values,
     pub device: DeviceInfo,
     lab: Box<dyn Lab>,
     step: u64,
@@ -52,13 +56,13 @@ impl Session {
         choice: DeviceChoice,
     ) -> Result<(Self, Vec<LabError>), LabError> {
         let values = def.validate(values)?;
-        let (device, info, gpu_error) = device::resolve(choice);
+        let (device, info, gpu_error) = device::resolve(choice, def.suits);
         let mut notice = gpu_error.map(LabError::GpuFallback);
         let build = |d: &Device| guard(|| (def.build)(&values, d));
         let (lab, info) = match build(&device) {
             Ok(lab) => (lab, info),
             Err(e @ (LabError::Panic(_) | LabError::GpuFallback(_))) if info.gpu => {
-                let (cpu, cpu_info, _) = device::resolve(DeviceChoice::Cpu);
+                let (cpu, cpu_info, _) = device::resolve(DeviceChoice::Cpu, def.suits);
                 notice = Some(LabError::GpuFallback(e.to_string()));
                 (build(&cpu)?, cpu_info)
             }
@@ -67,8 +71,42 @@ impl Session {
         // And what the lab has to say about its data (e.g. files it could not read).
         let mut notices: Vec<LabError> = notice.into_iter().collect();
         notices.extend(guard(|| Ok(lab.notices())).unwrap_or_default());
-        let session = Self { def, values, device: info, lab, step: 0, train_secs: 0.0, last_eval: None };
+        let session = Self {
+            def,
+            running: values.clone(),
+            values,
+            device: info,
+            lab,
+            step: 0,
+            train_secs: 0.0,
+            last_eval: None,
+        };
         Ok((session, notices))
+    }
+
+    /// Builds lab `def` from a model file: its settings (with `overrides` on top) and its
+    /// weights, to look at or to go on training. A file of another lab, of other shapes, or a
+    /// damaged one, is an error.
+    pub fn open(
+        def: &'static LabDef,
+        path: &Path,
+        overrides: &Values,
+        choice: DeviceChoice,
+    ) -> Result<(Self, Vec<LabError>), LabError> {
+        let (header, weights) = model_file::read(path)?;
+        model_file::check_lab(path, &header, def.id)?;
+        let mut values = header.values;
+        values.extend(overrides.iter().map(|(k, v)| (k.clone(), v.clone())));
+        let (mut session, notices) = Self::new(def, &values, choice)?;
+        guard(|| session.lab.load_weights(&weights, header.steps))?;
+        session.step = header.steps;
+        Ok((session, notices))
+    }
+
+    /// Saves the model's weights with the settings it runs with to one file.
+    pub fn save(&self, path: &Path) -> Result<(), LabError> {
+        let weights = guard(|| self.lab.weights())?;
+        model_file::write(path, self.def.id, &self.running, self.step, &weights)
     }
 
     /// Steps trained so far.
@@ -133,7 +171,8 @@ impl Session {
         guard(|| self.lab.input(key, data))
     }
 
-    /// Checks and applies a hyper-parameter change; says whether it is live or needs a reset.
+    /// Checks and applies a hyper-parameter change; says whether it is live or needs a reset
+    /// (the spec table alone decides). A rejected change leaves everything as it was.
     pub fn set(&mut self, key: &str, value: ParamValue) -> Result<Applied, LabError> {
         let spec = self.def.spec(key).ok_or_else(|| LabError::UnknownParam {
             key: key.into(),
@@ -141,16 +180,30 @@ impl Session {
         })?;
         spec.check(&value)?;
         let mut values = self.values.clone();
-        values.insert(key.into(), value.clone());
+        values.insert(key.into(), value);
         let values = self.def.validate(&values)?;
         let applied = if spec.live {
-            let v = values[key].clone();
-            guard(|| Ok(self.lab.set_live(key, &v)))?
+            let mut running = self.running.clone();
+            running.insert(key.into(), values[key].clone());
+            guard(|| self.lab.reconfigure(&running))?;
+            self.running = running;
+            Applied::Live
         } else {
             Applied::NeedsReset
         };
         self.values = values;
         Ok(applied)
+    }
+
+    /// Whether some accepted change waits for a reset (the settings differ from those the lab
+    /// runs with; a change undone needs none).
+    pub fn needs_reset(&self) -> bool {
+        self.values != self.running
+    }
+
+    /// The settings the lab runs with, read back from its typed config.
+    pub fn lab_settings(&self) -> Values {
+        guard(|| Ok(self.lab.settings())).unwrap_or_default()
     }
 }
 
@@ -185,13 +238,30 @@ mod tests {
         fn render(&mut self, view: &str) -> Result<View, LabError> {
             Err(LabError::UnknownView(view.into()))
         }
-        fn set_live(&mut self, _: &str, _: &ParamValue) -> Applied {
-            Applied::NeedsReset
+        fn reconfigure(&mut self, _: &Values) -> Result<(), LabError> {
+            Ok(())
+        }
+        fn settings(&self) -> Values {
+            Values::new()
+        }
+        fn weights(&self) -> Result<Vec<u8>, LabError> {
+            Ok(vec![])
+        }
+        fn load_weights(&mut self, _: &[u8], _: u64) -> Result<(), LabError> {
+            Ok(())
         }
     }
 
-    static FRAGILE: LabDef =
-        LabDef { id: "fragile", params: Vec::new, build: |_, _| Ok(Box::new(Fragile(0))) };
+    static FRAGILE: LabDef = LabDef {
+        id: "fragile",
+        params: Vec::new,
+        build: |_, _| Ok(Box::new(Fragile(0))),
+        views: &[],
+        strings: &[],
+        steps: 10,
+        small: &[],
+        suits: crate::labs::Suits::Cpu,
+    };
 
     #[test]
     fn a_panic_in_a_lab_becomes_an_error_and_the_session_survives() {

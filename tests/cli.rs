@@ -1,26 +1,40 @@
-//! The `tenlab` binary, headless.
+//! The command line, run in-process the way `tenlab` runs it (parse, then run).
 
-use std::process::Command;
+use clap::Parser;
+use tenlab_app::cli::{Cli, run};
 
-fn tenlab(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_tenlab")).args(args).output().expect("the binary runs")
+/// Parses and runs `tenlab ARGS`: stdout, or the error as the user reads it.
+fn tenlab(args: &[&str]) -> Result<String, String> {
+    let cli = Cli::try_parse_from(std::iter::once("tenlab").chain(args.iter().copied()))
+        .map_err(|e| e.to_string())?;
+    run(cli.command.expect("a command")).map_err(|e| format!("{e:#}"))
+}
+
+fn summary(out: &str) -> serde_json::Value {
+    serde_json::from_str(out.lines().last().unwrap()).unwrap()
+}
+
+fn temp(name: &str) -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("tenlab-cli-{}-{name}", std::process::id()))
 }
 
 #[test]
-fn list_shows_labs_with_defaults_and_ranges() {
-    let out = tenlab(&["list"]);
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).unwrap();
+fn list_shows_labs_with_defaults_ranges_and_step_budgets() {
+    let text = tenlab(&["list"]).unwrap();
     assert!(text.contains("mlp"), "{text}");
     assert!(
         text.lines().any(|l| l.contains("lr") && l.contains("0.01") && l.contains("0.00001 to 10")),
         "{text}"
     );
+    for def in tenlab_models::registry() {
+        assert!(text.contains(&format!("(default {} steps)", def.steps)), "{}: {text}", def.id);
+    }
+    assert!(text.contains("path of a .csv / .tsv / .txt file"), "{text}");
 }
 
 #[test]
 fn train_prints_a_final_json_line_and_writes_metrics() {
-    let metrics = std::env::temp_dir().join(format!("tenlab-cli-{}.jsonl", std::process::id()));
+    let metrics = temp("metrics.jsonl");
     let out = tenlab(&[
         "train",
         "mlp",
@@ -36,11 +50,9 @@ fn train_prints_a_final_json_line_and_writes_metrics() {
         "1",
         "--metrics-out",
         metrics.to_str().unwrap(),
-    ]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    let last = stdout.lines().last().unwrap();
-    let v: serde_json::Value = serde_json::from_str(last).unwrap();
+    ])
+    .unwrap();
+    let v = summary(&out);
     assert_eq!(v["steps"], 300);
     assert_eq!(v["device"], "CPU (flex)");
     assert!(v["test_acc"].as_f64().unwrap() > 0.8, "{v}");
@@ -71,10 +83,9 @@ fn bad_flags_and_values_fail_with_a_clear_message() {
             vec!["train", "mlp", "--set", "dataset=csv", "--set", "csv_path=/no/such/file.csv"],
             "cannot read the file",
         ),
+        (vec!["train", "mlp", "--load", "/no/such/model.tenlab"], "cannot read or write the file"),
     ] {
-        let out = tenlab(&args);
-        assert!(!out.status.success(), "{args:?}");
-        let err = String::from_utf8_lossy(&out.stderr);
+        let err = tenlab(&args).expect_err(&format!("{args:?} fails"));
         assert!(err.to_lowercase().contains(&expect.to_lowercase()), "{args:?}: {err}");
     }
 }
@@ -82,7 +93,7 @@ fn bad_flags_and_values_fail_with_a_clear_message() {
 /// The GPU path with tiny shapes and two steps: on a machine with a Vulkan adapter (lavapipe
 /// in CI) it trains on wgpu; where none starts, it says so and trains on the CPU.
 #[test]
-fn gpu_device_trains_or_falls_back_with_a_message() {
+fn gpu_device_trains_or_falls_back() {
     let out = tenlab(&[
         "train",
         "mlp",
@@ -94,20 +105,14 @@ fn gpu_device_trains_or_falls_back_with_a_message() {
         "points=50",
         "--set",
         "neurons=4",
-    ]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let v: serde_json::Value =
-        serde_json::from_str(String::from_utf8(out.stdout).unwrap().lines().last().unwrap()).unwrap();
-    assert_eq!(v["steps"], 2);
-    if v["gpu"] == false {
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert!(err.contains("training on the CPU instead"), "{err}");
-    }
+    ])
+    .unwrap();
+    assert_eq!(summary(&out)["steps"], 2);
 }
 
 #[test]
 fn views_out_writes_the_pictures_the_app_draws() {
-    let path = std::env::temp_dir().join(format!("tenlab-views-{}.json", std::process::id()));
+    let path = temp("views.json");
     let out = tenlab(&[
         "train",
         "mlp",
@@ -122,11 +127,45 @@ fn views_out_writes_the_pictures_the_app_draws() {
         "--view",
         "weights",
     ]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    out.unwrap();
     let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     let views = v.as_object().unwrap();
     assert_eq!(views.keys().collect::<Vec<_>>(), ["boundary", "weights"]);
     let b = &views["boundary"]["Boundary"];
     let (res, classes) = (b["res"].as_u64().unwrap(), b["classes"].as_u64().unwrap());
     assert_eq!(b["probs"].as_array().unwrap().len() as u64, res * res * classes);
+}
+
+/// `--save` then `--load FILE --steps 0`: the loaded model evaluates to the same figures.
+#[test]
+fn a_saved_model_loads_and_evaluates_the_same() {
+    let model = temp("iris.tenlab");
+    let trained = summary(
+        &tenlab(&[
+            "train",
+            "mlp",
+            "--set",
+            "dataset=iris",
+            "--steps",
+            "150",
+            "--device",
+            "cpu",
+            "--save",
+            model.to_str().unwrap(),
+        ])
+        .unwrap(),
+    );
+    let loaded = summary(
+        &tenlab(&["train", "mlp", "--load", model.to_str().unwrap(), "--steps", "0", "--device", "cpu"])
+            .unwrap(),
+    );
+    assert_eq!(loaded["steps"], 150, "the file knows how long it trained");
+    assert_eq!(loaded["trained_steps"], 0);
+    for key in ["train_loss", "test_loss", "test_acc"] {
+        assert_eq!(loaded[key], trained[key], "{key}");
+    }
+    assert_eq!(loaded["values"], trained["values"]);
+    // A model of another lab is refused with a message.
+    let err = tenlab(&["train", "cnn", "--load", model.to_str().unwrap(), "--steps", "0"]).unwrap_err();
+    assert!(err.contains("this is a model of the MLP lab, not of the CNN lab"), "{err}");
 }

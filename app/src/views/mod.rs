@@ -1,0 +1,80 @@
+//! One file per kind of view: labs hand over plain data ([`View`]); a view kind turns it into
+//! pixels, keeps its own state between frames (textures, a drawing, a toggle) and reports what
+//! the user did in it. A new view kind is a variant of [`View`] in `models/src/view.rs`, a file
+//! here, and one line in [`widget_for`].
+
+mod bars;
+mod boundary;
+mod canvas;
+mod matrix;
+pub mod paint;
+mod thumbnails;
+mod timeline;
+
+use std::collections::HashMap;
+
+use tenlab_models::view::View;
+
+use crate::i18n::Lang;
+pub use paint::{CLASS_COLORS, class_color};
+
+/// What the user did inside a view that the lab must hear about.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// Set a live parameter (e.g. a test image picked from a strip).
+    Set(&'static str, i64),
+    /// Send user data (a drawing) as the lab's input `key`.
+    Input(&'static str, Vec<f32>),
+}
+
+/// What a view kind is drawn with: the language, the lab, the view's id and the revision of
+/// its data (textures are rebuilt when it grows).
+#[derive(Clone, Copy, Debug)]
+pub struct Cx<'a> {
+    pub lang: Lang,
+    pub lab: &'a str,
+    pub id: &'a str,
+    pub rev: u64,
+}
+
+/// A view kind: draws its data into the space it is given and says what the user did.
+pub trait ViewUi {
+    fn ui(&mut self, ui: &mut egui::Ui, cx: &Cx<'_>, view: &View) -> Option<Action>;
+}
+
+/// A fresh widget for the kind of `view`.
+fn widget_for(view: &View) -> Box<dyn ViewUi> {
+    match view {
+        View::Boundary(_) => Box::<boundary::BoundaryView>::default(),
+        View::Heatmap(_) => Box::<matrix::MatrixView>::default(),
+        View::HeatmapRows { .. } => Box::<thumbnails::RowsView>::default(),
+        View::Bars { .. } => Box::<bars::BarsView>::default(),
+        View::Timeline { .. } => Box::<timeline::TimelineView>::default(),
+        View::Canvas { .. } => Box::<canvas::CanvasView>::default(),
+    }
+}
+
+/// A widget and the kind of view it was made for.
+type Widget = (std::mem::Discriminant<View>, Box<dyn ViewUi>);
+
+/// The widgets of the views shown so far, each with its state, by lab and view id.
+#[derive(Default)]
+pub struct Views {
+    widgets: HashMap<(String, String), Widget>,
+}
+
+impl Views {
+    /// Draws `view` with the widget of its lab and id (made on first use, and made anew if
+    /// the view changed kind). Returns what the user did in it, if anything.
+    pub fn ui(&mut self, ui: &mut egui::Ui, cx: &Cx<'_>, view: &View) -> Option<Action> {
+        let kind = std::mem::discriminant(view);
+        let entry = self
+            .widgets
+            .entry((cx.lab.to_owned(), cx.id.to_owned()))
+            .or_insert_with(|| (kind, widget_for(view)));
+        if entry.0 != kind {
+            *entry = (kind, widget_for(view));
+        }
+        entry.1.ui(ui, cx, view)
+    }
+}

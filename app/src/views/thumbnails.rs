@@ -1,0 +1,150 @@
+//! Rows of small heatmaps: thumbnails (images, feature maps, neurons) or weight matrices; a
+//! row of thumbnails can be a picker that sets a live parameter when one is clicked.
+
+use egui::{Color32, Pos2, Rect, Sense, Stroke, TextureOptions, Vec2};
+use tenlab_models::view::{Heatmap, Picker, Style, View};
+
+use super::paint::{CLASS_COLORS, Textures, heatmap_image};
+use super::{Action, Cx, ViewUi};
+
+/// The `HeatmapRows` view kind.
+#[derive(Default)]
+pub struct RowsView {
+    textures: Textures,
+}
+
+impl ViewUi for RowsView {
+    fn ui(&mut self, ui: &mut egui::Ui, cx: &Cx<'_>, view: &View) -> Option<Action> {
+        let View::HeatmapRows { rows, style, picker } = view else { return None };
+        heatmap_rows_ui(ui, cx.id, cx.rev, rows, *style, picker.as_ref(), &mut self.textures)
+            .map(|(k, v)| Action::Set(k, v))
+    }
+}
+
+/// Rows of small heatmaps with captions (neurons per layer, weight matrices).
+pub fn heatmap_rows_ui(
+    ui: &mut egui::Ui,
+    id: &str,
+    rev: u64,
+    rows: &[Vec<Heatmap>],
+    style: Style,
+    picker: Option<&Picker>,
+    tex: &mut Textures,
+) -> Option<(&'static str, i64)> {
+    let mut picked = None;
+    let widest = rows.iter().map(Vec::len).max().unwrap_or(1).max(1);
+    let is_thumbs = style == Style::Thumbnails;
+    // Weight matrices: one cell size for all, so that a row of matrices fits the width.
+    let total_cols: usize = rows.iter().map(|r| r.iter().map(|h| h.cols).sum::<usize>()).max().unwrap_or(1);
+    // The first weight matrix names its inputs (the features) on the left.
+    let label_font = egui::FontId::proportional(12.0);
+    let label_w = match rows.first().and_then(|r| r.first()) {
+        Some(h) if !is_thumbs => {
+            h.row_labels
+                .iter()
+                .map(|l| ui.painter().layout_no_wrap(l.clone(), label_font.clone(), Color32::WHITE).size().x)
+                .fold(0.0f32, f32::max)
+                + 8.0
+        }
+        _ => 0.0,
+    };
+    let gaps = 16.0 * widest as f32 + label_w;
+    let cell = ((ui.available_width() - gaps) / total_cols.max(1) as f32).clamp(4.0, 26.0);
+    egui::ScrollArea::vertical().id_salt(id).auto_shrink([false, false]).show(ui, |ui| {
+        // Thumbnails: one size for all, as many to a line as fit.
+        let full_w = ui.available_width();
+        let thumb = ((full_w + 8.0) / widest.min(8) as f32 - 8.0).clamp(40.0, 110.0);
+        let per_line =
+            if is_thumbs { (((full_w + 8.0) / (thumb + 8.0)) as usize).max(1) } else { usize::MAX };
+        for (r, row) in rows.iter().enumerate() {
+            for (line, items) in row.chunks(per_line.min(row.len().max(1))).enumerate() {
+                ui.horizontal(|ui| {
+                    for (j, h) in items.iter().enumerate() {
+                        let c = line * per_line.min(row.len().max(1)) + j;
+                        let size = if is_thumbs {
+                            Vec2::splat(thumb)
+                        } else {
+                            Vec2::new(cell * h.cols as f32, cell * h.rows as f32)
+                        };
+                        if c == 0 && label_w > 0.0 {
+                            ui.vertical(|ui| {
+                                ui.small(" ");
+                                let (rect, _) =
+                                    ui.allocate_exact_size(Vec2::new(label_w, size.y), Sense::hover());
+                                let color = ui.visuals().text_color();
+                                for (i, name) in h.row_labels.iter().enumerate() {
+                                    let pos =
+                                        Pos2::new(rect.right() - 4.0, rect.top() + (i as f32 + 0.5) * cell);
+                                    ui.painter().text(
+                                        pos,
+                                        egui::Align2::RIGHT_CENTER,
+                                        name,
+                                        label_font.clone(),
+                                        color,
+                                    );
+                                }
+                            });
+                        }
+                        ui.vertical(|ui| {
+                            ui.small(&h.title);
+                            let options =
+                                if is_thumbs { TextureOptions::LINEAR } else { TextureOptions::NEAREST };
+                            let texture =
+                                tex.get(ui.ctx(), format!("{id}/{r}/{c}"), rev, options, || heatmap_image(h));
+                            let pick = picker.filter(|p| p.row == r);
+                            let sense = if pick.is_some() { Sense::click() } else { Sense::hover() };
+                            let (rect, response) = ui.allocate_exact_size(size, sense);
+                            let uv = Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0));
+                            ui.painter().image(texture.id(), rect, uv, Color32::WHITE);
+                            let chosen = pick.is_some_and(|p| p.selected == Some(c));
+                            let rim = if chosen {
+                                Stroke::new(3.0, CLASS_COLORS[0])
+                            } else {
+                                Stroke::new(1.0, Color32::from_gray(150))
+                            };
+                            ui.painter().rect_stroke(rect, 0.0, rim, egui::StrokeKind::Outside);
+                            if pick.is_some() {
+                                let title = h.title.clone();
+                                response.widget_info(|| {
+                                    egui::WidgetInfo::labeled(egui::accesskit::Role::Button, true, &title)
+                                });
+                            }
+                            if let Some(p) = pick
+                                && response.clicked()
+                                && let Some(&v) = p.values.get(c)
+                            {
+                                picked = Some((p.param, v));
+                            }
+                            let response = response.on_hover_cursor(if pick.is_some() {
+                                egui::CursorIcon::PointingHand
+                            } else {
+                                egui::CursorIcon::Default
+                            });
+                            if let Some(pos) = response.hover_pos() {
+                                let j = (((pos.x - rect.left()) / rect.width() * h.cols as f32) as usize)
+                                    .min(h.cols - 1);
+                                let i = (((pos.y - rect.top()) / rect.height() * h.rows as f32) as usize)
+                                    .min(h.rows - 1);
+                                let v = h.values[i * h.cols + j];
+                                let name =
+                                    |labels: &[String], k: usize| labels.get(k).cloned().unwrap_or_default();
+                                let text = if is_thumbs {
+                                    format!("{}: {v:.3}", h.title)
+                                } else {
+                                    format!(
+                                        "{} ➡ {}: {v:+.3}",
+                                        name(&h.row_labels, i),
+                                        name(&h.col_labels, j)
+                                    )
+                                };
+                                response.on_hover_text(text);
+                            }
+                        });
+                    }
+                });
+            }
+            ui.add_space(6.0);
+        }
+    });
+    picked
+}

@@ -1,0 +1,27 @@
+//! What labs share, by topic: the training knobs every trainer has, activations, batching,
+//! image classifiers' evaluation, classification losses and scores, and the strings of all
+//! of these. A lab takes what it needs; nothing here knows any lab.
+
+pub mod activation;
+pub mod batches;
+pub mod classify;
+pub mod images;
+pub mod strings;
+pub mod training;
+pub mod weights;
+
+pub use activation::Activation;
+pub use batches::Batches;
+pub use classify::{argmax, confusion_view, cross_entropy, onehot, score};
+pub use training::{Decay, Optim, Training, TrainingDefaults};
+
+/// A choice parameter's value as its typed enum (the same names serde reads in configs).
+pub fn choice<T: serde::de::DeserializeOwned>(s: &str) -> Option<T> {
+    serde_json::from_value(serde_json::Value::String(s.into())).ok()
+}
+
+/// The `seed` parameter every lab has.
+pub fn seed_spec() -> crate::params::ParamSpec {
+    use crate::params::{Group, ParamKind, ParamSpec};
+    ParamSpec::new("seed", Group::Training, ParamKind::Int { default: 1, min: 0, max: 1 << 31 })
+}

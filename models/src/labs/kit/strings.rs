@@ -1,0 +1,73 @@
+//! The words of what labs share (the training knobs, activations, the bundled image sets, the
+//! confusion matrix), in English and 简体中文. A lab's own entry wins over these.
+
+use crate::labs::Strings;
+
+pub const STRINGS: Strings = &[
+    // The training knobs
+    ("optimizer", "Optimizer", "优化器"),
+    (
+        "optimizer.help",
+        "How the gradient turns into a weight update; switching resets its state",
+        "如何把梯度变成权重更新；切换时其内部状态清零",
+    ),
+    ("lr", "Learning rate", "学习率"),
+    (
+        "lr.help",
+        "Step size of each update; too high and the loss explodes",
+        "每次更新的步长；太大会让损失爆炸",
+    ),
+    ("batch", "Batch size", "批量大小"),
+    ("batch.help", "Examples per training step", "每步训练使用的样本数"),
+    ("lr_decay", "Learning-rate decay", "学习率衰减"),
+    (
+        "lr_decay.help",
+        "Cosine: the learning rate glides down to 1/100 of its value over the decay steps, so the weights settle",
+        "余弦：学习率在衰减步数内平滑降到原值的 1/100，让权重稳定下来",
+    ),
+    ("decay_steps", "Decay steps", "衰减步数"),
+    (
+        "decay_steps.help",
+        "Steps over which the learning rate decays; afterwards it stays at 1/100",
+        "学习率在这么多步内衰减；之后保持在 1/100",
+    ),
+    ("seed", "Seed", "随机种子"),
+    (
+        "seed.help",
+        "Same seed, same settings, same device: the same run",
+        "同样的种子、设置和设备，得到同样的训练过程",
+    ),
+    ("opt.constant", "constant", "不变"),
+    ("opt.cosine", "cosine", "余弦"),
+    ("opt.sgd", "SGD", "SGD"),
+    ("opt.momentum", "SGD + momentum", "SGD + 动量"),
+    ("opt.adam", "Adam", "Adam"),
+    // Activations
+    ("opt.relu", "ReLU", "ReLU"),
+    ("opt.tanh", "tanh", "tanh"),
+    ("opt.sigmoid", "sigmoid", "sigmoid"),
+    ("opt.linear", "linear", "线性"),
+    // Image sets
+    ("opt.mnist", "MNIST digits", "MNIST 手写数字"),
+    ("opt.fashion", "Fashion-MNIST", "Fashion-MNIST 服饰"),
+    ("augment", "Augment (shifts)", "数据增强（平移）"),
+    (
+        "augment.help",
+        "Shift each training image by up to two pixels, so the network cannot memorise positions",
+        "把每张训练图像随机平移最多两个像素，让网络无法死记位置",
+    ),
+    ("sample", "Test image", "测试图像"),
+    (
+        "sample.help",
+        "The test image whose feature maps (and probabilities) are shown; or click one in the strip",
+        "显示其特征图（和概率）的测试图像；也可以在图像条中点选",
+    ),
+    // Classifiers
+    ("view.confusion", "Confusion matrix", "混淆矩阵"),
+    (
+        "view.confusion.help",
+        "Test examples by true class (rows) and predicted class (columns); the diagonal is correct.",
+        "测试样本按真实类别（行）和预测类别（列）计数；对角线为预测正确。",
+    ),
+    ("err.too_few_rows", "Too few rows for a train/test split.", "数据行太少，无法划分训练集和测试集。"),
+];

@@ -1,0 +1,153 @@
+//! The knobs every trainer has: optimizer, learning rate and its decay, batch size.
+
+use burn::optim::momentum::MomentumConfig;
+use burn::optim::{AdamConfig, ModuleOptimizer, SgdConfig};
+use serde::{Deserialize, Serialize};
+
+use super::choice;
+use crate::params::{ParamSpec, ParamValue, Values};
+
+/// The optimizers every lab offers (the choice keys `sgd`, `momentum`, `adam`).
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "lowercase")]
+pub enum Optim {
+    Sgd,
+    Momentum,
+    Adam,
+}
+
+impl Optim {
+    pub const KEYS: &'static [&'static str] = &["sgd", "momentum", "adam"];
+
+    /// A fresh optimizer (no momentum, no moment estimates yet).
+    pub fn build(self) -> ModuleOptimizer {
+        match self {
+            Self::Sgd => SgdConfig::new().init(),
+            Self::Momentum => SgdConfig::new()
+                .with_momentum(Some(MomentumConfig::new().with_momentum(0.9).with_dampening(0.0)))
+                .init(),
+            Self::Adam => AdamConfig::new().init(),
+        }
+    }
+}
+
+/// How the learning rate changes over a run (the choice keys `constant`, `cosine`).
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "lowercase")]
+pub enum Decay {
+    Constant,
+    Cosine,
+}
+
+impl Decay {
+    pub const KEYS: &'static [&'static str] = &["constant", "cosine"];
+
+    /// The learning rate for step `t` (from 0): `lr`, or a half cosine from `lr` down to
+    /// `lr / 100` over `over` steps, held there afterwards.
+    pub fn lr(self, lr: f64, t: u64, over: u64) -> f64 {
+        match self {
+            Self::Constant => lr,
+            Self::Cosine => {
+                let p = (t as f64 / over.max(1) as f64).min(1.0);
+                let floor = lr / 100.0;
+                floor + (lr - floor) * 0.5 * (1.0 + (std::f64::consts::PI * p).cos())
+            }
+        }
+    }
+}
+
+/// The training knobs (the parameters `optimizer`, `lr`, `lr_decay`, `decay_steps` and
+/// `batch`); a lab's config holds them flattened.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Training {
+    pub optimizer: Optim,
+    pub lr: f64,
+    pub lr_decay: Decay,
+    pub decay_steps: u64,
+    pub batch: usize,
+}
+
+/// A lab's defaults for the training knobs.
+#[derive(Clone, Copy, Debug)]
+pub struct TrainingDefaults {
+    pub lr: f64,
+    pub lr_max: f64,
+    pub batch: i64,
+    pub decay: &'static str,
+    pub decay_steps: i64,
+}
+
+impl Training {
+    /// The parameter specs of the training knobs, all live.
+    pub fn specs(d: TrainingDefaults) -> Vec<ParamSpec> {
+        use crate::params::Group::Training as G;
+        use crate::params::ParamKind::*;
+        fn cosine(v: &Values) -> bool {
+            crate::params::text_of(v, "lr_decay") == "cosine"
+        }
+        vec![
+            ParamSpec::new("optimizer", G, Choice { default: "adam", options: Optim::KEYS }).live(),
+            ParamSpec::new("lr", G, Float { default: d.lr, min: 1e-5, max: d.lr_max, log: true }).live(),
+            ParamSpec::new("lr_decay", G, Choice { default: d.decay, options: Decay::KEYS }).live(),
+            ParamSpec::new("decay_steps", G, Int { default: d.decay_steps, min: 10, max: 1_000_000 })
+                .live()
+                .shown_if(cosine),
+            ParamSpec::new("batch", G, Int { default: d.batch, min: 1, max: 512 }).live(),
+        ]
+    }
+
+    /// The learning rate for step `t` (from 0).
+    pub fn lr_at(&self, t: u64) -> f64 {
+        self.lr_decay.lr(self.lr, t, self.decay_steps)
+    }
+
+    /// The learning rate in effect after `t` steps for a lab's parameter values (its decay
+    /// applied), for display; `None` for a lab without these knobs.
+    pub fn lr_for(values: &Values, t: u64) -> Option<f64> {
+        let lr = match values.get("lr")? {
+            ParamValue::Float(x) => *x,
+            _ => return None,
+        };
+        let decay = match values.get("lr_decay") {
+            Some(ParamValue::Text(s)) => choice::<Decay>(s)?,
+            _ => Decay::Constant,
+        };
+        let over = match values.get("decay_steps") {
+            Some(ParamValue::Int(n)) => (*n).max(1) as u64,
+            _ => 1,
+        };
+        Some(decay.lr(lr, t, over))
+    }
+
+    /// Before a live change takes effect: a new optimizer starts with fresh state (the other
+    /// knobs are read at every step).
+    pub fn switch_optimizer(&self, new: &Training, optim: &mut ModuleOptimizer) {
+        if new.optimizer != self.optimizer {
+            *optim = new.optimizer.build();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cosine_decay_glides_from_the_rate_to_a_hundredth_and_stays() {
+        let lr = 0.01;
+        assert_eq!(Decay::Constant.lr(lr, 5000, 100), lr);
+        assert!((Decay::Cosine.lr(lr, 0, 1000) - lr).abs() < 1e-12);
+        assert!((Decay::Cosine.lr(lr, 500, 1000) - 0.00505).abs() < 1e-9);
+        assert!((Decay::Cosine.lr(lr, 1000, 1000) - 0.0001).abs() < 1e-12);
+        assert!((Decay::Cosine.lr(lr, 9000, 1000) - 0.0001).abs() < 1e-12);
+        let rates: Vec<f64> = (0..=1000).step_by(50).map(|t| Decay::Cosine.lr(lr, t, 1000)).collect();
+        let mut values = Values::new();
+        assert_eq!(Training::lr_for(&values, 10), None, "no learning rate, nothing to show");
+        values.insert("lr".into(), ParamValue::Float(lr));
+        assert_eq!(Training::lr_for(&values, 500), Some(lr));
+        values.insert("lr_decay".into(), ParamValue::Text("cosine".into()));
+        values.insert("decay_steps".into(), ParamValue::Int(1000));
+        assert_eq!(Training::lr_for(&values, 500), Some(Decay::Cosine.lr(lr, 500, 1000)));
+        assert!(rates.windows(2).all(|w| w[1] < w[0]), "falls all the way: {rates:?}");
+    }
+}

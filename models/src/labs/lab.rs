@@ -1,0 +1,119 @@
+//! The one trait every lab implements, and what the registry knows of a lab.
+
+use burn::tensor::Device;
+
+use crate::error::LabError;
+use crate::params::{ParamSpec, Values};
+use crate::view::{View, ViewSpec};
+
+/// Loss of one training step.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StepMetrics {
+    pub loss: f32,
+}
+
+/// Loss and accuracy (where it means something) on the training and held-out sets.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Evaluation {
+    pub train_loss: f32,
+    pub train_acc: Option<f32>,
+    pub test_loss: f32,
+    pub test_acc: Option<f32>,
+}
+
+/// Whether a hyper-parameter change took effect.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Applied {
+    /// From the next step on.
+    Live,
+    /// Only after a reset (the model or the data must be rebuilt).
+    NeedsReset,
+}
+
+/// One lab, built for one device from validated values.
+pub trait Lab: Send {
+    /// Trains on one mini-batch.
+    fn step(&mut self) -> Result<StepMetrics, LabError>;
+    /// Measures the current model on the training and held-out sets.
+    fn evaluate(&mut self) -> Result<Evaluation, LabError>;
+    /// Evaluate every this many steps (the engine's schedule; evaluation costs time).
+    fn eval_every(&self) -> u64 {
+        25
+    }
+    /// Things the user should know about the data (e.g. files that could not be read).
+    fn notices(&self) -> Vec<LabError> {
+        Vec::new()
+    }
+    /// The pictures this lab offers with its current data (a subset of [`LabDef::views`]).
+    fn views(&self) -> Vec<ViewSpec>;
+    /// Computes one picture as plain data.
+    fn render(&mut self, view: &str) -> Result<View, LabError>;
+    /// Takes data from the user (e.g. a drawing), named by a view's input key.
+    fn input(&mut self, key: &str, _data: Vec<f32>) -> Result<(), LabError> {
+        Err(LabError::UnknownView(key.into()))
+    }
+    /// Takes over a live change. `values` are the values the lab was built from with the live
+    /// changes since applied (never a change that needs a reset): the lab rebuilds its typed
+    /// config from them, the same way as at build time, and reacts to what differs.
+    fn reconfigure(&mut self, values: &Values) -> Result<(), LabError>;
+    /// The typed config the lab runs with now, as values (what `reconfigure` last took).
+    fn settings(&self) -> Values;
+    /// The model's weights, as bytes (Burn's record format).
+    fn weights(&self) -> Result<Vec<u8>, LabError>;
+    /// Replaces the model's weights with saved ones (of a lab built with the same settings)
+    /// that trained `steps` steps; on an error the model is unchanged.
+    fn load_weights(&mut self, bytes: &[u8], steps: u64) -> Result<(), LabError>;
+}
+
+/// Builds a lab from validated values on a device.
+pub type BuildFn = fn(&Values, &Device) -> Result<Box<dyn Lab>, LabError>;
+
+/// A lab's strings: `(key, English, 简体中文)`, keys relative to the lab: `name`, `short`,
+/// `desc`, `<param>`, `<param>.help`, `opt.<choice>`, `view.<view>`, `view.<view>.help`,
+/// `err.<error>`. A lab's own entry wins over the shared ones of `kit`.
+pub type Strings = &'static [(&'static str, &'static str, &'static str)];
+
+/// Which device a lab runs best on when the user leaves the choice to the app.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Suits {
+    /// Small models: the CPU beats the GPU's launch and transfer overheads (a tiny MLP runs
+    /// ~30x faster on the CPU than on an H100).
+    Cpu,
+    /// Big convolutional models: a hardware GPU when there is one.
+    Gpu,
+}
+
+/// A lab in the registry: everything the engine, the app, the CLI and the tests need to know.
+pub struct LabDef {
+    /// Also the prefix of its settings and model files.
+    pub id: &'static str,
+    pub params: fn() -> Vec<ParamSpec>,
+    pub build: BuildFn,
+    /// Every view the lab can offer (`Lab::views` picks those that fit the current data).
+    pub views: &'static [&'static str],
+    pub strings: Strings,
+    /// The training steps its defaults are tuned for (the CLI's default budget).
+    pub steps: u64,
+    /// Settings (`key`, `value` as typed) that make the lab quick to build and step, on top of
+    /// the defaults: what the registry-driven tests use.
+    pub small: &'static [(&'static str, &'static str)],
+    pub suits: Suits,
+}
+
+impl std::fmt::Debug for LabDef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LabDef").field("id", &self.id).finish()
+    }
+}
+
+impl LabDef {
+    pub fn defaults(&self) -> Values {
+        crate::params::defaults(&(self.params)())
+    }
+    pub fn validate(&self, values: &Values) -> Result<Values, LabError> {
+        crate::params::validate(&(self.params)(), values)
+    }
+    pub fn spec(&self, key: &str) -> Option<ParamSpec> {
+        (self.params)().into_iter().find(|s| s.key == key)
+    }
+}

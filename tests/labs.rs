@@ -1,0 +1,158 @@
+//! Every lab of the registry, with no lab named: it builds with its defaults, steps and
+//! evaluates; every view it lists renders; every live parameter really applies live; its
+//! model saves and opens again to the same outputs, and a wrong file changes nothing.
+
+use tenlab_models::engine::model_file;
+use tenlab_models::labs::Applied;
+use tenlab_models::params::{ParamKind, ParamSpec};
+use tenlab_models::{DeviceChoice, LabDef, LabError, ParamValue, Session, Values, registry};
+
+/// The lab's settings that make it quick (its `small` preset).
+fn small(def: &LabDef) -> Values {
+    def.small
+        .iter()
+        .map(|(k, v)| {
+            let spec = def.spec(k).unwrap_or_else(|| panic!("{}: small setting {k} is a parameter", def.id));
+            (k.to_string(), spec.parse(v).unwrap())
+        })
+        .collect()
+}
+
+fn session(def: &'static LabDef, values: &Values) -> Session {
+    Session::new(def, values, DeviceChoice::Cpu).unwrap_or_else(|e| panic!("{}: {e}", def.id)).0
+}
+
+#[test]
+fn every_lab_builds_with_its_defaults_steps_evaluates_and_renders_its_views() {
+    for def in registry() {
+        let mut s = session(def, &Values::new());
+        let points = s.step().unwrap_or_else(|e| panic!("{}: {e}", def.id));
+        assert!(points[0].value.is_finite(), "{}", def.id);
+        s.evaluate_now().unwrap();
+        assert!(def.steps > 0);
+        let views = s.views();
+        assert!(!views.is_empty(), "{} offers views", def.id);
+        for v in views {
+            assert!(def.views.contains(&v.id), "{}: view {} is in its list", def.id, v.id);
+            s.render(v.id).unwrap_or_else(|e| panic!("{}/{}: {e}", def.id, v.id));
+        }
+    }
+}
+
+/// Another valid value than `current`.
+fn another(spec: &ParamSpec, current: &ParamValue) -> ParamValue {
+    match (&spec.kind, current) {
+        (ParamKind::Float { min, max, .. }, ParamValue::Float(x)) => {
+            let mid = if *min > 0.0 { (min * max).sqrt() } else { (min + max) / 2.0 };
+            ParamValue::Float(if (mid - x).abs() > 1e-12 { mid } else { (mid + max) / 2.0 })
+        }
+        (ParamKind::Int { min, max, .. }, ParamValue::Int(n)) => {
+            ParamValue::Int(if n < max { n + 1 } else { min.max(&(n - 1)).to_owned() })
+        }
+        (ParamKind::Choice { options, .. }, ParamValue::Text(t)) => {
+            ParamValue::Text(options.iter().find(|o| **o != t.as_str()).unwrap().to_string())
+        }
+        (ParamKind::Bool { .. }, ParamValue::Bool(b)) => ParamValue::Bool(!b),
+        _ => panic!("{}: no other value", spec.key),
+    }
+}
+
+#[test]
+fn every_live_parameter_applies_live() {
+    for def in registry() {
+        let mut s = session(def, &small(def));
+        s.step().unwrap();
+        for spec in (def.params)().into_iter().filter(|p| p.live) {
+            let value = another(&spec, &s.values[spec.key]);
+            let what = format!("{}.{} = {value}", def.id, spec.key);
+            assert_eq!(s.set(spec.key, value.clone()).unwrap(), Applied::Live, "{what}");
+            // The lab runs with it: its own config says so, and it trains on.
+            assert_eq!(s.lab_settings().get(spec.key), Some(&value), "{what}");
+            assert!(!s.needs_reset(), "{what}");
+            s.step().unwrap_or_else(|e| panic!("{what}: {e}"));
+        }
+        // A change that needs a rebuild waits, and undoing it needs none.
+        if let Some(spec) =
+            (def.params)().into_iter().find(|p| !p.live && !matches!(p.kind, ParamKind::Path { .. }))
+        {
+            let before = s.values[spec.key].clone();
+            assert_eq!(s.set(spec.key, another(&spec, &before)).unwrap(), Applied::NeedsReset);
+            assert!(s.needs_reset());
+            s.set(spec.key, before).unwrap();
+            assert!(!s.needs_reset(), "{}.{} undone", def.id, spec.key);
+        }
+    }
+}
+
+#[test]
+fn a_rejected_change_leaves_the_settings_as_they_were() {
+    let def = tenlab_models::find_lab("mlp").unwrap();
+    let mut s = session(def, &Values::new());
+    let before = s.values.clone();
+    assert!(s.set("lr", ParamValue::Float(1e9)).is_err());
+    assert!(s.set("nope", ParamValue::Int(1)).is_err());
+    assert_eq!(s.values, before);
+    assert_eq!(s.lab_settings()["lr"], before["lr"]);
+}
+
+fn temp(name: &str) -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("tenlab-labs-{}-{name}", std::process::id()))
+}
+
+#[test]
+fn every_lab_saves_and_opens_its_model_with_identical_outputs() {
+    for def in registry() {
+        let mut s = session(def, &small(def));
+        for _ in 0..3 {
+            s.step().unwrap();
+        }
+        s.set("seed", ParamValue::Int(7)).ok();
+        let path = temp(&format!("{}.tenlab", def.id));
+        s.save(&path).unwrap_or_else(|e| panic!("{}: {e}", def.id));
+        let (mut opened, _) = Session::open(def, &path, &Values::new(), DeviceChoice::Cpu).unwrap();
+        assert_eq!(opened.steps(), 3, "{}", def.id);
+        let (a, b) = (s.evaluate_now().unwrap(), opened.evaluate_now().unwrap());
+        assert_eq!(a, b, "{}: the same evaluation", def.id);
+        for v in s.views() {
+            let (a, b) = (s.render(v.id).unwrap(), opened.render(v.id).unwrap());
+            // A timeline is the run's history (e.g. gradient norms over the steps), which a
+            // model file does not carry; every other view shows what the model computes.
+            if !matches!(a, tenlab_models::view::View::Timeline { .. }) {
+                assert_eq!(a, b, "{}/{}", def.id, v.id);
+            }
+        }
+        // It goes on training.
+        opened.step().unwrap();
+        assert_eq!(opened.steps(), 4);
+    }
+}
+
+#[test]
+fn a_wrong_model_file_gets_a_message() {
+    let mlp = tenlab_models::find_lab("mlp").unwrap();
+    let cnn = tenlab_models::find_lab("cnn").unwrap();
+    let mut s = session(mlp, &Values::new());
+    s.step().unwrap();
+    let path = temp("wrong.tenlab");
+    s.save(&path).unwrap();
+
+    // Another lab's file.
+    let err = Session::open(cnn, &path, &Values::new(), DeviceChoice::Cpu).unwrap_err();
+    assert!(matches!(err, LabError::ModelFile { .. }), "{err:?}");
+    // Other shapes: the settings on top make a wider network than the weights fit.
+    let wider: Values = [("neurons".to_string(), ParamValue::Int(9))].into();
+    let err = Session::open(mlp, &path, &wider, DeviceChoice::Cpu).unwrap_err();
+    assert!(matches!(err, LabError::Weights(_)), "{err:?}");
+    // A damaged file: cut short, and not a model at all.
+    let bytes = std::fs::read(&path).unwrap();
+    let cut = temp("cut.tenlab");
+    std::fs::write(&cut, &bytes[..bytes.len() * 2 / 3]).unwrap();
+    assert!(Session::open(mlp, &cut, &Values::new(), DeviceChoice::Cpu).is_err());
+    let text = temp("text.tenlab");
+    std::fs::write(&text, "hello").unwrap();
+    let err = Session::open(mlp, &text, &Values::new(), DeviceChoice::Cpu).unwrap_err();
+    assert!(err.to_string().contains("not a tenlab model file"), "{err}");
+    // The header names the lab and the steps.
+    let (header, _) = model_file::read(&path).unwrap();
+    assert_eq!((header.lab.as_str(), header.steps), ("mlp", 1));
+}
