@@ -62,13 +62,18 @@ struct Gpu {
 fn gpu() -> &'static Result<Gpu, String> {
     static GPU: OnceLock<Result<Gpu, String>> = OnceLock::new();
     GPU.get_or_init(|| {
-        // On Linux only Vulkan: wgpu's OpenGL path probes for a Wayland display, which prints
-        // an error of its own to stderr on a machine without one (and computes poorly anyway).
+        // On Linux only Vulkan: wgpu's OpenGL path probes for a Wayland display too, and
+        // computes poorly anyway.
         let api = if cfg!(target_os = "linux") {
             burn::tensor::wgpu::WgpuBackend::Vulkan
         } else {
             burn::tensor::wgpu::WgpuBackend::Auto
         };
+        // Without a desktop session (no XDG_RUNTIME_DIR), Mesa's Vulkan device-select layer
+        // asks libwayland for a display, which prints "error: XDG_RUNTIME_DIR is invalid or
+        // not set" although nothing is wrong: hush stderr while the adapter is looked for
+        // (what goes wrong is returned, and said, below).
+        let _hush = std::env::var_os("XDG_RUNTIME_DIR").is_none().then(gag::Gag::stderr).and_then(Result::ok);
         let attempt = std::panic::catch_unwind(|| {
             Device::wgpu_options().device_kind(DeviceKind::DefaultDevice).graphics_api(api).init_with_setup()
         });

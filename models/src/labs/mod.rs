@@ -5,16 +5,25 @@
 pub mod kit;
 mod lab;
 
-pub mod cnn;
-pub mod mlp;
-pub mod resnet;
-
 pub use lab::{Applied, BuildFn, Evaluation, Lab, LabDef, StepMetrics, Strings, Suits};
 
-/// Every lab that exists and trains, in the order the app lists them.
-pub fn registry() -> &'static [LabDef] {
-    static LABS: &[LabDef] = &[mlp::DEF, cnn::DEF, resnet::DEF];
-    LABS
+/// Declares each lab's module and lists its `DEF`, so that a lab is one line below.
+macro_rules! labs {
+    ($($lab:ident),* $(,)?) => {
+        $(pub mod $lab;)*
+
+        /// Every lab that exists and trains, in the order the app lists them.
+        pub fn registry() -> &'static [LabDef] {
+            static LABS: &[LabDef] = &[$($lab::DEF),*];
+            LABS
+        }
+    };
+}
+
+labs! {
+    mlp,
+    cnn,
+    resnet,
 }
 
 pub fn find_lab(id: &str) -> Result<&'static LabDef, crate::error::LabError> {
