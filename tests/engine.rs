@@ -164,6 +164,8 @@ fn runner_plays_pauses_steps_resets_and_stops() {
     r.poll();
     assert_eq!(r.status.step, at);
     assert!(r.history.last(Metric::TestAcc).is_some());
+    // Real time holds the training time (and more: drawing, the speed limit).
+    assert!(r.status.wall_secs >= r.status.train_secs, "{:?}", r.status);
 
     // Live change: a marker on the curve. Structural change: needs a reset.
     r.set("lr", ParamValue::Float(0.01));

@@ -12,10 +12,10 @@ pub const SHELL: &[(&str, &str, &str)] = &[
     ("ui.device", "Device", "设备"),
     (
         "ui.device.help",
-        "Where the model trains. Changing it restarts the run.",
-        "模型在哪里训练。更改后会重新开始训练。",
+        "Where the model trains. Auto keeps small models on the CPU, where they run fastest, and sends big convolutional ones to a GPU if there is one. Changing it restarts the run.",
+        "模型在哪里训练。“自动”把小模型留在 CPU 上（那里最快），把大的卷积模型交给 GPU（如果有）。更改后会重新开始训练。",
     ),
-    ("device.auto", "Auto (GPU if present)", "自动（有 GPU 就用）"),
+    ("device.auto", "Auto (what suits the lab)", "自动（按实验选择）"),
     ("device.cpu", "CPU", "CPU"),
     ("device.gpu", "GPU (wgpu)", "GPU（wgpu）"),
     ("ui.play", "▶ Play", "▶ 开始"),

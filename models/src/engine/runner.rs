@@ -530,8 +530,6 @@ impl Worker {
 
     fn run(mut self) {
         loop {
-            // Real time counts for the run while it trains (steps, views, the speed limit).
-            let (start, busy) = (Instant::now(), self.busy());
             // Commands: drain what is there; when idle, wait for one (briefly, to flush).
             let first = if self.busy() || !self.outbox.is_empty() || !self.points.is_empty() {
                 match self.commands.try_recv() {
@@ -546,6 +544,9 @@ impl Worker {
                     Err(RecvTimeoutError::Disconnected) => return,
                 }
             };
+            // Real time counts for the run while it trains (steps, views, the speed limit),
+            // not while it waits for a command.
+            let start = Instant::now();
             if let Some(c) = first {
                 if !self.handle(c) {
                     return;
@@ -556,13 +557,12 @@ impl Worker {
                     }
                 }
             }
-            if self.busy() {
-                self.train_one();
-            }
-            self.report();
+            let busy = self.busy();
             if busy {
+                self.train_one();
                 self.wall_secs += start.elapsed().as_secs_f64();
             }
+            self.report();
         }
     }
 
