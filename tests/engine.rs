@@ -341,3 +341,44 @@ fn resnet_records_every_layers_gradient_and_the_skip_switch_changes_the_network(
     let (residual, plain) = (run(true, &sigmoid).1, run(false, &sigmoid).1);
     assert!(residual > 100.0 * plain, "stem gradient: residual {residual:e}, plain {plain:e}");
 }
+
+/// CSV files as spreadsheets write them train, tried as a teacher would: Excel's "CSV UTF-8"
+/// (byte-order mark, CRLF), a European export (`;`, decimal commas), quoted Chinese labels.
+#[test]
+fn spreadsheet_csv_exports_train() {
+    let dir = std::env::temp_dir().join(format!("tenlab-sheets-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let point = |i: usize| {
+        let t = i as f32 * 0.37;
+        let side = if i % 2 == 0 { -2.0 } else { 2.0 };
+        (side + t.sin() * 0.5, t.cos() * 0.5, i % 2)
+    };
+    let excel: String = std::iter::once("\u{feff}x,y,label\r\n".to_string())
+        .chain((0..80).map(|i| {
+            let (x, y, c) = point(i);
+            format!("{x},{y},{}\r\n", ["left", "right"][c])
+        }))
+        .collect();
+    let european: String = std::iter::once("x;y;Klasse\n".to_string())
+        .chain((0..80).map(|i| {
+            let (x, y, c) = point(i);
+            format!("{};{};{}\n", format!("{x:.3}").replace('.', ","), format!("{y:.3}").replace('.', ","), c)
+        }))
+        .collect();
+    let chinese: String = std::iter::once("x,y,类别\n".to_string())
+        .chain((0..80).map(|i| {
+            let (x, y, c) = point(i);
+            format!("{x},{y},\"{}\"\n", ["左边, 西", "右边"][c])
+        }))
+        .collect();
+    let def = find_lab("mlp").unwrap();
+    for (name, contents) in [("excel.csv", excel), ("european.csv", european), ("chinese.csv", chinese)] {
+        let path = dir.join(name);
+        std::fs::write(&path, contents).unwrap();
+        let v = values(&[("dataset", text("csv")), ("csv_path", text(path.to_str().unwrap()))]);
+        let mut s = Session::new(def, &v, DeviceChoice::Cpu).unwrap_or_else(|e| panic!("{name}: {e}")).0;
+        train(&mut s, 150);
+        let acc = s.last_evaluation().unwrap().test_acc.unwrap();
+        assert!(acc >= 0.95, "{name}: test accuracy {acc}");
+    }
+}
