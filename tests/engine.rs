@@ -350,7 +350,7 @@ fn spreadsheet_csv_exports_train() {
     std::fs::create_dir_all(&dir).unwrap();
     let point = |i: usize| {
         let t = i as f32 * 0.37;
-        let side = if i % 2 == 0 { -2.0 } else { 2.0 };
+        let side = if i.is_multiple_of(2) { -2.0 } else { 2.0 };
         (side + t.sin() * 0.5, t.cos() * 0.5, i % 2)
     };
     let excel: String = std::iter::once("\u{feff}x,y,label\r\n".to_string())
