@@ -280,4 +280,6 @@ fn a_model_saves_and_opens_and_a_broken_file_changes_nothing() {
     assert!(frames_until(&mut h, 20, |a| a.runner.status.step == 1 && a.runner.errors.is_empty()));
     h.run_steps(2);
     h.get_by_label("Step 1");
+    // The run it replaced stays on the curves, dashed, to compare with.
+    h.get_by_label("Compare with the previous run");
 }

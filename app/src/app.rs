@@ -151,12 +151,17 @@ impl TenlabApp {
         self.view_dirty = true;
     }
 
-    fn switch_lab(&mut self, lab: &'static LabDef) {
+    /// Shows another lab, with `values` or the settings it had when last shown.
+    fn switch_lab(&mut self, lab: &'static LabDef, values: Option<Values>) {
         if lab.id == self.lab.id {
+            if let Some(values) = values {
+                self.load(values);
+            }
             return;
         }
         self.values_by_lab.insert(self.lab.id, self.runner.values().clone());
-        let values = self.values_by_lab.remove(lab.id).unwrap_or_else(|| lab.defaults());
+        let kept = self.values_by_lab.remove(lab.id);
+        let values = values.or(kept).unwrap_or_else(|| lab.defaults());
         self.lab = lab;
         self.settings.last_lab = lab.id.into();
         self.view = None;
@@ -267,9 +272,6 @@ impl TenlabApp {
     /// file of another lab, of other shapes, or a broken one gets a message and changes
     /// nothing.
     pub fn open_model(&mut self, path: PathBuf) {
-        if self.runner.status.step > 0 {
-            self.previous = Some(self.runner.history.clone());
-        }
         self.runner.open(self.lab.id, path);
         self.view_dirty = true;
     }
@@ -291,10 +293,7 @@ impl TenlabApp {
                 Ok((lab, values))
             });
         match parsed {
-            Ok((lab, values)) => {
-                self.switch_lab(lab);
-                self.load(values);
-            }
+            Ok((lab, values)) => self.switch_lab(lab, Some(values)),
             // The current settings stay as they were.
             Err(e) => self.notices.push(format!("{} ({}): {e}", self.t("ui.config.bad"), path.display())),
         }
@@ -315,7 +314,7 @@ impl TenlabApp {
                     .on_hover_text(lab_tr(self.lang(), lab.id, "name"))
                     .clicked()
                 {
-                    self.switch_lab(lab);
+                    self.switch_lab(lab, None);
                 }
             }
             ui.separator();
@@ -772,6 +771,10 @@ impl eframe::App for TenlabApp {
             self.applied_scale = self.settings.scale;
         }
         self.runner.poll();
+        if let Some(curves) = self.runner.replaced.take() {
+            // An opened model replaced a run that trained: keep its curves to compare with.
+            self.previous = Some(curves);
+        }
         let saved = std::mem::take(&mut self.runner.saved);
         for path in saved {
             self.notices.push(format!("{} {}", self.t("ui.model.saved"), path.display()));

@@ -195,6 +195,8 @@ pub struct Runner {
     pub needs_reset: bool,
     /// Model files saved, not yet reported to the user.
     pub saved: Vec<PathBuf>,
+    /// The curves of the run that an opened model file replaced (to compare with).
+    pub replaced: Option<History>,
     view_asked: HashMap<String, (Instant, bool)>,
 }
 
@@ -226,6 +228,7 @@ impl Runner {
             errors: Vec::new(),
             needs_reset: false,
             saved: Vec::new(),
+            replaced: None,
             view_asked: HashMap::new(),
         }
     }
@@ -384,6 +387,8 @@ impl Runner {
                         // The file is open: from now on, this is the run.
                         self.generation = *generation;
                         self.opening = None;
+                        let curves = std::mem::take(&mut self.history);
+                        self.replaced = (!curves.is_empty()).then_some(curves);
                         self.clear_run();
                     }
                     Event::OpenFailed { .. } => self.opening = None,
