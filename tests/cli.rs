@@ -84,6 +84,10 @@ fn bad_flags_and_values_fail_with_a_clear_message() {
             "cannot read the file",
         ),
         (vec!["train", "mlp", "--load", "/no/such/model.tenlab"], "cannot read or write the file"),
+        (
+            vec!["train", "mlp", "--steps", "100000", "--save", "/no/such/dir/m.tenlab"],
+            "cannot write /no/such/dir",
+        ),
     ] {
         let err = tenlab(&args).expect_err(&format!("{args:?} fails"));
         assert!(err.to_lowercase().contains(&expect.to_lowercase()), "{args:?}: {err}");

@@ -86,6 +86,8 @@ pub struct TenlabApp {
     notices: Vec<String>,
     dialogs: bool,
     repaint: egui::Context,
+    /// The text parameter being typed in, and its text before.
+    editing: Option<(&'static str, String)>,
     /// An open file dialog: what it is for; its answer and how long it was open.
     picking: Option<(Pick, Receiver<DialogAnswer>)>,
     applied_scale: f32,
@@ -121,6 +123,7 @@ impl TenlabApp {
             dialogs,
             repaint: ctx.clone(),
             picking: None,
+            editing: None,
             applied_scale: 0.0,
         };
         app.load(lab.defaults());
@@ -496,9 +499,19 @@ impl TenlabApp {
                         .add(egui::TextEdit::singleline(&mut s).desired_width(150.0))
                         .labelled_by(label)
                         .on_hover_text(&help);
-                    // Sent when the box is left (or Enter pressed), not at every key.
-                    changed = (r.changed() || r.lost_focus())
-                        .then(|| (ParamValue::Text(s.clone()), r.lost_focus() || !r.has_focus()));
+                    // Shown as typed, sent when the box is left (or Enter pressed) with a
+                    // new text.
+                    if r.gained_focus() {
+                        self.editing = Some((spec.key, s.clone()));
+                    }
+                    if r.changed() && r.has_focus() {
+                        changed = Some((ParamValue::Text(s.clone()), false));
+                    } else if r.lost_focus() || r.changed() {
+                        let before = self.editing.take().filter(|(k, _)| *k == spec.key).map(|(_, t)| t);
+                        if before.is_none_or(|t| t != s) {
+                            changed = Some((ParamValue::Text(s.clone()), true));
+                        }
+                    }
                     if let ParamKind::Path { folder, extensions } = spec.kind
                         && ui.button(tr(lang, "ui.browse")).clicked()
                     {

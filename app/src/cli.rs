@@ -182,6 +182,15 @@ pub fn train(run: Run<'_>, outputs: Outputs, progress: bool) -> anyhow::Result<s
         }
         None => None,
     };
+    // Likewise the model file: made now (so a path that cannot be written fails at once),
+    // written for real after training.
+    if let Some(path) = outputs.save {
+        std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(path)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
     let mut out = match outputs.metrics {
         Some(path) => Some(std::io::BufWriter::new(
             std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?,
