@@ -152,6 +152,8 @@ fn runner_plays_pauses_steps_resets_and_stops() {
     // Single steps.
     r.step(3);
     assert!(r.wait_until(Duration::from_secs(10), |r| r.status.step == 3));
+    // The final status of a few steps holds their time, in real time too.
+    assert!(r.status.train_secs > 0.0 && r.status.wall_secs >= r.status.train_secs, "{:?}", r.status);
     assert_eq!(r.history.curve(Metric::BatchLoss).len(), 3);
 
     // Play, then pause: the step counter stops moving.

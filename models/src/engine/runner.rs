@@ -562,10 +562,13 @@ impl Worker {
                     }
                 }
             }
-            let busy = self.busy();
-            if busy {
+            if self.busy() {
                 self.train_one();
                 self.wall_secs += start.elapsed().as_secs_f64();
+                if !self.busy() {
+                    // The run stopped (its steps done, or an error): the final figures.
+                    self.send_status();
+                }
             }
             self.report();
         }
@@ -700,15 +703,11 @@ impl Worker {
                     });
                 }
                 self.steps_left = self.steps_left.saturating_sub(1);
-                if !self.busy() {
-                    self.send_status();
-                }
             }
             Err(error) => {
                 self.playing = false;
                 self.steps_left = 0;
                 self.outbox.push_back(Event::Error { generation: self.generation, error });
-                self.send_status();
             }
         }
     }
