@@ -253,8 +253,22 @@ fn a_refused_value_goes_back_to_the_sessions() {
     h.get_by_label_contains("lr = 50 is out of range");
 }
 
-/// Save model, then open it: the app runs the opened model; a broken file gets a message and
-/// the run goes on as it was.
+/// Types `path` into the box that stands in for a file dialog (none opens in tests), then
+/// presses its button.
+fn type_path(h: &mut Harness<'_, TenlabApp>, path: &std::path::Path, button: &str) {
+    h.run_steps(2);
+    let field = h.get_by_label("No file dialog is available here. The file's path:");
+    field.click();
+    h.run_steps(1);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_label("No file dialog is available here. The file's path:").type_text(path.to_str().unwrap());
+    h.run_steps(2);
+    h.get_by_label(button).click();
+    h.run_steps(1);
+}
+
+/// "Save model…", then "Open model…" (through the path box where no file dialog opens): the
+/// app runs the opened model; a broken file gets a message and the run goes on as it was.
 #[test]
 fn a_model_saves_and_opens_and_a_broken_file_changes_nothing() {
     let mut h = harness(Harness::builder());
@@ -262,13 +276,15 @@ fn a_model_saves_and_opens_and_a_broken_file_changes_nothing() {
     h.get_by_label("⏭ Step").click();
     assert!(frames_until(&mut h, 10, |a| a.runner.status.step == 1));
     let path = std::env::temp_dir().join(format!("tenlab-ui-{}.tenlab", std::process::id()));
-    h.state_mut().runner.save(path.clone());
+    h.get_by_label("Save model…").click();
+    type_path(&mut h, &path, "Save");
     assert!(frames_until(&mut h, 10, |a| a.notices().iter().any(|n| n.starts_with("Model saved to"))));
+    assert!(path.exists());
 
     let broken = path.with_extension("broken");
     std::fs::write(&broken, "tenlab model\n{not json").unwrap();
-    h.state_mut().open_model(broken);
-    h.run_steps(1);
+    h.get_by_label("Open model…").click();
+    type_path(&mut h, &broken, "Open");
     assert!(frames_until(&mut h, 10, |a| !a.runner.errors.is_empty()));
     h.run_steps(2);
     h.get_by_label_contains("the file's header is damaged");

@@ -88,6 +88,8 @@ pub struct TenlabApp {
     repaint: egui::Context,
     /// The text parameter being typed in, and its text before.
     editing: Option<(&'static str, String)>,
+    /// Where no file dialog can open: what a typed path is for, and the path so far.
+    prompt: Option<(Pick, String)>,
     /// An open file dialog: what it is for; its answer and how long it was open.
     picking: Option<(Pick, Receiver<DialogAnswer>)>,
     applied_scale: f32,
@@ -123,6 +125,7 @@ impl TenlabApp {
             dialogs,
             repaint: ctx.clone(),
             picking: None,
+            prompt: None,
             editing: None,
             applied_scale: 0.0,
         };
@@ -191,9 +194,24 @@ impl TenlabApp {
         }
     }
 
+    /// No file dialog could open: a parameter's path is typed in its own box; a settings or
+    /// model file in a box that opens for it.
+    fn no_dialog(&mut self, pick: Pick) {
+        let name = match pick {
+            Pick::Param { .. } => {
+                self.notices.push(self.t("ui.browse.none"));
+                return;
+            }
+            Pick::SaveConfig => "tenlab-settings.json".to_string(),
+            Pick::SaveModel => format!("{}.{MODEL_EXT}", self.lab.id),
+            Pick::OpenConfig | Pick::OpenModel => String::new(),
+        };
+        self.prompt = Some((pick, name));
+    }
+
     fn start_pick(&mut self, pick: Pick) {
         if !self.dialogs {
-            self.notices.push(self.t("ui.browse.none"));
+            self.no_dialog(pick);
             return;
         }
         let (tx, rx) = crossbeam_channel::bounded(1);
@@ -225,7 +243,7 @@ impl TenlabApp {
         });
         match spawned {
             Ok(_) => self.picking = Some((pick, rx)),
-            Err(_) => self.notices.push(self.t("ui.browse.none")),
+            Err(_) => self.no_dialog(pick),
         }
     }
 
@@ -240,9 +258,15 @@ impl TenlabApp {
         self.picking = None;
         if answer.is_none() && open_for < Duration::from_millis(400) {
             // No person cancels that fast: no dialog could open (no desktop portal).
-            self.notices.push(self.t("ui.browse.none"));
+            self.no_dialog(pick);
         }
-        let Some(path) = answer else { return };
+        if let Some(path) = answer {
+            self.picked(pick, path);
+        }
+    }
+
+    /// A file or folder was chosen, in a dialog or typed in.
+    fn picked(&mut self, pick: Pick, path: PathBuf) {
         match pick {
             Pick::Param { key, .. } => {
                 if let Some(spec) = self.lab.spec(key) {
@@ -583,6 +607,39 @@ impl TenlabApp {
         );
     }
 
+    /// A box for a file's path where no file dialog can open.
+    fn prompt_ui(&mut self, ui: &mut egui::Ui) {
+        let Some((pick, mut text)) = self.prompt.take() else { return };
+        let mut done = None;
+        egui::Frame::new().fill(Color32::from_rgb(255, 243, 205)).inner_margin(6.0).corner_radius(4.0).show(
+            ui,
+            |ui| {
+                ui.horizontal_wrapped(|ui| {
+                    let label = ui.colored_label(Color32::from_rgb(110, 80, 0), self.t("ui.path_prompt")).id;
+                    let r =
+                        ui.add(egui::TextEdit::singleline(&mut text).desired_width(320.0)).labelled_by(label);
+                    let verb = if matches!(pick, Pick::SaveConfig | Pick::SaveModel) {
+                        "ui.save"
+                    } else {
+                        "ui.open"
+                    };
+                    let entered = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                    if (ui.button(self.t(verb)).clicked() || entered) && !text.trim().is_empty() {
+                        done = Some(true);
+                    }
+                    if ui.button(self.t("ui.cancel")).clicked() {
+                        done = Some(false);
+                    }
+                });
+            },
+        );
+        match done {
+            Some(true) => self.picked(pick, PathBuf::from(text.trim())),
+            Some(false) => {}
+            None => self.prompt = Some((pick, text)),
+        }
+    }
+
     fn toolbar_ui(&mut self, ui: &mut egui::Ui) {
         ui.horizontal_wrapped(|ui| {
             let playing = self.runner.is_playing();
@@ -807,6 +864,7 @@ impl eframe::App for TenlabApp {
         egui::CentralPanel::default().show(ui, |ui| {
             self.toolbar_ui(ui);
             self.messages_ui(ui);
+            self.prompt_ui(ui);
             ui.separator();
             if ui.available_width() > 760.0 {
                 ui.columns(2, |cols| {
