@@ -83,7 +83,8 @@ pub struct TenlabApp {
     views: Views,
     speed: f32,
     speed_max: bool,
-    notices: Vec<String>,
+    /// Messages that are not lab errors, each marked good news (a file saved) or not.
+    notices: Vec<(bool, String)>,
     dialogs: bool,
     repaint: egui::Context,
     /// The text parameter being typed in, and its text before.
@@ -199,7 +200,7 @@ impl TenlabApp {
     fn no_dialog(&mut self, pick: Pick) {
         let name = match pick {
             Pick::Param { .. } => {
-                self.notices.push(self.t("ui.browse.none"));
+                self.notices.push((false, self.t("ui.browse.none")));
                 return;
             }
             Pick::SaveConfig => "tenlab-settings.json".to_string(),
@@ -283,8 +284,10 @@ impl TenlabApp {
                 let file = ConfigFile { lab: self.lab.id.into(), values: self.runner.values().clone() };
                 let text = serde_json::to_string_pretty(&file).expect("values are plain JSON");
                 match std::fs::write(&path, text) {
-                    Ok(()) => self.notices.push(format!("{} {}", self.t("ui.config.saved"), path.display())),
-                    Err(e) => self.notices.push(format!("{}: {e}", self.t("ui.config.bad"))),
+                    Ok(()) => {
+                        self.notices.push((true, format!("{} {}", self.t("ui.config.saved"), path.display())))
+                    }
+                    Err(e) => self.notices.push((false, format!("{}: {e}", self.t("ui.config.bad")))),
                 }
             }
         }
@@ -304,8 +307,8 @@ impl TenlabApp {
     }
 
     /// Messages shown to the user that are not lab errors (file dialogs, settings files).
-    pub fn notices(&self) -> &[String] {
-        &self.notices
+    pub fn notices(&self) -> Vec<&str> {
+        self.notices.iter().map(|(_, text)| text.as_str()).collect()
     }
 
     /// Loads a settings file. A broken or invalid file gets a message and changes nothing.
@@ -322,7 +325,9 @@ impl TenlabApp {
         match parsed {
             Ok((lab, values)) => self.switch_lab(lab, Some(values)),
             // The current settings stay as they were.
-            Err(e) => self.notices.push(format!("{} ({}): {e}", self.t("ui.config.bad"), path.display())),
+            Err(e) => {
+                self.notices.push((false, format!("{} ({}): {e}", self.t("ui.config.bad"), path.display())))
+            }
         }
     }
 
@@ -584,27 +589,37 @@ impl TenlabApp {
         });
     }
 
+    /// Errors and warnings in red, good news in green; one button dismisses them all.
     fn messages_ui(&mut self, ui: &mut egui::Ui) {
-        let lang = self.lang();
-        let lab = self.lab.id;
-        let mut texts: Vec<(bool, String)> =
-            self.runner.errors.iter().map(|e| (true, error_text(lang, lab, e))).collect();
-        texts.extend(self.notices.iter().map(|n| (false, n.clone())));
-        if texts.is_empty() {
-            return;
+        let (lang, lab) = (self.lang(), self.lab.id);
+        let mut bad: Vec<String> = self.runner.errors.iter().map(|e| error_text(lang, lab, e)).collect();
+        bad.extend(self.notices.iter().filter(|(good, _)| !good).map(|(_, text)| text.clone()));
+        let good: Vec<&String> =
+            self.notices.iter().filter(|(good, _)| *good).map(|(_, text)| text).collect();
+        let mut dismiss = false;
+        let frames = [
+            (
+                bad.iter().collect::<Vec<_>>(),
+                Color32::from_rgb(253, 226, 226),
+                Color32::from_rgb(140, 20, 20),
+            ),
+            (good, Color32::from_rgb(222, 242, 222), Color32::from_rgb(20, 100, 30)),
+        ];
+        for (texts, fill, color) in frames {
+            if texts.is_empty() {
+                continue;
+            }
+            egui::Frame::new().fill(fill).inner_margin(6.0).corner_radius(4.0).show(ui, |ui| {
+                for text in texts {
+                    ui.colored_label(color, text);
+                }
+                dismiss |= ui.button(self.t("ui.dismiss")).clicked();
+            });
         }
-        egui::Frame::new().fill(Color32::from_rgb(253, 226, 226)).inner_margin(6.0).corner_radius(4.0).show(
-            ui,
-            |ui| {
-                for (_, text) in &texts {
-                    ui.colored_label(Color32::from_rgb(140, 20, 20), text);
-                }
-                if ui.button(self.t("ui.dismiss")).clicked() {
-                    self.runner.errors.clear();
-                    self.notices.clear();
-                }
-            },
-        );
+        if dismiss {
+            self.runner.errors.clear();
+            self.notices.clear();
+        }
     }
 
     /// A box for a file's path where no file dialog can open.
@@ -847,7 +862,7 @@ impl eframe::App for TenlabApp {
         }
         let saved = std::mem::take(&mut self.runner.saved);
         for path in saved {
-            self.notices.push(format!("{} {}", self.t("ui.model.saved"), path.display()));
+            self.notices.push((true, format!("{} {}", self.t("ui.model.saved"), path.display())));
         }
         self.poll_pick();
         let typing = ui.ctx().memory(|m| m.focused().is_some());
