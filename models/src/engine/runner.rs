@@ -517,8 +517,23 @@ impl Worker {
         }
     }
 
+    /// Load `generation` starts: nothing of the run before it is kept (its session, pending
+    /// steps, points, events, times).
+    fn begin_run(&mut self, generation: u64) {
+        self.generation = generation;
+        self.session = None;
+        self.playing = false;
+        self.steps_left = 0;
+        self.points.clear();
+        self.outbox.clear();
+        self.wall_secs = 0.0;
+        self.rate = (Instant::now(), 0, 0.0);
+    }
+
     /// A session is built: say so, and keep it.
     fn loaded(&mut self, session: Session, notices: Vec<LabError>) {
+        // A model file starts at the steps it trained: the rate counts from there.
+        self.rate.1 = session.steps();
         self.outbox.push_back(Event::Loaded {
             generation: self.generation,
             device: session.device.clone(),
@@ -579,19 +594,12 @@ impl Worker {
         match command {
             Command::Stop => return false,
             Command::Load { generation, lab, values, device } => {
-                self.generation = generation;
-                self.session = None;
-                self.playing = false;
-                self.steps_left = 0;
-                self.points.clear();
-                self.outbox.clear();
+                self.begin_run(generation);
                 self.device = device;
-                self.wall_secs = 0.0;
                 match crate::labs::find_lab(lab).and_then(|def| Session::new(def, &values, device)) {
                     Ok((session, notices)) => self.loaded(session, notices),
                     Err(error) => self.outbox.push_back(Event::LoadFailed { generation, error }),
                 }
-                self.rate = (Instant::now(), 0, 0.0);
                 self.send_status();
             }
             Command::Open { generation, lab, path } => {
@@ -599,14 +607,8 @@ impl Worker {
                     .and_then(|def| Session::open(def, &path, &Values::new(), self.device));
                 match opened {
                     Ok((session, notices)) => {
-                        self.generation = generation;
-                        self.playing = false;
-                        self.steps_left = 0;
-                        self.points.clear();
-                        self.outbox.clear();
-                        self.wall_secs = 0.0;
+                        self.begin_run(generation);
                         self.loaded(session, notices);
-                        self.rate = (Instant::now(), self.session.as_ref().map_or(0, Session::steps), 0.0);
                         self.send_status();
                     }
                     Err(error) => self.outbox.push_back(Event::OpenFailed { generation, error }),
