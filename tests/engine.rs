@@ -31,7 +31,7 @@ fn mlp_learns_iris_with_defaults() {
     let mut s = session(&[("dataset", text("iris"))]);
     train(&mut s, 1000);
     let e = s.last_evaluation().unwrap();
-    assert!(e.test_acc.unwrap() >= 0.95, "Iris test accuracy {e:?}");
+    assert!(e.get("test_acc").unwrap() >= 0.95, "Iris test accuracy {e:?}");
 }
 
 #[test]
@@ -39,7 +39,7 @@ fn mlp_learns_the_spiral_with_defaults() {
     let mut s = session(&[("dataset", text("spiral"))]);
     train(&mut s, 2500);
     let e = s.last_evaluation().unwrap();
-    assert!(e.train_acc.unwrap() >= 0.95, "spiral train accuracy {e:?}");
+    assert!(e.get("train_acc").unwrap() >= 0.95, "spiral train accuracy {e:?}");
 }
 
 #[test]
@@ -90,7 +90,7 @@ fn a_broken_csv_file_names_the_line_and_a_good_one_trains() {
     let mut s = Session::new(def, &v, DeviceChoice::Cpu).unwrap().0;
     assert!(s.views().iter().any(|v| v.id == "boundary"));
     train(&mut s, 100);
-    assert!(s.last_evaluation().unwrap().test_acc.unwrap() >= 0.95);
+    assert!(s.last_evaluation().unwrap().get("test_acc").unwrap() >= 0.95);
 }
 
 #[test]
@@ -154,7 +154,7 @@ fn runner_plays_pauses_steps_resets_and_stops() {
     assert!(r.wait_until(Duration::from_secs(10), |r| r.status.step == 3));
     // The final status of a few steps holds their time, in real time too.
     assert!(r.status.train_secs > 0.0 && r.status.wall_secs >= r.status.train_secs, "{:?}", r.status);
-    assert_eq!(r.history.curve(Metric::BatchLoss).len(), 3);
+    assert_eq!(r.history.curve(Metric::BATCH_LOSS).len(), 3);
 
     // Play, then pause: the step counter stops moving.
     r.play();
@@ -165,7 +165,7 @@ fn runner_plays_pauses_steps_resets_and_stops() {
     std::thread::sleep(Duration::from_millis(300));
     r.poll();
     assert_eq!(r.status.step, at);
-    assert!(r.history.last(Metric::TestAcc).is_some());
+    assert!(r.history.last(Metric::TEST_ACC).is_some());
     // Real time holds the training time (and more: drawing, the speed limit).
     assert!(r.status.wall_secs >= r.status.train_secs, "{:?}", r.status);
 
@@ -380,7 +380,7 @@ fn spreadsheet_csv_exports_train() {
         let v = values(&[("dataset", text("csv")), ("csv_path", text(path.to_str().unwrap()))]);
         let mut s = Session::new(def, &v, DeviceChoice::Cpu).unwrap_or_else(|e| panic!("{name}: {e}")).0;
         train(&mut s, 150);
-        let acc = s.last_evaluation().unwrap().test_acc.unwrap();
+        let acc = s.last_evaluation().unwrap().get("test_acc").unwrap();
         assert!(acc >= 0.95, "{name}: test accuracy {acc}");
     }
 }

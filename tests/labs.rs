@@ -26,9 +26,14 @@ fn session(def: &'static LabDef, values: &Values) -> Session {
 fn every_lab_builds_with_its_defaults_steps_evaluates_and_renders_its_views() {
     for def in registry() {
         let mut s = session(def, &Values::new());
-        let points = s.step().unwrap_or_else(|e| panic!("{}: {e}", def.id));
+        let mut points = s.step().unwrap_or_else(|e| panic!("{}: {e}", def.id));
         assert!(points[0].value.is_finite(), "{}", def.id);
-        s.evaluate_now().unwrap();
+        points.extend(s.evaluate_now().unwrap());
+        // Every curve it reports is drawn in one of its charts.
+        for p in &points {
+            let drawn = def.charts.iter().any(|c| c.curves.iter().any(|k| k.key == p.metric.key()));
+            assert!(drawn, "{}: curve {} is in a chart", def.id, p.metric.key());
+        }
         assert!(def.steps > 0);
         let views = s.views();
         assert!(!views.is_empty(), "{} offers views", def.id);

@@ -41,15 +41,15 @@ fn play_grows_the_curve_pause_stops_it_and_language_switches() {
     h.get_by_label("Learning rate 0.010");
 
     h.get_by_label("▶ Play").click();
-    assert!(frames_until(&mut h, 20, |a| a.runner.history.curve(Metric::BatchLoss).len() > 30));
-    assert!(frames_until(&mut h, 10, |a| a.runner.history.curve(Metric::TestLoss).len() > 2));
+    assert!(frames_until(&mut h, 20, |a| a.runner.history.curve(Metric::BATCH_LOSS).len() > 30));
+    assert!(frames_until(&mut h, 10, |a| a.runner.history.curve(Metric::TEST_LOSS).len() > 2));
 
     h.get_by_label("⏸ Pause").click();
     assert!(frames_until(&mut h, 10, |a| a.runner.status.state == RunState::Paused));
-    let n = h.state().runner.history.curve(Metric::BatchLoss).len();
+    let n = h.state().runner.history.curve(Metric::BATCH_LOSS).len();
     std::thread::sleep(Duration::from_millis(300));
     h.run_steps(3);
-    assert_eq!(h.state().runner.history.curve(Metric::BatchLoss).len(), n);
+    assert_eq!(h.state().runner.history.curve(Metric::BATCH_LOSS).len(), n);
 
     // The language switch changes the labels.
     h.get_by_value("English").click();
@@ -160,7 +160,7 @@ fn a_csv_path_typed_into_the_box_loads_and_trains() {
     assert!(frames_until(&mut h, 20, |a| a
         .runner
         .history
-        .last(Metric::TestAcc)
+        .last(Metric::TEST_ACC)
         .is_some_and(|acc| acc > 0.9)));
 }
 

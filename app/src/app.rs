@@ -771,65 +771,59 @@ impl TenlabApp {
         let lang = self.lang();
         let h = &self.runner.history;
         let link = egui::Id::unique("curves-x");
-        let height = ((ui.available_height() - 40.0) / 2.0).max(120.0);
+        let charts = self.lab.charts;
+        let height =
+            ((ui.available_height() - 20.0 * charts.len() as f32) / charts.len().max(1) as f32).max(120.0);
         let lab = self.lab.id;
-        let line = |m: Metric, color: Color32, width: f32| {
-            Line::new(tr(lang, &format!("metric.{}", m.key())), h.curve(m).to_vec()).color(color).width(width)
-        };
         let previous = self.previous.as_ref().filter(|_| self.show_previous);
-        let dashed = |m: Metric, color: Color32| {
-            previous.map(|p| {
-                let name =
-                    format!("{} ({})", tr(lang, &format!("metric.{}", m.key())), tr(lang, "ui.previous"));
-                Line::new(name, p.curve(m).to_vec())
-                    .color(color)
-                    .width(1.5)
-                    .style(egui_plot::LineStyle::dashed_loose())
-            })
-        };
-        let faded = |c: Color32| c.gamma_multiply(0.6);
-        ui.label(RichText::new(self.t("ui.loss")).strong());
-        Plot::new("loss")
-            .height(height)
-            .legend(Legend::default())
-            .link_axis(link, [true, false])
-            .include_y(0.0)
-            .x_axis_label(self.t("ui.step_axis"))
-            .show(ui, |plot_ui| {
-                plot_ui.line(line(Metric::BatchLoss, Color32::from_rgb(190, 190, 190), 1.0));
-                plot_ui.line(line(Metric::TrainLoss, views::CLASS_COLORS[1], 2.0));
-                plot_ui.line(line(Metric::TestLoss, views::CLASS_COLORS[0], 2.0));
-                for m in [Metric::TrainLoss, Metric::TestLoss] {
-                    let c =
-                        if m == Metric::TrainLoss { views::CLASS_COLORS[1] } else { views::CLASS_COLORS[0] };
-                    if let Some(l) = dashed(m, faded(c)) {
-                        plot_ui.line(l);
+        let step_axis = self.t("ui.step_axis");
+        for chart in charts {
+            ui.label(RichText::new(lab_tr(lang, lab, &format!("chart.{}", chart.id))).strong());
+            let mut plot = Plot::new(("chart", chart.id))
+                .height(height)
+                .legend(Legend::default())
+                .link_axis(link, [true, false])
+                .include_y(0.0)
+                .x_axis_label(step_axis.clone());
+            if chart.unit {
+                plot = plot.include_y(1.0);
+            }
+            plot.show(ui, |plot_ui| {
+                // Bold curves take the class colours in turn (train, test, ...); faint ones are grey.
+                let mut bold = 0;
+                for curve in chart.curves {
+                    let m = Metric(curve.key);
+                    let name = lab_tr(lang, lab, &format!("metric.{}", curve.key));
+                    if curve.faint {
+                        plot_ui.line(
+                            Line::new(name, h.curve(m).to_vec())
+                                .color(Color32::from_rgb(190, 190, 190))
+                                .width(1.0),
+                        );
+                        continue;
+                    }
+                    let color = CURVE_COLORS[bold % CURVE_COLORS.len()];
+                    bold += 1;
+                    plot_ui.line(Line::new(name.clone(), h.curve(m).to_vec()).color(color).width(2.0));
+                    if let Some(p) = previous {
+                        let name = format!("{name} ({})", tr(lang, "ui.previous"));
+                        plot_ui.line(
+                            Line::new(name, p.curve(m).to_vec())
+                                .color(color.gamma_multiply(0.6))
+                                .width(1.5)
+                                .style(egui_plot::LineStyle::dashed_loose()),
+                        );
                     }
                 }
                 draw_markers(plot_ui, &h.markers, lang, lab);
             });
-        ui.label(RichText::new(self.t("ui.accuracy")).strong());
-        Plot::new("accuracy")
-            .height(height)
-            .legend(Legend::default())
-            .link_axis(link, [true, false])
-            .include_y(0.0)
-            .include_y(1.0)
-            .x_axis_label(self.t("ui.step_axis"))
-            .show(ui, |plot_ui| {
-                plot_ui.line(line(Metric::TrainAcc, views::CLASS_COLORS[1], 2.0));
-                plot_ui.line(line(Metric::TestAcc, views::CLASS_COLORS[0], 2.0));
-                for m in [Metric::TrainAcc, Metric::TestAcc] {
-                    let c =
-                        if m == Metric::TrainAcc { views::CLASS_COLORS[1] } else { views::CLASS_COLORS[0] };
-                    if let Some(l) = dashed(m, faded(c)) {
-                        plot_ui.line(l);
-                    }
-                }
-                draw_markers(plot_ui, &h.markers, lang, lab);
-            });
+        }
     }
 }
+
+/// The bold curves of a chart, in order (train in orange, test in blue, as the classes).
+const CURVE_COLORS: [Color32; 4] =
+    [views::CLASS_COLORS[1], views::CLASS_COLORS[0], views::CLASS_COLORS[2], views::CLASS_COLORS[3]];
 
 /// A vertical line wherever a hyper-parameter changed mid-run, named after the change.
 fn draw_markers(plot_ui: &mut egui_plot::PlotUi<'_>, markers: &[Marker], lang: Lang, lab: &str) {

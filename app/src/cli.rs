@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
-use tenlab_models::{DeviceChoice, Metric, ParamValue, Session, Values};
+use tenlab_models::{DeviceChoice, ParamValue, Session, Values};
 
 use crate::i18n::{Lang, error_text, lab_tr, param_label};
 
@@ -211,8 +211,12 @@ pub fn train(run: Run<'_>, outputs: Outputs, progress: bool) -> anyhow::Result<s
                 out.write_all(b"\n")?;
             }
         }
-        if let Some(p) = points.iter().find(|p| p.metric == Metric::TrainLoss) {
-            bar.set_message(format!("train loss {:.4}", p.value));
+        let evaluated = |e: &&tenlab_models::labs::Evaluation| {
+            points.iter().any(|p| e.values.iter().any(|(k, _)| *k == p.metric.key()))
+        };
+        if let Some(e) = session.last_evaluation().filter(evaluated) {
+            let figures: Vec<String> = e.values.iter().map(|(k, v)| format!("{k} {v:.4}")).collect();
+            bar.set_message(figures.join("  "));
         }
         bar.inc(1);
     }
@@ -242,8 +246,7 @@ pub fn train(run: Run<'_>, outputs: Outputs, progress: bool) -> anyhow::Result<s
     if let Some(path) = outputs.save {
         session.save(path).map_err(said)?;
     }
-    let e = session.last_evaluation().expect("just evaluated");
-    Ok(serde_json::json!({
+    let mut summary = serde_json::json!({
         "lab": def.id,
         "steps": session.steps(),
         "trained_steps": steps,
@@ -251,10 +254,11 @@ pub fn train(run: Run<'_>, outputs: Outputs, progress: bool) -> anyhow::Result<s
         "steps_per_sec": steps as f64 / seconds.max(1e-9),
         "device": session.device.name,
         "gpu": session.device.gpu,
-        "train_loss": e.train_loss,
-        "train_acc": e.train_acc,
-        "test_loss": e.test_loss,
-        "test_acc": e.test_acc,
-        "values": session.values,
-    }))
+    });
+    // Every figure of the final evaluation, by curve key (a classifier's train_loss, test_acc, ...).
+    for &(key, value) in &session.last_evaluation().expect("just evaluated").values {
+        summary[key] = serde_json::json!(value);
+    }
+    summary["values"] = serde_json::to_value(&session.values)?;
+    Ok(summary)
 }

@@ -180,7 +180,7 @@ mod tests {
     }
 
     /// Walks the registry: every key a lab uses (its name, parameters, choices, units, views,
-    /// and the errors its code raises) is there in both languages.
+    /// charts and curves, and the errors its code raises) is there in both languages.
     #[test]
     fn every_key_the_labs_use_is_translated_in_both_languages() {
         let labs_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../models/src/labs");
@@ -199,6 +199,10 @@ mod tests {
                 keys.push(format!("view.{view}"));
                 keys.push(format!("view.{view}.help"));
             }
+            for chart in def.charts {
+                keys.push(format!("chart.{}", chart.id));
+                keys.extend(chart.curves.iter().map(|c| format!("metric.{}", c.key)));
+            }
             let dir = labs_dir.join(def.id);
             assert!(dir.is_dir(), "{} lives in its own folder", def.id);
             keys.extend(error_keys_in(&dir));
@@ -211,9 +215,8 @@ mod tests {
                 }
             }
         }
-        let mut shell_keys: Vec<String> =
-            tenlab_models::Metric::ALL.iter().map(|m| format!("metric.{}", m.key())).collect();
-        shell_keys.extend(tenlab_models::DeviceChoice::ALL.iter().map(|d| format!("device.{}", d.key())));
+        let shell_keys: Vec<String> =
+            tenlab_models::DeviceChoice::ALL.iter().map(|d| format!("device.{}", d.key())).collect();
         for key in &shell_keys {
             for lang in Lang::ALL {
                 if lookup(lang, key).is_none() {

@@ -108,9 +108,9 @@ mod tests {
     fn memory_stays_bounded_and_keeps_the_latest_point() {
         let mut h = History::with_cap(100);
         for step in 0..100_000u64 {
-            h.push(MetricPoint { step, metric: Metric::BatchLoss, value: step as f32 });
+            h.push(MetricPoint { step, metric: Metric::BATCH_LOSS, value: step as f32 });
         }
-        let c = h.curve(Metric::BatchLoss);
+        let c = h.curve(Metric::BATCH_LOSS);
         assert!(c.len() <= 100, "{}", c.len());
         assert_eq!(c.last().unwrap()[0], 99_999.0);
         assert!(c.windows(2).all(|w| w[0][0] < w[1][0]), "steps stay in order");

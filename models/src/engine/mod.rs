@@ -12,30 +12,23 @@ pub use session::Session;
 
 use serde::Serialize;
 
-/// A curve the engine records.
+/// A curve the engine records, named by its key (also the translation key `metric.<key>`).
+/// Classifiers report the five below; other labs name their own (a GAN's generator and
+/// discriminator losses, a DQN's returns) and list them in their [`crate::labs::Chart`]s.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Metric {
-    /// Loss of each training mini-batch.
-    BatchLoss,
-    TrainLoss,
-    TestLoss,
-    TrainAcc,
-    TestAcc,
-}
+#[serde(transparent)]
+pub struct Metric(pub &'static str);
 
 impl Metric {
-    pub const ALL: [Metric; 5] =
-        [Self::BatchLoss, Self::TrainLoss, Self::TestLoss, Self::TrainAcc, Self::TestAcc];
-    /// Also the translation key `metric.<key>`.
+    /// Loss of each training mini-batch (every lab reports it).
+    pub const BATCH_LOSS: Metric = Metric("batch_loss");
+    pub const TRAIN_LOSS: Metric = Metric("train_loss");
+    pub const TEST_LOSS: Metric = Metric("test_loss");
+    pub const TRAIN_ACC: Metric = Metric("train_acc");
+    pub const TEST_ACC: Metric = Metric("test_acc");
+
     pub fn key(self) -> &'static str {
-        match self {
-            Self::BatchLoss => "batch_loss",
-            Self::TrainLoss => "train_loss",
-            Self::TestLoss => "test_loss",
-            Self::TrainAcc => "train_acc",
-            Self::TestAcc => "test_acc",
-        }
+        self.0
     }
 }
 

@@ -119,8 +119,8 @@ impl Session {
         self.train_secs
     }
 
-    pub fn last_evaluation(&self) -> Option<Evaluation> {
-        self.last_eval
+    pub fn last_evaluation(&self) -> Option<&Evaluation> {
+        self.last_eval.as_ref()
     }
 
     /// Trains one step; evaluates when the lab's schedule says so. A NaN or infinite loss is
@@ -130,8 +130,16 @@ impl Session {
         let metrics = guard(|| self.lab.step())?;
         let step = self.step + 1;
         check_finite(metrics.loss, step)?;
+        for &(_, value) in &metrics.more {
+            check_finite(value, step)?;
+        }
         self.step = step;
-        let mut points = vec![MetricPoint { step, metric: Metric::BatchLoss, value: metrics.loss }];
+        let mut points = vec![MetricPoint { step, metric: Metric::BATCH_LOSS, value: metrics.loss }];
+        points.extend(metrics.more.iter().map(|&(key, value)| MetricPoint {
+            step,
+            metric: Metric(key),
+            value,
+        }));
         if step == 1 || step.is_multiple_of(self.lab.eval_every().max(1)) {
             points.extend(self.evaluate_now()?);
         }
@@ -142,18 +150,13 @@ impl Session {
     /// Evaluates now, whatever the schedule.
     pub fn evaluate_now(&mut self) -> Result<Vec<MetricPoint>, LabError> {
         let e = guard(|| self.lab.evaluate())?;
-        check_finite(e.train_loss, self.step)?;
-        self.last_eval = Some(e);
-        let step = self.step;
-        let mut points = vec![
-            MetricPoint { step, metric: Metric::TrainLoss, value: e.train_loss },
-            MetricPoint { step, metric: Metric::TestLoss, value: e.test_loss },
-        ];
-        for (metric, value) in [(Metric::TrainAcc, e.train_acc), (Metric::TestAcc, e.test_acc)] {
-            if let Some(value) = value {
-                points.push(MetricPoint { step, metric, value });
-            }
+        for &(_, value) in &e.values {
+            check_finite(value, self.step)?;
         }
+        let step = self.step;
+        let points =
+            e.values.iter().map(|&(key, value)| MetricPoint { step, metric: Metric(key), value }).collect();
+        self.last_eval = Some(e);
         Ok(points)
     }
 
@@ -227,10 +230,10 @@ mod tests {
         fn step(&mut self) -> Result<StepMetrics, LabError> {
             self.0 += 1;
             assert!(self.0 < 3, "index out of bounds in a lab");
-            Ok(StepMetrics { loss: 1.0 / self.0 as f32 })
+            Ok(StepMetrics::loss(1.0 / self.0 as f32))
         }
         fn evaluate(&mut self) -> Result<Evaluation, LabError> {
-            Ok(Evaluation { train_loss: 1.0, train_acc: None, test_loss: 1.0, test_acc: None })
+            Ok(Evaluation::classify(1.0, None, 1.0, None))
         }
         fn views(&self) -> Vec<ViewSpec> {
             vec![]
@@ -257,6 +260,7 @@ mod tests {
         params: Vec::new,
         build: |_, _| Ok(Box::new(Fragile(0))),
         views: &[],
+        charts: crate::labs::CLASSIFIER_CHARTS,
         strings: &[],
         steps: 10,
         small: &[],

@@ -6,20 +6,76 @@ use crate::error::LabError;
 use crate::params::{ParamSpec, Values};
 use crate::view::{View, ViewSpec};
 
-/// Loss of one training step.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// What one training step measured: its loss (the `batch_loss` curve, checked for NaN) and
+/// any further curves the lab declares in its [`Chart`]s (e.g. a GAN's generator loss).
+#[derive(Clone, Debug, PartialEq)]
 pub struct StepMetrics {
     pub loss: f32,
+    pub more: Vec<(&'static str, f32)>,
 }
 
-/// Loss and accuracy (where it means something) on the training and held-out sets.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Evaluation {
-    pub train_loss: f32,
-    pub train_acc: Option<f32>,
-    pub test_loss: f32,
-    pub test_acc: Option<f32>,
+impl StepMetrics {
+    pub fn loss(loss: f32) -> Self {
+        Self { loss, more: Vec::new() }
+    }
 }
+
+/// What an evaluation measured, by curve key: for a classifier `train_loss`, `test_loss`,
+/// `train_acc`, `test_acc`; other labs name their own. Every value must be finite.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Evaluation {
+    pub values: Vec<(&'static str, f32)>,
+}
+
+impl Evaluation {
+    /// Loss and accuracy (where it means something) on the training and held-out sets.
+    pub fn classify(train_loss: f32, train_acc: Option<f32>, test_loss: f32, test_acc: Option<f32>) -> Self {
+        let mut values = vec![("train_loss", train_loss), ("test_loss", test_loss)];
+        values.extend(train_acc.map(|a| ("train_acc", a)));
+        values.extend(test_acc.map(|a| ("test_acc", a)));
+        Self { values }
+    }
+
+    pub fn get(&self, key: &str) -> Option<f32> {
+        self.values.iter().find(|(k, _)| *k == key).map(|&(_, v)| v)
+    }
+}
+
+/// How a curve is drawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Curve {
+    pub key: &'static str,
+    /// Thin and grey (a noisy per-batch curve behind the evaluated ones).
+    pub faint: bool,
+}
+
+impl Curve {
+    pub const fn bold(key: &'static str) -> Self {
+        Self { key, faint: false }
+    }
+    pub const fn faint(key: &'static str) -> Self {
+        Self { key, faint: true }
+    }
+}
+
+/// One plot of curves against the step; `id` is the translation key `chart.<id>`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Chart {
+    pub id: &'static str,
+    pub curves: &'static [Curve],
+    /// The y axis shows at least 0 to 1 (accuracies, fractions).
+    pub unit: bool,
+}
+
+/// The charts of a classifier: losses, then accuracies.
+pub const CLASSIFIER_CHARTS: &[Chart] = &[
+    Chart {
+        id: "loss",
+        curves: &[Curve::faint("batch_loss"), Curve::bold("train_loss"), Curve::bold("test_loss")],
+        unit: false,
+    },
+    Chart { id: "accuracy", curves: &[Curve::bold("train_acc"), Curve::bold("test_acc")], unit: true },
+];
 
 /// Whether a hyper-parameter change took effect.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -70,7 +126,7 @@ pub type BuildFn = fn(&Values, &Device) -> Result<Box<dyn Lab>, LabError>;
 
 /// A lab's strings: `(key, English, 简体中文)`, keys relative to the lab: `name`, `short`,
 /// `desc`, `<param>`, `<param>.help`, `opt.<choice>`, `view.<view>`, `view.<view>.help`,
-/// `err.<error>`. A lab's own entry wins over the shared ones of `kit`.
+/// `chart.<chart>`, `metric.<curve>`, `err.<error>`. A lab's own entry wins over the shared ones of `kit`.
 pub type Strings = &'static [(&'static str, &'static str, &'static str)];
 
 /// Which device a lab runs best on when the user leaves the choice to the app.
@@ -91,6 +147,9 @@ pub struct LabDef {
     pub build: BuildFn,
     /// Every view the lab can offer (`Lab::views` picks those that fit the current data).
     pub views: &'static [&'static str],
+    /// The plots beside the views, each naming its curves (`batch_loss` and the keys of
+    /// [`StepMetrics::more`] and [`Evaluation::values`]).
+    pub charts: &'static [Chart],
     pub strings: Strings,
     /// The training steps its defaults are tuned for (the CLI's default budget).
     pub steps: u64,

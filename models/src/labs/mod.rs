@@ -5,7 +5,9 @@
 pub mod kit;
 mod lab;
 
-pub use lab::{Applied, BuildFn, Evaluation, Lab, LabDef, StepMetrics, Strings, Suits};
+pub use lab::{
+    Applied, BuildFn, CLASSIFIER_CHARTS, Chart, Curve, Evaluation, Lab, LabDef, StepMetrics, Strings, Suits,
+};
 
 /// Declares each lab's module and lists its `DEF`, so that a lab is one line below.
 macro_rules! labs {

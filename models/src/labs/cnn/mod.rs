@@ -29,6 +29,7 @@ pub const DEF: LabDef = LabDef {
     params,
     build,
     views: &["maps", "probabilities", "filters", "mistakes", "confusion", "canvas"],
+    charts: crate::labs::CLASSIFIER_CHARTS,
     strings: strings::STRINGS,
     // The cosine decay's length: MNIST test accuracy holds at 0.98 from step 1600 on.
     steps: 2000,
@@ -264,7 +265,7 @@ impl Lab for CnnLab {
         let grads = GradientsParams::from_grads(loss.backward(), &self.model);
         self.model = self.optim.step(self.cfg.train.lr_at(self.steps), self.model.clone(), grads);
         self.steps += 1;
-        Ok(StepMetrics { loss: value })
+        Ok(StepMetrics::loss(value))
     }
 
     fn evaluate(&mut self) -> Result<Evaluation, LabError> {

@@ -80,7 +80,7 @@ pub fn evaluate_images(
     let test_idx: Vec<usize> = (0..test.len()).collect();
     let p = probs(test, &test_idx);
     let (test_loss, test_acc, confusion) = score(&p, &test.labels, classes);
-    let e = Evaluation { train_loss, train_acc: Some(train_acc), test_loss, test_acc: Some(test_acc) };
+    let e = Evaluation::classify(train_loss, Some(train_acc), test_loss, Some(test_acc));
     (e, p, confusion)
 }
 

@@ -30,6 +30,7 @@ pub const DEF: LabDef = LabDef {
     params,
     build,
     views: &["boundary", "neurons", "weights", "confusion"],
+    charts: crate::labs::CLASSIFIER_CHARTS,
     strings: strings::STRINGS,
     // The spiral, the hardest 2-D set, is learnt by then with the defaults.
     steps: 2500,
@@ -359,7 +360,7 @@ impl Lab for MlpLab {
         let grads = GradientsParams::from_grads(loss.backward(), &self.model);
         self.model = self.optim.step(self.cfg.train.lr_at(self.steps), self.model.clone(), grads);
         self.steps += 1;
-        Ok(StepMetrics { loss: data_loss.into_scalar::<f32>() })
+        Ok(StepMetrics::loss(data_loss.into_scalar::<f32>()))
     }
 
     fn evaluate(&mut self) -> Result<Evaluation, LabError> {
@@ -368,7 +369,7 @@ impl Lab for MlpLab {
         let (train_loss, train_acc, _) = score(&self.probs(train.x.clone(), train.dims), &train.y, k);
         let (test_loss, test_acc, confusion) = score(&self.probs(test.x.clone(), test.dims), &test.y, k);
         self.confusion = confusion;
-        Ok(Evaluation { train_loss, train_acc: Some(train_acc), test_loss, test_acc: Some(test_acc) })
+        Ok(Evaluation::classify(train_loss, Some(train_acc), test_loss, Some(test_acc)))
     }
 
     fn eval_every(&self) -> u64 {

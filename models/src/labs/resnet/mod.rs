@@ -34,6 +34,7 @@ pub const DEF: LabDef = LabDef {
     params,
     build,
     views: &["gradients", "maps", "confusion"],
+    charts: crate::labs::CLASSIFIER_CHARTS,
     strings: strings::STRINGS,
     // The cosine decay's length.
     steps: 3000,
@@ -183,7 +184,7 @@ impl Lab for ResNetLab {
         let lr = self.cfg.train.lr_at(self.steps);
         self.steps += 1;
         self.model = self.optim.step(lr, self.model.clone(), grads);
-        Ok(StepMetrics { loss: value })
+        Ok(StepMetrics::loss(value))
     }
 
     fn evaluate(&mut self) -> Result<Evaluation, LabError> {
