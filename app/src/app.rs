@@ -407,12 +407,16 @@ impl TenlabApp {
         }
         let specs = (self.lab.params)();
         egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
-            for group in [Group::Data, Group::Model, Group::Training] {
+            for group in [Group::Data, Group::Model, Group::Training, Group::Sampling] {
                 let key = match group {
                     Group::Data => "group.data",
                     Group::Model => "group.model",
                     Group::Training => "group.training",
+                    Group::Sampling => "group.sampling",
                 };
+                if !specs.iter().any(|s| s.group == group) {
+                    continue;
+                }
                 egui::CollapsingHeader::new(RichText::new(self.t(key)).strong())
                     .id_salt(key)
                     .default_open(true)
@@ -771,7 +775,10 @@ impl TenlabApp {
         let lang = self.lang();
         let h = &self.runner.history;
         let link = egui::Id::unique("curves-x");
-        let charts = self.lab.charts;
+        // The lab's charts that fit its current data (all of them until it is built).
+        let shown = &self.runner.charts;
+        let charts: Vec<_> =
+            self.lab.charts.iter().filter(|c| shown.is_empty() || shown.contains(&c.id)).collect();
         let height =
             ((ui.available_height() - 20.0 * charts.len() as f32) / charts.len().max(1) as f32).max(120.0);
         let lab = self.lab.id;

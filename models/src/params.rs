@@ -39,6 +39,8 @@ pub enum Group {
     Data,
     Model,
     Training,
+    /// How a generative model draws its samples (sampler, steps, guidance).
+    Sampling,
 }
 
 #[derive(Clone, Debug)]

@@ -108,6 +108,53 @@ pub struct Reading {
     pub maps: Vec<Vec<Heatmap>>,
 }
 
+/// A set of points on the plane, drawn in one colour.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PointLayer {
+    /// A translation key (`label.<...>`), shown in the legend.
+    pub name: &'static str,
+    pub points: Vec<[f32; 2]>,
+    /// Index into the class colours.
+    pub color: usize,
+    /// Small and light: data in the background.
+    pub faint: bool,
+}
+
+/// Points on a plane, with a field of values behind them and arrows on top (a generator's
+/// samples over its discriminator's output; a point cloud with the denoiser's directions).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Scatter {
+    pub x_range: (f32, f32),
+    pub y_range: (f32, f32),
+    /// Values over the plane, row 0 at the top (largest y), stretched over the whole plane.
+    pub field: Option<Heatmap>,
+    /// Arrows: where each starts and its vector, in plane units.
+    pub arrows: Vec<([f32; 2], [f32; 2])>,
+    pub layers: Vec<PointLayer>,
+    /// A click on the plane sends its `[x, y]` as this input of the lab (points the user draws).
+    pub input: Option<&'static str>,
+}
+
+/// One line of a [`Lines`] plot.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Series {
+    /// A translation key (`label.<...>`), shown in the legend.
+    pub name: &'static str,
+    pub points: Vec<[f32; 2]>,
+    pub color: usize,
+}
+
+/// A small plot of lines (e.g. alpha-bar over the timesteps, the loss by timestep).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Lines {
+    /// Translation keys of the axes.
+    pub x_label: &'static str,
+    pub y_label: &'static str,
+    pub series: Vec<Series>,
+    /// A vertical mark (e.g. the timestep shown beside).
+    pub mark_x: Option<f32>,
+}
+
 /// What a lab can draw.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub enum View {
@@ -139,5 +186,18 @@ pub enum View {
         input: &'static str,
         side: usize,
         reading: Option<Reading>,
+    },
+    Scatter(Scatter),
+    Lines(Lines),
+    /// Views shown one under the other.
+    Column(Vec<View>),
+    /// A recorded run (e.g. sampling from noise) that the user plays, pauses and scrubs:
+    /// one view per frame, each with its caption. `run` changes when the lab records a new
+    /// one; `again`, if set, is the lab's input that records a new one (with no data).
+    Player {
+        frames: Vec<View>,
+        captions: Vec<String>,
+        run: u64,
+        again: Option<&'static str>,
     },
 }

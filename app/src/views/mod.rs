@@ -6,8 +6,12 @@
 mod bars;
 mod boundary;
 mod canvas;
+mod column;
+mod lines;
 mod matrix;
 pub mod paint;
+mod player;
+mod scatter;
 mod thumbnails;
 mod timeline;
 
@@ -51,6 +55,10 @@ fn widget_for(view: &View) -> Box<dyn ViewUi> {
         View::Bars { .. } => Box::<bars::BarsView>::default(),
         View::Timeline { .. } => Box::<timeline::TimelineView>::default(),
         View::Canvas { .. } => Box::<canvas::CanvasView>::default(),
+        View::Scatter(_) => Box::<scatter::ScatterView>::default(),
+        View::Lines(_) => Box::<lines::LinesView>::default(),
+        View::Column(_) => Box::<column::ColumnView>::default(),
+        View::Player { .. } => Box::<player::PlayerView>::default(),
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod csv;
 pub mod idx;
 pub mod images;
+pub mod points;
 pub mod toy2d;
 
 use crate::rng::Rng;

@@ -68,6 +68,8 @@ pub enum Event {
         generation: u64,
         device: DeviceInfo,
         views: Vec<ViewSpec>,
+        /// The ids of the charts it draws.
+        charts: Vec<&'static str>,
         notices: Vec<LabError>,
         values: Values,
     },
@@ -189,6 +191,8 @@ pub struct Runner {
     pub views: HashMap<String, (u64, View)>,
     view_revision: u64,
     pub view_specs: Vec<ViewSpec>,
+    /// The charts the lab draws with its current data (ids of its `LabDef::charts`).
+    pub charts: Vec<&'static str>,
     /// Errors and notices not yet dismissed by the user, oldest first.
     pub errors: Vec<LabError>,
     /// A change was made that takes effect only after a reset.
@@ -225,6 +229,7 @@ impl Runner {
             views: HashMap::new(),
             view_revision: 0,
             view_specs: Vec::new(),
+            charts: Vec::new(),
             errors: Vec::new(),
             needs_reset: false,
             saved: Vec::new(),
@@ -284,6 +289,7 @@ impl Runner {
         self.device = None;
         self.views.clear();
         self.view_specs.clear();
+        self.charts.clear();
         self.view_asked.clear();
         self.errors.clear();
         self.needs_reset = false;
@@ -399,9 +405,10 @@ impl Runner {
             }
             changed = true;
             match event {
-                Event::Loaded { device, views, notices, values, .. } => {
+                Event::Loaded { device, views, charts, notices, values, .. } => {
                     self.device = Some(device);
                     self.view_specs = views;
+                    self.charts = charts;
                     self.status.state = RunState::Paused;
                     self.errors.extend(notices);
                     self.values = values;
@@ -538,6 +545,7 @@ impl Worker {
             generation: self.generation,
             device: session.device.clone(),
             views: session.views(),
+            charts: session.charts(),
             notices,
             values: session.values.clone(),
         });

@@ -165,6 +165,11 @@ impl Session {
         guard(|| Ok(self.lab.views())).unwrap_or_default()
     }
 
+    /// The charts the lab draws (ids of its definition's charts; all of them if asking panics).
+    pub fn charts(&self) -> Vec<&'static str> {
+        guard(|| Ok(self.lab.charts())).unwrap_or_else(|_| self.def.charts.iter().map(|c| c.id).collect())
+    }
+
     pub fn render(&mut self, view: &str) -> Result<View, LabError> {
         guard(|| self.lab.render(view))
     }

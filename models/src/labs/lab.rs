@@ -102,6 +102,11 @@ pub trait Lab: Send {
     }
     /// The pictures this lab offers with its current data (a subset of [`LabDef::views`]).
     fn views(&self) -> Vec<ViewSpec>;
+    /// The charts this lab draws with its current data (ids of [`LabDef::charts`]); a
+    /// classifier's by default.
+    fn charts(&self) -> Vec<&'static str> {
+        CLASSIFIER_CHARTS.iter().map(|c| c.id).collect()
+    }
     /// Computes one picture as plain data.
     fn render(&mut self, view: &str) -> Result<View, LabError>;
     /// Takes data from the user (e.g. a drawing), named by a view's input key.

@@ -26,6 +26,7 @@ labs! {
     mlp,
     cnn,
     resnet,
+    diffusion,
 }
 
 pub fn find_lab(id: &str) -> Result<&'static LabDef, crate::error::LabError> {

@@ -5,6 +5,7 @@
 pub mod activation;
 pub mod batches;
 pub mod classify;
+pub mod ema;
 pub mod images;
 pub mod strings;
 pub mod training;

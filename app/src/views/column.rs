@@ -1,0 +1,43 @@
+//! Views one under the other, sharing the height.
+
+use tenlab_models::view::View;
+
+use super::{Action, Cx, ViewUi, widget_for};
+
+/// The `Column` view kind: one widget per part, made anew when a part changes kind.
+#[derive(Default)]
+pub struct ColumnView {
+    parts: Vec<(std::mem::Discriminant<View>, Box<dyn ViewUi>)>,
+}
+
+impl ViewUi for ColumnView {
+    fn ui(&mut self, ui: &mut egui::Ui, cx: &Cx<'_>, view: &View) -> Option<Action> {
+        let View::Column(parts) = view else { return None };
+        self.parts.truncate(parts.len());
+        let share =
+            ((ui.available_height() - 8.0 * parts.len() as f32) / parts.len().max(1) as f32).max(120.0);
+        let width = ui.available_width();
+        let mut action = None;
+        for (k, part) in parts.iter().enumerate() {
+            let kind = std::mem::discriminant(part);
+            if self.parts.get(k).is_none_or(|p| p.0 != kind) {
+                let widget = (kind, widget_for(part));
+                if k < self.parts.len() {
+                    self.parts[k] = widget;
+                } else {
+                    self.parts.push(widget);
+                }
+            }
+            let id = format!("{}/{k}", cx.id);
+            let sub = Cx { id: &id, ..*cx };
+            ui.allocate_ui(egui::vec2(width, share), |ui| {
+                ui.set_max_height(share);
+                if let Some(a) = self.parts[k].1.ui(ui, &sub, part) {
+                    action = Some(a);
+                }
+            });
+            ui.add_space(8.0);
+        }
+        action
+    }
+}

@@ -1,0 +1,125 @@
+//! Points on a plane: a field of values behind them (e.g. a discriminator's output), arrows
+//! (e.g. where a denoiser pushes points), layers of points with a legend; a click can send
+//! its position to the lab (points the user draws).
+
+use egui::{Color32, Pos2, Rect, Sense, Stroke, TextureOptions, Vec2};
+use tenlab_models::view::{Scatter, View};
+
+use super::paint::{Textures, class_color, heatmap_image, lerp};
+use super::{Action, Cx, ViewUi};
+use crate::i18n::lab_tr;
+
+/// The `Scatter` view kind.
+#[derive(Default)]
+pub struct ScatterView {
+    textures: Textures,
+}
+
+impl ViewUi for ScatterView {
+    fn ui(&mut self, ui: &mut egui::Ui, cx: &Cx<'_>, view: &View) -> Option<Action> {
+        let View::Scatter(s) = view else { return None };
+        scatter_ui(ui, cx, s, &mut self.textures)
+    }
+}
+
+pub fn scatter_ui(ui: &mut egui::Ui, cx: &Cx<'_>, s: &Scatter, tex: &mut Textures) -> Option<Action> {
+    let side = ui.available_width().min(ui.available_height()).clamp(120.0, 900.0);
+    let sense = if s.input.is_some() { Sense::click() } else { Sense::hover() };
+    let (rect, response) = ui.allocate_exact_size(Vec2::splat(side), sense);
+    let painter = ui.painter_at(rect);
+    painter.rect_filled(rect, 0.0, Color32::from_rgb(250, 250, 250));
+    if let Some(field) = &s.field {
+        let texture = tex.get(ui.ctx(), format!("{}/field", cx.id), cx.rev, TextureOptions::LINEAR, || {
+            heatmap_image(field)
+        });
+        let uv = Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0));
+        painter.image(texture.id(), rect, uv, Color32::from_white_alpha(170));
+    }
+    let (xr, yr) = (s.x_range, s.y_range);
+    let to_screen = |p: [f32; 2]| {
+        let fx = (p[0] - xr.0) / (xr.1 - xr.0);
+        let fy = (yr.1 - p[1]) / (yr.1 - yr.0);
+        Pos2::new(rect.left() + fx * rect.width(), rect.top() + fy * rect.height())
+    };
+    let arrow_color = Color32::from_gray(110);
+    for &(from, v) in &s.arrows {
+        let (a, b) = (to_screen(from), to_screen([from[0] + v[0], from[1] + v[1]]));
+        let d = b - a;
+        if d.length() < 0.5 {
+            continue;
+        }
+        painter.line_segment([a, b], Stroke::new(1.0, arrow_color));
+        let dir = d.normalized();
+        let head = 3.5f32.min(d.length() * 0.5);
+        let side = Vec2::new(-dir.y, dir.x) * head * 0.6;
+        painter.add(egui::Shape::convex_polygon(
+            vec![b, b - dir * head + side, b - dir * head - side],
+            arrow_color,
+            Stroke::NONE,
+        ));
+    }
+    let r = (side / 220.0).clamp(1.5, 3.5);
+    for layer in &s.layers {
+        let (radius, color) = if layer.faint {
+            (r * 0.7, lerp(class_color(layer.color), Color32::WHITE, 0.45))
+        } else {
+            (r, class_color(layer.color))
+        };
+        for &p in &layer.points {
+            let q = to_screen(p);
+            if rect.contains(q) {
+                painter.circle_filled(q, radius, color);
+            }
+        }
+    }
+    painter.rect_stroke(rect, 0.0, Stroke::new(1.0, Color32::from_gray(120)), egui::StrokeKind::Inside);
+    let small = egui::FontId::proportional(11.0);
+    let txt = Color32::from_gray(60);
+    painter.text(
+        rect.left_bottom() + Vec2::new(3.0, -3.0),
+        egui::Align2::LEFT_BOTTOM,
+        format!("{:.1}", xr.0),
+        small.clone(),
+        txt,
+    );
+    painter.text(
+        rect.right_bottom() + Vec2::new(-3.0, -3.0),
+        egui::Align2::RIGHT_BOTTOM,
+        format!("{:.1}", xr.1),
+        small.clone(),
+        txt,
+    );
+    painter.text(
+        rect.left_top() + Vec2::new(3.0, 3.0),
+        egui::Align2::LEFT_TOP,
+        format!("{:.1}", yr.1),
+        small,
+        txt,
+    );
+    // Legend, top right.
+    let font = egui::FontId::proportional(12.0);
+    let mut y = rect.top() + 8.0;
+    for layer in s.layers.iter().filter(|l| !l.points.is_empty()) {
+        let name = lab_tr(cx.lang, cx.lab, layer.name);
+        let galley = painter.layout_no_wrap(name, font.clone(), Color32::BLACK);
+        let pos = Pos2::new(rect.right() - galley.size().x - 22.0, y);
+        painter.circle_filled(pos + Vec2::new(0.0, 6.0), 5.0, class_color(layer.color));
+        painter.galley(pos + Vec2::new(9.0, 0.0), galley, Color32::BLACK);
+        y += 17.0;
+    }
+    let at = |pos: Pos2| {
+        let fx = (pos.x - rect.left()) / rect.width();
+        let fy = (pos.y - rect.top()) / rect.height();
+        [xr.0 + fx * (xr.1 - xr.0), yr.1 - fy * (yr.1 - yr.0)]
+    };
+    let clicked = response.clicked();
+    let pos = response.interact_pointer_pos().or(response.hover_pos());
+    if let Some(p) = response.hover_pos() {
+        let [x, y] = at(p);
+        response.on_hover_text(format!("({x:.2}, {y:.2})"));
+    }
+    match (s.input, clicked, pos) {
+        (Some(key), true, Some(p)) => Some(Action::Input(key, at(p).to_vec())),
+        _ => None,
+    }
+}

@@ -1,0 +1,729 @@
+//! The diffusion lab: DDPM (Ho et al. 2020). A network learns to predict the noise that was
+//! added to a data sample at a random timestep (MSE loss); sampling starts from pure noise
+//! and removes the predicted noise step by step (DDPM), or in fewer, deterministic steps
+//! (DDIM). 2-D point clouds with an MLP, MNIST and Fashion-MNIST with a small U-Net.
+//! Reads top to bottom: parameters -> data -> model -> step -> sampling; the schedule's
+//! arithmetic is in `schedule.rs`, the networks in `model.rs`, the pictures in `views.rs`.
+
+pub(crate) mod model;
+pub(crate) mod schedule;
+mod strings;
+mod views;
+
+use burn::module::Module;
+use burn::optim::{GradientsParams, ModuleOptimizer};
+use burn::tensor::{Device, Int, Tensor, TensorData};
+use serde::{Deserialize, Serialize};
+
+use crate::data::images::{self, Split};
+use crate::data::points::Cloud;
+use crate::error::LabError;
+use crate::labs::kit::{Batches, Training, TrainingDefaults, ema, seed_spec, weights};
+use crate::labs::{Chart, Curve, Evaluation, Lab, LabDef, StepMetrics, Suits, kit};
+use crate::params::{self, Group, ParamKind, ParamSpec, Values, text_of};
+use crate::rng::Rng;
+use crate::view::{View, ViewSpec};
+use model::{PointNet, UNet};
+use schedule::{Kind, Schedule};
+
+pub const DEF: LabDef = LabDef {
+    id: "diffusion",
+    params,
+    build,
+    views: &["denoise", "gallery", "timeline", "flow", "forward", "loss_t"],
+    charts: &[
+        Chart { id: "loss", curves: &[Curve::faint("batch_loss"), Curve::bold("test_loss")], unit: false },
+        Chart { id: "near_data", curves: &[Curve::bold("near_data")], unit: true },
+    ],
+    strings: strings::STRINGS,
+    steps: 3000,
+    small: &[("dataset", "ring"), ("batch", "32"), ("hidden", "16"), ("diffusion_steps", "20")],
+    suits: Suits::Gpu,
+};
+
+// ---------------------------------------------------------------------------------------
+// Parameters
+
+const IMAGE_SETS: [&str; 2] = ["mnist", "fashion"];
+
+fn is_images(v: &Values) -> bool {
+    IMAGE_SETS.contains(&text_of(v, "dataset"))
+}
+fn is_points(v: &Values) -> bool {
+    !is_images(v)
+}
+fn is_linear(v: &Values) -> bool {
+    text_of(v, "schedule") == "linear"
+}
+fn is_ddim(v: &Values) -> bool {
+    text_of(v, "sampler") == "ddim"
+}
+fn is_conditional(v: &Values) -> bool {
+    is_images(v) && matches!(v.get("conditional"), Some(params::ParamValue::Bool(true)))
+}
+fn has_ema(v: &Values) -> bool {
+    matches!(v.get("ema"), Some(params::ParamValue::Bool(true)))
+}
+
+fn params() -> Vec<ParamSpec> {
+    use Group::*;
+    use ParamKind::*;
+    let mut p = vec![
+        ParamSpec::new(
+            "dataset",
+            Data,
+            Choice {
+                default: "mnist",
+                options: &["mnist", "fashion", "swissroll", "ring", "moons", "spiral", "grid"],
+            },
+        ),
+        ParamSpec::new("noise", Data, Float { default: 0.02, min: 0.0, max: 0.3, log: false })
+            .live()
+            .shown_if(is_points),
+        ParamSpec::new("train_size", Data, Int { default: 20_000, min: 100, max: 20_000 }).shown_if(is_images),
+        ParamSpec::new("t_view", Data, Int { default: 250, min: 0, max: 999 }).live(),
+        ParamSpec::new("diffusion_steps", Model, Int { default: 1000, min: 10, max: 1000 }),
+        ParamSpec::new("schedule", Model, Choice { default: "linear", options: &["linear", "cosine"] }),
+        ParamSpec::new("beta_start", Model, Float { default: 1e-4, min: 1e-5, max: 0.01, log: true })
+            .shown_if(is_linear),
+        ParamSpec::new("beta_end", Model, Float { default: 0.02, min: 0.001, max: 0.2, log: true })
+            .shown_if(is_linear),
+        ParamSpec::new("width", Model, Int { default: 32, min: 8, max: 64 }).shown_if(is_images),
+        ParamSpec::new("hidden", Model, Int { default: 128, min: 8, max: 512 }).shown_if(is_points),
+        ParamSpec::new("layers", Model, Int { default: 3, min: 1, max: 6 }).shown_if(is_points),
+        ParamSpec::new("conditional", Model, Bool { default: false }).shown_if(is_images),
+    ];
+    p.extend(kit::Training::specs(TrainingDefaults {
+        lr: 0.001,
+        lr_max: 0.1,
+        batch: 128,
+        decay: "constant",
+        decay_steps: 3000,
+    }));
+    p.push(ParamSpec::new("ema", Training, Bool { default: true }).live());
+    p.push(
+        ParamSpec::new("ema_decay", Training, Float { default: 0.995, min: 0.9, max: 0.9999, log: true })
+            .live()
+            .shown_if(has_ema),
+    );
+    p.push(seed_spec());
+    p.extend([
+        ParamSpec::new("sampler", Sampling, Choice { default: "ddim", options: &["ddim", "ddpm"] }).live(),
+        ParamSpec::new("sample_steps", Sampling, Int { default: 50, min: 1, max: 1000 }).live().shown_if(is_ddim),
+        ParamSpec::new("guidance", Sampling, Float { default: 3.0, min: 0.0, max: 10.0, log: false })
+            .live()
+            .shown_if(is_conditional),
+        ParamSpec::new("digit", Sampling, Int { default: -1, min: -1, max: 9 }).live().shown_if(is_conditional),
+    ]);
+    p
+}
+
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "lowercase")]
+enum Sampler {
+    Ddpm,
+    Ddim,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct Config {
+    dataset: String,
+    noise: f64,
+    train_size: usize,
+    t_view: usize,
+    diffusion_steps: usize,
+    schedule: Kind,
+    beta_start: f64,
+    beta_end: f64,
+    width: usize,
+    hidden: usize,
+    layers: usize,
+    conditional: bool,
+    #[serde(flatten)]
+    train: Training,
+    ema: bool,
+    ema_decay: f64,
+    seed: u64,
+    sampler: Sampler,
+    sample_steps: usize,
+    guidance: f64,
+    digit: i64,
+}
+
+impl Config {
+    fn schedule(&self) -> Schedule {
+        Schedule::new(self.schedule, self.diffusion_steps, self.beta_start as f32, self.beta_end as f32)
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Data
+
+/// What the model learns to generate.
+enum Data {
+    /// A 2-D cloud: training batches are drawn fresh from it; `real` is a fixed draw that the
+    /// views show and the held-out loss uses.
+    Points { cloud: Cloud, real: Vec<[f32; 2]> },
+    /// Images with values in [0, 1] (the model sees them scaled to [-1, 1]).
+    Images(Split),
+}
+
+impl Data {
+    /// Numbers per sample.
+    fn dim(&self) -> usize {
+        match self {
+            Self::Points { .. } => 2,
+            Self::Images(s) => s.train.image_len(),
+        }
+    }
+
+    fn classes(&self) -> usize {
+        match self {
+            Self::Points { .. } => 0,
+            Self::Images(s) => s.train.class_names.len(),
+        }
+    }
+}
+
+fn load_data(cfg: &Config) -> Result<Data, LabError> {
+    Ok(match cfg.dataset.as_str() {
+        "mnist" | "fashion" => {
+            let split = if cfg.dataset == "mnist" { images::mnist()? } else { images::fashion()? };
+            Data::Images(Split { train: split.train.first(cfg.train_size), test: split.test })
+        }
+        key => {
+            let cloud = Cloud::from_key(key)
+                .ok_or(LabError::Invalid { key: "err.unknown_dataset", english: "unknown data set" })?;
+            let real = cloud.sample(1000, cfg.noise as f32, &mut Rng::new(cfg.seed.wrapping_add(7)));
+            Data::Points { cloud, real }
+        }
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// Model
+
+/// The noise predictor: an MLP for points or a U-Net for images (one of the two is set).
+#[derive(Module, Debug)]
+pub(crate) struct Denoiser {
+    pub points: Option<PointNet>,
+    pub unet: Option<UNet>,
+}
+
+impl Denoiser {
+    fn new(cfg: &Config, data: &Data, device: &Device) -> Self {
+        let classes = (cfg.conditional && data.classes() > 0).then(|| data.classes());
+        match data {
+            Data::Points { .. } => {
+                Self { points: Some(PointNet::new(cfg.hidden, cfg.layers, None, device)), unet: None }
+            }
+            Data::Images(s) => {
+                Self { points: None, unet: Some(UNet::new(s.train.channels, cfg.width, classes, device)) }
+            }
+        }
+    }
+
+    /// Predicted noise for x_t (`[n, dim]`) at timesteps `ts`, for classes `labels` when
+    /// class-conditional (the index `classes` means none).
+    fn forward(&self, x: Tensor<2>, ts: &[usize], labels: Option<&[u32]>, side: [usize; 3]) -> Tensor<2> {
+        let device = x.device();
+        let labels = labels.map(|l| {
+            Tensor::<1, Int>::from_data(TensorData::new(l.iter().map(|&c| c as i64).collect(), [l.len()]), &device)
+        });
+        match (&self.points, &self.unet) {
+            (Some(net), _) => net.forward(x, ts, labels),
+            (None, Some(unet)) => {
+                let [n, dim] = x.dims();
+                let [c, h, w] = side;
+                unet.forward(x.reshape([n, c, h, w]), ts, labels).reshape([n, dim])
+            }
+            (None, None) => unreachable!("a denoiser has one network"),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The lab
+
+struct DiffusionLab {
+    cfg: Config,
+    steps: u64,
+    train_device: Device,
+    device: Device,
+    data: Data,
+    schedule: Schedule,
+    model: Denoiser,
+    /// The moving average of the weights (inference device), sampled with when `ema` is on.
+    ema: Denoiser,
+    optim: ModuleOptimizer,
+    rng: Rng,
+    batches: Batches,
+    /// The held-out loss per timestep bucket at the last evaluation (mean, samples).
+    loss_by_t: Vec<(f32, u64)>,
+    /// The last sampling run the views show and the step it was made at.
+    trace: Option<Trace>,
+    trace_step: u64,
+    /// Which starting noise the views' sampling runs use ("Sample again" draws the next).
+    draw: u64,
+}
+
+/// Buckets of the loss-by-timestep curve.
+const T_BUCKETS: usize = 20;
+/// Samples in the image views' sampling run, and points in the 2-D one.
+const IMAGE_SAMPLES: usize = 16;
+const POINT_SAMPLES: usize = 1000;
+/// Frames a sampling run keeps for the player.
+const FRAMES: usize = 40;
+
+fn build(values: &Values, device: &Device) -> Result<Box<dyn Lab>, LabError> {
+    let cfg: Config = params::typed(&params(), values)?;
+    if cfg.beta_start >= cfg.beta_end {
+        return Err(LabError::Invalid {
+            key: "err.beta_order",
+            english: "the first beta must be smaller than the last",
+        });
+    }
+    if !cfg.width.is_multiple_of(8) {
+        return Err(LabError::Invalid {
+            key: "err.width_multiple_of_8",
+            english: "the U-Net's width must be a multiple of 8 (its group norm has 8 groups)",
+        });
+    }
+    let data = load_data(&cfg)?;
+    if let Data::Images(s) = &data
+        && (s.train.h != 28 || s.train.w != 28)
+    {
+        return Err(LabError::Invalid { key: "err.needs_28", english: "the U-Net takes 28x28 images" });
+    }
+    Ok(Box::new(DiffusionLab::new(cfg, data, device)))
+}
+
+/// Normal noise, `n` numbers.
+fn normals(rng: &mut Rng, n: usize) -> Vec<f32> {
+    (0..n).map(|_| rng.normal()).collect()
+}
+
+impl DiffusionLab {
+    fn new(cfg: Config, data: Data, device: &Device) -> Self {
+        let train_device = device.clone().autodiff();
+        device.seed(cfg.seed);
+        train_device.seed(cfg.seed);
+        let model = Denoiser::new(&cfg, &data, &train_device);
+        let rows = match &data {
+            Data::Images(s) => s.train.len(),
+            Data::Points { .. } => 1,
+        };
+        Self {
+            steps: 0,
+            schedule: cfg.schedule(),
+            ema: model.valid(),
+            model,
+            optim: cfg.train.optimizer.build(),
+            rng: Rng::new(cfg.seed.wrapping_add(1)),
+            batches: Batches::new(rows),
+            loss_by_t: vec![(0.0, 0); T_BUCKETS],
+            trace: None,
+            trace_step: 0,
+            draw: 0,
+            train_device,
+            device: device.clone(),
+            data,
+            cfg,
+        }
+    }
+
+    fn side(&self) -> [usize; 3] {
+        match &self.data {
+            Data::Images(s) => [s.train.channels, s.train.h, s.train.w],
+            Data::Points { .. } => [1, 1, 2],
+        }
+    }
+
+    /// A training batch: clean samples (flattened, images in [-1, 1]) and their classes.
+    fn batch(&mut self, n: usize) -> (Vec<f32>, Vec<u32>) {
+        match &self.data {
+            Data::Points { cloud, .. } => {
+                let pts = cloud.sample(n, self.cfg.noise as f32, &mut self.rng);
+                (pts.iter().flatten().copied().collect(), vec![0; n])
+            }
+            Data::Images(s) => {
+                let idx = self.batches.next(n, &mut self.rng);
+                let x = idx.iter().flat_map(|&i| s.train.image(i).iter().map(|v| v * 2.0 - 1.0)).collect();
+                (x, idx.iter().map(|&i| s.train.labels[i]).collect())
+            }
+        }
+    }
+
+    /// x_t = sqrt(alpha_bar_t) x_0 + sqrt(1 - alpha_bar_t) eps, per sample.
+    fn noised(&self, x0: &[f32], eps: &[f32], ts: &[usize]) -> Vec<f32> {
+        let dim = self.data.dim();
+        let mut x = Vec::with_capacity(x0.len());
+        for (i, &t) in ts.iter().enumerate() {
+            let (a, b) = self.schedule.forward_coefs(t);
+            let r = i * dim..(i + 1) * dim;
+            x.extend(x0[r.clone()].iter().zip(&eps[r]).map(|(x, e)| a * x + b * e));
+        }
+        x
+    }
+
+    /// The model that samples: the moving average when it is on.
+    fn sampler(&self) -> Denoiser {
+        if self.cfg.ema { self.ema.clone() } else { self.model.valid() }
+    }
+
+    /// The classes a class-conditional sampling run draws: the chosen digit, or each in turn.
+    fn sample_labels(&self, n: usize) -> Option<Vec<u32>> {
+        let k = self.data.classes();
+        (self.cfg.conditional && k > 0).then(|| {
+            (0..n).map(|i| if self.cfg.digit >= 0 { self.cfg.digit as u32 % k as u32 } else { (i % k) as u32 }).collect()
+        })
+    }
+
+    /// The mean squared error of predicted noise on `x0` at timesteps `ts` with noise `eps`,
+    /// per sample, on the inference copy of the trained model.
+    fn losses(&self, x0: &[f32], ts: &[usize], eps: &[f32], labels: Option<&[u32]>) -> Vec<f32> {
+        let dim = self.data.dim();
+        let model = self.model.valid();
+        let mut out = Vec::with_capacity(ts.len());
+        for c in (0..ts.len()).collect::<Vec<_>>().chunks(256) {
+            let r = c[0] * dim..(c[c.len() - 1] + 1) * dim;
+            let xt = self.noised(&x0[r.clone()], &eps[r.clone()], &ts[c[0]..c[0] + c.len()]);
+            let x = Tensor::from_data(TensorData::new(xt, [c.len(), dim]), &self.device);
+            let e = Tensor::<2>::from_data(TensorData::new(eps[r].to_vec(), [c.len(), dim]), &self.device);
+            let l = labels.map(|l| &l[c[0]..c[0] + c.len()]);
+            let pred = model.forward(x, &ts[c[0]..c[0] + c.len()], l, self.side());
+            let per: Vec<f32> = (pred - e).powi_scalar(2).mean_dim(1).into_data().iter::<f32>().collect();
+            out.extend(per);
+        }
+        out
+    }
+
+    /// Runs the sampler on `n` samples from noise seeded by `seed`, keeping up to `frames`
+    /// frames (x_t, the predicted noise and the predicted x_0 before each step).
+    fn sample(&self, n: usize, seed: u64, frames: usize) -> Trace {
+        let dim = self.data.dim();
+        let model = self.sampler();
+        let images = matches!(self.data, Data::Images(_));
+        let mut rng = Rng::new(seed);
+        let mut x = normals(&mut rng, n * dim);
+        let ts = match self.cfg.sampler {
+            Sampler::Ddpm => self.schedule.timesteps(self.schedule.len()),
+            Sampler::Ddim => self.schedule.timesteps(self.cfg.sample_steps),
+        };
+        let labels = self.sample_labels(n);
+        let keep_every = ts.len().div_ceil(frames.max(1)).max(1);
+        let mut kept = Vec::new();
+        for (k, &t) in ts.iter().enumerate() {
+            let eps = self.predict(&model, &x, t, n, labels.as_deref());
+            let (a, b) = self.schedule.x0_coefs(t);
+            let mut x0: Vec<f32> = x.iter().zip(&eps).map(|(x, e)| a * x - b * e).collect();
+            if images {
+                // Images live in [-1, 1]: clipping the predicted x_0 keeps the early,
+                // very noisy steps from overshooting (as in Ho et al.'s code).
+                x0.iter_mut().for_each(|v| *v = v.clamp(-1.0, 1.0));
+            }
+            if k % keep_every == 0 {
+                kept.push(Frame { t, x: x.clone(), eps: eps.clone(), x0: x0.clone() });
+            }
+            x = match self.cfg.sampler {
+                Sampler::Ddpm => {
+                    let (c0, ct, sd) = self.schedule.ddpm_coefs(t);
+                    let z = if sd > 0.0 { normals(&mut rng, n * dim) } else { vec![0.0; n * dim] };
+                    x0.iter().zip(&x).zip(&z).map(|((x0, xt), z)| c0 * x0 + ct * xt + sd * z).collect()
+                }
+                Sampler::Ddim => {
+                    let ab = self.schedule.alpha_bar[t];
+                    let ab_next = ts.get(k + 1).map_or(1.0, |&s| self.schedule.alpha_bar[s]);
+                    // The noise that the (clipped) x_0 implies, carried to the next timestep.
+                    x0.iter()
+                        .zip(&x)
+                        .map(|(x0, xt)| {
+                            let e = (xt - ab.sqrt() * x0) / (1.0 - ab).sqrt().max(1e-8);
+                            ab_next.sqrt() * x0 + (1.0 - ab_next).sqrt() * e
+                        })
+                        .collect()
+                }
+            };
+        }
+        // FNV-1a over the samples' bits.
+        let id = x.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, v| (h ^ v.to_bits() as u64).wrapping_mul(0x100_0000_01b3));
+        Trace { n, id, frames: kept, last: x, labels }
+    }
+
+    /// Predicted noise at one timestep for all of `x`, with classifier-free guidance when the
+    /// model is class-conditional: eps = eps(no class) + w (eps(class) - eps(no class)).
+    fn predict(&self, model: &Denoiser, x: &[f32], t: usize, n: usize, labels: Option<&[u32]>) -> Vec<f32> {
+        let dim = self.data.dim();
+        let tensor = |v: Vec<f32>, rows: usize| Tensor::<2>::from_data(TensorData::new(v, [rows, dim]), &self.device);
+        match labels {
+            None => model.forward(tensor(x.to_vec(), n), &vec![t; n], None, self.side()).into_data().iter::<f32>().collect(),
+            Some(labels) => {
+                let none = self.data.classes() as u32;
+                let both: Vec<u32> = labels.iter().copied().chain(std::iter::repeat_n(none, n)).collect();
+                let xx: Vec<f32> = x.iter().chain(x).copied().collect();
+                let out: Vec<f32> =
+                    model.forward(tensor(xx, 2 * n), &vec![t; 2 * n], Some(&both), self.side()).into_data().iter::<f32>().collect();
+                let (cond, uncond) = out.split_at(n * dim);
+                let w = self.cfg.guidance as f32;
+                uncond.iter().zip(cond).map(|(u, c)| u + w * (c - u)).collect()
+            }
+        }
+    }
+
+    /// The views' sampling run, made anew when there is none or the model trained on since.
+    fn trace(&mut self) -> &Trace {
+        let stale = match &self.data {
+            Data::Points { .. } => 25,
+            Data::Images(_) => 200,
+        };
+        if self.trace.is_none() || self.steps >= self.trace_step + stale {
+            self.resample();
+        }
+        self.trace.as_ref().expect("just made")
+    }
+
+    fn resample(&mut self) {
+        let n = if matches!(self.data, Data::Points { .. }) { POINT_SAMPLES } else { IMAGE_SAMPLES };
+        // The same starting noise until the user asks for another, so the class sees the
+        // same samples sharpen as the model trains.
+        let seed = self.cfg.seed.wrapping_add(99).wrapping_add(self.draw.wrapping_mul(7919));
+        self.trace = Some(self.sample(n, seed, FRAMES));
+        self.trace_step = self.steps;
+    }
+
+    /// Share of `POINT_SAMPLES` samples within 0.1 of the data (2-D only).
+    fn near_data(&self, trace: &Trace) -> Option<f32> {
+        let Data::Points { cloud, .. } = &self.data else { return None };
+        let near = trace.last.chunks(2).filter(|p| cloud.distance([p[0], p[1]]) <= 0.1).count();
+        Some(near as f32 / trace.n as f32)
+    }
+}
+
+/// A recorded sampling run.
+struct Trace {
+    n: usize,
+    /// Names this run for the player (a hash of its samples: a new run, a new id).
+    id: u64,
+    frames: Vec<Frame>,
+    /// The samples it ended with.
+    last: Vec<f32>,
+    labels: Option<Vec<u32>>,
+}
+
+struct Frame {
+    t: usize,
+    x: Vec<f32>,
+    eps: Vec<f32>,
+    x0: Vec<f32>,
+}
+
+impl Lab for DiffusionLab {
+    fn step(&mut self) -> Result<StepMetrics, LabError> {
+        let n = self.cfg.train.batch;
+        let (x0, labels) = self.batch(n);
+        let n = labels.len();
+        let dim = self.data.dim();
+        let steps_t = self.schedule.len();
+        let ts: Vec<usize> = (0..n).map(|_| self.rng.below(steps_t)).collect();
+        let eps = normals(&mut self.rng, n * dim);
+        let xt = self.noised(&x0, &eps, &ts);
+        // Class-conditional: one label in ten is dropped, so the same network also learns the
+        // unconditional noise that guidance needs.
+        let classes = self.data.classes() as u32;
+        let labels: Option<Vec<u32>> = self.cfg.conditional.then(|| {
+            labels.iter().map(|&c| if self.rng.f32() < 0.1 { classes } else { c }).collect()
+        });
+        let x = Tensor::from_data(TensorData::new(xt, [n, dim]), &self.train_device);
+        let e = Tensor::<2>::from_data(TensorData::new(eps, [n, dim]), &self.train_device);
+        let pred = self.model.forward(x, &ts, labels.as_deref(), self.side()); // [n, dim]
+        let per = (pred - e).powi_scalar(2).mean_dim(1); // [n, 1]
+        let loss = per.clone().mean();
+        let per: Vec<f32> = per.into_data().iter::<f32>().collect();
+        let grads = GradientsParams::from_grads(loss.backward(), &self.model);
+        self.model = self.optim.step(self.cfg.train.lr_at(self.steps), self.model.clone(), grads);
+        let decay = ema::warmed_decay(self.cfg.ema_decay, self.steps);
+        self.ema = ema::update(self.ema.clone(), &self.model.valid(), decay);
+        self.steps += 1;
+        Ok(StepMetrics::loss(per.iter().sum::<f32>() / per.len().max(1) as f32))
+    }
+
+    fn evaluate(&mut self) -> Result<Evaluation, LabError> {
+        // A fixed held-out batch: the same samples, timesteps spread evenly over the
+        // schedule, and the same noise every time, so the curve moves only with the model.
+        let steps_t = self.schedule.len();
+        let mut rng = Rng::new(self.cfg.seed.wrapping_add(5));
+        let (x0, labels): (Vec<f32>, Option<Vec<u32>>) = match &self.data {
+            Data::Points { real, .. } => (real.iter().flatten().copied().collect(), None),
+            Data::Images(s) => {
+                let m = s.test.len().min(256);
+                let x = (0..m).flat_map(|i| s.test.image(i).iter().map(|v| v * 2.0 - 1.0)).collect();
+                (x, self.cfg.conditional.then(|| s.test.labels[..m].to_vec()))
+            }
+        };
+        let n = x0.len() / self.data.dim();
+        let ts: Vec<usize> = (0..n).map(|i| i * steps_t / n).collect();
+        let eps = normals(&mut rng, x0.len());
+        let test = self.losses(&x0, &ts, &eps, labels.as_deref());
+        let mut buckets = vec![(0.0f32, 0u64); T_BUCKETS];
+        for (&t, &l) in ts.iter().zip(&test) {
+            let b = &mut buckets[t * T_BUCKETS / steps_t];
+            b.0 += l;
+            b.1 += 1;
+        }
+        self.loss_by_t = buckets.into_iter().map(|(sum, n)| (sum / n.max(1) as f32, n)).collect();
+        let mut e = Evaluation { values: vec![("test_loss", test.iter().sum::<f32>() / n.max(1) as f32)] };
+        if matches!(self.data, Data::Points { .. }) {
+            self.resample();
+            let near = self.near_data(self.trace.as_ref().expect("just sampled"));
+            e.values.extend(near.map(|v| ("near_data", v)));
+        }
+        Ok(e)
+    }
+
+    fn eval_every(&self) -> u64 {
+        match self.data {
+            Data::Points { .. } => 250,
+            Data::Images(_) => 100,
+        }
+    }
+
+    fn views(&self) -> Vec<ViewSpec> {
+        let ids: &[&'static str] = match self.data {
+            Data::Points { .. } => &["flow", "forward", "loss_t"],
+            Data::Images(_) => &["denoise", "gallery", "timeline", "forward", "loss_t"],
+        };
+        ids.iter().map(|&id| ViewSpec { id }).collect()
+    }
+
+    fn charts(&self) -> Vec<&'static str> {
+        match self.data {
+            Data::Points { .. } => vec!["loss", "near_data"],
+            Data::Images(_) => vec!["loss"],
+        }
+    }
+
+    fn input(&mut self, key: &str, _data: Vec<f32>) -> Result<(), LabError> {
+        if key != "sample_again" {
+            return Err(LabError::UnknownView(key.into()));
+        }
+        self.draw += 1;
+        self.resample();
+        Ok(())
+    }
+
+    fn render(&mut self, view: &str) -> Result<View, LabError> {
+        match (view, &self.data) {
+            ("denoise", Data::Images(_)) => Ok(self.denoise_view()),
+            ("gallery", Data::Images(_)) => Ok(self.gallery_view()),
+            ("timeline", Data::Images(_)) => Ok(self.timeline_view()),
+            ("flow", Data::Points { .. }) => Ok(self.flow_view()),
+            ("forward", _) => Ok(self.forward_view()),
+            ("loss_t", _) => Ok(self.loss_t_view()),
+            _ => Err(LabError::UnknownView(view.into())),
+        }
+    }
+
+    fn reconfigure(&mut self, values: &Values) -> Result<(), LabError> {
+        let new: Config = params::typed(&params(), values)?;
+        self.cfg.train.switch_optimizer(&new.train, &mut self.optim);
+        let resample = new.sampler != self.cfg.sampler
+            || new.sample_steps != self.cfg.sample_steps
+            || new.guidance != self.cfg.guidance
+            || new.digit != self.cfg.digit
+            || new.ema != self.cfg.ema;
+        // The noise of the 2-D data, the EMA decay and the view's timestep are read where used.
+        self.cfg = new;
+        if resample {
+            self.trace = None;
+        }
+        Ok(())
+    }
+
+    fn settings(&self) -> Values {
+        params::untyped(&params(), &self.cfg)
+    }
+
+    fn weights(&self) -> Result<Vec<u8>, LabError> {
+        weights::to_bytes(&Saved { model: self.model.clone(), ema: self.ema.clone() })
+    }
+
+    fn load_weights(&mut self, bytes: &[u8], steps: u64) -> Result<(), LabError> {
+        let saved = weights::from_bytes(&Saved { model: self.model.clone(), ema: self.ema.clone() }, bytes)?;
+        self.model = saved.model;
+        self.ema = saved.ema;
+        self.steps = steps;
+        self.trace = None;
+        Ok(())
+    }
+}
+
+/// What a model file holds: the trained weights and their moving average.
+#[derive(Module, Debug)]
+struct Saved {
+    model: Denoiser,
+    ema: Denoiser,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lab(sets: &[(&str, &str)]) -> DiffusionLab {
+        let specs = params();
+        let mut v = Values::new();
+        for (k, x) in sets {
+            v.insert(k.to_string(), specs.iter().find(|s| s.key == *k).unwrap().parse(x).unwrap());
+        }
+        let cfg: Config = params::typed(&specs, &params::validate(&specs, &v).unwrap()).unwrap();
+        let data = load_data(&cfg).unwrap();
+        DiffusionLab::new(cfg, data, &Device::flex())
+    }
+
+    #[test]
+    fn the_unet_keeps_its_inputs_shape_for_every_width() {
+        let device = Device::flex();
+        for w in [8, 16, 24] {
+            for classes in [None, Some(10)] {
+                let net = UNet::new(1, w, classes, &device);
+                let x = Tensor::<4>::zeros([3, 1, 28, 28], &device);
+                let labels = classes.map(|_| Tensor::<1, Int>::from_data(TensorData::new(vec![0i64, 5, 10], [3]), &device));
+                assert_eq!(net.forward(x, &[0, 10, 999], labels).dims(), [3, 1, 28, 28], "width {w}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_forward_process_matches_its_closed_form() {
+        // Noising in one go with alpha_bar equals the data's mean and spread after t steps:
+        // over many draws, x_t has mean sqrt(alpha_bar) x_0 and variance 1 - alpha_bar.
+        let lab = lab(&[("dataset", "ring"), ("diffusion_steps", "100")]);
+        let mut rng = Rng::new(3);
+        let n = 20_000;
+        let x0 = vec![1.5f32; 2 * n];
+        let eps = normals(&mut rng, 2 * n);
+        let t = 40;
+        let xt = lab.noised(&x0, &eps, &vec![t; n]);
+        let mean = xt.iter().sum::<f32>() / xt.len() as f32;
+        let var = xt.iter().map(|v| (v - mean).powi(2)).sum::<f32>() / xt.len() as f32;
+        let ab = lab.schedule.alpha_bar[t];
+        assert!((mean - 1.5 * ab.sqrt()).abs() < 0.02, "{mean} vs {}", 1.5 * ab.sqrt());
+        assert!((var - (1.0 - ab)).abs() < 0.02, "{var} vs {}", 1.0 - ab);
+    }
+
+    #[test]
+    fn the_loss_falls_and_samples_come_back_from_noise() {
+        let mut lab = lab(&[("dataset", "ring"), ("diffusion_steps", "50"), ("hidden", "64"), ("lr", "0.003")]);
+        let first = lab.evaluate().unwrap().get("test_loss").unwrap();
+        for _ in 0..300 {
+            lab.step().unwrap();
+        }
+        let last = lab.evaluate().unwrap().get("test_loss").unwrap();
+        assert!(last < first * 0.8, "held-out loss {first} -> {last}");
+        let trace = lab.sample(200, 1, 10);
+        assert_eq!(trace.last.len(), 400);
+        assert!(trace.frames.len() <= 10 && trace.frames[0].t == 49);
+        // Pure noise has about 1 in 5 points within 0.5 of the ring's radius; samples more.
+        let on_ring = trace.last.chunks(2).filter(|p| (p[0].hypot(p[1]) - 2.0).abs() < 0.5).count();
+        assert!(on_ring > 100, "{on_ring} of 200 near the ring");
+    }
+}
