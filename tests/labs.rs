@@ -161,3 +161,20 @@ fn a_wrong_model_file_gets_a_message() {
     let (header, _) = model_file::read(&path).unwrap();
     assert_eq!((header.lab.as_str(), header.steps), ("mlp", 1));
 }
+
+#[test]
+fn every_shipped_trained_model_opens_and_steps() {
+    for def in registry().iter().filter(|d| d.trained.is_some()) {
+        let (mut s, _) = Session::open_trained(def, &Values::new(), DeviceChoice::Cpu)
+            .unwrap_or_else(|e| panic!("{}: {e}", def.id));
+        assert!(s.steps() > 0, "{}: a trained model has trained", def.id);
+        let before = s.steps();
+        s.step().unwrap_or_else(|e| panic!("{}: {e}", def.id));
+        assert_eq!(s.steps(), before + 1);
+    }
+    let mlp = tenlab_models::find_lab("mlp").unwrap();
+    if mlp.trained.is_none() {
+        let e = Session::open_trained(mlp, &Values::new(), DeviceChoice::Cpu).err().unwrap();
+        assert!(matches!(e, LabError::Invalid { key: "err.no_trained_model", .. }), "{e:?}");
+    }
+}

@@ -4,7 +4,9 @@
 use egui_kittest::Harness;
 use tenlab_app::i18n::Lang;
 use tenlab_app::views::{Cx, Views};
-use tenlab_models::view::{Bars, Boundary, Heatmap, Picker, Reading, Scale, Style, View};
+use tenlab_models::view::{
+    Bars, Boundary, Heatmap, Lines, Picker, PointLayer, Reading, Scale, Scatter, Series, Style, View,
+};
 
 fn heatmap(title: &str, rows: usize, cols: usize, f: impl Fn(usize, usize) -> f32) -> Heatmap {
     let values = (0..rows * cols).map(|k| f(k / cols, k % cols)).collect();
@@ -27,8 +29,51 @@ fn bars() -> Bars {
     Bars { labels, values, max: 1.0, marked: Some(7) }
 }
 
-/// Every kind of [`View`], once.
-fn examples() -> Vec<(&'static str, View)> {
+/// A ring of 8 clusters, the generated points drawn inward, over a field and with arrows.
+fn scatter() -> Scatter {
+    let ring = |r: f32, n: usize| -> Vec<[f32; 2]> {
+        (0..n)
+            .map(|k| {
+                let a = (k % 8) as f32 * std::f32::consts::TAU / 8.0 + (k / 8) as f32 * 0.01;
+                [r * a.cos(), r * a.sin()]
+            })
+            .collect()
+    };
+    let generated = ring(1.4, 48);
+    let arrows = generated.iter().map(|p| (*p, [p[0] * 0.2, p[1] * 0.2])).collect();
+    let field = heatmap("", 12, 12, |r, c| {
+        let (x, y) = (c as f32 - 5.5, r as f32 - 5.5);
+        0.5 - (x.hypot(y) - 4.0).abs() / 6.0
+    });
+    Scatter {
+        x_range: (-2.5, 2.5),
+        y_range: (-2.5, 2.5),
+        field: Some(field),
+        arrows,
+        paths: vec![(0..20).map(|k| [-2.0 + k as f32 * 0.2, (k as f32 * 0.3).sin()]).collect()],
+        layers: vec![
+            PointLayer { name: "label.real", points: ring(2.0, 64), color: 2, faint: true },
+            PointLayer { name: "label.generated_points", points: generated, color: 3, faint: false },
+        ],
+        input: None,
+    }
+}
+
+fn lines() -> Lines {
+    let curve = |f: fn(f32) -> f32| (0..50).map(|t| [t as f32 * 20.0, f(t as f32 / 50.0)]).collect();
+    Lines {
+        x_label: "label.timestep",
+        y_label: "label.fraction",
+        series: vec![
+            Series { name: "label.signal", points: curve(|t| (1.0 - t * t).sqrt()), color: 0 },
+            Series { name: "label.noise_sd", points: curve(|t| t), color: 1 },
+        ],
+        mark_x: Some(300.0),
+    }
+}
+
+/// Every kind of [`View`], once, with the lab whose words it uses.
+fn examples() -> Vec<(&'static str, &'static str, View)> {
     let res = 16;
     let probs = (0..res * res)
         .flat_map(|k| {
@@ -87,7 +132,7 @@ fn examples() -> Vec<(&'static str, View)> {
         marked: None,
     };
     let reading = Reading { image: digit(), bars: bars(), maps: maps.clone() };
-    vec![
+    let cnn = vec![
         ("boundary", boundary),
         ("matrix", View::Heatmap(confusion)),
         ("thumbnails", View::HeatmapRows { rows, style: Style::Thumbnails, picker: Some(picker) }),
@@ -95,16 +140,55 @@ fn examples() -> Vec<(&'static str, View)> {
         ("bars", View::Bars { image: Some(digit()), bars: bars() }),
         ("timeline", View::Timeline { history, bars: timeline_bars }),
         ("canvas", View::Canvas { input: "drawing", side: 56, reading: Some(reading) }),
-    ]
+    ];
+    let cnn = cnn.into_iter().map(|(name, view)| (name, "cnn", view)).collect::<Vec<_>>();
+    // The diffusion lab's words for its point cloud.
+    let mut samples = scatter();
+    samples.layers[1].name = "label.samples";
+    cnn.into_iter()
+        .chain([
+            ("scatter", "gan", View::Scatter(scatter())),
+            ("lines", "diffusion", View::Lines(lines())),
+            (
+                "column",
+                "gan",
+                View::Column(vec![
+                    (Some("label.classes_read"), View::Bars { image: None, bars: bars() }),
+                    (
+                        Some("label.generated"),
+                        View::HeatmapRows {
+                            rows: vec![vec![digit(); 6]],
+                            style: Style::Thumbnails,
+                            picker: None,
+                        },
+                    ),
+                ]),
+            ),
+            (
+                "player",
+                "diffusion",
+                View::Player {
+                    // Frames advance at 8 a second while it plays; the snapshot is taken a few
+                    // (simulated) frames in.
+                    frames: std::iter::repeat_n(View::Scatter(samples.clone()), 40)
+                        .chain([View::Lines(lines())])
+                        .collect(),
+                    captions: (0..41).map(|k| format!("t = {}", 999 - k * 20)).collect(),
+                    run: 1,
+                    again: Some("sample_again"),
+                },
+            ),
+        ])
+        .collect()
 }
 
 #[test]
 fn every_view_kind_draws_as_its_snapshot() {
     let mut failures = vec![];
-    for (name, view) in examples() {
+    for (name, lab, view) in examples() {
         let mut h = Harness::builder().with_size(egui::vec2(640.0, 420.0)).wgpu().build_ui_state(
             move |ui, views: &mut Views| {
-                let cx = Cx { lang: Lang::En, lab: "cnn", id: "example", rev: 1 };
+                let cx = Cx { lang: Lang::En, lab, id: "example", rev: 1 };
                 views.ui(ui, &cx, &view);
             },
             Views::default(),

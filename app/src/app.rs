@@ -306,6 +306,13 @@ impl TenlabApp {
         self.view_dirty = true;
     }
 
+    /// Replaces the run with the trained model the lab ships with (the curves of a run that
+    /// trained stay to compare with, as for any opened model).
+    pub fn open_trained(&mut self) {
+        self.runner.open_trained(self.lab.id);
+        self.view_dirty = true;
+    }
+
     /// Messages shown to the user that are not lab errors (file dialogs, settings files).
     pub fn notices(&self) -> Vec<&str> {
         self.notices.iter().map(|(_, text)| text.as_str()).collect()
@@ -695,6 +702,14 @@ impl TenlabApp {
                 .clicked()
             {
                 self.reset();
+            }
+            if self.lab.trained.is_some()
+                && ui
+                    .button(RichText::new(self.t("ui.trained")).size(18.0))
+                    .on_hover_text(self.t("ui.trained.help"))
+                    .clicked()
+            {
+                self.open_trained();
             }
             ui.separator();
             let label = ui.label(self.t("ui.speed")).on_hover_text(self.t("ui.speed.help")).id;

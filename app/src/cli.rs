@@ -58,9 +58,16 @@ pub enum Command {
         /// changes settings on top).
         #[arg(long, value_name = "FILE")]
         load: Option<std::path::PathBuf>,
+        /// Start from the trained model the lab ships with (as the app's "Start from the
+        /// trained model"); --set changes settings on top.
+        #[arg(long, conflicts_with = "load")]
+        trained: bool,
         /// After training, save the model with its settings to this file.
         #[arg(long, value_name = "FILE")]
         save: Option<std::path::PathBuf>,
+        /// After training, draw the lab's main gallery (e.g. generated samples) as a PNG.
+        #[arg(long, value_name = "FILE")]
+        png_out: Option<std::path::PathBuf>,
     },
 }
 
@@ -68,14 +75,28 @@ pub enum Command {
 pub fn run(command: Command) -> anyhow::Result<String> {
     match command {
         Command::List => Ok(list_text()),
-        Command::Train { lab, set, steps, device, seed, metrics_out, views_out, view, load, save } => {
+        Command::Train {
+            lab,
+            set,
+            steps,
+            device,
+            seed,
+            metrics_out,
+            views_out,
+            view,
+            load,
+            trained,
+            save,
+            png_out,
+        } => {
             let outputs = Outputs {
                 metrics: metrics_out.as_deref(),
                 views: views_out.as_deref(),
                 view_ids: &view,
                 save: save.as_deref(),
+                png: png_out.as_deref(),
             };
-            let run = Run { lab: &lab, sets: &set, steps, device, seed, load: load.as_deref() };
+            let run = Run { lab: &lab, sets: &set, steps, device, seed, load: load.as_deref(), trained };
             let summary = train(run, outputs, true)?;
             Ok(format!("{summary}\n"))
         }
@@ -135,6 +156,8 @@ pub struct Outputs<'a> {
     pub view_ids: &'a [String],
     /// The model with its settings, after training.
     pub save: Option<&'a std::path::Path>,
+    /// The lab's main gallery as a picture, after training.
+    pub png: Option<&'a std::path::Path>,
 }
 
 /// What `train` trains.
@@ -149,6 +172,8 @@ pub struct Run<'a> {
     pub seed: Option<u64>,
     /// A model file to start from.
     pub load: Option<&'a std::path::Path>,
+    /// Start from the lab's shipped trained model.
+    pub trained: bool,
 }
 
 /// Trains and returns the final JSON summary.
@@ -162,9 +187,10 @@ pub fn train(run: Run<'_>, outputs: Outputs, progress: bool) -> anyhow::Result<s
     if let Some(seed) = run.seed {
         values.insert("seed".into(), ParamValue::Int(seed as i64));
     }
-    let (mut session, notices) = match run.load {
-        Some(path) => Session::open(def, path, &values, run.device),
-        None => Session::new(def, &values, run.device),
+    let (mut session, notices) = match (run.load, run.trained) {
+        (Some(path), _) => Session::open(def, path, &values, run.device),
+        (None, true) => Session::open_trained(def, &values, run.device),
+        (None, false) => Session::new(def, &values, run.device),
     }
     .map_err(said)?;
     for n in notices {
@@ -184,7 +210,7 @@ pub fn train(run: Run<'_>, outputs: Outputs, progress: bool) -> anyhow::Result<s
     };
     // Likewise the model file: made now (so a path that cannot be written fails at once),
     // written for real after training.
-    if let Some(path) = outputs.save {
+    for path in [outputs.save, outputs.png].into_iter().flatten() {
         std::fs::OpenOptions::new()
             .append(true)
             .create(true)
@@ -221,7 +247,7 @@ pub fn train(run: Run<'_>, outputs: Outputs, progress: bool) -> anyhow::Result<s
         bar.inc(1);
     }
     let seconds = start.elapsed().as_secs_f64();
-    let final_points = session.evaluate_now().map_err(said)?;
+    let final_points = session.evaluate_final().map_err(said)?;
     if let Some(out) = &mut out {
         for p in &final_points {
             serde_json::to_writer(&mut *out, p)?;
@@ -245,6 +271,13 @@ pub fn train(run: Run<'_>, outputs: Outputs, progress: bool) -> anyhow::Result<s
     }
     if let Some(path) = outputs.save {
         session.save(path).map_err(said)?;
+    }
+    if let Some(path) = outputs.png {
+        let id = session.gallery().or(known.first().copied()).context("the lab has no views")?;
+        let view = session.render(id).map_err(said)?;
+        let img = tenlab_models::picture::raster(&view)
+            .with_context(|| format!("the view '{id}' of lab {} is not a picture", def.id))?;
+        img.save(path).with_context(|| format!("cannot write {}", path.display()))?;
     }
     let mut summary = serde_json::json!({
         "lab": def.id,

@@ -13,6 +13,7 @@ pub mod engine;
 pub mod error;
 pub mod labs;
 pub mod params;
+pub mod picture;
 pub mod rng;
 pub mod view;
 

@@ -130,6 +130,8 @@ pub struct Scatter {
     pub field: Option<Heatmap>,
     /// Arrows: where each starts and its vector, in plane units.
     pub arrows: Vec<([f32; 2], [f32; 2])>,
+    /// Lines through points (e.g. an even grid of a generator's latent space, as it maps it).
+    pub paths: Vec<Vec<[f32; 2]>>,
     pub layers: Vec<PointLayer>,
     /// A click on the plane sends its `[x, y]` as this input of the lab (points the user draws).
     pub input: Option<&'static str>,
@@ -189,8 +191,8 @@ pub enum View {
     },
     Scatter(Scatter),
     Lines(Lines),
-    /// Views shown one under the other.
-    Column(Vec<View>),
+    /// Views shown one under the other, each under its caption (a translation key).
+    Column(Vec<(Option<&'static str>, View)>),
     /// A recorded run (e.g. sampling from noise) that the user plays, pauses and scrubs:
     /// one view per frame, each with its caption. `run` changes when the lab records a new
     /// one; `again`, if set, is the lab's input that records a new one (with no data).

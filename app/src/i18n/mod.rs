@@ -161,7 +161,8 @@ mod tests {
     use super::*;
     use tenlab_models::params::ParamKind;
 
-    /// Every `"err.<key>"` literal in the Rust files under `dir`.
+    /// Every error key (`key: "err.<key>"`) and every view label (`"label.<key>"`) written in
+    /// the Rust files under `dir` (strings files aside).
     fn error_keys_in(dir: &std::path::Path) -> Vec<String> {
         let mut keys = vec![];
         for entry in std::fs::read_dir(dir).unwrap() {
@@ -173,6 +174,12 @@ mod tests {
                 for part in text.split("key: \"err.").skip(1) {
                     let end = part.find('"').unwrap();
                     keys.push(format!("err.{}", &part[..end]));
+                }
+                if !path.ends_with("strings.rs") {
+                    for part in text.split("\"label.").skip(1) {
+                        let end = part.find('"').unwrap();
+                        keys.push(format!("label.{}", &part[..end]));
+                    }
                 }
             }
         }

@@ -18,7 +18,10 @@ impl ViewUi for ColumnView {
             ((ui.available_height() - 8.0 * parts.len() as f32) / parts.len().max(1) as f32).max(120.0);
         let width = ui.available_width();
         let mut action = None;
-        for (k, part) in parts.iter().enumerate() {
+        for (k, (caption, part)) in parts.iter().enumerate() {
+            if let Some(key) = caption {
+                ui.label(egui::RichText::new(crate::i18n::lab_tr(cx.lang, cx.lab, key)).strong());
+            }
             let kind = std::mem::discriminant(part);
             if self.parts.get(k).is_none_or(|p| p.0 != kind) {
                 let widget = (kind, widget_for(part));

@@ -1,7 +1,7 @@
 //! A recorded run the user plays, pauses and scrubs frame by frame (e.g. sampling from noise,
 //! step by step). A new run starts playing from its first frame.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use tenlab_models::view::View;
 
@@ -17,7 +17,8 @@ pub struct PlayerView {
     frame: usize,
     playing: bool,
     run: Option<u64>,
-    last_advance: Option<Instant>,
+    /// When the shown frame last advanced, in egui's time (seconds).
+    last_advance: Option<f64>,
     inner: Option<(std::mem::Discriminant<View>, Box<dyn ViewUi>)>,
 }
 
@@ -27,17 +28,17 @@ impl ViewUi for PlayerView {
         if frames.is_empty() {
             return None;
         }
+        let now = ui.input(|i| i.time);
         if self.run != Some(*run) {
             self.run = Some(*run);
             self.frame = 0;
             self.playing = true;
-            self.last_advance = Some(Instant::now());
+            self.last_advance = Some(now);
         }
         let last = frames.len() - 1;
         if self.playing {
-            let now = Instant::now();
             let since = self.last_advance.get_or_insert(now);
-            let advance = (now.duration_since(*since).as_secs_f32() * FPS) as usize;
+            let advance = ((now - *since) * FPS as f64) as usize;
             if advance > 0 {
                 self.frame = (self.frame + advance).min(last);
                 *since = now;
@@ -61,7 +62,7 @@ impl ViewUi for PlayerView {
                     self.frame = 0;
                 }
                 self.playing = !self.playing;
-                self.last_advance = Some(Instant::now());
+                self.last_advance = Some(now);
             }
             let mut f = self.frame;
             let slider = egui::Slider::new(&mut f, 0..=last).show_value(false);

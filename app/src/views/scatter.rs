@@ -41,6 +41,10 @@ pub fn scatter_ui(ui: &mut egui::Ui, cx: &Cx<'_>, s: &Scatter, tex: &mut Texture
         let fy = (yr.1 - p[1]) / (yr.1 - yr.0);
         Pos2::new(rect.left() + fx * rect.width(), rect.top() + fy * rect.height())
     };
+    for path in &s.paths {
+        let points: Vec<Pos2> = path.iter().map(|&p| to_screen(p)).collect();
+        painter.add(egui::Shape::line(points, Stroke::new(1.0, Color32::from_rgb(120, 90, 170))));
+    }
     let arrow_color = Color32::from_gray(110);
     for &(from, v) in &s.arrows {
         let (a, b) = (to_screen(from), to_screen([from[0] + v[0], from[1] + v[1]]));

@@ -49,6 +49,11 @@ pub fn write(path: &Path, lab: &str, values: &Values, steps: u64, weights: &[u8]
 /// Reads a model file: its header and its weights' bytes.
 pub fn read(path: &Path) -> Result<(Header, Vec<u8>), LabError> {
     let bytes = std::fs::read(path).map_err(|e| problem(path, ModelFileProblem::Io(e.to_string())))?;
+    parse(path, &bytes)
+}
+
+/// Reads a model file's bytes (`path` names it in messages).
+pub fn parse(path: &Path, bytes: &[u8]) -> Result<(Header, Vec<u8>), LabError> {
     let rest = bytes.strip_prefix(MAGIC).ok_or_else(|| problem(path, ModelFileProblem::NotAModel))?;
     let end = rest
         .iter()

@@ -44,7 +44,8 @@ pub enum Command {
     Open {
         generation: u64,
         lab: &'static str,
-        path: PathBuf,
+        /// None: the trained model the lab ships with.
+        path: Option<PathBuf>,
     },
     /// Saves the model with its settings to a file.
     Save(PathBuf),
@@ -300,7 +301,14 @@ impl Runner {
     pub fn open(&mut self, lab: &'static str, path: PathBuf) {
         let generation = self.generation + 1;
         self.opening = Some(generation);
-        self.send(Command::Open { generation, lab, path });
+        self.send(Command::Open { generation, lab, path: Some(path) });
+    }
+
+    /// Replaces the run with the trained model the lab ships with.
+    pub fn open_trained(&mut self, lab: &'static str) {
+        let generation = self.generation + 1;
+        self.opening = Some(generation);
+        self.send(Command::Open { generation, lab, path: None });
     }
 
     /// Saves the model with its settings to a file.
@@ -611,8 +619,10 @@ impl Worker {
                 self.send_status();
             }
             Command::Open { generation, lab, path } => {
-                let opened = crate::labs::find_lab(lab)
-                    .and_then(|def| Session::open(def, &path, &Values::new(), self.device));
+                let opened = crate::labs::find_lab(lab).and_then(|def| match &path {
+                    Some(path) => Session::open(def, path, &Values::new(), self.device),
+                    None => Session::open_trained(def, &Values::new(), self.device),
+                });
                 match opened {
                     Ok((session, notices)) => {
                         self.begin_run(generation);

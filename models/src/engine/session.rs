@@ -94,6 +94,32 @@ impl Session {
         choice: DeviceChoice,
     ) -> Result<(Self, Vec<LabError>), LabError> {
         let (header, weights) = model_file::read(path)?;
+        Self::open_parsed(def, path, header, weights, overrides, choice)
+    }
+
+    /// Starts from the trained model the lab ships with (`--set` overrides on top).
+    pub fn open_trained(
+        def: &'static LabDef,
+        overrides: &Values,
+        choice: DeviceChoice,
+    ) -> Result<(Self, Vec<LabError>), LabError> {
+        let trained = def.trained.ok_or(LabError::Invalid {
+            key: "err.no_trained_model",
+            english: "this lab ships no trained model",
+        })?;
+        let path = Path::new(trained.file);
+        let (header, weights) = model_file::parse(path, trained.bytes)?;
+        Self::open_parsed(def, path, header, weights, overrides, choice)
+    }
+
+    fn open_parsed(
+        def: &'static LabDef,
+        path: &Path,
+        header: model_file::Header,
+        weights: Vec<u8>,
+        overrides: &Values,
+        choice: DeviceChoice,
+    ) -> Result<(Self, Vec<LabError>), LabError> {
         model_file::check_lab(path, &header, def.id)?;
         let mut values = header.values;
         values.extend(overrides.iter().map(|(k, v)| (k.clone(), v.clone())));
@@ -150,6 +176,22 @@ impl Session {
     /// Evaluates now, whatever the schedule.
     pub fn evaluate_now(&mut self) -> Result<Vec<MetricPoint>, LabError> {
         let e = guard(|| self.lab.evaluate())?;
+        self.take_evaluation(e)
+    }
+
+    /// The evaluation at the end of a headless run (with the figures too slow to measure
+    /// during training).
+    pub fn evaluate_final(&mut self) -> Result<Vec<MetricPoint>, LabError> {
+        let e = guard(|| self.lab.final_evaluation())?;
+        self.take_evaluation(e)
+    }
+
+    /// The view that best shows what the model makes, if the lab names one.
+    pub fn gallery(&self) -> Option<&'static str> {
+        guard(|| Ok(self.lab.gallery())).ok().flatten()
+    }
+
+    fn take_evaluation(&mut self, e: Evaluation) -> Result<Vec<MetricPoint>, LabError> {
         for &(_, value) in &e.values {
             check_finite(value, self.step)?;
         }
@@ -270,6 +312,7 @@ mod tests {
         steps: 10,
         small: &[],
         suits: crate::labs::Suits::Cpu,
+        trained: None,
     };
 
     #[test]

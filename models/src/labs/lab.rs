@@ -92,6 +92,16 @@ pub trait Lab: Send {
     fn step(&mut self) -> Result<StepMetrics, LabError>;
     /// Measures the current model on the training and held-out sets.
     fn evaluate(&mut self) -> Result<Evaluation, LabError>;
+    /// The evaluation at the end of a headless run: `evaluate`, plus figures too slow to
+    /// measure during training (e.g. reading 100 generated samples).
+    fn final_evaluation(&mut self) -> Result<Evaluation, LabError> {
+        self.evaluate()
+    }
+    /// The view that best shows what the model makes (the CLI's `--png-out` draws it; the
+    /// last frame of a player).
+    fn gallery(&self) -> Option<&'static str> {
+        None
+    }
     /// Evaluate every this many steps (the engine's schedule; evaluation costs time).
     fn eval_every(&self) -> u64 {
         25
@@ -162,6 +172,16 @@ pub struct LabDef {
     /// the defaults: what the registry-driven tests use.
     pub small: &'static [(&'static str, &'static str)],
     pub suits: Suits,
+    /// A trained model shipped in the binary, to start from at once.
+    pub trained: Option<Trained>,
+}
+
+/// A model file bundled with the app (made by the CLI command the README gives).
+#[derive(Clone, Copy, Debug)]
+pub struct Trained {
+    /// Its path under `assets/` (for messages).
+    pub file: &'static str,
+    pub bytes: &'static [u8],
 }
 
 impl std::fmt::Debug for LabDef {

@@ -7,6 +7,7 @@ mod lab;
 
 pub use lab::{
     Applied, BuildFn, CLASSIFIER_CHARTS, Chart, Curve, Evaluation, Lab, LabDef, StepMetrics, Strings, Suits,
+    Trained,
 };
 
 /// Declares each lab's module and lists its `DEF`, so that a lab is one line below.
@@ -26,6 +27,7 @@ labs! {
     mlp,
     cnn,
     resnet,
+    gan,
     diffusion,
 }
 

@@ -35,6 +35,7 @@ pub const DEF: LabDef = LabDef {
     steps: 2000,
     small: &[("train_size", "200"), ("batch", "16"), ("filters", "4")],
     suits: Suits::Gpu,
+    trained: None,
 };
 
 // ---------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::data::images::{self, Split};
 use crate::data::points::Cloud;
 use crate::error::LabError;
+use crate::labs::kit::judge::{Census, Judge, JudgeNet};
 use crate::labs::kit::{Batches, Training, TrainingDefaults, ema, seed_spec, weights};
 use crate::labs::{Chart, Curve, Evaluation, Lab, LabDef, StepMetrics, Suits, kit};
 use crate::params::{self, Group, ParamKind, ParamSpec, Values, text_of};
@@ -30,7 +31,7 @@ pub const DEF: LabDef = LabDef {
     id: "diffusion",
     params,
     build,
-    views: &["denoise", "gallery", "timeline", "flow", "forward", "loss_t"],
+    views: &["denoise", "gallery", "timeline", "census", "flow", "forward", "loss_t"],
     charts: &[
         Chart { id: "loss", curves: &[Curve::faint("batch_loss"), Curve::bold("test_loss")], unit: false },
         Chart { id: "near_data", curves: &[Curve::bold("near_data")], unit: true },
@@ -39,6 +40,7 @@ pub const DEF: LabDef = LabDef {
     steps: 3000,
     small: &[("dataset", "ring"), ("batch", "32"), ("hidden", "16"), ("diffusion_steps", "20")],
     suits: Suits::Gpu,
+    trained: None,
 };
 
 // ---------------------------------------------------------------------------------------
@@ -265,6 +267,10 @@ struct DiffusionLab {
     trace_step: u64,
     /// Which starting noise the views' sampling runs use ("Sample again" draws the next).
     draw: u64,
+    /// The classifier that reads generated images (images only), and its last reading of
+    /// `CENSUS` samples (with the step it was taken at and the samples).
+    judge: Option<Judge>,
+    census: Option<(u64, Census, Vec<f32>)>,
 }
 
 /// Buckets of the loss-by-timestep curve.
@@ -274,6 +280,8 @@ const IMAGE_SAMPLES: usize = 16;
 const POINT_SAMPLES: usize = 1000;
 /// Frames a sampling run keeps for the player.
 const FRAMES: usize = 40;
+/// Samples the judge reads for the census.
+const CENSUS: usize = 100;
 
 fn build(values: &Values, device: &Device) -> Result<Box<dyn Lab>, LabError> {
     let cfg: Config = params::typed(&params(), values)?;
@@ -325,6 +333,11 @@ impl DiffusionLab {
             trace: None,
             trace_step: 0,
             draw: 0,
+            judge: match &data {
+                Data::Images(s) => Some(Judge::new(&s.train, device, cfg.seed)),
+                Data::Points { .. } => None,
+            },
+            census: None,
             train_device,
             device: device.clone(),
             data,
@@ -491,6 +504,20 @@ impl DiffusionLab {
         self.trace_step = self.steps;
     }
 
+    /// The judge's reading of `CENSUS` fresh samples (images only), taken anew when there is
+    /// none or the model trained 500 steps since.
+    fn census(&mut self) -> Option<&(u64, Census, Vec<f32>)> {
+        let stale = self.census.as_ref().is_none_or(|c| self.steps >= c.0 + 500);
+        if stale && let (Some(judge), Data::Images(s)) = (&self.judge, &self.data) {
+            let trace = self.sample(CENSUS, self.cfg.seed.wrapping_add(1234), 1);
+            let shape = [s.train.channels, s.train.h, s.train.w];
+            let px: Vec<f32> = trace.last.iter().map(|v| (v + 1.0) / 2.0).collect();
+            let census = judge.census(&px, CENSUS, shape, s.train.class_names.len());
+            self.census = Some((self.steps, census, px));
+        }
+        self.census.as_ref()
+    }
+
     /// Share of `POINT_SAMPLES` samples within 0.1 of the data (2-D only).
     fn near_data(&self, trace: &Trace) -> Option<f32> {
         let Data::Points { cloud, .. } = &self.data else { return None };
@@ -541,6 +568,9 @@ impl Lab for DiffusionLab {
         let per: Vec<f32> = per.into_data().iter::<f32>().collect();
         let grads = GradientsParams::from_grads(loss.backward(), &self.model);
         self.model = self.optim.step(self.cfg.train.lr_at(self.steps), self.model.clone(), grads);
+        if let (Some(judge), Data::Images(s)) = (&mut self.judge, &self.data) {
+            judge.train(&s.train);
+        }
         let decay = ema::warmed_decay(self.cfg.ema_decay, self.steps);
         self.ema = ema::update(self.ema.clone(), &self.model.valid(), decay);
         self.steps += 1;
@@ -580,6 +610,26 @@ impl Lab for DiffusionLab {
         Ok(e)
     }
 
+    fn final_evaluation(&mut self) -> Result<Evaluation, LabError> {
+        let mut e = self.evaluate()?;
+        self.census = None;
+        if let Some((_, c, _)) = self.census() {
+            let (confident, seen) = (c.confident, c.classes_seen as f32);
+            e.values.extend([("confident", confident), ("classes_seen", seen)]);
+        }
+        if let (Some(judge), Data::Images(s)) = (&self.judge, &self.data) {
+            e.values.push(("judge_acc", judge.accuracy(&s.test)));
+        }
+        Ok(e)
+    }
+
+    fn gallery(&self) -> Option<&'static str> {
+        Some(match self.data {
+            Data::Points { .. } => "flow",
+            Data::Images(_) => "gallery",
+        })
+    }
+
     fn eval_every(&self) -> u64 {
         match self.data {
             Data::Points { .. } => 250,
@@ -590,7 +640,7 @@ impl Lab for DiffusionLab {
     fn views(&self) -> Vec<ViewSpec> {
         let ids: &[&'static str] = match self.data {
             Data::Points { .. } => &["flow", "forward", "loss_t"],
-            Data::Images(_) => &["denoise", "gallery", "timeline", "forward", "loss_t"],
+            Data::Images(_) => &["denoise", "gallery", "timeline", "census", "forward", "loss_t"],
         };
         ids.iter().map(|&id| ViewSpec { id }).collect()
     }
@@ -616,6 +666,7 @@ impl Lab for DiffusionLab {
             ("denoise", Data::Images(_)) => Ok(self.denoise_view()),
             ("gallery", Data::Images(_)) => Ok(self.gallery_view()),
             ("timeline", Data::Images(_)) => Ok(self.timeline_view()),
+            ("census", Data::Images(_)) => Ok(self.census_view()),
             ("flow", Data::Points { .. }) => Ok(self.flow_view()),
             ("forward", _) => Ok(self.forward_view()),
             ("loss_t", _) => Ok(self.loss_t_view()),
@@ -635,6 +686,7 @@ impl Lab for DiffusionLab {
         self.cfg = new;
         if resample {
             self.trace = None;
+            self.census = None;
         }
         Ok(())
     }
@@ -644,24 +696,37 @@ impl Lab for DiffusionLab {
     }
 
     fn weights(&self) -> Result<Vec<u8>, LabError> {
-        weights::to_bytes(&Saved { model: self.model.clone(), ema: self.ema.clone() })
+        weights::to_bytes(&self.saved())
     }
 
     fn load_weights(&mut self, bytes: &[u8], steps: u64) -> Result<(), LabError> {
-        let saved = weights::from_bytes(&Saved { model: self.model.clone(), ema: self.ema.clone() }, bytes)?;
+        let saved = weights::from_bytes(&self.saved(), bytes)?;
         self.model = saved.model;
         self.ema = saved.ema;
+        if let (Some(judge), Some(net)) = (&mut self.judge, saved.judge) {
+            judge.net = net;
+            judge.steps = steps.min(kit::judge::JUDGE_STEPS);
+        }
         self.steps = steps;
         self.trace = None;
+        self.census = None;
         Ok(())
     }
 }
 
-/// What a model file holds: the trained weights and their moving average.
+impl DiffusionLab {
+    fn saved(&self) -> Saved {
+        Saved { model: self.model.clone(), ema: self.ema.clone(), judge: self.judge.as_ref().map(|j| j.net.clone()) }
+    }
+}
+
+/// What a model file holds: the trained weights, their moving average, and the classifier
+/// that reads the samples.
 #[derive(Module, Debug)]
 struct Saved {
     model: Denoiser,
     ema: Denoiser,
+    judge: Option<JudgeNet>,
 }
 
 #[cfg(test)]

@@ -156,16 +156,33 @@ fn upsample(x: Tensor<4>) -> Tensor<4> {
     x.expand([n, c, h, 2, w, 2]).reshape([n, c, h * 2, w * 2])
 }
 
-/// A U-Net for 28x28 images with `w` base channels: two resolutions down (28 -> 14 -> 7),
-/// a middle block, and back up, each level joined to its mirror by a skip connection.
+/// Space to depth: each 2x2 block of pixels becomes 4 channels (`[n, c, h, w]` ->
+/// `[n, 4c, h/2, w/2]`), so the network works at half the resolution, 4x cheaper.
+fn unshuffle(x: Tensor<4>) -> Tensor<4> {
+    let [n, c, h, w] = x.dims();
+    let x: Tensor<6> = x.reshape([n, c, h / 2, 2, w / 2, 2]);
+    x.permute([0, 1, 3, 5, 2, 4]).reshape([n, c * 4, h / 2, w / 2])
+}
+
+/// Depth to space, the inverse of [`unshuffle`].
+fn shuffle(x: Tensor<4>) -> Tensor<4> {
+    let [n, c4, h, w] = x.dims();
+    let c = c4 / 4;
+    let x: Tensor<6> = x.reshape([n, c, 2, 2, h, w]);
+    x.permute([0, 1, 4, 2, 5, 3]).reshape([n, c, h * 2, w * 2])
+}
+
+/// A U-Net for 28x28 images with `w` base channels. The image is first folded into 4
+/// channels at 14x14 (each 2x2 block of pixels side by side), which makes the network 4x
+/// cheaper on a CPU; then two levels (14x14 with `w` channels, 7x7 with `2w`), a middle
+/// block, and back up, each level joined to its mirror by a skip connection.
 #[derive(Module, Debug)]
 pub(crate) struct UNet {
     pub cond: Conditioning,
     pub stem: Conv2d,
     pub down1: ResBlock,
-    pub pool1: Conv2d,
+    pub pool: Conv2d,
     pub down2: ResBlock,
-    pub pool2: Conv2d,
     pub mid: ResBlock,
     pub up2: ResBlock,
     pub up1: ResBlock,
@@ -174,32 +191,50 @@ pub(crate) struct UNet {
 }
 
 impl UNet {
-    pub(super) fn new(channels: usize, w: usize, classes: Option<usize>, device: &Device) -> Self {
+    pub(crate) fn new(channels: usize, w: usize, classes: Option<usize>, device: &Device) -> Self {
         let cd = 4 * w;
         Self {
             cond: Conditioning::new(w, cd, classes, device),
-            stem: conv3(channels, w, 1, device),
+            stem: conv3(4 * channels, w, 1, device),
             down1: ResBlock::new(w, w, cd, device),
-            pool1: conv3(w, w, 2, device),
+            pool: conv3(w, w, 2, device),
             down2: ResBlock::new(w, 2 * w, cd, device),
-            pool2: conv3(2 * w, 2 * w, 2, device),
             mid: ResBlock::new(2 * w, 2 * w, cd, device),
             up2: ResBlock::new(4 * w, 2 * w, cd, device),
             up1: ResBlock::new(3 * w, w, cd, device),
             norm_out: norm(w, device),
-            out: conv3(w, channels, 1, device),
+            out: conv3(w, 4 * channels, 1, device),
         }
     }
 
-    pub(super) fn forward(&self, x: Tensor<4>, ts: &[usize], labels: Option<Tensor<1, Int>>) -> Tensor<4> {
+    pub(crate) fn forward(&self, x: Tensor<4>, ts: &[usize], labels: Option<Tensor<1, Int>>) -> Tensor<4> {
         let device = x.device();
         let c = self.cond.forward(ts, labels, &device); // [n, 4w]
-        let h0 = self.stem.forward(x); // [n, w, 28, 28]
-        let h1 = self.down1.forward(h0, c.clone()); // [n, w, 28, 28]
-        let h2 = self.down2.forward(self.pool1.forward(h1.clone()), c.clone()); // [n, 2w, 14, 14]
-        let m = self.mid.forward(self.pool2.forward(h2.clone()), c.clone()); // [n, 2w, 7, 7]
-        let u2 = self.up2.forward(Tensor::cat(vec![upsample(m), h2], 1), c.clone()); // [n, 2w, 14, 14]
-        let u1 = self.up1.forward(Tensor::cat(vec![upsample(u2), h1], 1), c); // [n, w, 28, 28]
-        self.out.forward(silu(self.norm_out.forward(u1))) // [n, channels, 28, 28]
+        let h0 = self.stem.forward(unshuffle(x)); // [n, w, 14, 14]
+        let h1 = self.down1.forward(h0, c.clone()); // [n, w, 14, 14]
+        let h2 = self.down2.forward(self.pool.forward(h1.clone()), c.clone()); // [n, 2w, 7, 7]
+        let m = self.mid.forward(h2.clone(), c.clone()); // [n, 2w, 7, 7]
+        let u2 = self.up2.forward(Tensor::cat(vec![m, h2], 1), c.clone()); // [n, 2w, 7, 7]
+        let u1 = self.up1.forward(Tensor::cat(vec![upsample(u2), h1], 1), c); // [n, w, 14, 14]
+        shuffle(self.out.forward(silu(self.norm_out.forward(u1)))) // [n, channels, 28, 28]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_pixels_into_channels_and_back_is_the_identity() {
+        let device = Device::flex();
+        let v: Vec<f32> = (0..2 * 3 * 4 * 6).map(|i| i as f32).collect();
+        let x = Tensor::<4>::from_data(TensorData::new(v.clone(), [2, 3, 4, 6]), &device);
+        let folded = unshuffle(x);
+        assert_eq!(folded.dims(), [2, 12, 2, 3]);
+        // Channel 1 of the first image's colour 0 holds the pixels right of each 2x2 corner.
+        let c1: Vec<f32> = folded.clone().slice([0..1, 1..2, 0..2, 0..3]).into_data().iter::<f32>().collect();
+        assert_eq!(c1, vec![1.0, 3.0, 5.0, 13.0, 15.0, 17.0]);
+        let back: Vec<f32> = shuffle(folded).into_data().iter::<f32>().collect();
+        assert_eq!(back, v);
     }
 }

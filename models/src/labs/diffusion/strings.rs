@@ -17,11 +17,6 @@ pub const STRINGS: Strings = &[
         "Digits or clothes (28×28 images, a U-Net), or a 2-D point cloud (an MLP) that trains in seconds",
         "手写数字或服饰（28×28 图像，用 U-Net），或几秒就能训练好的二维点云（用 MLP）",
     ),
-    ("opt.swissroll", "swiss roll", "瑞士卷"),
-    ("opt.ring", "ring of 8 Gaussians", "8 个高斯环"),
-    ("opt.moons", "two moons", "双月"),
-    ("opt.spiral", "spiral", "螺旋"),
-    ("opt.grid", "5×5 grid of Gaussians", "5×5 高斯网格"),
     ("noise", "Data noise", "数据噪声"),
     (
         "noise.help",
@@ -132,6 +127,12 @@ pub const STRINGS: Strings = &[
         "view.forward.help",
         "The data after t noise steps (choose t with “Timestep shown”), and how much signal and noise are left at each t",
         "数据经过 t 步加噪后的样子（用“显示的时间步”选择 t），以及每个 t 剩下多少信号和噪声",
+    ),
+    ("view.census", "What the samples look like", "样本像什么"),
+    (
+        "view.census.help",
+        "A small classifier, trained on the side on the same images, reads 100 fresh samples: how many look like each class, and how sure it is. Missing classes mean the model has not learnt them (or collapsed).",
+        "一个在同一批图像上顺带训练的小分类器读取 100 个新样本：每一类有多少，以及它有多确定。缺失的类别说明模型还没学会（或发生了模式坍塌）。",
     ),
     ("view.loss_t", "Loss by timestep", "各时间步的损失"),
     (

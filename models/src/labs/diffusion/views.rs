@@ -8,6 +8,7 @@ use burn::tensor::{Tensor, TensorData};
 use super::{Data, DiffusionLab, Frame, T_BUCKETS, normals};
 use crate::data::points::EXTENT;
 use crate::rng::Rng;
+use crate::labs::kit;
 use crate::view::{Heatmap, Lines, PointLayer, Scale, Scatter, Series, Style, View};
 
 /// Samples per row in the player and the timeline.
@@ -110,6 +111,14 @@ impl DiffusionLab {
         View::HeatmapRows { rows, style: Style::Thumbnails, picker: None }
     }
 
+    /// The judge's reading of 100 samples: how many look like each class (mode collapse shows
+    /// as missing classes), then the samples with their readings, then real images.
+    pub(super) fn census_view(&mut self) -> View {
+        let Some((_, census, px)) = self.census().cloned() else { return View::Column(vec![]) };
+        let Data::Images(split) = &self.data else { return View::Column(vec![]) };
+        kit::judge::census_view(&census, &px, &split.test)
+    }
+
     /// The directions the denoiser pushes points at timestep `t` (minus the predicted noise),
     /// on a grid over the plane; an arrow is 0.4 of a grid cell per unit of predicted noise,
     /// at most 0.8.
@@ -153,6 +162,7 @@ impl DiffusionLab {
             y_range: (-EXTENT, EXTENT),
             field: None,
             arrows,
+            paths: vec![],
             layers: vec![self.real_layer(), PointLayer { name: "label.samples", points, color: 1, faint: false }],
             input: None,
         }
@@ -219,7 +229,7 @@ impl DiffusionLab {
             ],
             mark_x: Some(t as f32),
         };
-        View::Column(vec![top, View::Lines(curve)])
+        View::Column(vec![(None, top), (None, View::Lines(curve))])
     }
 
     pub(super) fn loss_t_view(&self) -> View {

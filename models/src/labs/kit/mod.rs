@@ -7,6 +7,7 @@ pub mod batches;
 pub mod classify;
 pub mod ema;
 pub mod images;
+pub mod judge;
 pub mod strings;
 pub mod training;
 pub mod weights;

@@ -50,6 +50,12 @@ pub const STRINGS: Strings = &[
     // Image sets
     ("opt.mnist", "MNIST digits", "MNIST 手写数字"),
     ("opt.fashion", "Fashion-MNIST", "Fashion-MNIST 服饰"),
+    // 2-D point clouds
+    ("opt.swissroll", "swiss roll", "瑞士卷"),
+    ("opt.ring", "ring of 8 Gaussians", "8 个高斯环"),
+    ("opt.moons", "two moons", "双月"),
+    ("opt.spiral", "spiral", "螺旋"),
+    ("opt.grid", "5×5 grid of Gaussians", "5×5 高斯网格"),
     ("augment", "Augment (shifts)", "数据增强（平移）"),
     (
         "augment.help",
@@ -62,6 +68,14 @@ pub const STRINGS: Strings = &[
         "The test image whose feature maps (and probabilities) are shown; or click one in the strip",
         "显示其特征图（和概率）的测试图像；也可以在图像条中点选",
     ),
+    // Generative labs: the judge's census of samples
+    (
+        "label.generated",
+        "Generated (with the class the judge reads and its probability)",
+        "生成的图像（附判别分类器读出的类别及其概率）",
+    ),
+    ("label.classes_read", "Classes the judge reads in 100 samples", "判别分类器在 100 个样本中读出的类别"),
+    ("label.real_images", "Real images", "真实图像"),
     // Classifiers
     ("view.confusion", "Confusion matrix", "混淆矩阵"),
     (

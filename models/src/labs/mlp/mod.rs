@@ -36,6 +36,7 @@ pub const DEF: LabDef = LabDef {
     steps: 2500,
     small: &[("points", "100")],
     suits: Suits::Cpu,
+    trained: None,
 };
 
 // ---------------------------------------------------------------------------------------

@@ -40,6 +40,7 @@ pub const DEF: LabDef = LabDef {
     steps: 3000,
     small: &[("train_size", "200"), ("batch", "16"), ("blocks", "2"), ("width", "4")],
     suits: Suits::Gpu,
+    trained: None,
 };
 
 // ---------------------------------------------------------------------------------------

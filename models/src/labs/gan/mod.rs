@@ -1,0 +1,631 @@
+//! The GAN lab (Goodfellow et al. 2014), as GAN Lab shows it: a generator turns random
+//! latent vectors into samples, a discriminator learns to tell them from real data, and the
+//! generator learns to fool it. 2-D point clouds with MLPs; MNIST and Fashion-MNIST with the
+//! article's MLP or a small DCGAN. Reads top to bottom: parameters -> data -> step ->
+//! evaluation; the networks are in `model.rs`, the pictures in `views.rs`.
+
+mod model;
+mod strings;
+mod views;
+
+use burn::module::Module;
+use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use burn::tensor::activation::softplus;
+use burn::tensor::{Device, Tensor, TensorData};
+use serde::{Deserialize, Serialize};
+
+use crate::data::images::{self, Split};
+use crate::data::points::Cloud;
+use crate::error::LabError;
+use crate::labs::kit::judge::{Census, Judge, JudgeNet};
+use crate::labs::kit::{Batches, Optim, seed_spec, weights};
+use crate::labs::{Chart, Curve, Evaluation, Lab, LabDef, StepMetrics, Suits, kit};
+use crate::params::{self, Group, ParamKind, ParamSpec, Values, text_of};
+use crate::rng::Rng;
+use crate::view::{View, ViewSpec};
+use model::{Discriminator, Generator, Shape};
+
+pub const DEF: LabDef = LabDef {
+    id: "gan",
+    params,
+    build,
+    views: &["plane", "manifold", "gallery", "interpolation", "scores", "census"],
+    charts: &[
+        Chart { id: "gan_loss", curves: &[Curve::bold("batch_loss"), Curve::bold("g_loss")], unit: false },
+        Chart {
+            id: "gan_quality",
+            curves: &[Curve::bold("mode_share"), Curve::bold("near_data"), Curve::bold("confident"), Curve::bold("class_share")],
+            unit: true,
+        },
+    ],
+    strings: strings::STRINGS,
+    steps: 8000,
+    small: &[("batch", "16"), ("g_width", "16"), ("d_width", "16")],
+    suits: Suits::Cpu,
+    trained: None,
+};
+
+// ---------------------------------------------------------------------------------------
+// Parameters
+
+const IMAGE_SETS: [&str; 2] = ["mnist", "fashion"];
+
+fn is_images(v: &Values) -> bool {
+    IMAGE_SETS.contains(&text_of(v, "dataset"))
+}
+fn is_points(v: &Values) -> bool {
+    !is_images(v)
+}
+fn is_dcgan(v: &Values) -> bool {
+    is_images(v) && text_of(v, "generator") == "dcgan"
+}
+fn is_mlp(v: &Values) -> bool {
+    !is_dcgan(v)
+}
+fn is_adam(v: &Values) -> bool {
+    text_of(v, "optimizer") == "adam"
+}
+
+fn params() -> Vec<ParamSpec> {
+    use Group::*;
+    use ParamKind::*;
+    vec![
+        ParamSpec::new(
+            "dataset",
+            Data,
+            Choice { default: "ring", options: &["ring", "grid", "spiral", "moons", "mnist", "fashion"] },
+        ),
+        ParamSpec::new("noise", Data, Float { default: 0.0, min: 0.0, max: 0.3, log: false }).live().shown_if(is_points),
+        ParamSpec::new("train_size", Data, Int { default: 20_000, min: 100, max: 20_000 }).shown_if(is_images),
+        ParamSpec::new("latent_2d", Model, Int { default: 2, min: 1, max: 16 }).shown_if(is_points),
+        ParamSpec::new("latent", Model, Int { default: 100, min: 2, max: 128 }).shown_if(is_images),
+        ParamSpec::new("generator", Model, Choice { default: "dcgan", options: &["dcgan", "mlp"] }).shown_if(is_images),
+        ParamSpec::new("channels", Model, Int { default: 32, min: 4, max: 64 }).shown_if(is_dcgan),
+        ParamSpec::new("g_width", Model, Int { default: 128, min: 4, max: 512 }).shown_if(is_mlp),
+        ParamSpec::new("g_layers", Model, Int { default: 2, min: 1, max: 4 }).shown_if(is_points),
+        ParamSpec::new("d_width", Model, Int { default: 128, min: 4, max: 512 }).shown_if(is_mlp),
+        ParamSpec::new("d_layers", Model, Int { default: 2, min: 1, max: 4 }).shown_if(is_points),
+        ParamSpec::new("loss", Training, Choice { default: "bce", options: &["bce", "lsgan", "wgan_gp"] }).live(),
+        ParamSpec::new("train", Training, Choice { default: "both", options: &["both", "d_only", "g_only"] }).live(),
+        ParamSpec::new("d_steps", Training, Int { default: 1, min: 1, max: 10 }).live(),
+        ParamSpec::new("g_lr", Training, Float { default: 2e-4, min: 1e-5, max: 0.1, log: true }).live(),
+        ParamSpec::new("d_lr", Training, Float { default: 2e-4, min: 1e-5, max: 0.1, log: true }).live(),
+        ParamSpec::new("optimizer", Training, Choice { default: "adam", options: Optim::KEYS }).live(),
+        ParamSpec::new("beta1", Training, Float { default: 0.5, min: 0.0, max: 0.99, log: false })
+            .live()
+            .shown_if(is_adam),
+        ParamSpec::new("beta2", Training, Float { default: 0.999, min: 0.9, max: 0.9999, log: false })
+            .live()
+            .shown_if(is_adam),
+        ParamSpec::new("batch", Training, Int { default: 64, min: 1, max: 512 }).live(),
+        seed_spec(),
+    ]
+}
+
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+enum Loss {
+    /// Non-saturating binary cross-entropy (the generator maximises log D(G(z))).
+    Bce,
+    /// Least squares (Mao et al. 2017).
+    Lsgan,
+    /// Wasserstein with a gradient penalty (Gulrajani et al. 2017).
+    WganGp,
+}
+
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+enum Train {
+    Both,
+    DOnly,
+    GOnly,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct Config {
+    dataset: String,
+    noise: f64,
+    train_size: usize,
+    latent_2d: usize,
+    latent: usize,
+    generator: String,
+    channels: usize,
+    g_width: usize,
+    g_layers: usize,
+    d_width: usize,
+    d_layers: usize,
+    loss: Loss,
+    train: Train,
+    d_steps: usize,
+    g_lr: f64,
+    d_lr: f64,
+    optimizer: Optim,
+    beta1: f64,
+    beta2: f64,
+    batch: usize,
+    seed: u64,
+}
+
+impl Config {
+    fn optimizer(&self) -> ModuleOptimizer {
+        match self.optimizer {
+            Optim::Adam => {
+                AdamConfig::new().with_beta_1(self.beta1 as f32).with_beta_2(self.beta2 as f32).init()
+            }
+            other => other.build(),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Data
+
+enum Data {
+    /// A 2-D cloud: batches are drawn fresh; `real` is a fixed draw for the views.
+    Points { cloud: Cloud, real: Vec<[f32; 2]> },
+    /// Images with values in [0, 1].
+    Images(Split),
+}
+
+fn load_data(cfg: &Config) -> Result<Data, LabError> {
+    Ok(match cfg.dataset.as_str() {
+        "mnist" | "fashion" => {
+            let split = if cfg.dataset == "mnist" { images::mnist()? } else { images::fashion()? };
+            let split = Split { train: split.train.first(cfg.train_size), test: split.test };
+            if split.train.h != 28 || split.train.w != 28 || split.train.channels != 1 {
+                return Err(LabError::Invalid { key: "err.needs_28", english: "the networks take 28x28 grey images" });
+            }
+            Data::Images(split)
+        }
+        key => {
+            let cloud = Cloud::from_key(key)
+                .ok_or(LabError::Invalid { key: "err.unknown_dataset", english: "unknown data set" })?;
+            let real = cloud.sample(1000, cfg.noise as f32, &mut Rng::new(cfg.seed.wrapping_add(7)));
+            Data::Points { cloud, real }
+        }
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// The lab
+
+struct GanLab {
+    cfg: Config,
+    steps: u64,
+    train_device: Device,
+    device: Device,
+    data: Data,
+    g: Generator,
+    d: Discriminator,
+    g_optim: ModuleOptimizer,
+    d_optim: ModuleOptimizer,
+    rng: Rng,
+    batches: Batches,
+    /// The last losses (a step that trains one network measures the other's too).
+    losses: (f32, f32),
+    judge: Option<Judge>,
+    census: Option<(u64, Census, Vec<f32>)>,
+}
+
+/// Samples the 2-D quality figures are measured on.
+const EVAL_POINTS: usize = 2000;
+/// Generated images the judge reads.
+const CENSUS: usize = 100;
+/// Weight of the gradient penalty, and the step of its finite difference.
+const GP_WEIGHT: f32 = 10.0;
+const GP_STEP: f32 = 0.01;
+
+fn build(values: &Values, device: &Device) -> Result<Box<dyn Lab>, LabError> {
+    let cfg: Config = params::typed(&params(), values)?;
+    let data = load_data(&cfg)?;
+    Ok(Box::new(GanLab::new(cfg, data, device)))
+}
+
+impl GanLab {
+    fn new(cfg: Config, data: Data, device: &Device) -> Self {
+        let train_device = device.clone().autodiff();
+        device.seed(cfg.seed);
+        train_device.seed(cfg.seed);
+        let shape = Self::shape(&cfg, &data);
+        let rows = match &data {
+            Data::Images(s) => s.train.len(),
+            Data::Points { .. } => 1,
+        };
+        Self {
+            steps: 0,
+            g: Generator::new(&shape, &train_device),
+            d: Discriminator::new(&shape, &train_device),
+            g_optim: cfg.optimizer(),
+            d_optim: cfg.optimizer(),
+            rng: Rng::new(cfg.seed.wrapping_add(1)),
+            batches: Batches::new(rows),
+            losses: (0.0, 0.0),
+            judge: match &data {
+                Data::Images(s) => Some(Judge::new(&s.train, device, cfg.seed)),
+                Data::Points { .. } => None,
+            },
+            census: None,
+            train_device,
+            device: device.clone(),
+            data,
+            cfg,
+        }
+    }
+
+    fn shape(cfg: &Config, data: &Data) -> Shape {
+        let images = matches!(data, Data::Images(_));
+        Shape {
+            latent: if images { cfg.latent } else { cfg.latent_2d },
+            dim: if images { 784 } else { 2 },
+            dcgan: images && cfg.generator == "dcgan",
+            g_width: cfg.g_width,
+            g_hidden: if images { 1 } else { cfg.g_layers },
+            d_width: cfg.d_width,
+            d_hidden: if images { 1 } else { cfg.d_layers },
+            channels: cfg.channels,
+            images,
+        }
+    }
+
+    fn dim(&self) -> usize {
+        match self.data {
+            Data::Points { .. } => 2,
+            Data::Images(_) => 784,
+        }
+    }
+
+    fn latent(&self) -> usize {
+        match self.data {
+            Data::Points { .. } => self.cfg.latent_2d,
+            Data::Images(_) => self.cfg.latent,
+        }
+    }
+
+    /// The DCGAN works on images in [-1, 1] (its tanh); the MLP on [0, 1] (its sigmoid).
+    fn signed(&self) -> bool {
+        matches!(self.data, Data::Images(_)) && self.cfg.generator == "dcgan"
+    }
+
+    /// A batch of real samples as the networks see them.
+    fn real_batch(&mut self, n: usize) -> Vec<f32> {
+        let signed = self.signed();
+        match &self.data {
+            Data::Points { cloud, .. } => {
+                cloud.sample(n, self.cfg.noise as f32, &mut self.rng).into_iter().flatten().collect()
+            }
+            Data::Images(s) => {
+                let idx = self.batches.next(n, &mut self.rng);
+                idx.iter()
+                    .flat_map(|&i| s.train.image(i).iter().map(move |&v| if signed { v * 2.0 - 1.0 } else { v }))
+                    .collect()
+            }
+        }
+    }
+
+    /// Latent vectors: standard normal, `n` of them.
+    fn latents(&self, rng: &mut Rng, n: usize) -> Vec<f32> {
+        (0..n * self.latent()).map(|_| rng.normal()).collect()
+    }
+
+    fn tensor(&self, v: Vec<f32>, cols: usize, device: &Device) -> Tensor<2> {
+        let rows = v.len() / cols.max(1);
+        Tensor::from_data(TensorData::new(v, [rows, cols]), device)
+    }
+
+    /// The generator's loss on the discriminator's logits for generated samples.
+    fn g_loss(&self, fake_logits: Tensor<2>) -> Tensor<1> {
+        match self.cfg.loss {
+            Loss::Bce => softplus(fake_logits.neg(), 1.0).mean(),
+            Loss::Lsgan => (fake_logits.sub_scalar(1.0)).powi_scalar(2).mean().mul_scalar(0.5),
+            Loss::WganGp => fake_logits.mean().neg(),
+        }
+    }
+
+    /// The discriminator's loss on its logits for real and generated samples (without the
+    /// gradient penalty).
+    fn d_loss(&self, real: Tensor<2>, fake: Tensor<2>) -> Tensor<1> {
+        match self.cfg.loss {
+            Loss::Bce => softplus(real.neg(), 1.0).mean() + softplus(fake, 1.0).mean(),
+            Loss::Lsgan => (real.sub_scalar(1.0).powi_scalar(2).mean() + fake.powi_scalar(2).mean()).mul_scalar(0.5),
+            Loss::WganGp => fake.mean() - real.mean(),
+        }
+    }
+
+    /// WGAN-GP's penalty (|grad D(x)| - 1)^2 at points between real and generated samples.
+    /// Burn has no second derivatives, so the gradient's norm is measured as the slope of D
+    /// along the gradient's direction by a central difference, which is differentiable in
+    /// D's weights: (D(x + h u) - D(x - h u)) / 2h with u = grad D(x) / |grad D(x)|.
+    fn gradient_penalty(&mut self, real: &[f32], fake: &[f32]) -> Tensor<1> {
+        let dim = self.dim();
+        let n = real.len() / dim;
+        let mut mixed = Vec::with_capacity(real.len());
+        for i in 0..n {
+            let e = self.rng.f32();
+            mixed.extend((0..dim).map(|k| e * real[i * dim + k] + (1.0 - e) * fake[i * dim + k]));
+        }
+        let x = self.tensor(mixed.clone(), dim, &self.train_device).require_grad();
+        let grads = self.d.forward(x.clone()).sum().backward();
+        let g: Vec<f32> = x.grad(&grads).map(|g| g.into_data().iter::<f32>().collect()).unwrap_or_default();
+        let mut plus = Vec::with_capacity(mixed.len());
+        let mut minus = Vec::with_capacity(mixed.len());
+        for i in 0..n {
+            let row = &g.get(i * dim..(i + 1) * dim).unwrap_or(&[]);
+            let norm = row.iter().map(|v| v * v).sum::<f32>().sqrt().max(1e-12);
+            for k in 0..dim {
+                let u = row.get(k).copied().unwrap_or(0.0) / norm;
+                plus.push(mixed[i * dim + k] + GP_STEP * u);
+                minus.push(mixed[i * dim + k] - GP_STEP * u);
+            }
+        }
+        let dp = self.d.forward(self.tensor(plus, dim, &self.train_device));
+        let dm = self.d.forward(self.tensor(minus, dim, &self.train_device));
+        let slope = (dp - dm).div_scalar(2.0 * GP_STEP);
+        slope.sub_scalar(1.0).powi_scalar(2).mean().mul_scalar(GP_WEIGHT)
+    }
+
+    /// One discriminator step; returns its loss and the generator's loss on the same batch.
+    fn d_step(&mut self) -> (f32, f32) {
+        let n = self.cfg.batch;
+        let real = self.real_batch(n);
+        let n = real.len() / self.dim();
+        let mut rng = Rng::new(self.rng.next_u64());
+        let z = self.latents(&mut rng, n);
+        let fake = self.g.forward(self.tensor(z, self.latent(), &self.train_device)).detach();
+        let fake_values: Vec<f32> = fake.clone().into_data().iter::<f32>().collect();
+        let lr = self.d.forward(self.tensor(real.clone(), self.dim(), &self.train_device));
+        let lf = self.d.forward(fake);
+        let g_value = self.g_loss(lf.clone()).into_scalar::<f32>();
+        let mut loss = self.d_loss(lr, lf);
+        if self.cfg.loss == Loss::WganGp {
+            loss = loss + self.gradient_penalty(&real, &fake_values);
+        }
+        let value = loss.clone().into_scalar::<f32>();
+        let grads = GradientsParams::from_grads(loss.backward(), &self.d);
+        self.d = self.d_optim.step(self.cfg.d_lr, self.d.clone(), grads);
+        (value, g_value)
+    }
+
+    /// One generator step; returns its loss.
+    fn g_step(&mut self) -> f32 {
+        let n = self.cfg.batch;
+        let mut rng = Rng::new(self.rng.next_u64());
+        let z = self.latents(&mut rng, n);
+        let fake = self.g.forward(self.tensor(z, self.latent(), &self.train_device));
+        let loss = self.g_loss(self.d.forward(fake));
+        let value = loss.clone().into_scalar::<f32>();
+        let grads = GradientsParams::from_grads(loss.backward(), &self.g);
+        self.g = self.g_optim.step(self.cfg.g_lr, self.g.clone(), grads);
+        value
+    }
+
+    /// The discriminator's loss now, without training it.
+    fn d_loss_now(&mut self) -> f32 {
+        let n = self.cfg.batch;
+        let real = self.real_batch(n);
+        let mut rng = Rng::new(self.rng.next_u64());
+        let z = self.latents(&mut rng, real.len() / self.dim());
+        let (g, d) = (self.g.valid(), self.d.valid());
+        let fake = g.forward(self.tensor(z, self.latent(), &self.device));
+        let lr = d.forward(self.tensor(real, self.dim(), &self.device));
+        self.d_loss(lr, d.forward(fake)).into_scalar::<f32>()
+    }
+
+    /// `n` generated samples (flattened) from latents seeded by `seed`, as the data's values
+    /// (images in [0, 1]).
+    fn generate(&self, n: usize, seed: u64) -> Vec<f32> {
+        let z = self.latents(&mut Rng::new(seed), n);
+        self.generate_from(z)
+    }
+
+    fn generate_from(&self, z: Vec<f32>) -> Vec<f32> {
+        let g = self.g.valid();
+        let out: Vec<f32> = g.forward(self.tensor(z, self.latent(), &self.device)).into_data().iter::<f32>().collect();
+        if self.signed() { out.into_iter().map(|v| (v + 1.0) / 2.0).collect() } else { out }
+    }
+
+    /// The judge's reading of `CENSUS` generated images (the same latents every time).
+    fn census(&mut self) -> Option<&(u64, Census, Vec<f32>)> {
+        let stale = self.census.as_ref().is_none_or(|c| c.0 != self.steps);
+        if stale && let (Some(judge), Data::Images(s)) = (&self.judge, &self.data) {
+            let px = self.generate(CENSUS, self.cfg.seed.wrapping_add(1234));
+            let census = judge.census(&px, CENSUS, [1, 28, 28], s.train.class_names.len());
+            self.census = Some((self.steps, census, px));
+        }
+        self.census.as_ref()
+    }
+
+    /// Generated points (2-D only), the same latents every time.
+    fn points(&self, n: usize) -> Vec<[f32; 2]> {
+        self.generate(n, self.cfg.seed.wrapping_add(4321)).chunks(2).map(|p| [p[0], p[1]]).collect()
+    }
+}
+
+impl Lab for GanLab {
+    fn step(&mut self) -> Result<StepMetrics, LabError> {
+        let (mut d_loss, mut g_loss) = self.losses;
+        if self.cfg.train != Train::GOnly {
+            for _ in 0..self.cfg.d_steps {
+                (d_loss, g_loss) = self.d_step();
+            }
+        }
+        if self.cfg.train != Train::DOnly {
+            g_loss = self.g_step();
+            if self.cfg.train == Train::GOnly {
+                d_loss = self.d_loss_now();
+            }
+        }
+        if let (Some(judge), Data::Images(s)) = (&mut self.judge, &self.data) {
+            judge.train(&s.train);
+        }
+        self.losses = (d_loss, g_loss);
+        self.steps += 1;
+        Ok(StepMetrics { loss: d_loss, more: vec![("g_loss", g_loss)] })
+    }
+
+    fn evaluate(&mut self) -> Result<Evaluation, LabError> {
+        let mut values = Vec::new();
+        match &self.data {
+            Data::Points { cloud, .. } => {
+                let cloud = *cloud;
+                let pts = self.points(EVAL_POINTS);
+                let near = pts.iter().filter(|&&p| cloud.distance(p) <= 0.1).count();
+                values.push(("near_data", near as f32 / pts.len() as f32));
+                if let Some(covered) = cloud.modes_covered(&pts, 0.2 / cloud.modes().len() as f32) {
+                    values.push(("mode_share", covered as f32 / cloud.modes().len() as f32));
+                }
+            }
+            Data::Images(_) => {
+                if let Some((_, c, _)) = self.census() {
+                    values.push(("confident", c.confident));
+                    values.push(("class_share", c.classes_seen as f32 / c.counts.len().max(1) as f32));
+                }
+            }
+        }
+        Ok(Evaluation { values })
+    }
+
+    fn final_evaluation(&mut self) -> Result<Evaluation, LabError> {
+        let mut e = self.evaluate()?;
+        match &self.data {
+            Data::Points { cloud, .. } => {
+                let cloud = *cloud;
+                let pts = self.points(EVAL_POINTS);
+                if let Some(covered) = cloud.modes_covered(&pts, 0.2 / cloud.modes().len() as f32) {
+                    e.values.push(("modes_covered", covered as f32));
+                }
+            }
+            Data::Images(s) => {
+                if let Some(judge) = &self.judge {
+                    e.values.push(("judge_acc", judge.accuracy(&s.test)));
+                }
+                if let Some((_, c, _)) = self.census.as_ref() {
+                    e.values.push(("classes_seen", c.classes_seen as f32));
+                }
+            }
+        }
+        Ok(e)
+    }
+
+    fn gallery(&self) -> Option<&'static str> {
+        Some(match self.data {
+            Data::Points { .. } => "plane",
+            Data::Images(_) => "gallery",
+        })
+    }
+
+    fn eval_every(&self) -> u64 {
+        100
+    }
+
+    fn views(&self) -> Vec<ViewSpec> {
+        let ids: &[&'static str] = match self.data {
+            Data::Points { .. } => &["plane", "manifold"],
+            Data::Images(_) => &["gallery", "interpolation", "scores", "census"],
+        };
+        ids.iter().map(|&id| ViewSpec { id }).collect()
+    }
+
+    fn charts(&self) -> Vec<&'static str> {
+        vec!["gan_loss", "gan_quality"]
+    }
+
+    fn render(&mut self, view: &str) -> Result<View, LabError> {
+        match (view, &self.data) {
+            ("plane", Data::Points { .. }) => Ok(self.plane_view()),
+            ("manifold", Data::Points { .. }) => Ok(self.manifold_view()),
+            ("gallery", Data::Images(_)) => Ok(self.gallery_view()),
+            ("interpolation", Data::Images(_)) => Ok(self.interpolation_view()),
+            ("scores", Data::Images(_)) => Ok(self.scores_view()),
+            ("census", Data::Images(_)) => Ok(self.census_view()),
+            _ => Err(LabError::UnknownView(view.into())),
+        }
+    }
+
+    fn reconfigure(&mut self, values: &Values) -> Result<(), LabError> {
+        let new: Config = params::typed(&params(), values)?;
+        if new.optimizer != self.cfg.optimizer || new.beta1 != self.cfg.beta1 || new.beta2 != self.cfg.beta2 {
+            self.g_optim = new.optimizer();
+            self.d_optim = new.optimizer();
+        }
+        // The loss, the step mode, the learning rates, the batch and the data's noise are read
+        // where they are used.
+        self.cfg = new;
+        Ok(())
+    }
+
+    fn settings(&self) -> Values {
+        params::untyped(&params(), &self.cfg)
+    }
+
+    fn weights(&self) -> Result<Vec<u8>, LabError> {
+        weights::to_bytes(&self.saved())
+    }
+
+    fn load_weights(&mut self, bytes: &[u8], steps: u64) -> Result<(), LabError> {
+        let saved = weights::from_bytes(&self.saved(), bytes)?;
+        self.g = saved.g;
+        self.d = saved.d;
+        if let (Some(judge), Some(net)) = (&mut self.judge, saved.judge) {
+            judge.net = net;
+            judge.steps = steps.min(kit::judge::JUDGE_STEPS);
+        }
+        self.steps = steps;
+        self.census = None;
+        Ok(())
+    }
+}
+
+impl GanLab {
+    fn saved(&self) -> Saved {
+        Saved { g: self.g.clone(), d: self.d.clone(), judge: self.judge.as_ref().map(|j| j.net.clone()) }
+    }
+}
+
+/// What a model file holds: both networks and the classifier that reads the samples.
+#[derive(Module, Debug)]
+struct Saved {
+    g: Generator,
+    d: Discriminator,
+    judge: Option<JudgeNet>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lab(sets: &[(&str, &str)]) -> GanLab {
+        let specs = params();
+        let mut v = Values::new();
+        for (k, x) in sets {
+            v.insert(k.to_string(), specs.iter().find(|s| s.key == *k).unwrap().parse(x).unwrap());
+        }
+        let cfg: Config = params::typed(&specs, &params::validate(&specs, &v).unwrap()).unwrap();
+        let data = load_data(&cfg).unwrap();
+        GanLab::new(cfg, data, &Device::flex())
+    }
+
+    #[test]
+    fn both_generators_make_images_of_the_right_shape_and_range() {
+        for generator in ["dcgan", "mlp"] {
+            let lab = lab(&[("dataset", "mnist"), ("train_size", "100"), ("generator", generator), ("latent", "8")]);
+            let px = lab.generate(3, 1);
+            assert_eq!(px.len(), 3 * 784, "{generator}");
+            assert!(px.iter().all(|v| (0.0..=1.0).contains(v)), "{generator}: values in [0, 1]");
+            let d = lab.d.valid().forward(lab.tensor(px, 784, &lab.device));
+            assert_eq!(d.dims(), [3, 1]);
+        }
+    }
+
+    #[test]
+    fn the_discriminator_learns_when_only_it_trains() {
+        for loss in ["bce", "lsgan", "wgan_gp"] {
+            let mut lab = lab(&[("loss", loss), ("train", "d_only"), ("d_lr", "0.003")]);
+            let first = lab.d_loss_now();
+            for _ in 0..60 {
+                lab.step().unwrap();
+            }
+            let last = lab.d_loss_now();
+            assert!(last < first - 0.1, "{loss}: D loss {first} -> {last}");
+        }
+    }
+}

@@ -1,0 +1,143 @@
+//! The GAN lab's words, in English and 简体中文.
+
+use crate::labs::Strings;
+
+pub const STRINGS: Strings = &[
+    ("name", "GAN — generative adversarial network", "GAN —— 生成对抗网络"),
+    ("short", "GAN", "GAN"),
+    (
+        "desc",
+        "A generator turns random numbers into samples; a discriminator learns to tell them from real data, and the generator learns to fool it.",
+        "生成器把随机数变成样本；判别器学着区分它们和真实数据，生成器则学着骗过判别器。",
+    ),
+    // Parameters: data
+    ("dataset", "Dataset", "数据集"),
+    (
+        "dataset.help",
+        "2-D point clouds (train in seconds; watch the two networks on the plane) or 28×28 digits and clothes",
+        "二维点云（几秒就能训练；在平面上观察两个网络），或 28×28 的手写数字和服饰",
+    ),
+    ("noise", "Data noise", "数据噪声"),
+    (
+        "noise.help",
+        "Extra spread of the 2-D points (standard deviation, in plane units)",
+        "二维点额外的散布（标准差，平面单位）",
+    ),
+    ("train_size", "Training images", "训练图像数"),
+    ("train_size.help", "How many training images to learn from", "用多少张训练图像学习"),
+    // Parameters: model
+    ("latent_2d", "Latent size", "潜变量维度"),
+    (
+        "latent_2d.help",
+        "Random numbers the generator starts from (2: the manifold view shows how it warps the plane)",
+        "生成器的输入随机数个数（2 时，流形视图展示它如何扭曲平面）",
+    ),
+    ("latent", "Latent size", "潜变量维度"),
+    ("latent.help", "Random numbers the generator starts from (100 in the article)", "生成器的输入随机数个数（文章中为 100）"),
+    ("generator", "Networks", "网络结构"),
+    (
+        "generator.help",
+        "DCGAN: transposed convolutions with batch norm; MLP: the article's 100 → 128 → 784 generator and 784 → 128 → 1 discriminator",
+        "DCGAN：带批归一化的转置卷积；MLP：文章中的 100 → 128 → 784 生成器和 784 → 128 → 1 判别器",
+    ),
+    ("opt.dcgan", "DCGAN (convolutional)", "DCGAN（卷积）"),
+    ("opt.mlp", "MLP (as in the article)", "MLP（同文章）"),
+    ("channels", "DCGAN channels", "DCGAN 通道数"),
+    ("channels.help", "Feature maps at 14×14 (twice as many at 7×7)", "14×14 处的特征图数（7×7 处加倍）"),
+    ("g_width", "Generator width", "生成器宽度"),
+    ("g_width.help", "Units in each hidden layer of the generator", "生成器每个隐藏层的单元数"),
+    ("g_layers", "Generator layers", "生成器层数"),
+    ("g_layers.help", "Hidden layers of the generator", "生成器的隐藏层数"),
+    ("d_width", "Discriminator width", "判别器宽度"),
+    ("d_width.help", "Units in each hidden layer of the discriminator", "判别器每个隐藏层的单元数"),
+    ("d_layers", "Discriminator layers", "判别器层数"),
+    ("d_layers.help", "Hidden layers of the discriminator", "判别器的隐藏层数"),
+    // Parameters: training
+    ("loss", "Loss", "损失函数"),
+    (
+        "loss.help",
+        "Cross-entropy (the generator maximises log D(G(z))), least squares, or Wasserstein with a gradient penalty (use several D steps)",
+        "交叉熵（生成器最大化 log D(G(z))）、最小二乘，或带梯度惩罚的 Wasserstein（配合多次判别器步）",
+    ),
+    ("opt.bce", "cross-entropy", "交叉熵"),
+    ("opt.lsgan", "least squares", "最小二乘"),
+    ("opt.wgan_gp", "WGAN-GP", "WGAN-GP"),
+    ("train", "Train", "训练对象"),
+    (
+        "train.help",
+        "Train both networks, or only the discriminator or only the generator (as in GAN Lab); with Step, one step of each",
+        "训练两个网络，或只训练判别器、只训练生成器（同 GAN Lab）；配合单步按钮可逐个单步",
+    ),
+    ("opt.both", "both", "两者"),
+    ("opt.d_only", "discriminator only", "只训练判别器"),
+    ("opt.g_only", "generator only", "只训练生成器"),
+    ("d_steps", "D steps per G step", "每个生成器步的判别器步数"),
+    ("d_steps.help", "Discriminator updates before each generator update", "每次更新生成器之前更新判别器的次数"),
+    ("g_lr", "Generator learning rate", "生成器学习率"),
+    ("g_lr.help", "Step size of the generator's updates", "生成器每次更新的步长"),
+    ("d_lr", "Discriminator learning rate", "判别器学习率"),
+    ("d_lr.help", "Step size of the discriminator's updates", "判别器每次更新的步长"),
+    ("beta1", "Adam β₁", "Adam β₁"),
+    (
+        "beta1.help",
+        "Momentum of Adam's gradient average (0.5 for GANs, as in DCGAN); changing it resets the optimizers",
+        "Adam 梯度平均的动量（GAN 常用 0.5，同 DCGAN）；修改会重置优化器",
+    ),
+    ("beta2", "Adam β₂", "Adam β₂"),
+    ("beta2.help", "Memory of Adam's squared-gradient average", "Adam 梯度平方平均的记忆长度"),
+    // Views
+    ("view.plane", "Discriminator and generator", "判别器与生成器"),
+    (
+        "view.plane.help",
+        "Real points (green) and generated ones (purple) over the discriminator's belief: orange where it says real, blue where it says generated. Arrows: where the generator's loss pushes its samples.",
+        "真实点（绿）和生成点（紫），背景为判别器的判断：橙色处认为是真实的，蓝色处认为是生成的。箭头：生成器的损失把样本推向何处。",
+    ),
+    ("view.manifold", "Latent space, warped", "潜空间的扭曲"),
+    (
+        "view.manifold.help",
+        "An even grid over the generator's first two latent numbers, as the generator maps it onto the plane",
+        "生成器前两个潜变量上的均匀网格，经生成器映射到平面后的样子",
+    ),
+    ("view.gallery", "Samples", "生成样本"),
+    (
+        "view.gallery.help",
+        "64 samples from the same latent vectors all along, so you see the same samples sharpen as it trains",
+        "始终用同样的潜向量生成 64 个样本，随着训练可以看到同样的样本逐渐清晰",
+    ),
+    ("view.interpolation", "Interpolation", "插值"),
+    (
+        "view.interpolation.help",
+        "Each row walks in a straight line from one latent vector to another: a smooth change means the generator has learnt a continuous space",
+        "每一行沿直线从一个潜向量走到另一个：变化平滑说明生成器学到了连续的空间",
+    ),
+    ("view.scores", "Real or generated?", "真实还是生成？"),
+    (
+        "view.scores.help",
+        "How the discriminator scores 500 real and 500 generated images; when the two overlap it can no longer tell them apart",
+        "判别器给 500 张真实图像和 500 张生成图像的打分；两者重叠时它已分不清真假",
+    ),
+    ("view.census", "Which classes come out", "生成了哪些类别"),
+    (
+        "view.census.help",
+        "A small classifier, trained on the side on the same images, reads 100 samples: missing classes show mode collapse",
+        "一个在同一批图像上顺带训练的小分类器读取 100 个样本：缺失的类别说明发生了模式坍塌",
+    ),
+    // Labels inside views
+    ("label.real", "real", "真实"),
+    ("label.generated_points", "generated", "生成"),
+    ("label.p_real", "D: probability of real", "判别器：判为真实的概率"),
+    ("label.critic_score", "critic score", "评分"),
+    ("label.share", "share", "比例"),
+    // Charts
+    ("chart.gan_loss", "Losses", "损失"),
+    ("chart.gan_quality", "Quality of the samples", "样本质量"),
+    ("metric.batch_loss", "discriminator loss", "判别器损失"),
+    ("metric.g_loss", "generator loss", "生成器损失"),
+    ("metric.mode_share", "modes covered", "覆盖的模式"),
+    ("metric.near_data", "share within 0.1 of the data", "距数据 0.1 以内的比例"),
+    ("metric.confident", "confidently read samples", "被明确识别的样本"),
+    ("metric.class_share", "classes seen", "出现的类别"),
+    // Errors
+    ("err.needs_28", "The networks take 28×28 grey images.", "网络只接受 28×28 的灰度图像。"),
+    ("err.unknown_dataset", "Unknown data set.", "未知的数据集。"),
+];

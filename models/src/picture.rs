@@ -1,0 +1,101 @@
+//! Views drawn as PNG pictures without a window (the CLI's `--png-out`): image rows as a
+//! grid, point clouds as dots; the colours are the app's.
+
+use image::{Rgb, RgbImage};
+
+use crate::view::{Heatmap, Scale, Scatter, View};
+
+const WHITE: [u8; 3] = [250, 250, 250];
+/// The app's class colours (the first ten).
+const CLASS: [[u8; 3]; 10] = [
+    [245, 147, 34],
+    [8, 119, 189],
+    [44, 160, 44],
+    [148, 103, 189],
+    [214, 39, 40],
+    [140, 86, 75],
+    [227, 119, 194],
+    [127, 127, 127],
+    [188, 189, 34],
+    [23, 190, 207],
+];
+
+fn lerp(a: [u8; 3], b: [u8; 3], t: f32) -> Rgb<u8> {
+    let t = t.clamp(0.0, 1.0);
+    Rgb(std::array::from_fn(|i| (a[i] as f32 + (b[i] as f32 - a[i] as f32) * t).round() as u8))
+}
+
+fn color(h: &Heatmap, v: f32) -> Rgb<u8> {
+    let (lo, hi) = h.range;
+    match h.scale {
+        Scale::Diverging => {
+            let m = lo.abs().max(hi.abs()).max(1e-9);
+            let t = v / m;
+            if t >= 0.0 { lerp(WHITE, CLASS[0], t) } else { lerp(WHITE, CLASS[1], -t) }
+        }
+        Scale::Sequential => lerp(WHITE, [8, 69, 148], (v - lo) / (hi - lo).max(1e-9)),
+    }
+}
+
+fn rows(rows: &[Vec<Heatmap>]) -> RgbImage {
+    let (scale, gap) = (3u32, 4u32);
+    let cell_w = rows.iter().flatten().map(|h| h.cols as u32).max().unwrap_or(1) * scale;
+    let cell_h = rows.iter().flatten().map(|h| h.rows as u32).max().unwrap_or(1) * scale;
+    let widest = rows.iter().map(Vec::len).max().unwrap_or(1) as u32;
+    let mut img = RgbImage::from_pixel(
+        gap + widest * (cell_w + gap),
+        gap + rows.len() as u32 * (cell_h + gap),
+        Rgb([255, 255, 255]),
+    );
+    for (r, row) in rows.iter().enumerate() {
+        for (c, h) in row.iter().enumerate() {
+            let (x0, y0) = (gap + c as u32 * (cell_w + gap), gap + r as u32 * (cell_h + gap));
+            for y in 0..h.rows as u32 * scale {
+                for x in 0..h.cols as u32 * scale {
+                    let v = h.values[(y / scale) as usize * h.cols + (x / scale) as usize];
+                    img.put_pixel(x0 + x, y0 + y, color(h, v));
+                }
+            }
+        }
+    }
+    img
+}
+
+fn scatter(s: &Scatter) -> RgbImage {
+    let side = 600u32;
+    let mut img = RgbImage::from_pixel(side, side, Rgb(WHITE));
+    let at = |p: [f32; 2]| {
+        let fx = (p[0] - s.x_range.0) / (s.x_range.1 - s.x_range.0);
+        let fy = (s.y_range.1 - p[1]) / (s.y_range.1 - s.y_range.0);
+        ((fx * side as f32) as i64, (fy * side as f32) as i64)
+    };
+    for layer in &s.layers {
+        let c = CLASS[layer.color % CLASS.len()];
+        let (rgb, r) = if layer.faint { (lerp(c, WHITE, 0.5), 1) } else { (Rgb(c), 2) };
+        for &p in &layer.points {
+            let (x, y) = at(p);
+            for dy in -r..=r {
+                for dx in -r..=r {
+                    let (px, py) = (x + dx, y + dy);
+                    if (0..side as i64).contains(&px) && (0..side as i64).contains(&py) {
+                        img.put_pixel(px as u32, py as u32, rgb);
+                    }
+                }
+            }
+        }
+    }
+    img
+}
+
+/// A view as a picture: image rows, a point cloud, the last frame of a player or the first
+/// drawable part of a column. `None` for kinds without a picture of their own.
+pub fn raster(view: &View) -> Option<RgbImage> {
+    match view {
+        View::HeatmapRows { rows: r, .. } => Some(rows(r)),
+        View::Heatmap(h) => Some(rows(&[vec![h.clone()]])),
+        View::Scatter(s) => Some(scatter(s)),
+        View::Player { frames, .. } => frames.last().and_then(raster),
+        View::Column(parts) => parts.iter().find_map(|(_, v)| raster(v)),
+        _ => None,
+    }
+}
