@@ -196,7 +196,7 @@ pub fn train(run: Run<'_>, outputs: Outputs, progress: bool) -> anyhow::Result<s
     for n in notices {
         eprintln!("{}", error_text(Lang::En, def.id, &n));
     }
-    let steps = run.steps.unwrap_or(def.steps);
+    let steps = run.steps.unwrap_or_else(|| session.budget());
     let known: Vec<&str> = session.views().iter().map(|v| v.id).collect();
     if let Some(bad) = outputs.view_ids.iter().find(|id| !known.contains(&id.as_str())) {
         bail!("unknown view '{bad}' for lab {} (views: {})", def.id, known.join(", "));

@@ -17,6 +17,8 @@ pub struct PlayerView {
     frame: usize,
     playing: bool,
     run: Option<u64>,
+    /// Frames of the run shown.
+    frames: usize,
     /// When the shown frame last advanced, in egui's time (seconds).
     last_advance: Option<f64>,
     inner: Option<(std::mem::Discriminant<View>, Box<dyn ViewUi>)>,
@@ -30,10 +32,16 @@ impl ViewUi for PlayerView {
         }
         let now = ui.input(|i| i.time);
         if self.run != Some(*run) {
+            // The first run plays from its start. A newer one (the model trained on) keeps the
+            // frame shown and whether it plays, so a run that reached its end shows the
+            // latest samples as they improve; Play shows how they came out of the noise.
+            if self.run.is_none() || self.frames != frames.len() {
+                self.frame = 0;
+                self.playing = true;
+                self.last_advance = Some(now);
+            }
             self.run = Some(*run);
-            self.frame = 0;
-            self.playing = true;
-            self.last_advance = Some(now);
+            self.frames = frames.len();
         }
         let last = frames.len() - 1;
         if self.playing {

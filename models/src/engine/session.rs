@@ -186,6 +186,11 @@ impl Session {
         self.take_evaluation(e)
     }
 
+    /// The training steps the lab's defaults are tuned for, with its current data.
+    pub fn budget(&self) -> u64 {
+        guard(|| Ok(self.lab.budget())).ok().flatten().unwrap_or(self.def.steps)
+    }
+
     /// The view that best shows what the model makes, if the lab names one.
     pub fn gallery(&self) -> Option<&'static str> {
         guard(|| Ok(self.lab.gallery())).ok().flatten()

@@ -97,6 +97,11 @@ pub trait Lab: Send {
     fn final_evaluation(&mut self) -> Result<Evaluation, LabError> {
         self.evaluate()
     }
+    /// The training steps its current data needs when they differ from [`LabDef::steps`]
+    /// (e.g. a 2-D cloud beside images): the CLI's default budget.
+    fn budget(&self) -> Option<u64> {
+        None
+    }
     /// The view that best shows what the model makes (the CLI's `--png-out` draws it; the
     /// last frame of a player).
     fn gallery(&self) -> Option<&'static str> {

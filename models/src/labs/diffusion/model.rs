@@ -64,8 +64,22 @@ impl Conditioning {
 // ---------------------------------------------------------------------------------------
 // 2-D points
 
-/// x_t (2 numbers) -> predicted noise (2 numbers): `depth` layers of `width` units, each
-/// adding the conditioning before its SiLU.
+/// Frequencies of the Fourier features of a point's coordinates.
+const FOURIER: [f32; 6] = [1.0, 2.0, 4.0, 8.0, 16.0, 32.0];
+
+/// A point's coordinates with sines and cosines of them at the `FOURIER` frequencies:
+/// `[n, 2]` -> `[n, 2 + 4 * 6]`. An MLP fed raw coordinates draws smooth shapes; these let
+/// it draw thin ones (a swiss roll's arms) in a few thousand steps.
+fn fourier(x: Tensor<2>) -> Tensor<2> {
+    let [n, _] = x.dims();
+    let k = FOURIER.len();
+    let f = Tensor::<3>::from_data(TensorData::new(FOURIER.to_vec(), [1, 1, k]), &x.device());
+    let a = x.clone().unsqueeze_dim::<3>(2) * f; // [n, 2, k]
+    Tensor::cat(vec![x, a.clone().sin().reshape([n, 2 * k]), a.cos().reshape([n, 2 * k])], 1)
+}
+
+/// x_t (2 numbers, with their Fourier features) -> predicted noise (2 numbers): `depth`
+/// layers of `width` units, each adding the conditioning before its SiLU.
 #[derive(Module, Debug)]
 pub(crate) struct PointNet {
     pub cond: Conditioning,
@@ -79,7 +93,7 @@ impl PointNet {
     pub(super) fn new(width: usize, depth: usize, classes: Option<usize>, device: &Device) -> Self {
         Self {
             cond: Conditioning::new(32, width, classes, device),
-            input: LinearConfig::new(2, width).init(device),
+            input: LinearConfig::new(2 + 4 * FOURIER.len(), width).init(device),
             hidden: (1..depth).map(|_| LinearConfig::new(width, width).init(device)).collect(),
             cond_in: (0..depth).map(|_| LinearConfig::new(width, width).init(device)).collect(),
             out: LinearConfig::new(width, 2).init(device),
@@ -89,7 +103,8 @@ impl PointNet {
     pub(super) fn forward(&self, x: Tensor<2>, ts: &[usize], labels: Option<Tensor<1, Int>>) -> Tensor<2> {
         let device = x.device();
         let c = self.cond.forward(ts, labels, &device); // [n, width]
-        let mut h = silu(self.input.forward(x) + self.cond_in[0].forward(c.clone())); // [n, width]
+        let h = self.input.forward(fourier(x)); // [n, width]
+        let mut h = silu(h + self.cond_in[0].forward(c.clone())); // [n, width]
         for (layer, cond) in self.hidden.iter().zip(&self.cond_in[1..]) {
             h = silu(layer.forward(h) + cond.forward(c.clone())); // [n, width]
         }

@@ -66,6 +66,14 @@ pub const STRINGS: Strings = &[
         "网络同时得知类别（十次中随机去掉一次），采样时就能用无分类器引导指定要画的数字",
     ),
     // Parameters: training
+    ("weighting", "Loss weighting", "损失加权"),
+    (
+        "weighting.help",
+        "Uniform: every timestep counts alike (Ho et al.); min-SNR: the nearly clean timesteps count less (Hang et al. 2023), which often trains faster",
+        "均匀：每个时间步同等重要（Ho 等）；min-SNR：几乎无噪声的时间步权重更小（Hang 等 2023），通常训练更快",
+    ),
+    ("opt.uniform", "uniform", "均匀"),
+    ("opt.min_snr", "min-SNR-5", "min-SNR-5"),
     ("ema", "Average the weights (EMA)", "权重滑动平均（EMA）"),
     (
         "ema.help",
@@ -89,6 +97,12 @@ pub const STRINGS: Strings = &[
     ("opt.ddim", "DDIM (fewer steps)", "DDIM（更少步数）"),
     ("sample_steps", "DDIM steps", "DDIM 步数"),
     ("sample_steps.help", "Steps DDIM takes from noise to a sample", "DDIM 从噪声到样本所走的步数"),
+    ("eta", "DDIM η (noise)", "DDIM η（噪声）"),
+    (
+        "eta.help",
+        "0: deterministic DDIM (the same noise always gives the same sample); 1: fresh noise at every step as DDPM adds, which corrects the model's small errors",
+        "0：确定性的 DDIM（同样的噪声总得到同样的样本）；1：每一步像 DDPM 一样加入新噪声，可纠正模型的小误差",
+    ),
     ("guidance", "Guidance scale", "引导强度"),
     (
         "guidance.help",

@@ -122,8 +122,7 @@ impl DiffusionLab {
     /// The directions the denoiser pushes points at timestep `t` (minus the predicted noise),
     /// on a grid over the plane; an arrow is 0.4 of a grid cell per unit of predicted noise,
     /// at most 0.8.
-    fn field(&self, t: usize) -> Vec<([f32; 2], [f32; 2])> {
-        let model = self.sampler();
+    pub(super) fn field(&self, model: &super::Denoiser, t: usize) -> Vec<([f32; 2], [f32; 2])> {
         let step = 2.0 * EXTENT / GRID as f32;
         let grid: Vec<[f32; 2]> = (0..GRID * GRID)
             .map(|k| [-EXTENT + step * ((k % GRID) as f32 + 0.5), -EXTENT + step * ((k / GRID) as f32 + 0.5)])
@@ -173,9 +172,9 @@ impl DiffusionLab {
         let trace = self.trace.as_ref().expect("made above");
         let pts = |v: &[f32]| v.chunks(2).map(|p| [p[0], p[1]]).collect::<Vec<_>>();
         let mut frames: Vec<View> =
-            trace.frames.iter().map(|f| View::Scatter(self.scatter(pts(&f.x), self.field(f.t)))).collect();
+            trace.frames.iter().map(|f| View::Scatter(self.scatter(pts(&f.x), f.field.clone()))).collect();
         let mut captions: Vec<String> = trace.frames.iter().map(|f| format!("t = {}", f.t)).collect();
-        frames.push(View::Scatter(self.scatter(pts(&trace.last), self.field(0))));
+        frames.push(View::Scatter(self.scatter(pts(&trace.last), trace.last_field.clone())));
         captions.push("x₀".into());
         View::Player { frames, captions, run: trace.id, again: Some("sample_again") }
     }
