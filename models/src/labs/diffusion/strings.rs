@@ -69,9 +69,10 @@ pub const STRINGS: Strings = &[
     ("weighting", "Loss weighting", "损失加权"),
     (
         "weighting.help",
-        "Uniform: every timestep counts alike (Ho et al.); min-SNR: the nearly clean timesteps count less (Hang et al. 2023), which often trains faster",
-        "均匀：每个时间步同等重要（Ho 等）；min-SNR：几乎无噪声的时间步权重更小（Hang 等 2023），通常训练更快",
+        "Uniform: every timestep counts alike (Ho et al.); min-SNR: the nearly clean timesteps count less (Hang et al. 2023), which trains images faster; auto: min-SNR for images, uniform for 2-D points (which need the nearly clean steps to land exactly on the data)",
+        "均匀：每个时间步同等重要（Ho 等）；min-SNR：几乎无噪声的时间步权重更小（Hang 等 2023），图像训练更快；自动：图像用 min-SNR，二维点用均匀（点要靠几乎无噪声的步骤才能准确落在数据上）",
     ),
+    ("opt.auto", "auto", "自动"),
     ("opt.uniform", "uniform", "均匀"),
     ("opt.min_snr", "min-SNR-5", "min-SNR-5"),
     ("ema", "Average the weights (EMA)", "权重滑动平均（EMA）"),
