@@ -42,7 +42,11 @@ pub const DEF: LabDef = LabDef {
     steps: 8000,
     small: &[("batch", "16"), ("g_width", "16"), ("d_width", "16")],
     suits: Suits::Cpu,
-    trained: None,
+    // `tenlab train gan --set dataset=mnist --steps 16000 --save assets/models/gan-mnist.tenlab`
+    trained: Some(crate::labs::Trained {
+        file: "assets/models/gan-mnist.tenlab",
+        bytes: include_bytes!("../../../../assets/models/gan-mnist.tenlab"),
+    }),
 };
 
 // ---------------------------------------------------------------------------------------
