@@ -3,7 +3,7 @@
 use egui::{Color32, ColorImage, Pos2, Rect, Sense, Stroke, TextureOptions, Vec2};
 use tenlab_models::view::{Boundary, View};
 
-use super::paint::{Textures, class_color, lerp};
+use super::paint::{Plane, Textures, class_color, lerp};
 use super::{Action, Cx, ViewUi};
 use crate::i18n::tr;
 
@@ -50,11 +50,8 @@ pub fn boundary_ui(ui: &mut egui::Ui, id: &str, rev: u64, b: &Boundary, tex: &mu
     });
     let painter = ui.painter_at(rect);
     painter.image(texture.id(), rect, Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0)), Color32::WHITE);
-    let to_screen = |p: [f32; 2]| {
-        let fx = (p[0] - b.x_range.0) / (b.x_range.1 - b.x_range.0);
-        let fy = (b.y_range.1 - p[1]) / (b.y_range.1 - b.y_range.0);
-        Pos2::new(rect.left() + fx * rect.width(), rect.top() + fy * rect.height())
-    };
+    let plane = Plane { rect, x: b.x_range, y: b.y_range };
+    let to_screen = |p| plane.to_screen(p);
     let r = (side / 140.0).clamp(2.0, 5.0);
     for &(p, c, test) in &b.points {
         if test && !show_test {
@@ -63,31 +60,7 @@ pub fn boundary_ui(ui: &mut egui::Ui, id: &str, rev: u64, b: &Boundary, tex: &mu
         let rim = if test { Color32::from_gray(20) } else { Color32::WHITE };
         painter.circle(to_screen(p), r, class_color(c as usize), Stroke::new(1.0, rim));
     }
-    painter.rect_stroke(rect, 0.0, Stroke::new(1.0, Color32::from_gray(120)), egui::StrokeKind::Inside);
-    // Axis ticks at the ends.
-    let small = egui::FontId::proportional(11.0);
-    let txt = Color32::from_gray(60);
-    painter.text(
-        rect.left_bottom() + Vec2::new(3.0, -3.0),
-        egui::Align2::LEFT_BOTTOM,
-        format!("{:.0}", b.x_range.0),
-        small.clone(),
-        txt,
-    );
-    painter.text(
-        rect.right_bottom() + Vec2::new(-3.0, -3.0),
-        egui::Align2::RIGHT_BOTTOM,
-        format!("{:.0}", b.x_range.1),
-        small.clone(),
-        txt,
-    );
-    painter.text(
-        rect.left_top() + Vec2::new(3.0, 3.0),
-        egui::Align2::LEFT_TOP,
-        format!("{:.0}", b.y_range.1),
-        small,
-        txt,
-    );
+    plane.frame(&painter, 0);
     // Legend
     let mut y = rect.top() + 6.0;
     for (c, name) in b.class_names.iter().enumerate() {
@@ -105,8 +78,7 @@ pub fn boundary_ui(ui: &mut egui::Ui, id: &str, rev: u64, b: &Boundary, tex: &mu
     if let Some(pos) = response.hover_pos() {
         let fx = (pos.x - rect.left()) / rect.width();
         let fy = (pos.y - rect.top()) / rect.height();
-        let x = b.x_range.0 + fx * (b.x_range.1 - b.x_range.0);
-        let yv = b.y_range.1 - fy * (b.y_range.1 - b.y_range.0);
+        let [x, yv] = plane.at(pos);
         let (i, j) =
             (((fy * b.res as f32) as usize).min(b.res - 1), ((fx * b.res as f32) as usize).min(b.res - 1));
         let k = b.classes.max(1);

@@ -82,3 +82,43 @@ pub fn heatmap_image(h: &Heatmap) -> ColorImage {
     let pixels = h.values.iter().map(|&v| value_color(h, v)).collect();
     ColorImage::new([h.cols, h.rows], pixels)
 }
+
+/// A rectangle on screen showing the plane `x` by `y` (data units, y up).
+#[derive(Clone, Copy, Debug)]
+pub struct Plane {
+    pub rect: egui::Rect,
+    pub x: (f32, f32),
+    pub y: (f32, f32),
+}
+
+impl Plane {
+    /// Where a point of the plane is on screen.
+    pub fn to_screen(&self, p: [f32; 2]) -> egui::Pos2 {
+        let fx = (p[0] - self.x.0) / (self.x.1 - self.x.0);
+        let fy = (self.y.1 - p[1]) / (self.y.1 - self.y.0);
+        egui::Pos2::new(self.rect.left() + fx * self.rect.width(), self.rect.top() + fy * self.rect.height())
+    }
+
+    /// The point of the plane under a screen position.
+    pub fn at(&self, pos: egui::Pos2) -> [f32; 2] {
+        let fx = (pos.x - self.rect.left()) / self.rect.width();
+        let fy = (pos.y - self.rect.top()) / self.rect.height();
+        [self.x.0 + fx * (self.x.1 - self.x.0), self.y.1 - fy * (self.y.1 - self.y.0)]
+    }
+
+    /// A grey frame with the plane's ends written in three corners (`decimals` after the point).
+    pub fn frame(&self, painter: &egui::Painter, decimals: usize) {
+        use egui::{Align2, Stroke, Vec2};
+        let rect = self.rect;
+        painter.rect_stroke(rect, 0.0, Stroke::new(1.0, Color32::from_gray(120)), egui::StrokeKind::Inside);
+        let small = egui::FontId::proportional(11.0);
+        let txt = Color32::from_gray(60);
+        for (pos, align, value) in [
+            (rect.left_bottom() + Vec2::new(3.0, -3.0), Align2::LEFT_BOTTOM, self.x.0),
+            (rect.right_bottom() + Vec2::new(-3.0, -3.0), Align2::RIGHT_BOTTOM, self.x.1),
+            (rect.left_top() + Vec2::new(3.0, 3.0), Align2::LEFT_TOP, self.y.1),
+        ] {
+            painter.text(pos, align, format!("{value:.decimals$}"), small.clone(), txt);
+        }
+    }
+}

@@ -5,7 +5,7 @@
 use egui::{Color32, Pos2, Rect, Sense, Stroke, TextureOptions, Vec2};
 use tenlab_models::view::{Scatter, View};
 
-use super::paint::{Textures, class_color, heatmap_image, lerp};
+use super::paint::{Plane, Textures, class_color, heatmap_image, lerp};
 use super::{Action, Cx, ViewUi};
 use crate::i18n::lab_tr;
 
@@ -35,12 +35,8 @@ pub fn scatter_ui(ui: &mut egui::Ui, cx: &Cx<'_>, s: &Scatter, tex: &mut Texture
         let uv = Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0));
         painter.image(texture.id(), rect, uv, Color32::from_white_alpha(170));
     }
-    let (xr, yr) = (s.x_range, s.y_range);
-    let to_screen = |p: [f32; 2]| {
-        let fx = (p[0] - xr.0) / (xr.1 - xr.0);
-        let fy = (yr.1 - p[1]) / (yr.1 - yr.0);
-        Pos2::new(rect.left() + fx * rect.width(), rect.top() + fy * rect.height())
-    };
+    let plane = Plane { rect, x: s.x_range, y: s.y_range };
+    let to_screen = |p| plane.to_screen(p);
     for path in &s.paths {
         let points: Vec<Pos2> = path.iter().map(|&p| to_screen(p)).collect();
         painter.add(egui::Shape::line(points, Stroke::new(1.0, Color32::from_rgb(120, 90, 170))));
@@ -76,30 +72,7 @@ pub fn scatter_ui(ui: &mut egui::Ui, cx: &Cx<'_>, s: &Scatter, tex: &mut Texture
             }
         }
     }
-    painter.rect_stroke(rect, 0.0, Stroke::new(1.0, Color32::from_gray(120)), egui::StrokeKind::Inside);
-    let small = egui::FontId::proportional(11.0);
-    let txt = Color32::from_gray(60);
-    painter.text(
-        rect.left_bottom() + Vec2::new(3.0, -3.0),
-        egui::Align2::LEFT_BOTTOM,
-        format!("{:.1}", xr.0),
-        small.clone(),
-        txt,
-    );
-    painter.text(
-        rect.right_bottom() + Vec2::new(-3.0, -3.0),
-        egui::Align2::RIGHT_BOTTOM,
-        format!("{:.1}", xr.1),
-        small.clone(),
-        txt,
-    );
-    painter.text(
-        rect.left_top() + Vec2::new(3.0, 3.0),
-        egui::Align2::LEFT_TOP,
-        format!("{:.1}", yr.1),
-        small,
-        txt,
-    );
+    plane.frame(&painter, 1);
     // Legend, top right.
     let font = egui::FontId::proportional(12.0);
     let mut y = rect.top() + 8.0;
@@ -111,19 +84,14 @@ pub fn scatter_ui(ui: &mut egui::Ui, cx: &Cx<'_>, s: &Scatter, tex: &mut Texture
         painter.galley(pos + Vec2::new(9.0, 0.0), galley, Color32::BLACK);
         y += 17.0;
     }
-    let at = |pos: Pos2| {
-        let fx = (pos.x - rect.left()) / rect.width();
-        let fy = (pos.y - rect.top()) / rect.height();
-        [xr.0 + fx * (xr.1 - xr.0), yr.1 - fy * (yr.1 - yr.0)]
-    };
     let clicked = response.clicked();
     let pos = response.interact_pointer_pos().or(response.hover_pos());
     if let Some(p) = response.hover_pos() {
-        let [x, y] = at(p);
+        let [x, y] = plane.at(p);
         response.on_hover_text(format!("({x:.2}, {y:.2})"));
     }
     match (s.input, clicked, pos) {
-        (Some(key), true, Some(p)) => Some(Action::Input(key, at(p).to_vec())),
+        (Some(key), true, Some(p)) => Some(Action::Input(key, plane.at(p).to_vec())),
         _ => None,
     }
 }
