@@ -9,13 +9,8 @@ use tenlab_models::{DeviceChoice, LabDef, LabError, ParamValue, Session, Values,
 
 /// The lab's settings that make it quick (its `small` preset).
 fn small(def: &LabDef) -> Values {
-    def.small
-        .iter()
-        .map(|(k, v)| {
-            let spec = def.spec(k).unwrap_or_else(|| panic!("{}: small setting {k} is a parameter", def.id));
-            (k.to_string(), spec.parse(v).unwrap())
-        })
-        .collect()
+    tenlab_models::params::parse_pairs(&(def.params)(), def.small)
+        .unwrap_or_else(|e| panic!("{}: its small settings are parameters with valid values: {e}", def.id))
 }
 
 fn session(def: &'static LabDef, values: &Values) -> Session {

@@ -237,6 +237,20 @@ pub fn validate(specs: &[ParamSpec], values: &Values) -> Result<Values, LabError
     Ok(out)
 }
 
+/// Values from `(key, text)` pairs as a user types them, each parsed by its spec.
+pub fn parse_pairs(specs: &[ParamSpec], pairs: &[(&str, &str)]) -> Result<Values, LabError> {
+    pairs
+        .iter()
+        .map(|&(key, text)| {
+            let spec = specs.iter().find(|s| s.key == key).ok_or_else(|| LabError::UnknownParam {
+                key: key.into(),
+                known: specs.iter().map(|s| s.key).collect::<Vec<_>>().join(", "),
+            })?;
+            Ok((key.to_owned(), spec.parse(text)?))
+        })
+        .collect()
+}
+
 /// Validates `values` and converts them into a lab's typed config (a serde struct whose
 /// field names are the parameter keys).
 pub fn typed<C: DeserializeOwned>(specs: &[ParamSpec], values: &Values) -> Result<C, LabError> {

@@ -15,8 +15,7 @@ use burn::optim::{GradientsParams, ModuleOptimizer};
 use burn::tensor::{Device, Int, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
-use crate::data::images::{self, Split};
-use crate::data::points::Cloud;
+use crate::labs::kit::generative::{Data, is_images, is_points};
 use crate::error::LabError;
 use crate::labs::kit::judge::{Census, Judge, JudgeNet};
 use crate::labs::kit::{Batches, Training, TrainingDefaults, ema, seed_spec, weights};
@@ -51,14 +50,6 @@ pub const DEF: LabDef = LabDef {
 // ---------------------------------------------------------------------------------------
 // Parameters
 
-const IMAGE_SETS: [&str; 2] = ["mnist", "fashion"];
-
-fn is_images(v: &Values) -> bool {
-    IMAGE_SETS.contains(&text_of(v, "dataset"))
-}
-fn is_points(v: &Values) -> bool {
-    !is_images(v)
-}
 fn is_linear(v: &Values) -> bool {
     text_of(v, "schedule") == "linear"
 }
@@ -184,47 +175,10 @@ impl Config {
 }
 
 // ---------------------------------------------------------------------------------------
-// Data
-
-/// What the model learns to generate.
-enum Data {
-    /// A 2-D cloud: training batches are drawn fresh from it; `real` is a fixed draw that the
-    /// views show and the held-out loss uses.
-    Points { cloud: Cloud, real: Vec<[f32; 2]> },
-    /// Images with values in [0, 1] (the model sees them scaled to [-1, 1]).
-    Images(Split),
-}
-
-impl Data {
-    /// Numbers per sample.
-    fn dim(&self) -> usize {
-        match self {
-            Self::Points { .. } => 2,
-            Self::Images(s) => s.train.image_len(),
-        }
-    }
-
-    fn classes(&self) -> usize {
-        match self {
-            Self::Points { .. } => 0,
-            Self::Images(s) => s.train.class_names.len(),
-        }
-    }
-}
+// Data: a 2-D cloud or images (`kit::generative`); the model sees images scaled to [-1, 1].
 
 fn load_data(cfg: &Config) -> Result<Data, LabError> {
-    Ok(match cfg.dataset.as_str() {
-        "mnist" | "fashion" => {
-            let split = if cfg.dataset == "mnist" { images::mnist()? } else { images::fashion()? };
-            Data::Images(Split { train: split.train.first(cfg.train_size), test: split.test })
-        }
-        key => {
-            let cloud = Cloud::from_key(key)
-                .ok_or(LabError::Invalid { key: "err.unknown_dataset", english: "unknown data set" })?;
-            let real = cloud.sample(1000, cfg.noise as f32, &mut Rng::new(cfg.seed.wrapping_add(7)));
-            Data::Points { cloud, real }
-        }
-    })
+    Data::load(&cfg.dataset, cfg.train_size, cfg.noise as f32, cfg.seed)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -344,10 +298,6 @@ impl DiffusionLab {
         device.seed(cfg.seed);
         train_device.seed(cfg.seed);
         let model = Denoiser::new(&cfg, &data, &train_device);
-        let rows = match &data {
-            Data::Images(s) => s.train.len(),
-            Data::Points { .. } => 1,
-        };
         Self {
             steps: 0,
             schedule: cfg.schedule(),
@@ -355,7 +305,7 @@ impl DiffusionLab {
             model,
             optim: cfg.train.optimizer.build(),
             rng: Rng::new(cfg.seed.wrapping_add(1)),
-            batches: Batches::new(rows),
+            batches: Batches::new(data.rows()),
             loss_by_t: vec![(0.0, 0); T_BUCKETS],
             trace: None,
             trace_step: 0,
@@ -776,8 +726,7 @@ impl Lab for DiffusionLab {
         self.model = saved.model;
         self.ema = saved.ema;
         if let (Some(judge), Some(net)) = (&mut self.judge, saved.judge) {
-            judge.net = net;
-            judge.steps = steps.min(kit::judge::JUDGE_STEPS);
+            judge.restore(net, steps);
         }
         self.steps = steps;
         self.trace = None;
@@ -807,11 +756,7 @@ mod tests {
 
     fn lab(sets: &[(&str, &str)]) -> DiffusionLab {
         let specs = params();
-        let mut v = Values::new();
-        for (k, x) in sets {
-            v.insert(k.to_string(), specs.iter().find(|s| s.key == *k).unwrap().parse(x).unwrap());
-        }
-        let cfg: Config = params::typed(&specs, &params::validate(&specs, &v).unwrap()).unwrap();
+        let cfg: Config = params::typed(&specs, &params::parse_pairs(&specs, sets).unwrap()).unwrap();
         let data = load_data(&cfg).unwrap();
         DiffusionLab::new(cfg, data, &Device::flex())
     }

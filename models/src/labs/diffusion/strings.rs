@@ -177,5 +177,4 @@ pub const STRINGS: Strings = &[
         "U-Net 宽度必须是 8 的倍数（其组归一化分为 8 组）。",
     ),
     ("err.needs_28", "The U-Net takes 28×28 images.", "U-Net 只接受 28×28 的图像。"),
-    ("err.unknown_dataset", "Unknown data set.", "未知的数据集。"),
 ];

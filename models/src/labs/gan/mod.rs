@@ -14,12 +14,11 @@ use burn::tensor::activation::softplus;
 use burn::tensor::{Device, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
-use crate::data::images::{self, Split};
-use crate::data::points::Cloud;
+use crate::labs::kit::generative::{Data, is_images, is_points};
 use crate::error::LabError;
 use crate::labs::kit::judge::{Census, Judge, JudgeNet};
 use crate::labs::kit::{Batches, Optim, seed_spec, weights};
-use crate::labs::{Chart, Curve, Evaluation, Lab, LabDef, StepMetrics, Suits, kit};
+use crate::labs::{Chart, Curve, Evaluation, Lab, LabDef, StepMetrics, Suits};
 use crate::params::{self, Group, ParamKind, ParamSpec, Values, text_of};
 use crate::rng::Rng;
 use crate::view::{View, ViewSpec};
@@ -52,14 +51,6 @@ pub const DEF: LabDef = LabDef {
 // ---------------------------------------------------------------------------------------
 // Parameters
 
-const IMAGE_SETS: [&str; 2] = ["mnist", "fashion"];
-
-fn is_images(v: &Values) -> bool {
-    IMAGE_SETS.contains(&text_of(v, "dataset"))
-}
-fn is_points(v: &Values) -> bool {
-    !is_images(v)
-}
 fn is_dcgan(v: &Values) -> bool {
     is_images(v) && text_of(v, "generator") == "dcgan"
 }
@@ -164,30 +155,14 @@ impl Config {
 // ---------------------------------------------------------------------------------------
 // Data
 
-enum Data {
-    /// A 2-D cloud: batches are drawn fresh; `real` is a fixed draw for the views.
-    Points { cloud: Cloud, real: Vec<[f32; 2]> },
-    /// Images with values in [0, 1].
-    Images(Split),
-}
-
 fn load_data(cfg: &Config) -> Result<Data, LabError> {
-    Ok(match cfg.dataset.as_str() {
-        "mnist" | "fashion" => {
-            let split = if cfg.dataset == "mnist" { images::mnist()? } else { images::fashion()? };
-            let split = Split { train: split.train.first(cfg.train_size), test: split.test };
-            if split.train.h != 28 || split.train.w != 28 || split.train.channels != 1 {
-                return Err(LabError::Invalid { key: "err.needs_28", english: "the networks take 28x28 grey images" });
-            }
-            Data::Images(split)
-        }
-        key => {
-            let cloud = Cloud::from_key(key)
-                .ok_or(LabError::Invalid { key: "err.unknown_dataset", english: "unknown data set" })?;
-            let real = cloud.sample(1000, cfg.noise as f32, &mut Rng::new(cfg.seed.wrapping_add(7)));
-            Data::Points { cloud, real }
-        }
-    })
+    let data = Data::load(&cfg.dataset, cfg.train_size, cfg.noise as f32, cfg.seed)?;
+    if let Data::Images(split) = &data
+        && (split.train.h != 28 || split.train.w != 28 || split.train.channels != 1)
+    {
+        return Err(LabError::Invalid { key: "err.needs_28", english: "the networks take 28x28 grey images" });
+    }
+    Ok(data)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -231,10 +206,6 @@ impl GanLab {
         device.seed(cfg.seed);
         train_device.seed(cfg.seed);
         let shape = Self::shape(&cfg, &data);
-        let rows = match &data {
-            Data::Images(s) => s.train.len(),
-            Data::Points { .. } => 1,
-        };
         Self {
             steps: 0,
             g: Generator::new(&shape, &train_device),
@@ -242,7 +213,7 @@ impl GanLab {
             g_optim: cfg.optimizer(),
             d_optim: cfg.optimizer(),
             rng: Rng::new(cfg.seed.wrapping_add(1)),
-            batches: Batches::new(rows),
+            batches: Batches::new(data.rows()),
             losses: (0.0, 0.0),
             judge: match &data {
                 Data::Images(s) => Some(Judge::new(&s.train, device, cfg.seed)),
@@ -570,8 +541,7 @@ impl Lab for GanLab {
         self.g = saved.g;
         self.d = saved.d;
         if let (Some(judge), Some(net)) = (&mut self.judge, saved.judge) {
-            judge.net = net;
-            judge.steps = steps.min(kit::judge::JUDGE_STEPS);
+            judge.restore(net, steps);
         }
         self.steps = steps;
         self.census = None;
@@ -599,11 +569,7 @@ mod tests {
 
     fn lab(sets: &[(&str, &str)]) -> GanLab {
         let specs = params();
-        let mut v = Values::new();
-        for (k, x) in sets {
-            v.insert(k.to_string(), specs.iter().find(|s| s.key == *k).unwrap().parse(x).unwrap());
-        }
-        let cfg: Config = params::typed(&specs, &params::validate(&specs, &v).unwrap()).unwrap();
+        let cfg: Config = params::typed(&specs, &params::parse_pairs(&specs, sets).unwrap()).unwrap();
         let data = load_data(&cfg).unwrap();
         GanLab::new(cfg, data, &Device::flex())
     }

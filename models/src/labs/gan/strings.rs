@@ -139,5 +139,4 @@ pub const STRINGS: Strings = &[
     ("metric.class_share", "classes seen", "出现的类别"),
     // Errors
     ("err.needs_28", "The networks take 28×28 grey images.", "网络只接受 28×28 的灰度图像。"),
-    ("err.unknown_dataset", "Unknown data set.", "未知的数据集。"),
 ];

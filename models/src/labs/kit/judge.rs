@@ -106,6 +106,13 @@ impl Judge {
         self.steps += 1;
     }
 
+    /// Takes the saved weights of a judge that trained beside its lab for `steps` steps (it
+    /// goes on learning if those were fewer than `JUDGE_STEPS`).
+    pub fn restore(&mut self, net: JudgeNet, steps: u64) {
+        self.net = net;
+        self.steps = steps.min(JUDGE_STEPS);
+    }
+
     /// Class probabilities of images (`[n, c, h, w]` flattened, values in [0, 1]).
     pub fn probs(&self, pixels: &[f32], n: usize, shape: [usize; 3]) -> Vec<f32> {
         let net = self.net.valid();

@@ -6,6 +6,7 @@ pub mod activation;
 pub mod batches;
 pub mod classify;
 pub mod ema;
+pub mod generative;
 pub mod images;
 pub mod judge;
 pub mod strings;

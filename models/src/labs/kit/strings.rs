@@ -83,5 +83,6 @@ pub const STRINGS: Strings = &[
         "Test examples by true class (rows) and predicted class (columns); the diagonal is correct.",
         "测试样本按真实类别（行）和预测类别（列）计数；对角线为预测正确。",
     ),
+    ("err.unknown_dataset", "Unknown data set.", "未知的数据集。"),
     ("err.too_few_rows", "Too few rows for a train/test split.", "数据行太少，无法划分训练集和测试集。"),
 ];
