@@ -53,6 +53,10 @@ fn another(spec: &ParamSpec, current: &ParamValue) -> ParamValue {
             ParamValue::Text(options.iter().find(|o| **o != t.as_str()).unwrap().to_string())
         }
         (ParamKind::Bool { .. }, ParamValue::Bool(b)) => ParamValue::Bool(!b),
+        // Text: empty, or its default when it is empty.
+        (ParamKind::Text { default }, ParamValue::Text(t)) => {
+            ParamValue::Text(if t.is_empty() { default.to_string() } else { String::new() })
+        }
         _ => panic!("{}: no other value", spec.key),
     }
 }
@@ -171,5 +175,71 @@ fn every_shipped_trained_model_opens_and_steps() {
     if mlp.trained.is_none() {
         let e = Session::open_trained(mlp, &Values::new(), DeviceChoice::Cpu).err().unwrap();
         assert!(matches!(e, LabError::Invalid { key: "err.no_trained_model", .. }), "{e:?}");
+    }
+}
+
+#[test]
+fn labs_that_take_drawn_points_train_on_them_and_take_new_ones_live() {
+    use tenlab_models::view::View;
+    let text = |t: &str| ParamValue::Text(t.into());
+    let labs: Vec<_> = registry()
+        .iter()
+        .filter(|d| {
+            (d.params)().iter().any(|p| p.key == "points" && matches!(p.kind, ParamKind::Text { .. }))
+        })
+        .collect();
+    assert!(labs.len() >= 2, "the GAN and diffusion labs take drawn points");
+    for def in labs {
+        let mut values = small(def);
+        values.insert("dataset".into(), text("drawn"));
+        values.insert("points".into(), text("1,1;1.2,1"));
+        let mut s = session(def, &values);
+        s.step().unwrap_or_else(|e| panic!("{}: {e}", def.id));
+        // The plane views (or their frames and parts) show the drawing and take clicks into
+        // `points`.
+        fn find(view: View, out: &mut Vec<tenlab_models::view::Scatter>) {
+            match view {
+                View::Scatter(p) if p.draw == Some("points") => out.push(p),
+                View::Player { frames, .. } => {
+                    frames.into_iter().last().into_iter().for_each(|f| find(f, out))
+                }
+                View::Column(parts) => parts.into_iter().for_each(|(_, v)| find(v, out)),
+                _ => {}
+            }
+        }
+        let planes = |s: &mut Session| {
+            let ids: Vec<_> = s.views().iter().map(|v| v.id).collect();
+            let mut out = vec![];
+            ids.into_iter().for_each(|id| find(s.render(id).unwrap(), &mut out));
+            out
+        };
+        let drawn = |p: &tenlab_models::view::Scatter| {
+            p.layers.iter().find(|l| l.name == "label.drawn").map(|l| l.points.clone()).unwrap_or_default()
+        };
+        let first = planes(&mut s);
+        assert!(!first.is_empty(), "{}: a plane view takes drawn points", def.id);
+        assert_eq!(drawn(&first[0]), vec![[1.0, 1.0], [1.2, 1.0]], "{}", def.id);
+        // A new drawing applies live: the real points now lie around it.
+        assert_eq!(s.set("points", text("-1,-1")).unwrap(), Applied::Live);
+        s.step().unwrap();
+        let after = planes(&mut s);
+        assert_eq!(drawn(&after[0]), vec![[-1.0, -1.0]], "{}", def.id);
+        let real = &after[0].layers.iter().find(|l| l.name == "label.real").unwrap().points;
+        assert!(
+            real.iter().all(|p| (p[0] + 1.0).hypot(p[1] + 1.0) < 0.5),
+            "{}: real points near the drawing",
+            def.id
+        );
+        // A malformed drawing is refused and changes nothing.
+        assert!(s.set("points", text("1,x")).is_err());
+        assert_eq!(s.values["points"], text("-1,-1"));
+        // An empty drawing stops training with a message, and a reset keeps the drawing.
+        s.set("points", text("")).unwrap();
+        let err = s.step().unwrap_err();
+        assert!(matches!(err, LabError::Invalid { key: "err.no_points", .. }), "{}: {err:?}", def.id);
+        s.set("points", text("0.5,0.5")).unwrap();
+        let mut again = session(def, &s.values);
+        again.step().unwrap();
+        assert_eq!(drawn(&planes(&mut again)[0]), vec![[0.5, 0.5]], "{}", def.id);
     }
 }

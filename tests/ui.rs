@@ -299,3 +299,54 @@ fn a_model_saves_and_opens_and_a_broken_file_changes_nothing() {
     // The run it replaced stays on the curves, dashed, to compare with.
     h.get_by_label("Compare with the previous run");
 }
+
+/// A click on the GAN's plane adds a point to the drawing, a right-click removes it, Undo
+/// and Clear work, and the drawing is the data the lab trains on.
+#[test]
+fn points_clicked_on_the_gan_plane_become_its_data() {
+    let mut h = harness(Harness::builder());
+    assert!(frames_until(&mut h, 20, |a| a.runner.status.state == RunState::Paused));
+    h.get_by_label("GAN").click();
+    assert!(frames_until(&mut h, 30, |a| a.runner.status.state == RunState::Paused
+        && a.values().get("dataset") == Some(&ParamValue::Text("ring".into()))));
+    h.get_by_value("ring of 8 Gaussians").click();
+    h.run_steps(2);
+    h.get_by_label("your own points (click to draw)").click();
+    assert!(frames_until(&mut h, 30, |a| a.runner.status.state == RunState::Paused
+        && a.runner.views.contains_key("plane")
+        && a.values()["dataset"] == ParamValue::Text("drawn".into())));
+    h.run_steps(2);
+    let points = |a: &TenlabApp| tenlab_models::params::text_of(a.values(), "points").to_string();
+    h.get_by_label("Clear").click();
+    assert!(frames_until(&mut h, 10, |a| points(a).is_empty()));
+    // The plane is square, just above the row of buttons: click at its centre, (0, 0).
+    h.run_steps(2);
+    let row = h.get_by_label("Undo").rect();
+    let plane_bottom = row.top() - 4.0;
+    let click = |h: &Harness<'_, TenlabApp>, pos: egui::Pos2, button: egui::PointerButton| {
+        h.hover_at(pos);
+        for pressed in [true, false] {
+            h.event(egui::Event::PointerButton { pos, button, pressed, modifiers: Default::default() });
+        }
+    };
+    let at = egui::pos2(row.left() + 60.0, plane_bottom - 60.0);
+    click(&h, at, egui::PointerButton::Primary);
+    assert!(frames_until(&mut h, 10, |a| points(a).split(';').count() == 1 && !points(a).is_empty()));
+    click(&h, at + egui::vec2(30.0, -30.0), egui::PointerButton::Primary);
+    assert!(frames_until(&mut h, 10, |a| points(a).split(';').count() == 2));
+    // A right-click removes the nearest; Undo the last.
+    click(&h, at, egui::PointerButton::Secondary);
+    assert!(frames_until(&mut h, 10, |a| points(a).split(';').count() == 1));
+    h.run_steps(2);
+    h.get_by_label("Undo").click();
+    assert!(frames_until(&mut h, 10, |a| points(a).is_empty()));
+    // With no points, a step says what to do; with one, it trains.
+    h.get_by_label("⏭ Step").click();
+    assert!(frames_until(&mut h, 10, |a| !a.runner.errors.is_empty()));
+    h.run_steps(2);
+    h.get_by_label_contains("click on the plane to add some");
+    click(&h, at, egui::PointerButton::Primary);
+    assert!(frames_until(&mut h, 10, |a| !points(a).is_empty()));
+    h.get_by_label("⏭ Step").click();
+    assert!(frames_until(&mut h, 30, |a| a.runner.status.step == 1));
+}

@@ -55,7 +55,7 @@ fn scatter() -> Scatter {
             PointLayer { name: "label.real", points: ring(2.0, 64), color: 2, faint: true },
             PointLayer { name: "label.generated_points", points: generated, color: 3, faint: false },
         ],
-        input: None,
+        draw: None,
     }
 }
 

@@ -11,6 +11,7 @@ use crossbeam_channel::Receiver;
 use egui::{Color32, RichText};
 use egui_plot::{Legend, Line, Plot, VLine};
 use serde::{Deserialize, Serialize};
+use tenlab_models::data::points::{format_points, parse_points};
 use tenlab_models::engine::{History, Marker, RunState};
 use tenlab_models::labs::LabDef;
 use tenlab_models::labs::kit::Training;
@@ -778,6 +779,15 @@ impl TenlabApp {
                 }
             }
             Some(views::Action::Input(key, data)) => self.runner.input(key, data, &current),
+            // A click on a plane edits the points the user draws (a live parameter).
+            Some(views::Action::Points(key, edit)) => {
+                if let Some(spec) = self.lab.spec(key) {
+                    let text = tenlab_models::params::text_of(self.runner.values(), key);
+                    let mut points = parse_points(key, text).unwrap_or_default();
+                    edit.apply(&mut points);
+                    self.param_changed(&spec, ParamValue::Text(format_points(&points)), true);
+                }
+            }
             None => {}
         }
     }
@@ -850,7 +860,9 @@ const CURVE_COLORS: [Color32; 4] =
 /// A vertical line wherever a hyper-parameter changed mid-run, named after the change.
 fn draw_markers(plot_ui: &mut egui_plot::PlotUi<'_>, markers: &[Marker], lang: Lang, lab: &str) {
     for m in markers {
-        let label = format!("{} = {}", param_label(lang, lab, &m.key), m.value);
+        // A long value (the points of a drawing) is only said to have changed.
+        let value = if m.value.chars().count() > 24 { tr(lang, "ui.changed") } else { m.value.clone() };
+        let label = format!("{} = {}", param_label(lang, lab, &m.key), value);
         plot_ui.vline(VLine::new(label, m.step as f64).color(Color32::from_gray(150)).width(1.0));
     }
 }

@@ -133,8 +133,10 @@ pub struct Scatter {
     /// Lines through points (e.g. an even grid of a generator's latent space, as it maps it).
     pub paths: Vec<Vec<[f32; 2]>>,
     pub layers: Vec<PointLayer>,
-    /// A click on the plane sends its `[x, y]` as this input of the lab (points the user draws).
-    pub input: Option<&'static str>,
+    /// Points the user draws: the key of the lab's live text parameter that holds them
+    /// (`x,y;x,y;...`, see `data::points::parse_points`). A click on the plane adds one, a
+    /// right-click removes the nearest; the view offers to undo and to clear.
+    pub draw: Option<&'static str>,
 }
 
 /// One line of a [`Lines`] plot.

@@ -244,6 +244,7 @@ mod tests {
             LabError::OutOfRange { key: "lr".into(), value: "5".into(), min: "0".into(), max: "1".into() },
             LabError::BadChoice { key: "k".into(), value: "v".into(), options: "a, b".into() },
             LabError::WrongType { key: "k".into(), value: "v".into(), expected: "number" },
+            LabError::WrongType { key: "points".into(), value: "x,0".into(), expected: "point" },
             LabError::Csv(CsvProblem::Io("gone".into())),
             LabError::Csv(CsvProblem::Empty),
             LabError::Csv(CsvProblem::FieldCount { line: 3, expected: 3, got: 4 }),

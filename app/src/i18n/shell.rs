@@ -235,6 +235,14 @@ pub const SHELL: &[(&str, &str, &str)] = &[
         "{0} files could not be read and were left out: {1}",
         "有 {0} 个文件无法读取，已略过：{1}",
     ),
+    (
+        "draw.hint",
+        "Click to add a point · right-click removes the nearest",
+        "单击添加一个点 · 右键删除最近的点",
+    ),
+    ("draw.undo", "Undo", "撤销"),
+    ("ui.changed", "(changed)", "（已更改）"),
+    ("draw.clear", "Clear", "清空"),
     ("word.columns", "columns", "列"),
     ("word.classes", "classes", "类别"),
     ("word.number", "number", "数字"),
@@ -243,4 +251,5 @@ pub const SHELL: &[(&str, &str, &str)] = &[
     ("word.choice", "choice", "选项"),
     ("word.text", "text", "文本"),
     ("word.config", "settings file", "设置文件"),
+    ("word.point", "point x,y inside the plane (±2.5)", "平面内的点 x,y（±2.5 以内）"),
 ];

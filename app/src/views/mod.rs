@@ -17,6 +17,7 @@ mod timeline;
 
 use std::collections::HashMap;
 
+use tenlab_models::data::points::PointEdit;
 use tenlab_models::view::View;
 
 use crate::i18n::Lang;
@@ -29,6 +30,8 @@ pub enum Action {
     Set(&'static str, i64),
     /// Send user data (a drawing) as the lab's input `key`.
     Input(&'static str, Vec<f32>),
+    /// Change the points drawn on a plane, held by the live text parameter `key`.
+    Points(&'static str, PointEdit),
 }
 
 /// What a view kind is drawn with: the language, the lab, the view's id and the revision of

@@ -1,13 +1,14 @@
 //! Points on a plane: a field of values behind them (e.g. a discriminator's output), arrows
-//! (e.g. where a denoiser pushes points), layers of points with a legend; a click can send
-//! its position to the lab (points the user draws).
+//! (e.g. where a denoiser pushes points), layers of points with a legend; where the lab takes
+//! drawn points, a click adds one and a right-click removes the nearest.
 
 use egui::{Color32, Pos2, Rect, Sense, Stroke, TextureOptions, Vec2};
+use tenlab_models::data::points::PointEdit;
 use tenlab_models::view::{Scatter, View};
 
 use super::paint::{Plane, Textures, class_color, heatmap_image, lerp};
 use super::{Action, Cx, ViewUi};
-use crate::i18n::lab_tr;
+use crate::i18n::{lab_tr, tr};
 
 /// The `Scatter` view kind.
 #[derive(Default)]
@@ -23,8 +24,9 @@ impl ViewUi for ScatterView {
 }
 
 pub fn scatter_ui(ui: &mut egui::Ui, cx: &Cx<'_>, s: &Scatter, tex: &mut Textures) -> Option<Action> {
-    let side = ui.available_width().min(ui.available_height()).clamp(120.0, 900.0);
-    let sense = if s.input.is_some() { Sense::click() } else { Sense::hover() };
+    let below = if s.draw.is_some() { 28.0 } else { 0.0 };
+    let side = ui.available_width().min(ui.available_height() - below).clamp(120.0, 900.0);
+    let sense = if s.draw.is_some() { Sense::click() } else { Sense::hover() };
     let (rect, response) = ui.allocate_exact_size(Vec2::splat(side), sense);
     let painter = ui.painter_at(rect);
     painter.rect_filled(rect, 0.0, Color32::from_rgb(250, 250, 250));
@@ -84,14 +86,26 @@ pub fn scatter_ui(ui: &mut egui::Ui, cx: &Cx<'_>, s: &Scatter, tex: &mut Texture
         painter.galley(pos + Vec2::new(9.0, 0.0), galley, Color32::BLACK);
         y += 17.0;
     }
-    let clicked = response.clicked();
+    let (clicked, right) = (response.clicked(), response.secondary_clicked());
     let pos = response.interact_pointer_pos().or(response.hover_pos());
     if let Some(p) = response.hover_pos() {
         let [x, y] = plane.at(p);
         response.on_hover_text(format!("({x:.2}, {y:.2})"));
     }
-    match (s.input, clicked, pos) {
-        (Some(key), true, Some(p)) => Some(Action::Input(key, plane.at(p).to_vec())),
+    let key = s.draw?;
+    let mut edit = match pos {
+        Some(p) if clicked => Some(PointEdit::Add(plane.at(p))),
+        Some(p) if right => Some(PointEdit::RemoveNear(plane.at(p))),
         _ => None,
-    }
+    };
+    ui.horizontal(|ui| {
+        ui.label(tr(cx.lang, "draw.hint"));
+        if ui.button(tr(cx.lang, "draw.undo")).clicked() {
+            edit = Some(PointEdit::Undo);
+        }
+        if ui.button(tr(cx.lang, "draw.clear")).clicked() {
+            edit = Some(PointEdit::Clear);
+        }
+    });
+    edit.map(|e| Action::Points(key, e))
 }

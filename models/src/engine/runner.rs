@@ -442,7 +442,12 @@ impl Runner {
                 }
                 Event::Applied { step, key, value, applied, values, needs_reset, .. } => {
                     if applied == Applied::Live {
-                        self.history.markers.push(Marker { step, key, value: value.to_string() });
+                        // Changes at the same step (clicks while paused) make one marker.
+                        let marker = Marker { step, key, value: value.to_string() };
+                        match self.history.markers.last_mut() {
+                            Some(last) if last.step == step && last.key == marker.key => *last = marker,
+                            _ => self.history.markers.push(marker),
+                        }
                     }
                     self.needs_reset = needs_reset;
                     self.answered(values);

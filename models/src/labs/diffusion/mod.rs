@@ -15,7 +15,7 @@ use burn::optim::{GradientsParams, ModuleOptimizer};
 use burn::tensor::{Device, Int, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
-use crate::labs::kit::generative::{Data, is_images, is_points};
+use crate::labs::kit::generative::{Data, is_images, is_points, points_spec};
 use crate::error::LabError;
 use crate::labs::kit::judge::{Census, Judge, JudgeNet};
 use crate::labs::kit::{Batches, Training, TrainingDefaults, ema, seed_spec, weights};
@@ -72,9 +72,10 @@ fn params() -> Vec<ParamSpec> {
             Data,
             Choice {
                 default: "mnist",
-                options: &["mnist", "fashion", "swissroll", "ring", "moons", "spiral", "grid"],
+                options: &["mnist", "fashion", "swissroll", "ring", "moons", "spiral", "grid", "drawn"],
             },
         ),
+        points_spec(),
         ParamSpec::new("noise", Data, Float { default: 0.02, min: 0.0, max: 0.3, log: false })
             .live()
             .shown_if(is_points),
@@ -144,6 +145,7 @@ enum Sampler {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 struct Config {
     dataset: String,
+    points: String,
     noise: f64,
     train_size: usize,
     t_view: usize,
@@ -178,7 +180,7 @@ impl Config {
 // Data: a 2-D cloud or images (`kit::generative`); the model sees images scaled to [-1, 1].
 
 fn load_data(cfg: &Config) -> Result<Data, LabError> {
-    Data::load(&cfg.dataset, cfg.train_size, cfg.noise as f32, cfg.seed)
+    Data::load(&cfg.dataset, &cfg.points, cfg.train_size, cfg.noise as f32, cfg.seed)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -534,6 +536,7 @@ struct Frame {
 
 impl Lab for DiffusionLab {
     fn step(&mut self) -> Result<StepMetrics, LabError> {
+        self.data.check_not_empty()?;
         let n = self.cfg.train.batch;
         let (x0, labels) = self.batch(n);
         let n = labels.len();
@@ -628,7 +631,8 @@ impl Lab for DiffusionLab {
             e.values.extend([("confident", confident), ("classes_seen", seen)]);
         }
         if let (Some(judge), Data::Images(s)) = (&self.judge, &self.data) {
-            e.values.push(("judge_acc", judge.accuracy(&s.test)));
+            let (acc, real_confident) = judge.accuracy(&s.test);
+            e.values.extend([("judge_acc", acc), ("real_confident", real_confident)]);
             // What a class waits for 16 samples with the chosen sampler.
             let start = std::time::Instant::now();
             self.sample(IMAGE_SAMPLES, self.cfg.seed.wrapping_add(4321), 1);
@@ -704,7 +708,9 @@ impl Lab for DiffusionLab {
             || new.guidance != self.cfg.guidance
             || new.digit != self.cfg.digit
             || new.ema != self.cfg.ema;
-        // The noise of the 2-D data, the EMA decay and the view's timestep are read where used.
+        // The noise of the 2-D data, the EMA decay and the view's timestep are read where used;
+        // a new drawing is new data.
+        let resample = resample || self.data.redraw(&new.points, new.noise as f32, new.seed)?;
         self.cfg = new;
         if resample {
             self.trace = None;

@@ -162,8 +162,11 @@ impl DiffusionLab {
             field: None,
             arrows,
             paths: vec![],
-            layers: vec![self.real_layer(), PointLayer { name: "label.samples", points, color: 1, faint: false }],
-            input: None,
+            layers: [self.real_layer(), PointLayer { name: "label.samples", points, color: 1, faint: false }]
+                .into_iter()
+                .chain(self.data.drawn_layer())
+                .collect(),
+            draw: self.data.draw_key(),
         }
     }
 

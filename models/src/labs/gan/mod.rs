@@ -14,7 +14,7 @@ use burn::tensor::activation::softplus;
 use burn::tensor::{Device, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
-use crate::labs::kit::generative::{Data, is_images, is_points};
+use crate::labs::kit::generative::{Data, is_images, is_points, points_spec};
 use crate::error::LabError;
 use crate::labs::kit::judge::{Census, Judge, JudgeNet};
 use crate::labs::kit::{Batches, Optim, seed_spec, weights};
@@ -68,8 +68,9 @@ fn params() -> Vec<ParamSpec> {
         ParamSpec::new(
             "dataset",
             Data,
-            Choice { default: "ring", options: &["ring", "grid", "spiral", "moons", "mnist", "fashion"] },
+            Choice { default: "ring", options: &["ring", "grid", "spiral", "moons", "drawn", "mnist", "fashion"] },
         ),
+        points_spec(),
         ParamSpec::new("noise", Data, Float { default: 0.0, min: 0.0, max: 0.3, log: false }).live().shown_if(is_points),
         ParamSpec::new("train_size", Data, Int { default: 20_000, min: 100, max: 20_000 }).shown_if(is_images),
         ParamSpec::new("latent_2d", Model, Int { default: 2, min: 1, max: 16 }).shown_if(is_points),
@@ -119,6 +120,7 @@ enum Train {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 struct Config {
     dataset: String,
+    points: String,
     noise: f64,
     train_size: usize,
     latent_2d: usize,
@@ -156,7 +158,7 @@ impl Config {
 // Data
 
 fn load_data(cfg: &Config) -> Result<Data, LabError> {
-    let data = Data::load(&cfg.dataset, cfg.train_size, cfg.noise as f32, cfg.seed)?;
+    let data = Data::load(&cfg.dataset, &cfg.points, cfg.train_size, cfg.noise as f32, cfg.seed)?;
     if let Data::Images(split) = &data
         && (split.train.h != 28 || split.train.w != 28 || split.train.channels != 1)
     {
@@ -417,6 +419,7 @@ impl GanLab {
 
 impl Lab for GanLab {
     fn step(&mut self) -> Result<StepMetrics, LabError> {
+        self.data.check_not_empty()?;
         let (mut d_loss, mut g_loss) = self.losses;
         if self.cfg.train != Train::GOnly {
             for _ in 0..self.cfg.d_steps {
@@ -441,7 +444,7 @@ impl Lab for GanLab {
         let mut values = Vec::new();
         match &self.data {
             Data::Points { cloud, .. } => {
-                let cloud = *cloud;
+                let cloud = cloud.clone();
                 let pts = self.points(EVAL_POINTS);
                 let near = pts.iter().filter(|&&p| cloud.distance(p) <= 0.1).count();
                 values.push(("near_data", near as f32 / pts.len() as f32));
@@ -463,7 +466,7 @@ impl Lab for GanLab {
         let mut e = self.evaluate()?;
         match &self.data {
             Data::Points { cloud, .. } => {
-                let cloud = *cloud;
+                let cloud = cloud.clone();
                 let pts = self.points(EVAL_POINTS);
                 if let Some(covered) = cloud.modes_covered(&pts, 0.2 / cloud.modes().len() as f32) {
                     e.values.push(("modes_covered", covered as f32));
@@ -471,7 +474,8 @@ impl Lab for GanLab {
             }
             Data::Images(s) => {
                 if let Some(judge) = &self.judge {
-                    e.values.push(("judge_acc", judge.accuracy(&s.test)));
+                    let (acc, real_confident) = judge.accuracy(&s.test);
+                    e.values.extend([("judge_acc", acc), ("real_confident", real_confident)]);
                 }
                 if let Some((_, c, _)) = self.census.as_ref() {
                     e.values.push(("classes_seen", c.classes_seen as f32));
@@ -523,7 +527,10 @@ impl Lab for GanLab {
             self.d_optim = new.optimizer();
         }
         // The loss, the step mode, the learning rates, the batch and the data's noise are read
-        // where they are used.
+        // where they are used; a new drawing is new data.
+        if self.data.redraw(&new.points, new.noise as f32, new.seed)? {
+            self.census = None;
+        }
         self.cfg = new;
         Ok(())
     }

@@ -26,10 +26,12 @@ impl GanLab {
             Data::Points { real, .. } => real.clone(),
             Data::Images(_) => vec![],
         };
-        vec![
+        let mut layers = vec![
             PointLayer { name: "label.real", points: real, color: 2, faint: true },
             PointLayer { name: "label.generated_points", points: generated, color: 3, faint: false },
-        ]
+        ];
+        layers.extend(self.data.drawn_layer());
+        layers
     }
 
     /// The discriminator's belief that each point of the plane is real, as a field centred
@@ -83,7 +85,7 @@ impl GanLab {
             arrows,
             paths: vec![],
             layers: self.layers(pts),
-            input: None,
+            draw: self.data.draw_key(),
         })
     }
 
@@ -126,7 +128,7 @@ impl GanLab {
             arrows: vec![],
             paths,
             layers,
-            input: None,
+            draw: self.data.draw_key(),
         })
     }
 

@@ -46,8 +46,10 @@ impl JudgeNet {
     }
 }
 
-/// Steps the judge trains for (then it stays as it is).
-pub const JUDGE_STEPS: u64 = 800;
+/// Steps the judge trains for (then it stays as it is), its learning rate falling from
+/// `JUDGE_LR` to 1/100 of it along a half cosine.
+pub const JUDGE_STEPS: u64 = 1500;
+const JUDGE_LR: f64 = 2e-3;
 const JUDGE_BATCH: usize = 64;
 /// A reading counts as confident at this probability or more.
 pub const CONFIDENT: f32 = 0.9;
@@ -102,7 +104,8 @@ impl Judge {
         let y = Tensor::from_data(TensorData::new(onehot(&labels, k), [idx.len(), k]), &self.train_device);
         let loss = cross_entropy(self.net.forward(x), y);
         let grads = GradientsParams::from_grads(loss.backward(), &self.net);
-        self.net = self.optim.step(1e-3, self.net.clone(), grads);
+        let lr = super::Decay::Cosine.lr(JUDGE_LR, self.steps, JUDGE_STEPS);
+        self.net = self.optim.step(lr, self.net.clone(), grads);
         self.steps += 1;
     }
 
@@ -142,13 +145,14 @@ impl Judge {
         Census { counts, confident, classes_seen: seen.iter().filter(|&&s| s).count(), readings }
     }
 
-    /// Accuracy on a labelled set (at most its first 1,000 images).
-    pub fn accuracy(&self, set: &ImageSet) -> f32 {
+    /// Accuracy on a labelled set (at most its first 1,000 images), and the share of those
+    /// real images it reads with probability >= `CONFIDENT`: the most that samples can score.
+    pub fn accuracy(&self, set: &ImageSet) -> (f32, f32) {
         let n = set.len().min(1000);
         let px = &set.pixels[..n * set.image_len()];
         let c = self.census(px, n, [set.channels, set.h, set.w], set.class_names.len());
         let right = c.readings.iter().zip(&set.labels).filter(|(r, l)| r.0 == **l as usize).count();
-        right as f32 / n.max(1) as f32
+        (right as f32 / n.max(1) as f32, c.confident)
     }
 }
 

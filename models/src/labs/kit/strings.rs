@@ -56,6 +56,19 @@ pub const STRINGS: Strings = &[
     ("opt.moons", "two moons", "双月"),
     ("opt.spiral", "spiral", "螺旋"),
     ("opt.grid", "5×5 grid of Gaussians", "5×5 高斯网格"),
+    ("opt.drawn", "your own points (click to draw)", "自己画的点（点击绘制）"),
+    ("points", "Drawn points", "画的点"),
+    (
+        "points.help",
+        "Your points as x,y;x,y;… — click on the plane to add one, right-click to remove the nearest",
+        "你画的点，写作 x,y;x,y;… —— 在平面上单击添加一个，右键删除最近的一个",
+    ),
+    ("label.drawn", "Your points", "你画的点"),
+    (
+        "err.no_points",
+        "The drawing has no points: click on the plane to add some.",
+        "画里还没有点：在平面上单击添加一些。",
+    ),
     ("augment", "Augment (shifts)", "数据增强（平移）"),
     (
         "augment.help",
