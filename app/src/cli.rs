@@ -69,6 +69,16 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         png_out: Option<std::path::PathBuf>,
     },
+    /// Step CartPole-v1 from a state with given actions and print one JSON line per step
+    /// (state, reward, terminated, truncated), to check the physics against gymnasium.
+    Cartpole {
+        /// The start: cart position, cart velocity, pole angle (radians), pole angular velocity.
+        #[arg(long, value_name = "X,XDOT,THETA,THETADOT", allow_hyphen_values = true)]
+        state: String,
+        /// Actions, each 0 (push left) or 1 (push right).
+        #[arg(long, value_name = "A,A,...")]
+        actions: String,
+    },
 }
 
 /// Runs a command; returns what goes to stdout. The error's text is what the user sees.
@@ -100,7 +110,45 @@ pub fn run(command: Command) -> anyhow::Result<String> {
             let summary = train(run, outputs, true)?;
             Ok(format!("{summary}\n"))
         }
+        Command::Cartpole { state, actions } => cartpole(&state, &actions),
     }
+}
+
+/// The lines of `tenlab cartpole`.
+fn cartpole(state: &str, actions: &str) -> anyhow::Result<String> {
+    use tenlab_models::data::cartpole::CartPole;
+    let numbers: Vec<f64> = state
+        .split(',')
+        .map(|v| v.trim().parse::<f64>().ok().filter(|x| x.is_finite()))
+        .collect::<Option<_>>()
+        .ok_or_else(|| anyhow::anyhow!("--state wants four numbers X,XDOT,THETA,THETADOT; got '{state}'"))?;
+    let start: [f64; 4] = numbers
+        .try_into()
+        .map_err(|_| anyhow::anyhow!("--state wants four numbers X,XDOT,THETA,THETADOT; got '{state}'"))?;
+    let actions: Vec<usize> = actions
+        .split(',')
+        .filter(|a| !a.trim().is_empty())
+        .map(|a| match a.trim() {
+            "0" => Ok(0),
+            "1" => Ok(1),
+            other => Err(anyhow::anyhow!("--actions are 0 (left) or 1 (right); got '{other}'")),
+        })
+        .collect::<anyhow::Result<_>>()?;
+    let mut env = CartPole::from_state(start);
+    let mut out = String::new();
+    for (t, &a) in actions.iter().enumerate() {
+        let s = env.step(a);
+        let line = serde_json::json!({
+            "t": t + 1,
+            "action": a,
+            "state": s.state,
+            "reward": s.reward,
+            "terminated": s.terminated,
+            "truncated": s.truncated,
+        });
+        out.push_str(&format!("{line}\n"));
+    }
+    Ok(out)
 }
 
 /// The text of `tenlab list`.

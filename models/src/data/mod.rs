@@ -1,6 +1,7 @@
 //! Datasets: the 2-D generators of TensorFlow Playground (plus moons), Iris, and the user's
 //! own numeric CSV files.
 
+pub mod cartpole;
 pub mod csv;
 pub mod idx;
 pub mod images;
