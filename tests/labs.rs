@@ -18,11 +18,23 @@ fn session(def: &'static LabDef, values: &Values) -> Session {
 }
 
 #[test]
+fn every_preset_is_a_set_of_valid_settings_that_builds() {
+    for def in registry() {
+        for p in def.presets {
+            let values = tenlab_models::params::parse_pairs(&(def.params)(), p.values)
+                .unwrap_or_else(|e| panic!("{}: preset {}: {e}", def.id, p.id));
+            Session::new(def, &values, DeviceChoice::Cpu)
+                .unwrap_or_else(|e| panic!("{}/{}: {e}", def.id, p.id));
+        }
+    }
+}
+
+#[test]
 fn every_lab_builds_with_its_defaults_steps_evaluates_and_renders_its_views() {
     for def in registry() {
         let mut s = session(def, &Values::new());
         let mut points = s.step().unwrap_or_else(|e| panic!("{}: {e}", def.id));
-        assert!(points[0].value.is_finite(), "{}", def.id);
+        assert!(points.iter().all(|p| p.value.is_finite()), "{}", def.id);
         points.extend(s.evaluate_now().unwrap());
         // Every curve it reports is drawn in one of its charts.
         for p in &points {

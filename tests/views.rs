@@ -178,6 +178,20 @@ fn examples() -> Vec<(&'static str, &'static str, View)> {
                     again: Some("sample_again"),
                 },
             ),
+            (
+                // One step, so any frame shows its end: the pole leaning past 12 degrees.
+                "cartpole",
+                "dqn",
+                View::CartPole(tenlab_models::view::CartPoleRun {
+                    states: vec![[0.5, 0.1, 0.19, 0.4], [0.51, 0.3, 0.22, 0.6]],
+                    actions: vec![1],
+                    q: vec![[12.5, 13.25]],
+                    ended: Some("label.ended_angle"),
+                    run: 1,
+                    drive: Some("drive"),
+                    driven: 120,
+                }),
+            ),
         ])
         .collect()
 }

@@ -399,6 +399,39 @@ impl TenlabApp {
         });
     }
 
+    /// A row of the lab's presets: each button puts its settings in place (the structural
+    /// ones wait for a reset once training started, as any change does).
+    fn presets_ui(&mut self, ui: &mut egui::Ui) {
+        let lang = self.lang();
+        let lab = self.lab.id;
+        let mut chosen = None;
+        ui.horizontal_wrapped(|ui| {
+            ui.label(self.t("ui.presets"));
+            for p in self.lab.presets {
+                if ui.button(lab_tr(lang, lab, &format!("preset.{}", p.id))).clicked() {
+                    chosen = Some(*p);
+                }
+            }
+        });
+        let Some(preset) = chosen else { return };
+        let specs = (self.lab.params)();
+        let fresh = self.runner.status.step == 0 && !self.runner.is_playing();
+        let mut values = self.runner.values().clone();
+        for &(key, text) in preset.values {
+            let Some(spec) = specs.iter().find(|s| s.key == key) else { continue };
+            let Ok(value) = spec.parse(text) else { continue };
+            if fresh {
+                values.insert(key.into(), value);
+            } else {
+                self.runner.set(spec.key, value);
+            }
+        }
+        if fresh {
+            self.load(values);
+        }
+        self.view_dirty = true;
+    }
+
     fn params_ui(&mut self, ui: &mut egui::Ui) {
         ui.heading(self.t("ui.params"));
         if self.runner.needs_reset {
@@ -413,14 +446,18 @@ impl TenlabApp {
                     }
                 });
         }
+        if !self.lab.presets.is_empty() {
+            self.presets_ui(ui);
+        }
         let specs = (self.lab.params)();
         egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
-            for group in [Group::Data, Group::Model, Group::Training, Group::Sampling] {
+            for group in [Group::Data, Group::Model, Group::Training, Group::Agent, Group::Sampling] {
                 let key = match group {
                     Group::Data => "group.data",
                     Group::Model => "group.model",
                     Group::Training => "group.training",
                     Group::Sampling => "group.sampling",
+                    Group::Agent => "group.agent",
                 };
                 if !specs.iter().any(|s| s.group == group) {
                     continue;

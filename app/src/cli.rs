@@ -34,6 +34,9 @@ pub enum Command {
         /// Set a hyper-parameter: --set key=value (repeatable).
         #[arg(long = "set", value_name = "KEY=VALUE")]
         set: Vec<String>,
+        /// Start from one of the lab's presets (e.g. dqn: ours, article); --set goes on top.
+        #[arg(long)]
+        preset: Option<String>,
         /// Training steps (default: the lab's own budget, which `tenlab list` shows). 0 trains
         /// nothing: with --load, it evaluates the loaded model.
         #[arg(long)]
@@ -73,11 +76,20 @@ pub enum Command {
     /// (state, reward, terminated, truncated), to check the physics against gymnasium.
     Cartpole {
         /// The start: cart position, cart velocity, pole angle (radians), pole angular velocity.
-        #[arg(long, value_name = "X,XDOT,THETA,THETADOT", allow_hyphen_values = true)]
-        state: String,
+        #[arg(
+            long,
+            value_name = "X,XDOT,THETA,THETADOT",
+            allow_hyphen_values = true,
+            required_unless_present = "speed"
+        )]
+        state: Option<String>,
         /// Actions, each 0 (push left) or 1 (push right).
-        #[arg(long, value_name = "A,A,...")]
-        actions: String,
+        #[arg(long, value_name = "A,A,...", required_unless_present = "speed")]
+        actions: Option<String>,
+        /// Instead: time this many steps of random actions (a new episode whenever one ends)
+        /// and print the bare environment's steps per second.
+        #[arg(long, value_name = "STEPS", conflicts_with_all = ["state", "actions"])]
+        speed: Option<u64>,
     },
 }
 
@@ -88,6 +100,7 @@ pub fn run(command: Command) -> anyhow::Result<String> {
         Command::Train {
             lab,
             set,
+            preset,
             steps,
             device,
             seed,
@@ -106,12 +119,61 @@ pub fn run(command: Command) -> anyhow::Result<String> {
                 save: save.as_deref(),
                 png: png_out.as_deref(),
             };
+            let set = match preset {
+                Some(id) => preset_sets(&lab, &id)?.into_iter().chain(set).collect(),
+                None => set,
+            };
             let run = Run { lab: &lab, sets: &set, steps, device, seed, load: load.as_deref(), trained };
             let summary = train(run, outputs, true)?;
             Ok(format!("{summary}\n"))
         }
-        Command::Cartpole { state, actions } => cartpole(&state, &actions),
+        Command::Cartpole { speed: Some(n), .. } => Ok(cartpole_speed(n)),
+        Command::Cartpole { state, actions, .. } => {
+            cartpole(state.as_deref().unwrap_or_default(), actions.as_deref().unwrap_or_default())
+        }
     }
+}
+
+/// A preset's settings as `key=value` strings, or a message naming the lab's presets.
+fn preset_sets(lab: &str, id: &str) -> anyhow::Result<Vec<String>> {
+    let def = tenlab_models::find_lab(lab)?;
+    let preset = def.presets.iter().find(|p| p.id == id).ok_or_else(|| {
+        let known: Vec<&str> = def.presets.iter().map(|p| p.id).collect();
+        if known.is_empty() {
+            anyhow::anyhow!("the {lab} lab has no presets")
+        } else {
+            anyhow::anyhow!("unknown preset '{id}' of the {lab} lab (presets: {})", known.join(", "))
+        }
+    })?;
+    Ok(preset.values.iter().map(|(k, v)| format!("{k}={v}")).collect())
+}
+
+/// `tenlab cartpole --speed N`: the bare environment's steps per second, as a JSON line.
+fn cartpole_speed(n: u64) -> String {
+    use tenlab_models::data::cartpole::CartPole;
+    use tenlab_models::rng::Rng;
+    let mut rng = Rng::new(1);
+    let mut env = CartPole::reset(&mut rng);
+    let (mut episodes, mut sum) = (0u64, 0.0f64);
+    let start = std::time::Instant::now();
+    for _ in 0..n {
+        let s = env.step(rng.below(2));
+        sum += s.state[0];
+        if s.terminated || s.truncated {
+            env = CartPole::reset(&mut rng);
+            episodes += 1;
+        }
+    }
+    let secs = start.elapsed().as_secs_f64();
+    // `sum` keeps the steps from being optimised away.
+    let line = serde_json::json!({
+        "steps": n,
+        "episodes": episodes,
+        "seconds": secs,
+        "steps_per_sec": n as f64 / secs.max(1e-9),
+        "checksum": sum,
+    });
+    format!("{line}\n")
 }
 
 /// The lines of `tenlab cartpole`.
@@ -169,6 +231,14 @@ pub fn list_text() -> String {
                 spec.default_value().to_string(),
                 spec.range_text(),
                 param_label(Lang::En, def.id, spec.key)
+            ));
+        }
+        for p in def.presets {
+            out.push_str(&format!(
+                "  preset {:<8} {}  (--preset {})\n",
+                p.id,
+                lab_tr(Lang::En, def.id, &format!("preset.{}", p.id)),
+                p.id
             ));
         }
     }

@@ -41,6 +41,9 @@ pub enum Group {
     Training,
     /// How a generative model draws its samples (sampler, steps, guidance).
     Sampling,
+    /// How an agent explores, remembers and bootstraps (replay buffer, target network,
+    /// epsilon).
+    Agent,
 }
 
 #[derive(Clone, Debug)]

@@ -159,6 +159,28 @@ pub struct Lines {
     pub mark_x: Option<f32>,
 }
 
+/// A cart-pole episode to play back in real time (50 steps a second, as gymnasium renders
+/// it) or fast: each step's state, the action taken and both Q-values, and why it ended.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CartPoleRun {
+    /// Cart position, cart velocity, pole angle, angular velocity: the start first, then
+    /// one per action.
+    pub states: Vec<[f32; 4]>,
+    /// 0: pushed left, 1: pushed right.
+    pub actions: Vec<u8>,
+    /// Q(left), Q(right) where each action was chosen.
+    pub q: Vec<[f32; 2]>,
+    /// Why it ended, a translation key (the pole fell, the cart left the track, 500 steps).
+    pub ended: Option<&'static str>,
+    /// Changes when the lab records a new episode.
+    pub run: u64,
+    /// The lab's input that takes episodes the user drives (11 numbers per transition: state,
+    /// action, reward, next state, 1 if the pole fell), if it takes them.
+    pub drive: Option<&'static str>,
+    /// The user's transitions the lab holds.
+    pub driven: usize,
+}
+
 /// What a lab can draw.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub enum View {
@@ -204,4 +226,5 @@ pub enum View {
         run: u64,
         again: Option<&'static str>,
     },
+    CartPole(CartPoleRun),
 }

@@ -206,6 +206,7 @@ mod tests {
                 keys.push(format!("view.{view}"));
                 keys.push(format!("view.{view}.help"));
             }
+            keys.extend(def.presets.iter().map(|p| format!("preset.{}", p.id)));
             for chart in def.charts {
                 keys.push(format!("chart.{}", chart.id));
                 keys.extend(chart.curves.iter().map(|c| format!("metric.{}", c.key)));

@@ -6,6 +6,7 @@
 mod bars;
 mod boundary;
 mod canvas;
+mod cartpole;
 mod column;
 mod lines;
 mod matrix;
@@ -62,6 +63,7 @@ fn widget_for(view: &View) -> Box<dyn ViewUi> {
         View::Lines(_) => Box::<lines::LinesView>::default(),
         View::Column(_) => Box::<column::ColumnView>::default(),
         View::Player { .. } => Box::<player::PlayerView>::default(),
+        View::CartPole(_) => Box::<cartpole::CartPoleView>::default(),
     }
 }
 

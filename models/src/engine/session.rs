@@ -155,12 +155,15 @@ impl Session {
         let start = Instant::now();
         let metrics = guard(|| self.lab.step())?;
         let step = self.step + 1;
-        check_finite(metrics.loss, step)?;
-        for &(_, value) in &metrics.more {
-            check_finite(value, step)?;
+        for value in metrics.loss.iter().chain(metrics.more.iter().map(|(_, v)| v)) {
+            check_finite(*value, step)?;
         }
         self.step = step;
-        let mut points = vec![MetricPoint { step, metric: Metric::BATCH_LOSS, value: metrics.loss }];
+        let mut points: Vec<MetricPoint> = metrics
+            .loss
+            .map(|value| MetricPoint { step, metric: Metric::BATCH_LOSS, value })
+            .into_iter()
+            .collect();
         points.extend(metrics.more.iter().map(|&(key, value)| MetricPoint {
             step,
             metric: Metric(key),
@@ -318,6 +321,7 @@ mod tests {
         small: &[],
         suits: crate::labs::Suits::Cpu,
         trained: None,
+        presets: &[],
     };
 
     #[test]

@@ -6,17 +6,18 @@ use crate::error::LabError;
 use crate::params::{ParamSpec, Values};
 use crate::view::{View, ViewSpec};
 
-/// What one training step measured: its loss (the `batch_loss` curve, checked for NaN) and
-/// any further curves the lab declares in its [`Chart`]s (e.g. a GAN's generator loss).
+/// What one training step measured: its loss (the `batch_loss` curve, checked for NaN; none
+/// for a step that trained nothing, e.g. an agent still filling its replay buffer) and any
+/// further curves the lab declares in its [`Chart`]s (e.g. a GAN's generator loss).
 #[derive(Clone, Debug, PartialEq)]
 pub struct StepMetrics {
-    pub loss: f32,
+    pub loss: Option<f32>,
     pub more: Vec<(&'static str, f32)>,
 }
 
 impl StepMetrics {
     pub fn loss(loss: f32) -> Self {
-        Self { loss, more: Vec::new() }
+        Self { loss: Some(loss), more: Vec::new() }
     }
 }
 
@@ -179,6 +180,16 @@ pub struct LabDef {
     pub suits: Suits,
     /// A trained model shipped in the binary, to start from at once.
     pub trained: Option<Trained>,
+    /// Named sets of settings to start from (`preset.<id>` is the translation key), e.g. the
+    /// lab's tuned defaults beside the recipe of an article.
+    pub presets: &'static [Preset],
+}
+
+/// A named set of settings (`key`, `value` as typed).
+#[derive(Clone, Copy, Debug)]
+pub struct Preset {
+    pub id: &'static str,
+    pub values: &'static [(&'static str, &'static str)],
 }
 
 /// A model file bundled with the app (made by the CLI command the README gives).

@@ -6,8 +6,8 @@ pub mod kit;
 mod lab;
 
 pub use lab::{
-    Applied, BuildFn, CLASSIFIER_CHARTS, Chart, Curve, Evaluation, Lab, LabDef, StepMetrics, Strings, Suits,
-    Trained,
+    Applied, BuildFn, CLASSIFIER_CHARTS, Chart, Curve, Evaluation, Lab, LabDef, Preset, StepMetrics, Strings,
+    Suits, Trained,
 };
 
 /// Declares each lab's module and lists its `DEF`, so that a lab is one line below.
@@ -29,6 +29,7 @@ labs! {
     resnet,
     gan,
     diffusion,
+    dqn,
 }
 
 pub fn find_lab(id: &str) -> Result<&'static LabDef, crate::error::LabError> {

@@ -36,6 +36,7 @@ pub const DEF: LabDef = LabDef {
     small: &[("train_size", "200"), ("batch", "16"), ("filters", "4")],
     suits: Suits::Gpu,
     trained: None,
+    presets: &[],
 };
 
 // ---------------------------------------------------------------------------------------

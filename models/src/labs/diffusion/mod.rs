@@ -45,6 +45,7 @@ pub const DEF: LabDef = LabDef {
         file: "assets/models/diffusion-mnist.tenlab",
         bytes: include_bytes!("../../../../assets/models/diffusion-mnist.tenlab"),
     }),
+    presets: &[],
 };
 
 // ---------------------------------------------------------------------------------------

@@ -46,6 +46,7 @@ pub const DEF: LabDef = LabDef {
         file: "assets/models/gan-mnist.tenlab",
         bytes: include_bytes!("../../../../assets/models/gan-mnist.tenlab"),
     }),
+    presets: &[],
 };
 
 // ---------------------------------------------------------------------------------------
@@ -437,7 +438,7 @@ impl Lab for GanLab {
         }
         self.losses = (d_loss, g_loss);
         self.steps += 1;
-        Ok(StepMetrics { loss: d_loss, more: vec![("g_loss", g_loss)] })
+        Ok(StepMetrics { loss: Some(d_loss), more: vec![("g_loss", g_loss)] })
     }
 
     fn evaluate(&mut self) -> Result<Evaluation, LabError> {

@@ -37,6 +37,7 @@ pub const DEF: LabDef = LabDef {
     small: &[("points", "100")],
     suits: Suits::Cpu,
     trained: None,
+    presets: &[],
 };
 
 // ---------------------------------------------------------------------------------------

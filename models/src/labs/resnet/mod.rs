@@ -41,6 +41,7 @@ pub const DEF: LabDef = LabDef {
     small: &[("train_size", "200"), ("batch", "16"), ("blocks", "2"), ("width", "4")],
     suits: Suits::Gpu,
     trained: None,
+    presets: &[],
 };
 
 // ---------------------------------------------------------------------------------------

@@ -1,0 +1,599 @@
+//! The DQN lab (Mnih et al. 2015) on CartPole-v1: an MLP learns Q(s, a), the return it
+//! expects from state s after action a; the agent acts epsilon-greedily on it, stores what it
+//! lives through in a replay buffer, and learns from random mini-batches of it toward
+//! r + gamma * max_a' Q_target(s', a'), where Q_target is a copy of the network that follows
+//! it slowly (a hard copy every N steps, or a soft update with tau). Double DQN (van Hasselt
+//! et al. 2016) lets the online network pick a' and the target network value it.
+//! Reads top to bottom: parameters -> the agent -> one step -> evaluation; the network is in
+//! `model.rs`, the buffer in `replay.rs`, the pictures in `views.rs`. One lab step is one
+//! step of the environment (and, every `train_every` of them, one gradient step).
+
+pub(crate) mod model;
+pub mod replay;
+mod strings;
+mod views;
+
+use burn::grad_clipping::GradientClippingConfig;
+use burn::module::Module;
+use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer, SgdConfig, momentum::MomentumConfig};
+use burn::tensor::{Device, Tensor, TensorData};
+use serde::{Deserialize, Serialize};
+
+use crate::data::cartpole::{CartPole, Ended};
+use crate::error::LabError;
+use crate::labs::kit::{Optim, seed_spec, weights};
+use crate::labs::{Chart, Curve, Evaluation, Lab, LabDef, Preset, StepMetrics, Suits};
+use crate::params::{self, Group, ParamKind, ParamSpec, Values, text_of};
+use crate::rng::Rng;
+use crate::view::{View, ViewSpec};
+use model::QNet;
+use replay::{Replay, Transition};
+
+pub const DEF: LabDef = LabDef {
+    id: "dqn",
+    params,
+    build,
+    views: &["cartpole", "q_values", "q_map", "td_errors"],
+    charts: &[
+        Chart {
+            id: "returns",
+            curves: &[
+                Curve::faint("episode_return"),
+                Curve::bold("return_avg100"),
+                Curve::bold("eval_return"),
+                Curve::faint("eval_return_min"),
+            ],
+            unit: false,
+        },
+        Chart { id: "loss", curves: &[Curve::faint("batch_loss")], unit: false },
+        Chart { id: "exploration", curves: &[Curve::bold("epsilon"), Curve::bold("buffer_fill")], unit: true },
+    ],
+    strings: strings::STRINGS,
+    // The bar: the greedy policy solves CartPole within 150,000 environment steps.
+    steps: 150_000,
+    small: &[("hidden", "8"), ("warmup", "4"), ("batch", "4"), ("eval_episodes", "2"), ("eval_every", "50")],
+    suits: Suits::Cpu,
+    trained: None,
+    presets: &[
+        Preset {
+            id: "ours",
+            values: &[
+                ("hidden", "128"),
+                ("layers", "2"),
+                ("loss", "huber"),
+                ("clip", "10"),
+                ("lr", "0.0005"),
+                ("batch", "64"),
+                ("gamma", "0.99"),
+                ("buffer", "50000"),
+                ("warmup", "1000"),
+                ("target", "hard"),
+                ("target_every", "500"),
+                ("eps_start", "1"),
+                ("eps_end", "0.05"),
+                ("eps_decay", "20000"),
+                ("double", "true"),
+            ],
+        },
+        // The article's recipe: 2 x 24 ReLU, MSE, Adam, a fixed epsilon of 0.01, the target
+        // copied every few steps, no Double DQN, no clipping, a small memory.
+        Preset {
+            id: "article",
+            values: &[
+                ("hidden", "24"),
+                ("layers", "2"),
+                ("loss", "mse"),
+                ("clip", "0"),
+                ("lr", "0.001"),
+                ("batch", "32"),
+                ("gamma", "0.95"),
+                ("buffer", "2000"),
+                ("warmup", "32"),
+                ("target", "hard"),
+                ("target_every", "5"),
+                ("eps_start", "0.01"),
+                ("eps_end", "0.01"),
+                ("eps_decay", "1"),
+                ("double", "false"),
+            ],
+        },
+    ],
+};
+
+// ---------------------------------------------------------------------------------------
+// Parameters
+
+fn is_hard(v: &Values) -> bool {
+    text_of(v, "target") == "hard"
+}
+fn is_soft(v: &Values) -> bool {
+    text_of(v, "target") == "soft"
+}
+
+fn params() -> Vec<ParamSpec> {
+    use Group::*;
+    use ParamKind::*;
+    vec![
+        ParamSpec::new("hidden", Model, Int { default: 128, min: 2, max: 512 }),
+        ParamSpec::new("layers", Model, Int { default: 2, min: 1, max: 4 }),
+        ParamSpec::new("optimizer", Training, Choice { default: "adam", options: Optim::KEYS }).live(),
+        ParamSpec::new("lr", Training, Float { default: 5e-4, min: 1e-5, max: 0.1, log: true }).live(),
+        ParamSpec::new("batch", Training, Int { default: 64, min: 1, max: 512 }).live(),
+        ParamSpec::new("gamma", Training, Float { default: 0.99, min: 0.5, max: 0.999, log: false }).live(),
+        ParamSpec::new("loss", Training, Choice { default: "huber", options: &["huber", "mse"] }).live(),
+        ParamSpec::new("clip", Training, Float { default: 10.0, min: 0.0, max: 100.0, log: false }).live(),
+        ParamSpec::new("train_every", Training, Int { default: 1, min: 1, max: 64 }).live(),
+        ParamSpec::new("buffer", Agent, Int { default: 50_000, min: 100, max: 1_000_000 }),
+        ParamSpec::new("warmup", Agent, Int { default: 1_000, min: 1, max: 100_000 }).live(),
+        ParamSpec::new("target", Agent, Choice { default: "hard", options: &["hard", "soft"] }).live(),
+        ParamSpec::new("target_every", Agent, Int { default: 500, min: 1, max: 100_000 }).live().shown_if(is_hard),
+        ParamSpec::new("tau", Agent, Float { default: 0.005, min: 1e-4, max: 1.0, log: true }).live().shown_if(is_soft),
+        ParamSpec::new("eps_start", Agent, Float { default: 1.0, min: 0.0, max: 1.0, log: false }).live(),
+        ParamSpec::new("eps_end", Agent, Float { default: 0.05, min: 0.0, max: 1.0, log: false }).live(),
+        ParamSpec::new("eps_decay", Agent, Int { default: 20_000, min: 1, max: 1_000_000 }).live(),
+        ParamSpec::new("double", Agent, Bool { default: true }).live(),
+        ParamSpec::new("eval_every", Agent, Int { default: 5_000, min: 10, max: 100_000 }).live(),
+        ParamSpec::new("eval_episodes", Agent, Int { default: 100, min: 1, max: 100 }).live(),
+        seed_spec(),
+    ]
+}
+
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+enum Loss {
+    Huber,
+    Mse,
+}
+
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+enum Target {
+    Hard,
+    Soft,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct Config {
+    hidden: usize,
+    layers: usize,
+    optimizer: Optim,
+    lr: f64,
+    batch: usize,
+    gamma: f64,
+    loss: Loss,
+    clip: f64,
+    train_every: u64,
+    buffer: usize,
+    warmup: usize,
+    target: Target,
+    target_every: u64,
+    tau: f64,
+    eps_start: f64,
+    eps_end: f64,
+    eps_decay: u64,
+    double: bool,
+    eval_every: u64,
+    eval_episodes: usize,
+    seed: u64,
+}
+
+impl Config {
+    /// Epsilon after `t` environment steps: from `eps_start` straight down to `eps_end` over
+    /// `eps_decay` steps, then held.
+    fn epsilon(&self, t: u64) -> f64 {
+        let p = (t as f64 / self.eps_decay.max(1) as f64).min(1.0);
+        self.eps_start + (self.eps_end - self.eps_start) * p
+    }
+
+    /// A fresh optimizer, clipping the gradient's global norm at `clip` (0: no clipping).
+    fn optimizer(&self) -> ModuleOptimizer {
+        let clip = (self.clip > 0.0).then_some(GradientClippingConfig::Norm(self.clip as f32));
+        match self.optimizer {
+            Optim::Sgd => SgdConfig::new().with_gradient_clipping(clip).init(),
+            Optim::Momentum => SgdConfig::new()
+                .with_momentum(Some(MomentumConfig::new().with_momentum(0.9).with_dampening(0.0)))
+                .with_gradient_clipping(clip)
+                .init(),
+            Optim::Adam => AdamConfig::new().with_grad_clipping(clip).init(),
+        }
+    }
+}
+
+fn build(values: &Values, device: &Device) -> Result<Box<dyn Lab>, LabError> {
+    let cfg: Config = params::typed(&params(), values)?;
+    Ok(Box::new(DqnLab::new(cfg, device)))
+}
+
+// ---------------------------------------------------------------------------------------
+// The agent
+
+/// The actions: push the cart left or right.
+const ACTIONS: usize = 2;
+/// TD errors kept for the histogram.
+const TD_KEPT: usize = 2_000;
+/// Episodes the moving average of returns spans.
+const AVERAGE_OVER: usize = 100;
+
+/// An episode as it went: each step's state, action and Q-values, and how it ended.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Episode {
+    pub states: Vec<[f32; 4]>,
+    pub actions: Vec<usize>,
+    pub q: Vec<[f32; 2]>,
+    pub ended: Option<Ended>,
+}
+
+struct DqnLab {
+    cfg: Config,
+    /// Environment steps taken.
+    steps: u64,
+    /// Gradient steps taken.
+    updates: u64,
+    train_device: Device,
+    device: Device,
+    online: QNet,
+    /// The inference copy of `online` that acts (refreshed after each update).
+    acting: QNet,
+    target: QNet,
+    optim: ModuleOptimizer,
+    replay: Replay,
+    env: CartPole,
+    rng: Rng,
+    episode: Episode,
+    episode_return: f64,
+    last: Option<Episode>,
+    returns: Vec<f32>,
+    td_errors: Vec<f32>,
+    /// The greedy episode the cart-pole view plays, with the step it was recorded at.
+    show: Option<(u64, Episode)>,
+    /// Episodes recorded for the view so far (each a new run for the player).
+    shown: u64,
+    /// Transitions the user drove into the replay buffer.
+    driven: usize,
+}
+
+impl DqnLab {
+    fn new(cfg: Config, device: &Device) -> Self {
+        let train_device = device.clone().autodiff();
+        device.seed(cfg.seed);
+        train_device.seed(cfg.seed);
+        let online = QNet::new(4, cfg.hidden, cfg.layers, ACTIONS, &train_device);
+        let mut rng = Rng::new(cfg.seed.wrapping_add(1));
+        Self {
+            steps: 0,
+            updates: 0,
+            acting: online.valid(),
+            target: online.valid(),
+            online,
+            optim: cfg.optimizer(),
+            replay: Replay::new(cfg.buffer),
+            env: CartPole::reset(&mut rng),
+            rng,
+            episode: Episode::default(),
+            episode_return: 0.0,
+            last: None,
+            returns: Vec::new(),
+            td_errors: Vec::new(),
+            show: None,
+            shown: 0,
+            driven: 0,
+            train_device,
+            device: device.clone(),
+            cfg,
+        }
+    }
+
+    fn states(&self, states: &[[f32; 4]], device: &Device) -> Tensor<2> {
+        let flat: Vec<f32> = states.iter().flatten().copied().collect();
+        Tensor::from_data(TensorData::new(flat, [states.len(), 4]), device)
+    }
+
+    /// Q-values of the acting network for each state.
+    fn q_values(&self, net: &QNet, states: &[[f32; 4]]) -> Vec<[f32; 2]> {
+        if states.is_empty() {
+            return vec![];
+        }
+        let q: Vec<f32> = net.forward(self.states(states, &self.device)).into_data().iter::<f32>().collect();
+        q.chunks(2).map(|c| [c[0], c[1]]).collect()
+    }
+
+    /// One gradient step on a mini-batch from the replay buffer; returns the loss.
+    fn learn(&mut self) -> f32 {
+        let batch = self.replay.sample(self.cfg.batch, &mut self.rng);
+        self.learn_on(&batch)
+    }
+
+    /// One gradient step on `batch` toward r + gamma * Q_target(s', a'); returns the loss.
+    fn learn_on(&mut self, batch: &[Transition]) -> f32 {
+        let n = batch.len();
+        let next: Vec<[f32; 4]> = batch.iter().map(|t| t.next).collect();
+        let q_target = self.q_values(&self.target, &next);
+        // Double DQN: the online network chooses the next action, the target values it.
+        let q_online = if self.cfg.double { self.q_values(&self.acting, &next) } else { vec![] };
+        let gamma = self.cfg.gamma as f32;
+        let y: Vec<f32> = batch
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let best = if self.cfg.double {
+                    q_target[i][argmax(q_online[i])]
+                } else {
+                    q_target[i][0].max(q_target[i][1])
+                };
+                t.reward + if t.terminal { 0.0 } else { gamma * best }
+            })
+            .collect();
+        let states: Vec<[f32; 4]> = batch.iter().map(|t| t.state).collect();
+        let mask: Vec<f32> =
+            batch.iter().flat_map(|t| (0..ACTIONS).map(move |a| if a == t.action { 1.0 } else { 0.0 })).collect();
+        let q = self.online.forward(self.states(&states, &self.train_device)); // [n, 2]
+        let mask = Tensor::<2>::from_data(TensorData::new(mask, [n, ACTIONS]), &self.train_device);
+        let q_sa = (q * mask).sum_dim(1).reshape([n]); // [n]
+        let y = Tensor::<1>::from_data(TensorData::new(y, [n]), &self.train_device);
+        let diff = q_sa - y; // [n]
+        let errors: Vec<f32> = diff.clone().into_data().iter::<f32>().collect();
+        let loss = match self.cfg.loss {
+            Loss::Mse => diff.powi_scalar(2).mean(),
+            Loss::Huber => {
+                // Quadratic within 1 of the target, linear beyond (the gradient stays bounded).
+                let a = diff.abs();
+                let q = a.clone().clamp_max(1.0);
+                (q.clone() * q.clone() * 0.5 + (a - q)).mean()
+            }
+        };
+        let value = loss.clone().into_scalar::<f32>();
+        let grads = GradientsParams::from_grads(loss.backward(), &self.online);
+        self.online = self.optim.step(self.cfg.lr, self.online.clone(), grads);
+        self.acting = self.online.valid();
+        self.updates += 1;
+        self.td_errors.extend(errors);
+        if self.td_errors.len() > TD_KEPT {
+            self.td_errors.drain(..self.td_errors.len() - TD_KEPT);
+        }
+        if self.cfg.target == Target::Soft {
+            self.target = soft_update(&self.target, &self.acting, self.cfg.tau as f32);
+        }
+        value
+    }
+
+    /// One greedy episode (epsilon 0) of the current network from a seeded start, for the
+    /// cart-pole view.
+    fn greedy_episode(&self, seed: u64) -> Episode {
+        let mut env = CartPole::reset(&mut Rng::new(seed));
+        let mut e = Episode::default();
+        while env.ended().is_none() {
+            let obs = env.observation();
+            let q = self.q_values(&self.acting, &[obs])[0];
+            e.states.push(obs);
+            e.actions.push(argmax(q));
+            e.q.push(q);
+            env.step(argmax(q));
+        }
+        e.states.push(env.observation());
+        e.ended = env.ended();
+        e
+    }
+
+    /// Plays `episodes` greedy episodes side by side from seeded starts: their returns.
+    fn evaluate_greedy(&self, episodes: usize, seed: u64) -> Vec<f32> {
+        let mut rng = Rng::new(seed);
+        let mut envs: Vec<CartPole> = (0..episodes).map(|_| CartPole::reset(&mut rng)).collect();
+        let mut returns = vec![0.0f32; episodes];
+        let mut live: Vec<usize> = (0..episodes).collect();
+        while !live.is_empty() {
+            let obs: Vec<[f32; 4]> = live.iter().map(|&i| envs[i].observation()).collect();
+            let q = self.q_values(&self.acting, &obs);
+            for (k, &i) in live.iter().enumerate() {
+                let s = envs[i].step(argmax(q[k]));
+                returns[i] += s.reward as f32;
+            }
+            live.retain(|&i| envs[i].ended().is_none());
+        }
+        returns
+    }
+}
+
+fn argmax(q: [f32; 2]) -> usize {
+    usize::from(q[1] > q[0])
+}
+
+/// target <- tau * online + (1 - tau) * target, parameter by parameter.
+fn soft_update(target: &QNet, online: &QNet, tau: f32) -> QNet {
+    let mix = |t: &burn::nn::Linear, o: &burn::nn::Linear| {
+        let mut l = t.clone();
+        l.weight = l.weight.map(|w| w * (1.0 - tau) + o.weight.val() * tau);
+        l.bias = l.bias.map(|b| b.map(|b| b * (1.0 - tau) + o.bias.as_ref().expect("linear has a bias").val() * tau));
+        l
+    };
+    QNet {
+        hidden: target.hidden.iter().zip(&online.hidden).map(|(t, o)| mix(t, o)).collect(),
+        out: mix(&target.out, &online.out),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// One step
+
+impl Lab for DqnLab {
+    fn step(&mut self) -> Result<StepMetrics, LabError> {
+        let epsilon = self.cfg.epsilon(self.steps);
+        let obs = self.env.observation();
+        let q = self.q_values(&self.acting, &[obs])[0];
+        let action = if (self.rng.f32() as f64) < epsilon { self.rng.below(ACTIONS) } else { argmax(q) };
+        let s = self.env.step(action);
+        self.replay.push(Transition {
+            state: obs,
+            action,
+            reward: s.reward as f32,
+            next: self.env.observation(),
+            terminal: s.terminated,
+        });
+        self.episode.states.push(obs);
+        self.episode.actions.push(action);
+        self.episode.q.push(q);
+        self.episode_return += s.reward;
+        self.steps += 1;
+
+        let mut more = Vec::new();
+        if s.terminated || s.truncated {
+            self.episode.ended = self.env.ended();
+            self.episode.states.push(self.env.observation());
+            self.last = Some(std::mem::take(&mut self.episode));
+            self.returns.push(self.episode_return as f32);
+            let recent = &self.returns[self.returns.len().saturating_sub(AVERAGE_OVER)..];
+            more.push(("episode_return", self.episode_return as f32));
+            more.push(("return_avg100", recent.iter().sum::<f32>() / recent.len() as f32));
+            self.episode_return = 0.0;
+            self.env = CartPole::reset(&mut self.rng);
+        }
+
+        let mut loss = None;
+        if self.replay.len() >= self.cfg.warmup && self.steps.is_multiple_of(self.cfg.train_every.max(1)) {
+            loss = Some(self.learn());
+        }
+        if self.cfg.target == Target::Hard && self.steps.is_multiple_of(self.cfg.target_every.max(1)) {
+            self.target = self.acting.clone();
+        }
+        if self.steps.is_multiple_of(100) || self.steps == 1 {
+            more.push(("epsilon", epsilon as f32));
+            more.push(("buffer_fill", self.replay.len() as f32 / self.replay.capacity() as f32));
+        }
+        Ok(StepMetrics { loss, more })
+    }
+
+    fn evaluate(&mut self) -> Result<Evaluation, LabError> {
+        let returns = self.evaluate_greedy(self.cfg.eval_episodes, self.cfg.seed.wrapping_mul(7919).wrapping_add(self.steps));
+        let mean = returns.iter().sum::<f32>() / returns.len().max(1) as f32;
+        let min = returns.iter().copied().fold(f32::INFINITY, f32::min);
+        Ok(Evaluation { values: vec![("eval_return", mean), ("eval_return_min", min)] })
+    }
+
+    fn eval_every(&self) -> u64 {
+        self.cfg.eval_every
+    }
+
+    fn charts(&self) -> Vec<&'static str> {
+        DEF.charts.iter().map(|c| c.id).collect()
+    }
+
+    fn views(&self) -> Vec<ViewSpec> {
+        DEF.views.iter().map(|&id| ViewSpec { id }).collect()
+    }
+
+    fn render(&mut self, view: &str) -> Result<View, LabError> {
+        match view {
+            "cartpole" => Ok(self.cartpole_view()),
+            "q_values" => Ok(self.q_values_view()),
+            "q_map" => Ok(self.q_map_view()),
+            "td_errors" => Ok(self.td_errors_view()),
+            _ => Err(LabError::UnknownView(view.into())),
+        }
+    }
+
+    /// The user's own episode, driven with the arrow keys: its transitions go into the replay
+    /// buffer (11 numbers each: state, action, reward, next state, 1 if the pole fell).
+    fn input(&mut self, key: &str, data: Vec<f32>) -> Result<(), LabError> {
+        if key != "drive" {
+            return Err(LabError::UnknownView(key.into()));
+        }
+        for t in data.chunks_exact(11) {
+            let state = [t[0], t[1], t[2], t[3]];
+            let next = [t[6], t[7], t[8], t[9]];
+            self.replay.push(Transition { state, action: usize::from(t[4] > 0.5), reward: t[5], next, terminal: t[10] > 0.5 });
+            self.driven += 1;
+        }
+        Ok(())
+    }
+
+    fn reconfigure(&mut self, values: &Values) -> Result<(), LabError> {
+        let new: Config = params::typed(&params(), values)?;
+        if new.optimizer != self.cfg.optimizer || new.clip != self.cfg.clip {
+            self.optim = new.optimizer();
+        }
+        // Everything else is read where it is used.
+        self.cfg = new;
+        Ok(())
+    }
+
+    fn settings(&self) -> Values {
+        params::untyped(&params(), &self.cfg)
+    }
+
+    fn weights(&self) -> Result<Vec<u8>, LabError> {
+        weights::to_bytes(&Saved { online: self.online.clone(), target: self.target.clone() })
+    }
+
+    fn load_weights(&mut self, bytes: &[u8], steps: u64) -> Result<(), LabError> {
+        let saved = weights::from_bytes(&Saved { online: self.online.clone(), target: self.target.clone() }, bytes)?;
+        self.online = saved.online;
+        self.acting = self.online.valid();
+        self.target = saved.target;
+        self.steps = steps;
+        Ok(())
+    }
+}
+
+/// What a model file holds: both networks (the replay buffer stays behind).
+#[derive(Module, Debug)]
+struct Saved {
+    online: QNet,
+    target: QNet,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lab(sets: &[(&str, &str)]) -> DqnLab {
+        let specs = params();
+        let cfg: Config = params::typed(&specs, &params::parse_pairs(&specs, sets).unwrap()).unwrap();
+        DqnLab::new(cfg, &Device::flex())
+    }
+
+    #[test]
+    fn epsilon_falls_straight_to_its_end_and_stays() {
+        let l = lab(&[("eps_start", "1"), ("eps_end", "0.1"), ("eps_decay", "1000")]);
+        assert_eq!(l.cfg.epsilon(0), 1.0);
+        assert!((l.cfg.epsilon(500) - 0.55).abs() < 1e-12);
+        assert!((l.cfg.epsilon(1000) - 0.1).abs() < 1e-12);
+        assert!((l.cfg.epsilon(50_000) - 0.1).abs() < 1e-12);
+    }
+
+    #[test]
+    fn the_target_network_follows_by_hard_copies_or_softly() {
+        let probe = [[0.01, -0.2, 0.03, 0.1]];
+        let mut hard = lab(&[("warmup", "8"), ("batch", "8"), ("target_every", "20"), ("hidden", "8")]);
+        let before = hard.q_values(&hard.target, &probe);
+        for _ in 0..19 {
+            hard.step().unwrap();
+        }
+        assert_eq!(hard.q_values(&hard.target, &probe), before, "no copy before step 20");
+        hard.step().unwrap();
+        assert_eq!(hard.q_values(&hard.target, &probe), hard.q_values(&hard.acting, &probe), "copied at step 20");
+        assert_ne!(hard.q_values(&hard.target, &probe), before);
+        // Soft: tau 1 copies at every update, a small tau moves a little.
+        let mut soft = lab(&[("warmup", "8"), ("batch", "8"), ("target", "soft"), ("tau", "0.1"), ("hidden", "8")]);
+        let t0 = soft.q_values(&soft.target, &probe)[0];
+        for _ in 0..8 {
+            soft.step().unwrap();
+        }
+        let (t, o) = (soft.q_values(&soft.target, &probe)[0], soft.q_values(&soft.acting, &probe)[0]);
+        assert_ne!(t, t0);
+        assert_ne!(t, o);
+        let mixed = soft_update(&soft.target, &soft.acting, 1.0);
+        assert_eq!(soft.q_values(&mixed, &probe), soft.q_values(&soft.acting, &probe));
+    }
+
+    #[test]
+    fn the_loss_of_a_fixed_batch_falls() {
+        let mut l = lab(&[("hidden", "32"), ("warmup", "100000"), ("lr", "0.003")]);
+        for _ in 0..300 {
+            l.step().unwrap();
+        }
+        // One batch of 64 transitions, learnt from again and again with the target held.
+        let batch = l.replay.sample(64, &mut Rng::new(5));
+        let losses: Vec<f32> = (0..200).map(|_| l.learn_on(&batch)).collect();
+        let mean = |v: &[f32]| v.iter().sum::<f32>() / v.len() as f32;
+        assert!(mean(&losses[180..]) < 0.5 * mean(&losses[..10]), "{:?}", &losses[..10]);
+    }
+}
