@@ -350,3 +350,31 @@ fn points_clicked_on_the_gan_plane_become_its_data() {
     h.get_by_label("⏭ Step").click();
     assert!(frames_until(&mut h, 30, |a| a.runner.status.step == 1));
 }
+
+/// The DQN lab's cart-pole: the user drives it with the arrow keys (held right, the pole
+/// falls), the episode ends with its reason, and its transitions reach the replay buffer.
+#[test]
+fn the_arrow_keys_drive_the_cart_pole_into_the_replay_buffer() {
+    use tenlab_models::view::View;
+    let mut h = harness(Harness::builder());
+    assert!(frames_until(&mut h, 20, |a| a.runner.status.state == RunState::Paused));
+    h.get_by_label("DQN").click();
+    assert!(frames_until(&mut h, 30, |a| a.runner.status.state == RunState::Paused
+        && a.runner.views.contains_key("cartpole")));
+    h.run_steps(2);
+    let driven = |a: &TenlabApp| match a.runner.views.get("cartpole") {
+        Some((_, View::CartPole(c))) => c.driven,
+        _ => 0,
+    };
+    assert_eq!(driven(h.state()), 0);
+    h.get_by_label("Drive it yourself").click();
+    h.run_steps(2);
+    h.key_down(egui::Key::ArrowRight);
+    assert!(frames_until(&mut h, 30, |a| driven(a) > 0), "the episode went to the replay buffer");
+    h.key_up(egui::Key::ArrowRight);
+    h.run_steps(2);
+    h.get_by_label_contains("Your transitions in the buffer");
+    h.get_by_label("Watch the agent").click();
+    h.run_steps(2);
+    h.get_by_label("Drive it yourself");
+}

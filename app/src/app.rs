@@ -857,7 +857,18 @@ impl TenlabApp {
             if chart.unit {
                 plot = plot.include_y(1.0);
             }
+            if let Some(level) = chart.line {
+                plot = plot.include_y(level as f64);
+            }
             plot.show(ui, |plot_ui| {
+                if let Some(level) = chart.line {
+                    let name = lab_tr(lang, lab, &format!("chart.{}.line", chart.id));
+                    plot_ui.hline(
+                        egui_plot::HLine::new(name, level as f64)
+                            .color(Color32::from_rgb(60, 160, 80))
+                            .style(egui_plot::LineStyle::dashed_loose()),
+                    );
+                }
                 // Bold curves take the class colours in turn (train, test, ...); faint ones are grey.
                 let mut bold = 0;
                 for curve in chart.curves {

@@ -209,6 +209,7 @@ mod tests {
             keys.extend(def.presets.iter().map(|p| format!("preset.{}", p.id)));
             for chart in def.charts {
                 keys.push(format!("chart.{}", chart.id));
+                keys.extend(chart.line.map(|_| format!("chart.{}.line", chart.id)));
                 keys.extend(chart.curves.iter().map(|c| format!("metric.{}", c.key)));
             }
             let dir = labs_dir.join(def.id);

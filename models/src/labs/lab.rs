@@ -66,6 +66,8 @@ pub struct Chart {
     pub curves: &'static [Curve],
     /// The y axis shows at least 0 to 1 (accuracies, fractions).
     pub unit: bool,
+    /// A level to mark across the plot (e.g. the return that counts as solved).
+    pub line: Option<f32>,
 }
 
 /// The charts of a classifier: losses, then accuracies.
@@ -74,8 +76,14 @@ pub const CLASSIFIER_CHARTS: &[Chart] = &[
         id: "loss",
         curves: &[Curve::faint("batch_loss"), Curve::bold("train_loss"), Curve::bold("test_loss")],
         unit: false,
+        line: None,
     },
-    Chart { id: "accuracy", curves: &[Curve::bold("train_acc"), Curve::bold("test_acc")], unit: true },
+    Chart {
+        id: "accuracy",
+        curves: &[Curve::bold("train_acc"), Curve::bold("test_acc")],
+        unit: true,
+        line: None,
+    },
 ];
 
 /// Whether a hyper-parameter change took effect.

@@ -32,8 +32,8 @@ pub const DEF: LabDef = LabDef {
     build,
     views: &["denoise", "gallery", "timeline", "census", "flow", "forward", "loss_t"],
     charts: &[
-        Chart { id: "loss", curves: &[Curve::faint("batch_loss"), Curve::bold("test_loss")], unit: false },
-        Chart { id: "near_data", curves: &[Curve::bold("near_data")], unit: true },
+        Chart { id: "loss", curves: &[Curve::faint("batch_loss"), Curve::bold("test_loss")], unit: false, line: None },
+        Chart { id: "near_data", curves: &[Curve::bold("near_data")], unit: true, line: None },
     ],
     strings: strings::STRINGS,
     steps: 3000,

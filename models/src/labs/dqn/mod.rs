@@ -40,13 +40,14 @@ pub const DEF: LabDef = LabDef {
             curves: &[
                 Curve::faint("episode_return"),
                 Curve::bold("return_avg100"),
-                Curve::bold("eval_return"),
+                Curve::bold("eval_return_mean"),
                 Curve::faint("eval_return_min"),
             ],
             unit: false,
+            line: Some(475.0),
         },
-        Chart { id: "loss", curves: &[Curve::faint("batch_loss")], unit: false },
-        Chart { id: "exploration", curves: &[Curve::bold("epsilon"), Curve::bold("buffer_fill")], unit: true },
+        Chart { id: "loss", curves: &[Curve::faint("batch_loss")], unit: false, line: None },
+        Chart { id: "exploration", curves: &[Curve::bold("epsilon"), Curve::bold("buffer_fill")], unit: true, line: None },
     ],
     strings: strings::STRINGS,
     // The bar: the greedy policy solves CartPole within 150,000 environment steps.
@@ -465,7 +466,7 @@ impl Lab for DqnLab {
         let returns = self.evaluate_greedy(self.cfg.eval_episodes, self.cfg.seed.wrapping_mul(7919).wrapping_add(self.steps));
         let mean = returns.iter().sum::<f32>() / returns.len().max(1) as f32;
         let min = returns.iter().copied().fold(f32::INFINITY, f32::min);
-        Ok(Evaluation { values: vec![("eval_return", mean), ("eval_return_min", min)] })
+        Ok(Evaluation { values: vec![("eval_return_mean", mean), ("eval_return_min", min)] })
     }
 
     fn eval_every(&self) -> u64 {

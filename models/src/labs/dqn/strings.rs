@@ -80,8 +80,8 @@ pub const STRINGS: Strings = &[
     ("view.q_map", "Policy map", "策略图"),
     (
         "view.q_map.help",
-        "Q(right) − Q(left) over the pole's angle (columns) and angular velocity (rows), cart at rest in the centre: orange pushes right, blue pushes left",
-        "杆的角度（列）和角速度（行）上的 Q(右) − Q(左)，小车静止在中央：橙色向右推，蓝色向左推",
+        "Over the pole's angle (columns) and angular velocity (rows), cart at rest in the centre: Q(right) − Q(left) (orange pushes right, blue pushes left) and the value, the larger Q",
+        "在杆的角度（列）和角速度（行）上，小车静止在中央：Q(右) − Q(左)（橙色向右推，蓝色向左推）以及价值（较大的 Q）",
     ),
     ("view.td_errors", "TD errors", "TD 误差"),
     (
@@ -90,11 +90,12 @@ pub const STRINGS: Strings = &[
         "最近学习的 2,000 个转移中 Q(s, a) 与目标 r + γ max Q_target(s′, a′) 之差",
     ),
     ("chart.returns", "Returns", "回报"),
+    ("chart.returns.line", "475: solved", "475：解决"),
     ("chart.loss", "Loss", "损失"),
     ("chart.exploration", "Exploration and memory", "探索与记忆"),
     ("metric.episode_return", "episode return", "回合回报"),
     ("metric.return_avg100", "mean of the last 100", "最近 100 回合平均"),
-    ("metric.eval_return", "greedy (evaluation)", "贪心策略（评估）"),
+    ("metric.eval_return_mean", "greedy (evaluation mean)", "贪心策略（评估平均）"),
     ("metric.eval_return_min", "greedy, worst episode", "贪心策略最差回合"),
     ("metric.batch_loss", "mini-batch loss", "小批量损失"),
     ("metric.epsilon", "ε", "ε"),
@@ -103,4 +104,6 @@ pub const STRINGS: Strings = &[
     ("label.q_value", "Q", "Q"),
     ("label.q_left", "Q(push left)", "Q(向左推)"),
     ("label.q_right", "Q(push right)", "Q(向右推)"),
+    ("label.policy", "Policy: Q(right) − Q(left) (orange: push right)", "策略：Q(右) − Q(左)（橙色：向右推）"),
+    ("label.value", "Value: the larger Q (the return the agent expects)", "价值：较大的 Q（智能体预期的回报）"),
 ];

@@ -4,7 +4,7 @@
 
 use super::DqnLab;
 use crate::data::cartpole::{Ended, THETA_LIMIT};
-use crate::view::{Bars, CartPoleRun, Heatmap, Lines, Series, View};
+use crate::view::{Bars, CartPoleRun, Heatmap, Lines, Scale, Series, View};
 
 /// Environment steps of training after which the cart-pole view records a new episode.
 const SHOW_EVERY: u64 = 2_000;
@@ -60,9 +60,9 @@ impl DqnLab {
         })
     }
 
-    /// Q(right) - Q(left) with the cart at rest in the centre: orange where the agent pushes
-    /// right, blue where it pushes left. Rows: angular velocity (top: +2 rad/s); columns: the
-    /// angle from -12° to 12°.
+    /// Over the pole's angle (columns, -12° to 12°) and angular velocity (rows, top +2 rad/s),
+    /// the cart at rest in the centre: Q(right) - Q(left), orange where the agent pushes right
+    /// and blue where it pushes left (the policy's shape), and the value max_a Q.
     pub(super) fn q_map_view(&self) -> View {
         let mut states = Vec::with_capacity(MAP * MAP);
         for i in 0..MAP {
@@ -73,22 +73,38 @@ impl DqnLab {
             }
         }
         let q = self.q_values(&self.acting, &states);
-        let values: Vec<f32> = q.iter().map(|q| q[1] - q[0]).collect();
-        let mut h = Heatmap::diverging("Q(→) − Q(←)".into(), MAP, MAP, values);
         let label = |v: f32, unit: &str| format!("{v:+.1}{unit}");
-        h.row_labels = (0..MAP)
+        let rows: Vec<String> = (0..MAP)
             .map(|i| {
                 let omega = OMEGA - 2.0 * OMEGA * i as f32 / (MAP - 1) as f32;
                 if i % 10 == 0 { label(omega, " rad/s") } else { String::new() }
             })
             .collect();
-        h.col_labels = (0..MAP)
+        let cols: Vec<String> = (0..MAP)
             .map(|j| {
                 let deg = -12.0 + 24.0 * j as f32 / (MAP - 1) as f32;
                 if j % 10 == 0 { label(deg, "°") } else { String::new() }
             })
             .collect();
-        View::Heatmap(h)
+        let mut policy = Heatmap::diverging("Q(right) − Q(left)".into(), MAP, MAP, q.iter().map(|q| q[1] - q[0]).collect());
+        let values: Vec<f32> = q.iter().map(|q| q[0].max(q[1])).collect();
+        let top = values.iter().fold(1e-6f32, |m, v| m.max(*v));
+        let mut value = Heatmap {
+            title: "max Q".into(),
+            rows: MAP,
+            cols: MAP,
+            values,
+            range: (0.0, top),
+            scale: Scale::Sequential,
+            row_labels: vec![],
+            col_labels: vec![],
+            show_values: false,
+        };
+        for h in [&mut policy, &mut value] {
+            h.row_labels = rows.clone();
+            h.col_labels = cols.clone();
+        }
+        View::Column(vec![(Some("label.policy"), View::Heatmap(policy)), (Some("label.value"), View::Heatmap(value))])
     }
 
     /// Counts of the last TD errors (Q(s, a) minus its target) in bins over their range.

@@ -30,11 +30,12 @@ pub const DEF: LabDef = LabDef {
     build,
     views: &["plane", "manifold", "gallery", "interpolation", "scores", "census"],
     charts: &[
-        Chart { id: "gan_loss", curves: &[Curve::bold("batch_loss"), Curve::bold("g_loss")], unit: false },
+        Chart { id: "gan_loss", curves: &[Curve::bold("batch_loss"), Curve::bold("g_loss")], unit: false, line: None },
         Chart {
             id: "gan_quality",
             curves: &[Curve::bold("mode_share"), Curve::bold("near_data"), Curve::bold("confident"), Curve::bold("class_share")],
             unit: true,
+            line: None,
         },
     ],
     strings: strings::STRINGS,
