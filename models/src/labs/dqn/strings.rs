@@ -104,6 +104,14 @@ pub const STRINGS: Strings = &[
     ("label.q_value", "Q", "Q"),
     ("label.q_left", "Q(push left)", "Q(向左推)"),
     ("label.q_right", "Q(push right)", "Q(向右推)"),
-    ("label.policy", "Policy: Q(right) − Q(left) (orange: push right)", "策略：Q(右) − Q(左)（橙色：向右推）"),
-    ("label.value", "Value: the larger Q (the return the agent expects)", "价值：较大的 Q（智能体预期的回报）"),
+    (
+        "label.policy",
+        "Policy: Q(right) − Q(left) over the angle (x, degrees) and angular velocity (y, rad/s); orange pushes right; the line is the last episode",
+        "策略：角度（横轴，度）和角速度（纵轴，弧度/秒）上的 Q(右) − Q(左)；橙色向右推；曲线是上一回合",
+    ),
+    (
+        "label.value",
+        "Value: the larger Q, the return the agent expects from there",
+        "价值：较大的 Q，即智能体在该处预期的回报",
+    ),
 ];

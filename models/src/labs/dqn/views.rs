@@ -4,7 +4,7 @@
 
 use super::DqnLab;
 use crate::data::cartpole::{Ended, THETA_LIMIT};
-use crate::view::{Bars, CartPoleRun, Heatmap, Lines, Scale, Series, View};
+use crate::view::{Bars, CartPoleRun, Heatmap, Lines, Scale, Scatter, Series, View};
 
 /// Environment steps of training after which the cart-pole view records a new episode.
 const SHOW_EVERY: u64 = 2_000;
@@ -13,6 +13,8 @@ const SHOW_EVERY: u64 = 2_000;
 const MAP: usize = 41;
 /// The angular velocities the map spans (rad/s).
 const OMEGA: f32 = 2.0;
+/// The angles it spans (degrees): where an episode ends.
+const DEGREES: f32 = 12.0;
 /// Bins of the TD-error histogram.
 const BINS: usize = 21;
 
@@ -73,38 +75,28 @@ impl DqnLab {
             }
         }
         let q = self.q_values(&self.acting, &states);
-        let label = |v: f32, unit: &str| format!("{v:+.1}{unit}");
-        let rows: Vec<String> = (0..MAP)
-            .map(|i| {
-                let omega = OMEGA - 2.0 * OMEGA * i as f32 / (MAP - 1) as f32;
-                if i % 10 == 0 { label(omega, " rad/s") } else { String::new() }
-            })
-            .collect();
-        let cols: Vec<String> = (0..MAP)
-            .map(|j| {
-                let deg = -12.0 + 24.0 * j as f32 / (MAP - 1) as f32;
-                if j % 10 == 0 { label(deg, "°") } else { String::new() }
-            })
-            .collect();
-        let mut policy = Heatmap::diverging("Q(right) − Q(left)".into(), MAP, MAP, q.iter().map(|q| q[1] - q[0]).collect());
+        let policy = Heatmap::diverging(String::new(), MAP, MAP, q.iter().map(|q| q[1] - q[0]).collect());
         let values: Vec<f32> = q.iter().map(|q| q[0].max(q[1])).collect();
         let top = values.iter().fold(1e-6f32, |m, v| m.max(*v));
-        let mut value = Heatmap {
-            title: "max Q".into(),
-            rows: MAP,
-            cols: MAP,
-            values,
-            range: (0.0, top),
-            scale: Scale::Sequential,
-            row_labels: vec![],
-            col_labels: vec![],
-            show_values: false,
+        let value = Heatmap { range: (0.0, top), scale: Scale::Sequential, ..Heatmap::diverging(String::new(), MAP, MAP, values) };
+        // The last episode's path through the same plane (angle in degrees).
+        let path: Vec<[f32; 2]> = self
+            .last
+            .iter()
+            .flat_map(|e| e.states.iter().map(|s| [s[2].to_degrees(), s[3].clamp(-OMEGA, OMEGA)]))
+            .collect();
+        let plane = |field| {
+            View::Scatter(Scatter {
+                x_range: (-DEGREES, DEGREES),
+                y_range: (-OMEGA, OMEGA),
+                field: Some(field),
+                arrows: vec![],
+                paths: vec![path.clone()],
+                layers: vec![],
+                draw: None,
+            })
         };
-        for h in [&mut policy, &mut value] {
-            h.row_labels = rows.clone();
-            h.col_labels = cols.clone();
-        }
-        View::Column(vec![(Some("label.policy"), View::Heatmap(policy)), (Some("label.value"), View::Heatmap(value))])
+        View::Column(vec![(Some("label.policy"), plane(policy)), (Some("label.value"), plane(value))])
     }
 
     /// Counts of the last TD errors (Q(s, a) minus its target) in bins over their range.
