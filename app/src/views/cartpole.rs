@@ -146,23 +146,14 @@ impl ViewUi for CartPoleView {
                 Ended::TimeLimit => "label.ended_limit",
             });
             caption(&painter, rect, cx, d.env.steps as usize, ended);
-            if ended.is_some() {
-                painter.text(
-                    rect.center_bottom() - Vec2::new(0.0, 14.0),
-                    Align2::CENTER_BOTTOM,
-                    tr(cx.lang, "ui.cartpole.again"),
-                    FontId::proportional(14.0),
-                    Color32::DARK_GRAY,
-                );
-            } else {
-                painter.text(
-                    rect.center_bottom() - Vec2::new(0.0, 14.0),
-                    Align2::CENTER_BOTTOM,
-                    tr(cx.lang, "ui.cartpole.keys"),
-                    FontId::proportional(14.0),
-                    Color32::DARK_GRAY,
-                );
-            }
+            let hint = if ended.is_some() { "ui.cartpole.again" } else { "ui.cartpole.keys" };
+            painter.text(
+                rect.center_bottom() - Vec2::new(0.0, 14.0),
+                Align2::CENTER_BOTTOM,
+                tr(cx.lang, hint),
+                FontId::proportional(14.0),
+                Color32::DARK_GRAY,
+            );
             return action;
         }
 
