@@ -3,6 +3,7 @@
 
 pub mod cartpole;
 pub mod csv;
+pub mod graph;
 pub mod idx;
 pub mod images;
 pub mod points;
