@@ -173,3 +173,27 @@ fn a_saved_model_loads_and_evaluates_the_same() {
     let err = tenlab(&["train", "cnn", "--load", model.to_str().unwrap(), "--steps", "0"]).unwrap_err();
     assert!(err.contains("this is a model of the MLP lab, not of the CNN lab"), "{err}");
 }
+
+#[test]
+fn a_graph_from_csv_files_trains_and_a_bad_edge_is_named_by_file_line_and_column() {
+    let nodes = temp("g-nodes.csv");
+    let edges = temp("g-edges.csv");
+    let bad = temp("g-bad-edges.csv");
+    std::fs::write(&nodes, "id,label,split\na,x,train\nb,x,\nc,y,train\nd,y,test\n").unwrap();
+    std::fs::write(&edges, "source,target\na,b\nc,d\nb,c\n").unwrap();
+    std::fs::write(&bad, "source,target\na,b\nc,zz\n").unwrap();
+    let set = |k: &str, p: &std::path::Path| format!("{k}={}", p.display());
+    let (n, e, b) = (set("nodes", &nodes), set("edges", &edges), set("edges", &bad));
+    let out =
+        tenlab(&["train", "gcn", "--steps", "20", "--set", "dataset=csv", "--set", &n, "--set", &e]).unwrap();
+    let s = summary(&out);
+    assert!(s["test_acc"].as_f64().unwrap() >= 0.0, "{out}");
+    let err = tenlab(&["train", "gcn", "--steps", "1", "--set", "dataset=csv", "--set", &n, "--set", &b])
+        .unwrap_err();
+    assert!(
+        err.contains("g-bad-edges.csv") && err.contains("line 3, column 2") && err.contains("'zz'"),
+        "{err}"
+    );
+    let err = tenlab(&["train", "gcn", "--steps", "1", "--set", "dataset=csv"]).unwrap_err();
+    assert!(err.contains("nodes file"), "{err}");
+}

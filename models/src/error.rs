@@ -140,6 +140,9 @@ pub enum LabError {
     Csv(CsvProblem),
     #[error("{file}: {problem}")]
     Idx { file: String, problem: IdxProblem },
+    /// A graph file (nodes, edges or features) that could not be read.
+    #[error("{file}: {problem}")]
+    Graph { file: String, problem: crate::data::graph::GraphProblem },
     #[error("{0}")]
     Folder(FolderProblem),
     /// A notice: these files could not be read and were left out; the rest loaded.

@@ -122,6 +122,19 @@ pub fn error_text(lang: Lang, lab: &str, e: &LabError) -> String {
                 trf(lang, "err.csv.too_few", &[&tr(lang, &format!("word.{what}"))])
             }
         },
+        LabError::Graph { file, problem } => {
+            use tenlab_models::data::graph::GraphProblem as G;
+            let what = match problem {
+                G::Io(e) => trf(lang, "err.graph.io", &[e]),
+                G::Empty => tr(lang, "err.graph.empty"),
+                G::Fields { line, expected, got } => trf(lang, "err.graph.fields", &[line, got, expected]),
+                G::UnknownNode { line, column, id } => trf(lang, "err.graph.unknown", &[line, column, id]),
+                G::BadSplit { line, column, text } => trf(lang, "err.graph.split", &[line, column, text]),
+                G::Duplicate { line, id } => trf(lang, "err.graph.duplicate", &[line, id]),
+                G::OneClass => tr(lang, "err.graph.one_class"),
+            };
+            format!("{file}: {what}")
+        }
         LabError::Idx { file, problem } => match problem {
             IdxProblem::Io(e) => trf(lang, "err.idx.io", &[file, e]),
             IdxProblem::Gzip(e) => trf(lang, "err.idx.gzip", &[file, e]),
@@ -247,6 +260,18 @@ mod tests {
             LabError::BadChoice { key: "k".into(), value: "v".into(), options: "a, b".into() },
             LabError::WrongType { key: "k".into(), value: "v".into(), expected: "number" },
             LabError::WrongType { key: "points".into(), value: "x,0".into(), expected: "point" },
+            LabError::Graph {
+                file: "e.csv".into(),
+                problem: tenlab_models::data::graph::GraphProblem::Empty,
+            },
+            LabError::Graph {
+                file: "e.csv".into(),
+                problem: tenlab_models::data::graph::GraphProblem::UnknownNode {
+                    line: 3,
+                    column: 2,
+                    id: "q".into(),
+                },
+            },
             LabError::Csv(CsvProblem::Io("gone".into())),
             LabError::Csv(CsvProblem::Empty),
             LabError::Csv(CsvProblem::FieldCount { line: 3, expected: 3, got: 4 }),

@@ -368,6 +368,12 @@ pub struct GraphError {
     pub problem: GraphProblem,
 }
 
+impl From<GraphError> for crate::error::LabError {
+    fn from(e: GraphError) -> Self {
+        Self::Graph { file: e.file, problem: e.problem }
+    }
+}
+
 impl GraphError {
     fn new(path: &Path, problem: GraphProblem) -> Self {
         Self { file: path.display().to_string(), problem }

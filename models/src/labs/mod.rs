@@ -30,6 +30,7 @@ labs! {
     gan,
     diffusion,
     dqn,
+    gcn,
 }
 
 pub fn find_lab(id: &str) -> Result<&'static LabDef, crate::error::LabError> {

@@ -1,0 +1,349 @@
+//! The GCN lab: semi-supervised node classification with a graph convolutional network
+//! (Kipf & Welling 2017). A few nodes carry their class; every layer lets each node take in
+//! its neighbours' features, so after two layers a node knows its 2-hop neighbourhood, and
+//! the classes spread from the labelled nodes along the edges. One step is one full pass over
+//! the graph (full-batch Adam). Reads top to bottom: parameters -> data and split -> step ->
+//! evaluation; the network is in `model.rs`, the pictures in `views.rs`.
+
+pub(crate) mod model;
+mod strings;
+mod views;
+
+use burn::module::Module;
+use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use burn::tensor::{Device, Int, Tensor, TensorData};
+use serde::{Deserialize, Serialize};
+
+use crate::data::graph::{Graph, Part};
+use crate::error::LabError;
+use crate::labs::kit::{cross_entropy, onehot, seed_spec, weights};
+use crate::labs::{CLASSIFIER_CHARTS, Evaluation, Lab, LabDef, StepMetrics, Suits};
+use crate::params::{self, Group, ParamKind, ParamSpec, Values, text_of};
+use crate::rng::Rng;
+use crate::view::{View, ViewSpec};
+use model::{Features, Gcn, Sparse};
+
+pub const DEF: LabDef = LabDef {
+    id: "gcn",
+    params,
+    build,
+    views: &["embedding"],
+    charts: CLASSIFIER_CHARTS,
+    strings: strings::STRINGS,
+    // Kipf & Welling train for 200 epochs.
+    steps: 200,
+    small: &[("dataset", "sbm"), ("sbm_nodes", "40"), ("hidden", "4")],
+    suits: Suits::Cpu,
+    trained: None,
+    presets: &[],
+};
+
+// ---------------------------------------------------------------------------------------
+// Parameters
+
+fn is_csv(v: &Values) -> bool {
+    text_of(v, "dataset") == "csv"
+}
+fn is_sbm(v: &Values) -> bool {
+    text_of(v, "dataset") == "sbm"
+}
+
+fn params() -> Vec<ParamSpec> {
+    use Group::*;
+    use ParamKind::*;
+    vec![
+        ParamSpec::new("dataset", Data, Choice { default: "karate", options: &["karate", "sbm", "csv"] }),
+        ParamSpec::new("nodes", Data, Path { folder: false, extensions: &["csv", "gz"] }).shown_if(is_csv),
+        ParamSpec::new("edges", Data, Path { folder: false, extensions: &["csv", "gz"] }).shown_if(is_csv),
+        ParamSpec::new("features", Data, Path { folder: false, extensions: &["csv", "gz"] }).shown_if(is_csv),
+        ParamSpec::new("sbm_nodes", Data, Int { default: 300, min: 10, max: 5_000 }).shown_if(is_sbm),
+        ParamSpec::new("communities", Data, Int { default: 4, min: 2, max: 10 }).shown_if(is_sbm),
+        ParamSpec::new("p_in", Data, Float { default: 0.1, min: 0.0, max: 1.0, log: false }).shown_if(is_sbm),
+        ParamSpec::new("p_out", Data, Float { default: 0.01, min: 0.0, max: 1.0, log: false }).shown_if(is_sbm),
+        ParamSpec::new("feature_noise", Data, Float { default: 0.5, min: 0.0, max: 1.0, log: false }).shown_if(is_sbm),
+        ParamSpec::new("labelled", Data, Int { default: 1, min: 1, max: 100 }),
+        ParamSpec::new("pick", Data, Choice { default: "hubs", options: &["hubs", "random"] }),
+        ParamSpec::new("layers", Model, Int { default: 2, min: 1, max: 4 }),
+        ParamSpec::new("hidden", Model, Int { default: 16, min: 2, max: 256 }),
+        ParamSpec::new("dropout", Training, Float { default: 0.5, min: 0.0, max: 0.9, log: false }).live(),
+        ParamSpec::new("weight_decay", Training, Float { default: 5e-4, min: 0.0, max: 0.1, log: false }).live(),
+        ParamSpec::new("lr", Training, Float { default: 0.01, min: 1e-4, max: 1.0, log: true }).live(),
+        seed_spec(),
+    ]
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct Config {
+    dataset: String,
+    nodes: String,
+    edges: String,
+    features: String,
+    sbm_nodes: usize,
+    communities: usize,
+    p_in: f64,
+    p_out: f64,
+    feature_noise: f64,
+    labelled: usize,
+    pick: String,
+    layers: usize,
+    hidden: usize,
+    dropout: f64,
+    weight_decay: f64,
+    lr: f64,
+    seed: u64,
+}
+
+// ---------------------------------------------------------------------------------------
+// Data and split
+
+fn load_graph(cfg: &Config) -> Result<Graph, LabError> {
+    match cfg.dataset.as_str() {
+        "karate" => Ok(Graph::karate()),
+        "sbm" => Ok(Graph::block_model(
+            cfg.sbm_nodes,
+            cfg.communities,
+            cfg.p_in,
+            cfg.p_out,
+            cfg.feature_noise,
+            &mut Rng::new(cfg.seed.wrapping_add(3)),
+        )),
+        _ => {
+            if cfg.nodes.trim().is_empty() || cfg.edges.trim().is_empty() {
+                return Err(LabError::Invalid { key: "err.no_graph_files", english: "choose a nodes file and an edges file first" });
+            }
+            let features = (!cfg.features.trim().is_empty()).then(|| std::path::Path::new(cfg.features.trim()));
+            Ok(Graph::from_files(cfg.nodes.trim().as_ref(), cfg.edges.trim().as_ref(), features)?)
+        }
+    }
+}
+
+/// The split: the files' own, or `labelled` nodes per class for training — the best
+/// connected ones (`hubs`, e.g. the karate club's two leaders, nodes 0 and 33) or a seeded
+/// random choice — and every other node for testing.
+fn split(g: &Graph, cfg: &Config) -> Vec<Part> {
+    if let Some(s) = &g.split {
+        return s.clone();
+    }
+    let mut parts = vec![Part::Test; g.len()];
+    let degrees = g.degrees();
+    let mut rng = Rng::new(cfg.seed.wrapping_add(5));
+    for c in 0..g.class_names.len() as u32 {
+        let mut members: Vec<usize> = (0..g.len()).filter(|&i| g.labels[i] == c).collect();
+        if cfg.pick == "hubs" {
+            members.sort_by_key(|&i| (std::cmp::Reverse(degrees[i]), i));
+        } else {
+            rng.shuffle(&mut members);
+        }
+        for &i in members.iter().take(cfg.labelled) {
+            parts[i] = Part::Train;
+        }
+    }
+    parts
+}
+
+fn build(values: &Values, device: &Device) -> Result<Box<dyn Lab>, LabError> {
+    let cfg: Config = params::typed(&params(), values)?;
+    let graph = load_graph(&cfg)?;
+    Ok(Box::new(GcnLab::new(cfg, graph, device)))
+}
+
+// ---------------------------------------------------------------------------------------
+// The lab
+
+struct GcnLab {
+    cfg: Config,
+    steps: u64,
+    graph: Graph,
+    parts: Vec<Part>,
+    train_device: Device,
+    model: Gcn,
+    optim: ModuleOptimizer,
+    /// Â on each device (training, inference).
+    adj: (Sparse, Sparse),
+    /// The input features for inference (training draws its own with dropout).
+    features: Features,
+    /// Draws the input dropout.
+    rng: Rng,
+}
+
+/// The input features as Kipf & Welling feed them: each node's row scaled to sum to 1. With
+/// `dropout` (training only), each non-zero is dropped with that chance and the rest scaled up
+/// by 1 / (1 - dropout).
+fn features(g: &Graph, dropout: Option<(f64, &mut Rng)>, device: &Device) -> Features {
+    let Some(per) = &g.features else { return Features::Identity };
+    let mut triples: Vec<(usize, usize, f32)> = per
+        .iter()
+        .enumerate()
+        .flat_map(|(i, f)| f.iter().map(move |&k| (i, k as usize, 1.0 / f.len() as f32)))
+        .collect();
+    if let Some((p, rng)) = dropout
+        && p > 0.0
+    {
+        triples.retain_mut(|t| {
+            t.2 /= (1.0 - p) as f32;
+            rng.f32() as f64 >= p
+        });
+    }
+    Features::Sparse(Box::new(Sparse::new(g.len(), &triples, device)))
+}
+
+impl GcnLab {
+    fn new(cfg: Config, graph: Graph, device: &Device) -> Self {
+        let train_device = device.clone().autodiff();
+        device.seed(cfg.seed);
+        train_device.seed(cfg.seed);
+        let model =
+            Gcn::new(graph.feature_count, cfg.hidden, cfg.layers, graph.class_names.len(), cfg.dropout, &train_device);
+        let triples = graph.normalized_adjacency();
+        Self {
+            steps: 0,
+            parts: split(&graph, &cfg),
+            adj: (Sparse::new(graph.len(), &triples, &train_device), Sparse::new(graph.len(), &triples, device)),
+            features: features(&graph, None, device),
+            rng: Rng::new(cfg.seed.wrapping_add(9)),
+            model,
+            optim: AdamConfig::new().init(),
+            graph,
+            train_device,
+            cfg,
+        }
+    }
+
+    fn nodes_in(&self, part: Part) -> Vec<usize> {
+        (0..self.graph.len()).filter(|&i| self.parts[i] == part).collect()
+    }
+
+    /// Loss and accuracy of `logits` (plain numbers) on `nodes`.
+    fn score(&self, probs: &[f32], nodes: &[usize]) -> Option<(f32, f32)> {
+        if nodes.is_empty() {
+            return None;
+        }
+        let k = self.graph.class_names.len();
+        let (mut loss, mut right) = (0.0f32, 0usize);
+        for &i in nodes {
+            let row = &probs[i * k..(i + 1) * k];
+            let y = self.graph.labels[i] as usize;
+            loss -= row[y].max(1e-12).ln();
+            right += usize::from(kit_argmax(row) == y);
+        }
+        Some((loss / nodes.len() as f32, right as f32 / nodes.len() as f32))
+    }
+
+    /// Class probabilities of every node, and every layer's output, from the inference copy.
+    fn infer(&self) -> (Vec<f32>, Vec<Vec<f32>>) {
+        let model = self.model.valid();
+        let outs = model.forward(&self.features, &self.adj.1);
+        let layers: Vec<Vec<f32>> = outs.iter().map(|o| o.clone().into_data().iter::<f32>().collect()).collect();
+        let logits = outs.last().expect("at least one layer").clone();
+        let probs = burn::tensor::activation::softmax(logits, 1).into_data().iter::<f32>().collect();
+        (probs, layers)
+    }
+}
+
+fn kit_argmax(row: &[f32]) -> usize {
+    row.iter().enumerate().fold((0, f32::MIN), |m, (i, &v)| if v > m.1 { (i, v) } else { m }).0
+}
+
+impl Lab for GcnLab {
+    fn step(&mut self) -> Result<StepMetrics, LabError> {
+        let train = self.nodes_in(Part::Train);
+        let k = self.graph.class_names.len();
+        let input = features(&self.graph, Some((self.cfg.dropout, &mut self.rng)), &self.train_device);
+        let outs = self.model.forward(&input, &self.adj.0);
+        let logits = outs.last().expect("at least one layer").clone();
+        let idx = Tensor::<1, Int>::from_data(
+            TensorData::new(train.iter().map(|&i| i as i64).collect::<Vec<_>>(), [train.len()]),
+            &self.train_device,
+        );
+        let labels: Vec<u32> = train.iter().map(|&i| self.graph.labels[i]).collect();
+        let y = Tensor::from_data(TensorData::new(onehot(&labels, k), [train.len(), k]), &self.train_device);
+        let mut loss = cross_entropy(logits.select(0, idx), y);
+        // L2 on the first layer's weights, as Kipf & Welling: weight_decay * |W1|² / 2.
+        if self.cfg.weight_decay > 0.0 {
+            let w = self.model.layers[0].weight.val();
+            loss = loss + w.powi_scalar(2).sum() * (self.cfg.weight_decay / 2.0);
+        }
+        let value = loss.clone().into_scalar::<f32>();
+        let grads = GradientsParams::from_grads(loss.backward(), &self.model);
+        self.model = self.optim.step(self.cfg.lr, self.model.clone(), grads);
+        self.steps += 1;
+        Ok(StepMetrics::loss(value))
+    }
+
+    fn evaluate(&mut self) -> Result<Evaluation, LabError> {
+        let (probs, _) = self.infer();
+        let (train_loss, train_acc) = self.score(&probs, &self.nodes_in(Part::Train)).unwrap_or((0.0, 0.0));
+        let (test_loss, test_acc) = self.score(&probs, &self.nodes_in(Part::Test)).unwrap_or((0.0, 0.0));
+        Ok(Evaluation::classify(train_loss, Some(train_acc), test_loss, Some(test_acc)))
+    }
+
+    fn final_evaluation(&mut self) -> Result<Evaluation, LabError> {
+        let mut e = self.evaluate()?;
+        let (probs, _) = self.infer();
+        if let Some((_, acc)) = self.score(&probs, &self.nodes_in(Part::Val)) {
+            e.values.push(("val_acc", acc));
+        }
+        Ok(e)
+    }
+
+    fn eval_every(&self) -> u64 {
+        5
+    }
+
+    fn views(&self) -> Vec<ViewSpec> {
+        DEF.views.iter().map(|&id| ViewSpec { id }).collect()
+    }
+
+    fn render(&mut self, view: &str) -> Result<View, LabError> {
+        match view {
+            "embedding" => Ok(self.embedding_view()),
+            _ => Err(LabError::UnknownView(view.into())),
+        }
+    }
+
+    fn reconfigure(&mut self, values: &Values) -> Result<(), LabError> {
+        let new: Config = params::typed(&params(), values)?;
+        if new.dropout != self.cfg.dropout {
+            self.model.dropout = burn::nn::DropoutConfig::new(new.dropout).init();
+        }
+        // The learning rate and weight decay are read at every step.
+        self.cfg = new;
+        Ok(())
+    }
+
+    fn settings(&self) -> Values {
+        params::untyped(&params(), &self.cfg)
+    }
+
+    fn weights(&self) -> Result<Vec<u8>, LabError> {
+        weights::to_bytes(&self.model)
+    }
+
+    fn load_weights(&mut self, bytes: &[u8], steps: u64) -> Result<(), LabError> {
+        self.model = weights::from_bytes(&self.model, bytes)?;
+        self.steps = steps;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lab(sets: &[(&str, &str)]) -> GcnLab {
+        let specs = params();
+        let cfg: Config = params::typed(&specs, &params::parse_pairs(&specs, sets).unwrap()).unwrap();
+        let g = load_graph(&cfg).unwrap();
+        GcnLab::new(cfg, g, &Device::flex())
+    }
+
+    #[test]
+    fn the_karate_club_is_labelled_by_its_two_leaders_and_the_loss_falls() {
+        let mut l = lab(&[]);
+        assert_eq!(l.nodes_in(Part::Train), vec![0, 33]);
+        let losses: Vec<f32> = (0..40).map(|_| l.step().unwrap().loss.unwrap()).collect();
+        assert!(losses[39] < 0.5 * losses[0], "{losses:?}");
+        let outs = l.model.valid().forward(&l.features, &l.adj.1);
+        assert_eq!(outs.iter().map(|o| o.dims()).collect::<Vec<_>>(), vec![[34, 16], [34, 2]]);
+    }
+}
