@@ -179,6 +179,22 @@ fn examples() -> Vec<(&'static str, &'static str, View)> {
                 },
             ),
             (
+                "graph",
+                "gcn",
+                View::Graph(tenlab_models::view::GraphPicture {
+                    positions: vec![[-0.8, 0.0], [0.0, 0.6], [0.0, -0.6], [0.8, 0.0], [0.9, 0.7]],
+                    edges: vec![(0, 1), (0, 2), (1, 3), (2, 3), (3, 4)],
+                    names: (0..5).map(|i| i.to_string()).collect(),
+                    class_names: vec!["Mr. Hi".into(), "Officer".into()],
+                    predicted: vec![0, 0, 1, 1, 1],
+                    truth: vec![0, 0, 0, 1, 1],
+                    labelled: vec![true, false, false, false, true],
+                    probs: vec![0.9, 0.1, 0.7, 0.3, 0.4, 0.6, 0.2, 0.8, 0.1, 0.9],
+                    hops: Some((vec![0, 1, 1, 2, u8::MAX], 2)),
+                    click: Some("focus"),
+                }),
+            ),
+            (
                 // One step, so any frame shows its end: the pole leaning past 12 degrees.
                 "cartpole",
                 "dqn",

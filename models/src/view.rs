@@ -181,6 +181,27 @@ pub struct CartPoleRun {
     pub driven: usize,
 }
 
+/// A graph to explore: nodes at their layout positions (in [-1, 1]²), each filled by its
+/// predicted class and ringed by its true one; labelled nodes are marked; hovering a node
+/// shows its class probabilities.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct GraphPicture {
+    pub positions: Vec<[f32; 2]>,
+    pub edges: Vec<(u32, u32)>,
+    pub names: Vec<String>,
+    pub class_names: Vec<String>,
+    pub predicted: Vec<u16>,
+    pub truth: Vec<u16>,
+    pub labelled: Vec<bool>,
+    /// `nodes * classes` probabilities, row-major.
+    pub probs: Vec<f32>,
+    /// With a node in focus: each node's distance from it in hops (0 for itself; `u8::MAX`
+    /// beyond `reach`), and how many hops the model sees.
+    pub hops: Option<(Vec<u8>, u8)>,
+    /// A click on a node sends its index as this input of the lab.
+    pub click: Option<&'static str>,
+}
+
 /// What a lab can draw.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub enum View {
@@ -227,4 +248,5 @@ pub enum View {
         again: Option<&'static str>,
     },
     CartPole(CartPoleRun),
+    Graph(GraphPicture),
 }

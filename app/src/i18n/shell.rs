@@ -243,6 +243,13 @@ pub const SHELL: &[(&str, &str, &str)] = &[
         "单击添加一个点 · 右键删除最近的点",
     ),
     ("draw.undo", "Undo", "撤销"),
+    (
+        "ui.graph.hint",
+        "Drag to pan, scroll to zoom, drag a node to move it; click a node.",
+        "拖动平移，滚轮缩放，拖动节点可移动它；单击节点。",
+    ),
+    ("ui.graph.reach", "{0} layers: this node sees {1} others", "{0} 层：该节点能看到另外 {1} 个节点"),
+    ("ui.graph.labelled", "labelled", "已标注"),
     ("ui.cartpole.realtime", "▶ Real time", "▶ 实时"),
     ("ui.cartpole.fast", "» Fast", "» 快放"),
     ("ui.cartpole.drive", "Drive it yourself", "自己来驾驶"),

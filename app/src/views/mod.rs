@@ -8,6 +8,7 @@ mod boundary;
 mod canvas;
 mod cartpole;
 mod column;
+mod graph;
 mod lines;
 mod matrix;
 pub mod paint;
@@ -64,6 +65,7 @@ fn widget_for(view: &View) -> Box<dyn ViewUi> {
         View::Column(_) => Box::<column::ColumnView>::default(),
         View::Player { .. } => Box::<player::PlayerView>::default(),
         View::CartPole(_) => Box::<cartpole::CartPoleView>::default(),
+        View::Graph(_) => Box::<graph::GraphView>::default(),
     }
 }
 

@@ -361,6 +361,76 @@ impl Graph {
     }
 }
 
+/// A force-directed layout (Fruchterman & Reingold 1991): edges pull their ends together,
+/// every pair of nearby nodes pushes apart (only pairs in neighbouring cells of a grid, so a
+/// step costs about O(n + edges), not n²), and the moves shrink as it cools. Positions lie in
+/// [-1, 1]². Seeded, so the same graph gets the same picture.
+pub fn layout(n: usize, edges: &[(usize, usize)], iterations: usize, seed: u64) -> Vec<[f32; 2]> {
+    if n == 0 {
+        return vec![];
+    }
+    let mut rng = Rng::new(seed);
+    let mut pos: Vec<[f32; 2]> = (0..n).map(|_| [rng.uniform(-1.0, 1.0), rng.uniform(-1.0, 1.0)]).collect();
+    // The ideal distance between nodes for n nodes on a 2 x 2 square.
+    let k = (4.0 / n as f32).sqrt();
+    let cell = 2.0 * k;
+    let mut temp = 0.2f32;
+    for _ in 0..iterations {
+        let mut disp = vec![[0.0f32; 2]; n];
+        // Repulsion among nodes in the same or neighbouring cells.
+        let key = |p: [f32; 2]| ((p[0] / cell).floor() as i64, (p[1] / cell).floor() as i64);
+        let mut grid: HashMap<(i64, i64), Vec<usize>> = HashMap::new();
+        for (i, &p) in pos.iter().enumerate() {
+            grid.entry(key(p)).or_default().push(i);
+        }
+        for (i, &p) in pos.iter().enumerate() {
+            let (cx, cy) = key(p);
+            for dx in -1..=1 {
+                for dy in -1..=1 {
+                    for &j in grid.get(&(cx + dx, cy + dy)).map(Vec::as_slice).unwrap_or(&[]) {
+                        if j == i {
+                            continue;
+                        }
+                        let d = [p[0] - pos[j][0], p[1] - pos[j][1]];
+                        let dist = d[0].hypot(d[1]).max(1e-4);
+                        if dist < cell {
+                            let f = k * k / dist;
+                            disp[i][0] += d[0] / dist * f;
+                            disp[i][1] += d[1] / dist * f;
+                        }
+                    }
+                }
+            }
+        }
+        // Attraction along edges.
+        for &(a, b) in edges {
+            let d = [pos[a][0] - pos[b][0], pos[a][1] - pos[b][1]];
+            let dist = d[0].hypot(d[1]).max(1e-4);
+            let f = dist * dist / k;
+            for (node, sign) in [(a, -1.0), (b, 1.0)] {
+                disp[node][0] += sign * d[0] / dist * f;
+                disp[node][1] += sign * d[1] / dist * f;
+            }
+        }
+        // A weak pull to the centre keeps separate pieces on screen.
+        for (i, p) in pos.iter_mut().enumerate() {
+            disp[i][0] -= p[0] * k;
+            disp[i][1] -= p[1] * k;
+            let len = disp[i][0].hypot(disp[i][1]).max(1e-9);
+            let step = len.min(temp);
+            p[0] += disp[i][0] / len * step;
+            p[1] += disp[i][1] / len * step;
+        }
+        temp = (temp * 0.97).max(0.002);
+    }
+    // Fit into [-1, 1]².
+    let (lo, hi) = pos.iter().fold(([f32::MAX; 2], [f32::MIN; 2]), |(lo, hi), p| {
+        ([lo[0].min(p[0]), lo[1].min(p[1])], [hi[0].max(p[0]), hi[1].max(p[1])])
+    });
+    let span = (hi[0] - lo[0]).max(hi[1] - lo[1]).max(1e-6);
+    pos.iter().map(|p| [(p[0] - lo[0]) / span * 2.0 - 1.0, (p[1] - lo[1]) / span * 2.0 - 1.0]).collect()
+}
+
 /// A graph file that could not be read: which file and why.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GraphError {
@@ -447,6 +517,30 @@ mod tests {
         assert_eq!(g.labels, [0, 1, 0]);
         assert_eq!(g.split.unwrap(), [Part::Train, Part::Test, Part::Unused]);
         assert_eq!(g.features.unwrap(), vec![vec![0], vec![0, 1], vec![]]);
+    }
+
+    #[test]
+    fn the_layout_puts_neighbours_closer_than_strangers() {
+        let g = Graph::block_model(120, 3, 0.2, 0.005, 0.0, &mut Rng::new(2));
+        let pos = layout(g.len(), &g.edges, 150, 1);
+        assert!(pos.iter().all(|p| p[0].abs() <= 1.0 + 1e-5 && p[1].abs() <= 1.0 + 1e-5));
+        let dist = |a: usize, b: usize| (pos[a][0] - pos[b][0]).hypot(pos[a][1] - pos[b][1]);
+        let mean = |pairs: &mut dyn Iterator<Item = (usize, usize)>| {
+            let v: Vec<f32> = pairs.map(|(a, b)| dist(a, b)).collect();
+            v.iter().sum::<f32>() / v.len() as f32
+        };
+        let same = mean(
+            &mut (0..120)
+                .flat_map(|a| (a + 1..120).map(move |b| (a, b)))
+                .filter(|&(a, b)| g.labels[a] == g.labels[b]),
+        );
+        let other = mean(
+            &mut (0..120)
+                .flat_map(|a| (a + 1..120).map(move |b| (a, b)))
+                .filter(|&(a, b)| g.labels[a] != g.labels[b]),
+        );
+        assert!(same < 0.6 * other, "within {same}, across {other}");
+        assert_eq!(layout(g.len(), &g.edges, 150, 1), pos, "seeded");
     }
 
     #[test]

@@ -27,7 +27,7 @@ pub const DEF: LabDef = LabDef {
     id: "gcn",
     params,
     build,
-    views: &["embedding"],
+    views: &["graph", "passing", "embedding"],
     charts: CLASSIFIER_CHARTS,
     strings: strings::STRINGS,
     // Kipf & Welling train for 200 epochs.
@@ -164,6 +164,10 @@ struct GcnLab {
     features: Features,
     /// Draws the input dropout.
     rng: Rng,
+    /// Where the graph views draw each node (settled once, here, off the UI thread).
+    layout: Vec<[f32; 2]>,
+    /// The node whose neighbourhood the message-passing view lights up.
+    focus: usize,
 }
 
 /// The input features as Kipf & Welling feed them: each node's row scaled to sum to 1. With
@@ -201,6 +205,8 @@ impl GcnLab {
             adj: (Sparse::new(graph.len(), &triples, &train_device), Sparse::new(graph.len(), &triples, device)),
             features: features(&graph, None, device),
             rng: Rng::new(cfg.seed.wrapping_add(9)),
+            layout: crate::data::graph::layout(graph.len(), &graph.edges, if graph.len() > 1500 { 120 } else { 300 }, cfg.seed),
+            focus: 0,
             model,
             optim: AdamConfig::new().init(),
             graph,
@@ -297,7 +303,30 @@ impl Lab for GcnLab {
     fn render(&mut self, view: &str) -> Result<View, LabError> {
         match view {
             "embedding" => Ok(self.embedding_view()),
+            "graph" => Ok(self.graph_view(false)),
+            "passing" => Ok(self.graph_view(true)),
             _ => Err(LabError::UnknownView(view.into())),
+        }
+    }
+
+    /// A click on a node: `label` gives or takes away its label (the model then learns from
+    /// it, or no longer does); `focus` picks the node whose neighbourhood lights up.
+    fn input(&mut self, key: &str, data: Vec<f32>) -> Result<(), LabError> {
+        let node = data.first().map(|&v| v as usize).filter(|&i| i < self.graph.len());
+        match (key, node) {
+            ("label", Some(i)) => {
+                self.parts[i] = if self.parts[i] == Part::Train { Part::Test } else { Part::Train };
+                if self.nodes_in(Part::Train).is_empty() {
+                    // The model needs at least one labelled node: the click is undone.
+                    self.parts[i] = Part::Train;
+                }
+                Ok(())
+            }
+            ("focus", Some(i)) => {
+                self.focus = i;
+                Ok(())
+            }
+            _ => Err(LabError::UnknownView(key.into())),
         }
     }
 
@@ -345,5 +374,23 @@ mod tests {
         assert!(losses[39] < 0.5 * losses[0], "{losses:?}");
         let outs = l.model.valid().forward(&l.features, &l.adj.1);
         assert_eq!(outs.iter().map(|o| o.dims()).collect::<Vec<_>>(), vec![[34, 16], [34, 2]]);
+    }
+
+    #[test]
+    fn a_click_labels_or_unlabels_a_node_and_moves_the_focus() {
+        let mut l = lab(&[]);
+        l.input("label", vec![5.0]).unwrap();
+        assert_eq!(l.nodes_in(Part::Train), vec![0, 5, 33]);
+        l.input("label", vec![0.0]).unwrap();
+        assert_eq!(l.nodes_in(Part::Train), vec![5, 33]);
+        let View::Graph(g) = l.render("graph").unwrap() else { panic!() };
+        assert_eq!(g.labelled.iter().filter(|&&b| b).count(), 2);
+        assert!(g.hops.is_none());
+        l.input("focus", vec![33.0]).unwrap();
+        let View::Graph(g) = l.render("passing").unwrap() else { panic!() };
+        let (hops, reach) = g.hops.unwrap();
+        assert_eq!((hops[33], reach), (0, 2));
+        assert_eq!(hops.iter().filter(|&&h| h == 1).count(), 17, "node 33's 17 neighbours");
+        assert!(l.input("label", vec![99.0]).is_err());
     }
 }

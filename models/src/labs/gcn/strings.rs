@@ -49,6 +49,18 @@ pub const STRINGS: Strings = &[
     ("dropout.help", "Share of hidden features dropped at random while training", "训练时随机丢弃的隐藏特征比例"),
     ("weight_decay", "Weight decay", "权重衰减"),
     ("weight_decay.help", "L2 penalty on the first layer's weights", "第一层权重的 L2 惩罚"),
+    ("view.graph", "Graph", "图"),
+    (
+        "view.graph.help",
+        "Fill: the class the model predicts; ring: the true class; black outline: labelled. Click a node to label or unlabel it and watch the predictions spread; hover for its probabilities.",
+        "填充色：模型预测的类别；外环：真实类别；黑色轮廓：已标注。单击节点可标注或取消标注，看预测如何传播；悬停可看概率。",
+    ),
+    ("view.passing", "Message passing", "消息传递"),
+    (
+        "view.passing.help",
+        "What the model sees of one node: its neighbours within one hop per layer light up. Click a node to look at it.",
+        "模型能看到的某个节点的范围：每层一跳之内的邻居会亮起。单击节点查看。",
+    ),
     ("view.embedding", "Node embeddings", "节点嵌入"),
     (
         "view.embedding.help",

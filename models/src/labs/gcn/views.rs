@@ -3,7 +3,7 @@
 
 use super::GcnLab;
 use crate::data::graph::Part;
-use crate::view::{PointLayer, Scatter, View};
+use crate::view::{GraphPicture, PointLayer, Scatter, View};
 
 /// The first two principal components of `rows` (`n` rows of `d` numbers), by power
 /// iteration on the covariance: `n` points in 2-D.
@@ -64,6 +64,35 @@ const CLASS_KEYS: [&str; 10] = [
 ];
 
 impl GcnLab {
+    /// The graph as laid out, nodes filled by predicted class and ringed by true class.
+    /// `passing`: the focused node's neighbourhood within the model's reach (one hop per
+    /// layer) lights up, and a click moves the focus; otherwise a click labels or unlabels.
+    pub(super) fn graph_view(&self, passing: bool) -> View {
+        let (probs, _) = self.infer();
+        let n = self.graph.len();
+        let k = self.graph.class_names.len();
+        let reach = self.cfg.layers.min(254) as u8;
+        let hops = passing.then(|| {
+            let mut h = vec![u8::MAX; n];
+            for (i, d) in self.graph.neighbourhood(self.focus.min(n.saturating_sub(1)), reach as usize) {
+                h[i] = d as u8;
+            }
+            (h, reach)
+        });
+        View::Graph(GraphPicture {
+            positions: self.layout.clone(),
+            edges: self.graph.edges.iter().map(|&(a, b)| (a as u32, b as u32)).collect(),
+            names: self.graph.names.clone(),
+            class_names: self.graph.class_names.clone(),
+            predicted: (0..n).map(|i| super::kit_argmax(&probs[i * k..(i + 1) * k]) as u16).collect(),
+            truth: self.graph.labels.iter().map(|&l| l as u16).collect(),
+            labelled: self.parts.iter().map(|&p| p == Part::Train).collect(),
+            probs,
+            hops,
+            click: Some(if passing { "focus" } else { "label" }),
+        })
+    }
+
     pub(super) fn embedding_view(&self) -> View {
         let (probs, layers) = self.infer();
         let n = self.graph.len();
