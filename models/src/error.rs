@@ -20,6 +20,24 @@ pub enum CsvProblem {
     TooFew { what: &'static str },
 }
 
+/// Why a text file could not be used.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TextProblem {
+    Io(String),
+    NotUtf8,
+    Empty,
+}
+
+impl fmt::Display for TextProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Io(e) => write!(f, "cannot read the file: {e}"),
+            Self::NotUtf8 => write!(f, "the file is not UTF-8 text"),
+            Self::Empty => write!(f, "the file has no text"),
+        }
+    }
+}
+
 /// Why an IDX file (MNIST's format) could not be read.
 #[derive(Clone, Debug, PartialEq)]
 pub enum IdxProblem {
@@ -140,6 +158,9 @@ pub enum LabError {
     Csv(CsvProblem),
     #[error("{file}: {problem}")]
     Idx { file: String, problem: IdxProblem },
+    /// A text file that could not be used.
+    #[error("{file}: {problem}")]
+    Text { file: String, problem: TextProblem },
     /// A graph file (nodes, edges or features) that could not be read.
     #[error("{file}: {problem}")]
     Graph { file: String, problem: crate::data::graph::GraphProblem },

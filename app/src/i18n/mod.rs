@@ -122,6 +122,15 @@ pub fn error_text(lang: Lang, lab: &str, e: &LabError) -> String {
                 trf(lang, "err.csv.too_few", &[&tr(lang, &format!("word.{what}"))])
             }
         },
+        LabError::Text { file, problem } => {
+            use tenlab_models::error::TextProblem as T;
+            let what = match problem {
+                T::Io(e) => trf(lang, "err.text.io", &[e]),
+                T::NotUtf8 => tr(lang, "err.text.utf8"),
+                T::Empty => tr(lang, "err.text.empty"),
+            };
+            format!("{file}: {what}")
+        }
         LabError::Graph { file, problem } => {
             use tenlab_models::data::graph::GraphProblem as G;
             let what = match problem {
@@ -272,6 +281,8 @@ mod tests {
                     id: "q".into(),
                 },
             },
+            LabError::Text { file: "t.txt".into(), problem: tenlab_models::error::TextProblem::NotUtf8 },
+            LabError::Text { file: "t.txt".into(), problem: tenlab_models::error::TextProblem::Empty },
             LabError::Csv(CsvProblem::Io("gone".into())),
             LabError::Csv(CsvProblem::Empty),
             LabError::Csv(CsvProblem::FieldCount { line: 3, expected: 3, got: 4 }),

@@ -266,6 +266,9 @@ pub const SHELL: &[(&str, &str, &str)] = &[
     ("ui.cartpole.again", "Space: again", "空格：再来一次"),
     ("ui.changed", "(changed)", "（已更改）"),
     ("draw.clear", "Clear", "清空"),
+    ("err.text.io", "cannot read the file: {0}", "无法读取文件：{0}"),
+    ("err.text.utf8", "the file is not UTF-8 text", "文件不是 UTF-8 文本"),
+    ("err.text.empty", "the file has no text", "文件中没有文本"),
     ("err.graph.io", "cannot read the file: {0}", "无法读取文件：{0}"),
     ("err.graph.empty", "the file has no data rows", "文件中没有数据行"),
     (

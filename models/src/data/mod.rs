@@ -7,6 +7,7 @@ pub mod graph;
 pub mod idx;
 pub mod images;
 pub mod points;
+pub mod text;
 pub mod toy2d;
 
 use crate::rng::Rng;

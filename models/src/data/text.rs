@@ -1,0 +1,132 @@
+//! Text corpora for the embedding and sequence labs: Moby Dick (public domain), the Tang
+//! quatrains and the Analects (texts public domain, compilation MIT), the article's six
+//! sentences, and the user's own UTF-8 text; split into tokens — English words (lower-cased)
+//! or Chinese characters — and counted into a vocabulary.
+
+use std::collections::HashMap;
+
+use crate::error::{LabError, TextProblem};
+
+pub const MOBY_DICK: &str = include_str!("../../../assets/text/moby_dick.txt");
+pub const TANG_POEMS: &str = include_str!("../../../assets/text/zh_tang_poems.txt");
+pub const ANALECTS: &str = include_str!("../../../assets/text/zh_lunyu.txt");
+/// The article's own example: six short sentences about what one likes to eat and drink.
+pub const ARTICLE: &str =
+    "我喜欢吃苹果\n我喜欢吃香蕉\n我喜欢喝牛奶\n你喜欢吃苹果\n你喜欢喝果汁\n他喜欢吃香蕉";
+
+/// Whether a character is a CJK ideograph (each one a token).
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
+}
+
+/// Tokens in reading order: runs of letters (and inner apostrophes) as lower-cased words, each
+/// CJK character on its own; punctuation, digits and spaces separate them. Sentences (lines
+/// and sentence marks) are kept apart, so a window never spans two.
+pub fn tokenize(text: &str) -> Vec<Vec<String>> {
+    let mut sentences = Vec::new();
+    let mut current: Vec<String> = Vec::new();
+    let mut word = String::new();
+    let flush = |word: &mut String, current: &mut Vec<String>| {
+        let w = word.trim_matches('\'');
+        if !w.is_empty() {
+            current.push(w.to_lowercase());
+        }
+        word.clear();
+    };
+    for c in text.chars() {
+        if is_cjk(c) {
+            flush(&mut word, &mut current);
+            current.push(c.to_string());
+        } else if c.is_alphabetic() || (c == '\'' && !word.is_empty()) {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut current);
+            if matches!(c, '\n' | '.' | '!' | '?' | '。' | '！' | '？' | '；' | ';') && !current.is_empty()
+            {
+                sentences.push(std::mem::take(&mut current));
+            }
+        }
+    }
+    flush(&mut word, &mut current);
+    if !current.is_empty() {
+        sentences.push(current);
+    }
+    sentences
+}
+
+/// The words kept (at least `min_count` times), most frequent first, with their counts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Vocab {
+    pub words: Vec<String>,
+    pub counts: Vec<u64>,
+    pub index: HashMap<String, u32>,
+}
+
+impl Vocab {
+    pub fn build(sentences: &[Vec<String>], min_count: u64) -> Self {
+        let mut counts: HashMap<&str, u64> = HashMap::new();
+        for s in sentences {
+            for w in s {
+                *counts.entry(w).or_default() += 1;
+            }
+        }
+        let mut kept: Vec<(&str, u64)> = counts.into_iter().filter(|&(_, c)| c >= min_count).collect();
+        kept.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        let words: Vec<String> = kept.iter().map(|(w, _)| w.to_string()).collect();
+        let index = words.iter().enumerate().map(|(i, w)| (w.clone(), i as u32)).collect();
+        Self { counts: kept.iter().map(|&(_, c)| c).collect(), words, index }
+    }
+
+    pub fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+
+    /// The sentences as word indices, words outside the vocabulary left out.
+    pub fn encode(&self, sentences: &[Vec<String>]) -> Vec<Vec<u32>> {
+        sentences
+            .iter()
+            .map(|s| s.iter().filter_map(|w| self.index.get(w).copied()).collect::<Vec<_>>())
+            .filter(|s: &Vec<u32>| !s.is_empty())
+            .collect()
+    }
+}
+
+/// The user's text file: UTF-8, not empty.
+pub fn read_text(path: &str) -> Result<String, LabError> {
+    let problem = |problem| LabError::Text { file: path.into(), problem };
+    let bytes = std::fs::read(path).map_err(|e| problem(TextProblem::Io(e.to_string())))?;
+    let text = String::from_utf8(bytes).map_err(|_| problem(TextProblem::NotUtf8))?;
+    if text.trim().is_empty() {
+        return Err(problem(TextProblem::Empty));
+    }
+    Ok(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn english_words_and_chinese_characters_are_tokens() {
+        let s = tokenize("Call me Ishmael. The whale's jaw—\n我喜欢吃苹果。");
+        assert_eq!(
+            s,
+            vec![
+                vec!["call", "me", "ishmael"],
+                vec!["the", "whale's", "jaw"],
+                vec!["我", "喜", "欢", "吃", "苹", "果"]
+            ]
+        );
+        // A four-byte character is one token.
+        assert_eq!(tokenize("𠀋好"), vec![vec!["𠀋", "好"]]);
+        let v = Vocab::build(&tokenize(ARTICLE), 2);
+        assert_eq!(v.words[..3], ["喜", "欢", "吃"]);
+        assert!(!v.index.contains_key("奶"), "once only: below the minimum count");
+        assert_eq!(v.encode(&tokenize("喜欢奶")), vec![vec![0, 1]]);
+        assert!(MOBY_DICK.len() > 1_000_000 && TANG_POEMS.lines().count() > 14_000);
+    }
+}
