@@ -56,6 +56,7 @@ fn scatter() -> Scatter {
             PointLayer { name: "label.generated_points", points: generated, color: 3, faint: false },
         ],
         draw: None,
+        labels: vec![],
     }
 }
 

@@ -137,6 +137,8 @@ pub struct Scatter {
     /// (`x,y;x,y;...`, see `data::points::parse_points`). A click on the plane adds one, a
     /// right-click removes the nearest; the view offers to undo and to clear.
     pub draw: Option<&'static str>,
+    /// Words written beside points (e.g. a word map).
+    pub labels: Vec<([f32; 2], String)>,
 }
 
 /// One line of a [`Lines`] plot.

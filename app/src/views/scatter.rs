@@ -74,6 +74,20 @@ pub fn scatter_ui(ui: &mut egui::Ui, cx: &Cx<'_>, s: &Scatter, tex: &mut Texture
             }
         }
     }
+    let small = egui::FontId::proportional(12.0);
+    for (p, text) in &s.labels {
+        let q = to_screen(*p);
+        if rect.contains(q) {
+            painter.circle_filled(q, 2.5, Color32::from_rgb(30, 110, 200));
+            painter.text(
+                q + Vec2::new(4.0, -2.0),
+                egui::Align2::LEFT_BOTTOM,
+                text,
+                small.clone(),
+                Color32::from_gray(30),
+            );
+        }
+    }
     plane.frame(&painter, 1);
     // Legend, top right.
     let font = egui::FontId::proportional(12.0);

@@ -31,6 +31,7 @@ labs! {
     diffusion,
     dqn,
     gcn,
+    word2vec,
 }
 
 pub fn find_lab(id: &str) -> Result<&'static LabDef, crate::error::LabError> {

@@ -167,6 +167,7 @@ impl DiffusionLab {
                 .chain(self.data.drawn_layer())
                 .collect(),
             draw: self.data.draw_key(),
+            labels: vec![],
         }
     }
 

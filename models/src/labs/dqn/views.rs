@@ -94,6 +94,7 @@ impl DqnLab {
                 paths: vec![path.clone()],
                 layers: vec![],
                 draw: None,
+                labels: vec![],
             })
         };
         View::Column(vec![(Some("label.policy"), plane(policy)), (Some("label.value"), plane(value))])

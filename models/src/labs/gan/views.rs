@@ -86,6 +86,7 @@ impl GanLab {
             paths: vec![],
             layers: self.layers(pts),
             draw: self.data.draw_key(),
+            labels: vec![],
         })
     }
 
@@ -129,6 +130,7 @@ impl GanLab {
             paths,
             layers,
             draw: self.data.draw_key(),
+            labels: vec![],
         })
     }
 

@@ -9,6 +9,7 @@ pub mod ema;
 pub mod generative;
 pub mod images;
 pub mod judge;
+pub mod pca;
 pub mod strings;
 pub mod training;
 pub mod weights;
@@ -16,6 +17,7 @@ pub mod weights;
 pub use activation::Activation;
 pub use batches::Batches;
 pub use classify::{argmax, confusion_view, cross_entropy, onehot, score};
+pub use pca::pca2;
 pub use training::{Decay, Optim, Training, TrainingDefaults};
 
 /// A choice parameter's value as its typed enum (the same names serde reads in configs).

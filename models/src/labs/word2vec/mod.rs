@@ -1,0 +1,476 @@
+//! The Word2Vec lab: skip-gram and CBOW with negative sampling (Mikolov et al. 2013). Words
+//! that appear in the same contexts end with nearby vectors. Reads top to bottom: parameters
+//! -> corpus and vocabulary -> drawing training pairs -> step -> what the vectors say; the
+//! network is in `model.rs`, the pictures in `views.rs`. One step is one batch of pairs;
+//! the learning rate falls in a straight line to 1/10,000 of itself over the run's epochs.
+
+pub(crate) mod model;
+mod strings;
+mod views;
+
+use burn::module::Module;
+use burn::optim::{GradientsParams, ModuleOptimizer, SgdConfig};
+use burn::tensor::{Device, Int, Tensor, TensorData};
+use serde::{Deserialize, Serialize};
+
+use crate::data::text::{self, Vocab};
+use crate::error::LabError;
+use crate::labs::kit::{seed_spec, weights};
+use crate::labs::{Chart, Curve, Evaluation, Lab, LabDef, StepMetrics, Suits};
+use crate::params::{self, Group, ParamKind, ParamSpec, Values, text_of};
+use crate::rng::Rng;
+use crate::view::{View, ViewSpec};
+use model::Word2Vec;
+
+pub const DEF: LabDef = LabDef {
+    id: "word2vec",
+    params,
+    build,
+    views: &["map", "nearest", "analogy", "pairs"],
+    charts: &[Chart {
+        id: "loss",
+        curves: &[Curve::faint("batch_loss"), Curve::bold("held_out_loss")],
+        unit: false,
+        line: None,
+    }],
+    strings: strings::STRINGS,
+    steps: 20_000,
+    small: &[("corpus", "article"), ("dim", "8"), ("min_count", "1"), ("batch", "16")],
+    suits: Suits::Cpu,
+    trained: None,
+    presets: &[],
+};
+
+// ---------------------------------------------------------------------------------------
+// Parameters
+
+fn is_file(v: &Values) -> bool {
+    text_of(v, "corpus") == "file"
+}
+
+fn params() -> Vec<ParamSpec> {
+    use Group::*;
+    use ParamKind::*;
+    vec![
+        ParamSpec::new("corpus", Data, Choice { default: "moby", options: &["moby", "tang", "analects", "article", "file"] }),
+        ParamSpec::new("file", Data, Path { folder: false, extensions: &["txt"] }).shown_if(is_file),
+        ParamSpec::new("min_count", Data, Int { default: 5, min: 1, max: 1000 }),
+        ParamSpec::new("subsample", Data, Float { default: 1e-3, min: 1e-6, max: 1.0, log: true }),
+        ParamSpec::new("model", Model, Choice { default: "skipgram", options: &["skipgram", "cbow"] }),
+        ParamSpec::new("dim", Model, Int { default: 100, min: 2, max: 300 }),
+        ParamSpec::new("window", Model, Int { default: 5, min: 1, max: 20 }).live(),
+        ParamSpec::new("negatives", Training, Int { default: 5, min: 1, max: 30 }).live(),
+        ParamSpec::new("lr", Training, Float { default: 0.025, min: 1e-4, max: 1.0, log: true }).live(),
+        ParamSpec::new("batch", Training, Int { default: 256, min: 1, max: 4096 }).live(),
+        ParamSpec::new("epochs", Training, Int { default: 5, min: 1, max: 100 }),
+        ParamSpec::new("query", Sampling, Text { default: "whale" }).live(),
+        ParamSpec::new("analogy", Sampling, Text { default: "ahab ship boat" }).live(),
+        ParamSpec::new("pairs", Sampling, Text { default: "whale sea; ship boat; ahab captain" }).live(),
+        ParamSpec::new("map_words", Sampling, Int { default: 150, min: 10, max: 1000 }).live(),
+        seed_spec(),
+    ]
+}
+
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+enum Arch {
+    Skipgram,
+    Cbow,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct Config {
+    corpus: String,
+    file: String,
+    min_count: u64,
+    subsample: f64,
+    model: Arch,
+    dim: usize,
+    window: usize,
+    negatives: usize,
+    lr: f64,
+    batch: usize,
+    epochs: u64,
+    query: String,
+    analogy: String,
+    pairs: String,
+    map_words: usize,
+    seed: u64,
+}
+
+// ---------------------------------------------------------------------------------------
+// Corpus and vocabulary
+
+fn corpus_text(cfg: &Config) -> Result<String, LabError> {
+    Ok(match cfg.corpus.as_str() {
+        "moby" => text::MOBY_DICK.to_string(),
+        "tang" => text::TANG_POEMS.to_string(),
+        "analects" => text::ANALECTS.to_string(),
+        "article" => text::ARTICLE.to_string(),
+        _ => {
+            if cfg.file.trim().is_empty() {
+                return Err(LabError::Invalid { key: "err.no_text_file", english: "choose a text file first" });
+            }
+            text::read_text(cfg.file.trim())?
+        }
+    })
+}
+
+/// The corpus as word indices, and what training draws from it.
+struct Corpus {
+    vocab: Vocab,
+    sentences: Vec<Vec<u32>>,
+    /// (sentence, position) of every token, to draw centres uniformly.
+    tokens: Vec<(u32, u32)>,
+    /// word2vec's chance of keeping an occurrence of each word (frequent words less often).
+    keep: Vec<f32>,
+    /// A table to draw negatives from, word w appearing in proportion to count^0.75.
+    negatives: Vec<u32>,
+}
+
+impl Corpus {
+    fn new(text: &str, min_count: u64, subsample: f64) -> Result<Self, LabError> {
+        let tokens = text::tokenize(text);
+        let vocab = Vocab::build(&tokens, min_count);
+        if vocab.len() < 2 {
+            return Err(LabError::Invalid {
+                key: "err.too_few_words",
+                english: "fewer than two words reach the minimum count: lower it, or use a longer text",
+            });
+        }
+        let sentences = vocab.encode(&tokens);
+        let total: u64 = vocab.counts.iter().sum();
+        let keep = vocab
+            .counts
+            .iter()
+            .map(|&c| {
+                let f = c as f64 / total as f64;
+                (((f / subsample).sqrt() + 1.0) * subsample / f).min(1.0) as f32
+            })
+            .collect();
+        let weights: Vec<f64> = vocab.counts.iter().map(|&c| (c as f64).powf(0.75)).collect();
+        let sum: f64 = weights.iter().sum();
+        let size = 1_000_000usize.min(100 * vocab.len()).max(vocab.len());
+        let mut negatives = Vec::with_capacity(size);
+        for (w, &x) in weights.iter().enumerate() {
+            let n = ((x / sum) * size as f64).round().max(1.0) as usize;
+            negatives.extend(std::iter::repeat_n(w as u32, n));
+        }
+        let tokens = sentences
+            .iter()
+            .enumerate()
+            .flat_map(|(s, words)| (0..words.len()).map(move |p| (s as u32, p as u32)))
+            .collect();
+        Ok(Self { vocab, sentences, tokens, keep, negatives })
+    }
+
+    /// Tokens expected to survive sub-sampling in one pass.
+    fn kept_tokens(&self) -> f64 {
+        self.vocab.counts.iter().zip(&self.keep).map(|(&c, &k)| c as f64 * k as f64).sum()
+    }
+}
+
+fn build(values: &Values, device: &Device) -> Result<Box<dyn Lab>, LabError> {
+    let cfg: Config = params::typed(&params(), values)?;
+    let corpus = Corpus::new(&corpus_text(&cfg)?, cfg.min_count, cfg.subsample)?;
+    Ok(Box::new(Word2VecLab::new(cfg, corpus, device)))
+}
+
+// ---------------------------------------------------------------------------------------
+// The lab
+
+struct Word2VecLab {
+    cfg: Config,
+    steps: u64,
+    corpus: Corpus,
+    train_device: Device,
+    device: Device,
+    model: Word2Vec,
+    optim: ModuleOptimizer,
+    rng: Rng,
+    /// Each chosen pair's cosine similarity at each evaluation: (step, values).
+    pair_history: Vec<(u64, Vec<f32>)>,
+}
+
+impl Word2VecLab {
+    fn new(cfg: Config, corpus: Corpus, device: &Device) -> Self {
+        let train_device = device.clone().autodiff();
+        train_device.seed(cfg.seed);
+        Self {
+            steps: 0,
+            model: Word2Vec::new(corpus.vocab.len(), cfg.dim, &train_device),
+            optim: SgdConfig::new().init(),
+            rng: Rng::new(cfg.seed.wrapping_add(1)),
+            pair_history: Vec::new(),
+            corpus,
+            train_device,
+            device: device.clone(),
+            cfg,
+        }
+    }
+
+    /// The steps `epochs` passes over the (sub-sampled) corpus take: each kept token is the
+    /// centre of about `window + 1` pairs (skip-gram) or of one window (CBOW).
+    fn planned_steps(&self) -> u64 {
+        let per_token = match self.cfg.model {
+            Arch::Skipgram => (self.cfg.window + 1) as f64,
+            Arch::Cbow => 1.0,
+        };
+        ((self.cfg.epochs as f64 * self.corpus.kept_tokens() * per_token) / self.cfg.batch.max(1) as f64).ceil().max(1.0)
+            as u64
+    }
+
+    /// A batch of `b` pairs: contexts `[b, c]` and targets `[b, 1 + k]` (the true word, then
+    /// negatives), drawn with `rng`.
+    fn draw(&self, b: usize, rng: &mut Rng) -> (Vec<i64>, usize, Vec<i64>) {
+        let (k, w) = (self.cfg.negatives, self.cfg.window);
+        let c = match self.cfg.model {
+            Arch::Skipgram => 1,
+            Arch::Cbow => 2 * w,
+        };
+        let (mut contexts, mut targets) = (Vec::with_capacity(b * c), Vec::with_capacity(b * (k + 1)));
+        let mut made = 0;
+        let mut tries = 0;
+        while made < b && tries < 100 * b {
+            tries += 1;
+            let (s, p) = self.corpus.tokens[rng.below(self.corpus.tokens.len())];
+            let sentence = &self.corpus.sentences[s as usize];
+            let centre = sentence[p as usize];
+            if rng.f32() >= self.corpus.keep[centre as usize] {
+                continue;
+            }
+            // word2vec's shrunk window: each pair's reach drawn from 1..=window.
+            let reach = 1 + rng.below(w);
+            let around: Vec<u32> = (p.saturating_sub(reach as u32) as usize..(p as usize + reach + 1).min(sentence.len()))
+                .filter(|&q| q != p as usize)
+                .map(|q| sentence[q])
+                .collect();
+            if around.is_empty() {
+                continue;
+            }
+            match self.cfg.model {
+                // Skip-gram: the centre predicts one word of its window.
+                Arch::Skipgram => {
+                    contexts.push(centre as i64);
+                    targets.push(around[rng.below(around.len())] as i64);
+                }
+                // CBOW: the window (drawn to a fixed size) predicts the centre.
+                Arch::Cbow => {
+                    contexts.extend((0..c).map(|_| around[rng.below(around.len())] as i64));
+                    targets.push(centre as i64);
+                }
+            }
+            for _ in 0..k {
+                targets.push(self.corpus.negatives[rng.below(self.corpus.negatives.len())] as i64);
+            }
+            made += 1;
+        }
+        (contexts, c, targets)
+    }
+
+    /// The input vectors, normalised to length 1, row-major `[vocab, dim]`.
+    fn unit_vectors(&self) -> Vec<f32> {
+        let w: Vec<f32> = self.model.input.weight.val().into_data().iter::<f32>().collect();
+        let d = self.cfg.dim;
+        w.chunks(d)
+            .flat_map(|v| {
+                let n = v.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-12);
+                v.iter().map(move |x| x / n)
+            })
+            .collect()
+    }
+
+    /// Words nearest (by cosine) to the vector `q` (unit length), leaving out `skip`.
+    fn nearest_to(&self, unit: &[f32], q: &[f32], skip: &[u32], n: usize) -> Vec<(String, f32)> {
+        let d = self.cfg.dim;
+        let mut sims: Vec<(usize, f32)> = unit
+            .chunks(d)
+            .enumerate()
+            .filter(|(i, _)| !skip.contains(&(*i as u32)))
+            .map(|(i, v)| (i, v.iter().zip(q).map(|(a, b)| a * b).sum::<f32>()))
+            .collect();
+        sims.sort_by(|a, b| b.1.total_cmp(&a.1));
+        sims.into_iter().take(n).map(|(i, s)| (self.corpus.vocab.words[i].clone(), s)).collect()
+    }
+
+    fn word(&self, w: &str) -> Option<u32> {
+        self.corpus.vocab.index.get(&w.trim().to_lowercase()).copied()
+    }
+
+    /// The nearest words to `query`, if it is in the vocabulary.
+    fn nearest(&self, query: &str, n: usize) -> Option<Vec<(String, f32)>> {
+        let i = self.word(query)?;
+        let unit = self.unit_vectors();
+        let d = self.cfg.dim;
+        let q = unit[i as usize * d..(i as usize + 1) * d].to_vec();
+        Some(self.nearest_to(&unit, &q, &[i], n))
+    }
+
+    /// a - b + c's nearest words (a is to b as ? is to c, written "a b c").
+    fn analogy(&self, text: &str, n: usize) -> Option<Vec<(String, f32)>> {
+        let words: Vec<u32> = text.split_whitespace().map(|w| self.word(w)).collect::<Option<_>>()?;
+        let [a, b, c] = words[..] else { return None };
+        let unit = self.unit_vectors();
+        let d = self.cfg.dim;
+        let row = |i: u32| &unit[i as usize * d..(i as usize + 1) * d];
+        let mut q: Vec<f32> = (0..d).map(|j| row(a)[j] - row(b)[j] + row(c)[j]).collect();
+        let norm = q.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-12);
+        q.iter_mut().for_each(|x| *x /= norm);
+        Some(self.nearest_to(&unit, &q, &[a, b, c], n))
+    }
+
+    /// The chosen pairs ("a b; c d") found in the vocabulary, with their cosine similarity.
+    fn pair_similarities(&self) -> Vec<(String, f32)> {
+        let unit = self.unit_vectors();
+        let d = self.cfg.dim;
+        self.cfg
+            .pairs
+            .split(';')
+            .filter_map(|p| {
+                let w: Vec<&str> = p.split_whitespace().collect();
+                let [x, y] = w[..] else { return None };
+                let (i, j) = (self.word(x)? as usize, self.word(y)? as usize);
+                let s = (0..d).map(|k| unit[i * d + k] * unit[j * d + k]).sum();
+                Some((format!("{x} – {y}"), s))
+            })
+            .collect()
+    }
+}
+
+impl Lab for Word2VecLab {
+    fn step(&mut self) -> Result<StepMetrics, LabError> {
+        let mut rng = std::mem::replace(&mut self.rng, Rng::new(0));
+        let (contexts, c, targets) = self.draw(self.cfg.batch, &mut rng);
+        self.rng = rng;
+        let b = targets.len() / (self.cfg.negatives + 1);
+        if b == 0 {
+            return Err(LabError::Invalid {
+                key: "err.no_pairs",
+                english: "no word of the text has a neighbour: use a longer text or a lower minimum count",
+            });
+        }
+        let ctx = Tensor::<2, Int>::from_data(TensorData::new(contexts, [b, c]), &self.train_device);
+        let tgt = Tensor::<2, Int>::from_data(TensorData::new(targets, [b, self.cfg.negatives + 1]), &self.train_device);
+        let loss = self.model.loss(ctx, tgt);
+        let per_pair = loss.clone().into_scalar::<f32>() / b as f32;
+        let grads = GradientsParams::from_grads(loss.backward(), &self.model);
+        // Linear decay over the planned run, as word2vec does (never below 1/10,000).
+        let progress = self.steps as f64 / self.planned_steps() as f64;
+        let lr = self.cfg.lr * (1.0 - progress).max(1e-4);
+        self.model = self.optim.step(lr, self.model.clone(), grads);
+        self.steps += 1;
+        Ok(StepMetrics::loss(per_pair))
+    }
+
+    /// The loss per pair on a fixed set of 2,048 pairs (the same ones at every evaluation),
+    /// and the chosen pairs' similarities for their view.
+    fn evaluate(&mut self) -> Result<Evaluation, LabError> {
+        let (contexts, c, targets) = self.draw(2048, &mut Rng::new(self.cfg.seed.wrapping_add(99)));
+        let b = targets.len() / (self.cfg.negatives + 1);
+        let device = self.device.clone();
+        let model = self.model.valid();
+        let ctx = Tensor::<2, Int>::from_data(TensorData::new(contexts, [b, c]), &device);
+        let tgt = Tensor::<2, Int>::from_data(TensorData::new(targets, [b, self.cfg.negatives + 1]), &device);
+        let loss = model.loss(ctx, tgt).into_scalar::<f32>() / b.max(1) as f32;
+        let sims = self.pair_similarities();
+        self.pair_history.push((self.steps, sims.iter().map(|s| s.1).collect()));
+        Ok(Evaluation { values: vec![("held_out_loss", loss)] })
+    }
+
+    fn budget(&self) -> Option<u64> {
+        Some(self.planned_steps())
+    }
+
+    fn eval_every(&self) -> u64 {
+        200
+    }
+
+    fn charts(&self) -> Vec<&'static str> {
+        vec!["loss"]
+    }
+
+    fn views(&self) -> Vec<ViewSpec> {
+        DEF.views.iter().map(|&id| ViewSpec { id }).collect()
+    }
+
+    fn render(&mut self, view: &str) -> Result<View, LabError> {
+        match view {
+            "map" => Ok(self.map_view()),
+            "nearest" => Ok(self.nearest_view()),
+            "analogy" => Ok(self.analogy_view()),
+            "pairs" => Ok(self.pairs_view()),
+            _ => Err(LabError::UnknownView(view.into())),
+        }
+    }
+
+    fn reconfigure(&mut self, values: &Values) -> Result<(), LabError> {
+        let new: Config = params::typed(&params(), values)?;
+        if new.pairs != self.cfg.pairs {
+            self.pair_history.clear();
+        }
+        // Everything else is read where it is used.
+        self.cfg = new;
+        Ok(())
+    }
+
+    fn settings(&self) -> Values {
+        params::untyped(&params(), &self.cfg)
+    }
+
+    fn weights(&self) -> Result<Vec<u8>, LabError> {
+        weights::to_bytes(&self.model)
+    }
+
+    fn load_weights(&mut self, bytes: &[u8], steps: u64) -> Result<(), LabError> {
+        self.model = weights::from_bytes(&self.model, bytes)?;
+        self.steps = steps;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A corpus with planted groups: sentences mix words of one group only, so a group's
+    /// words share their contexts.
+    fn planted(rng: &mut Rng) -> String {
+        let groups = [["red", "green", "blue", "pink"], ["cat", "dog", "cow", "pig"], ["one", "two", "six", "ten"]];
+        (0..3000)
+            .map(|_| {
+                let g = &groups[rng.below(3)];
+                (0..6).map(|_| g[rng.below(4)]).collect::<Vec<_>>().join(" ")
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn words_of_a_planted_group_end_nearer_each_other_than_any_other() {
+        let text = planted(&mut Rng::new(3));
+        for arch in ["skipgram", "cbow"] {
+            let specs = params();
+            let values = params::parse_pairs(
+                &specs,
+                &[("dim", "16"), ("min_count", "1"), ("subsample", "1"), ("batch", "64"), ("model", arch), ("lr", "0.05")],
+            )
+            .unwrap();
+            let cfg: Config = params::typed(&specs, &values).unwrap();
+            let corpus = Corpus::new(&text, 1, 1.0).unwrap();
+            let mut lab = Word2VecLab::new(cfg, corpus, &Device::flex());
+            for _ in 0..600 {
+                lab.step().unwrap();
+            }
+            let unit = lab.unit_vectors();
+            let sim = |a: &str, b: &str| {
+                let (i, j) = (lab.word(a).unwrap() as usize * 16, lab.word(b).unwrap() as usize * 16);
+                (0..16).map(|k| unit[i + k] * unit[j + k]).sum::<f32>()
+            };
+            let within = (sim("red", "blue") + sim("cat", "cow") + sim("two", "ten")) / 3.0;
+            let across = (sim("red", "cat") + sim("cow", "six") + sim("pink", "one")) / 3.0;
+            assert!(within > across + 0.3, "{arch}: within {within}, across {across}");
+            let near = lab.nearest("dog", 3).unwrap();
+            assert!(near.iter().all(|(w, _)| ["cat", "cow", "pig"].contains(&w.as_str())), "{arch}: {near:?}");
+        }
+    }
+}

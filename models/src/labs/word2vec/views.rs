@@ -1,0 +1,68 @@
+//! The Word2Vec lab's pictures: a map of the most frequent words (their vectors' first two
+//! principal components), the nearest words to a query, an analogy, and chosen pairs'
+//! similarity over training.
+
+use super::Word2VecLab;
+use crate::labs::kit::pca2;
+use crate::view::{Bars, Lines, Scatter, Series, View};
+
+impl Word2VecLab {
+    pub(super) fn map_view(&self) -> View {
+        let d = self.cfg.dim;
+        let n = self.cfg.map_words.min(self.corpus.vocab.len());
+        let unit = self.unit_vectors();
+        let pts = pca2(&unit[..n * d], n, d);
+        let (lo, hi) = pts.iter().fold(([f32::MAX; 2], [f32::MIN; 2]), |(lo, hi), p| {
+            ([lo[0].min(p[0]), lo[1].min(p[1])], [hi[0].max(p[0]), hi[1].max(p[1])])
+        });
+        let pad = |a: f32, b: f32| {
+            let m = ((b - a) * 0.08).max(1e-3);
+            (a - m, b + m)
+        };
+        View::Scatter(Scatter {
+            x_range: pad(lo[0], hi[0]),
+            y_range: pad(lo[1], hi[1]),
+            field: None,
+            arrows: vec![],
+            paths: vec![],
+            layers: vec![],
+            draw: None,
+            labels: pts.into_iter().zip(&self.corpus.vocab.words).map(|(p, w)| (p, w.clone())).collect(),
+        })
+    }
+
+    fn similarity_bars(found: Option<Vec<(String, f32)>>) -> View {
+        let found = found.unwrap_or_default();
+        View::Bars {
+            image: None,
+            bars: Bars {
+                labels: found.iter().map(|(w, s)| format!("{w}  {s:.2}")).collect(),
+                values: found.iter().map(|(_, s)| s.max(0.0)).collect(),
+                max: 1.0,
+                marked: None,
+            },
+        }
+    }
+
+    pub(super) fn nearest_view(&self) -> View {
+        Self::similarity_bars(self.nearest(&self.cfg.query, 10))
+    }
+
+    pub(super) fn analogy_view(&self) -> View {
+        Self::similarity_bars(self.analogy(&self.cfg.analogy, 10))
+    }
+
+    pub(super) fn pairs_view(&self) -> View {
+        let names = self.pair_similarities();
+        const NAMES: [&str; 6] =
+            ["label.pair_1", "label.pair_2", "label.pair_3", "label.pair_4", "label.pair_5", "label.pair_6"];
+        let series = (0..names.len().min(NAMES.len()))
+            .map(|k| Series {
+                name: NAMES[k],
+                points: self.pair_history.iter().filter_map(|(s, v)| v.get(k).map(|&x| [*s as f32, x])).collect(),
+                color: k,
+            })
+            .collect();
+        View::Lines(Lines { x_label: "label.step", y_label: "label.cosine", series, mark_x: None })
+    }
+}
