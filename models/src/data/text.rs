@@ -19,13 +19,34 @@ pub fn is_cjk(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
 }
 
-/// Tokens in reading order: runs of letters (and inner apostrophes) as lower-cased words, each
-/// CJK character on its own; punctuation, digits and spaces separate them. Sentences (lines
-/// and sentence marks) are kept apart, so a window never spans two.
+/// How Chinese text becomes tokens.
+pub enum Chinese<'a> {
+    /// Each character on its own.
+    Characters,
+    /// Words, as a segmenter (jieba) cuts each run of characters.
+    Words(&'a jieba_rs::Jieba),
+}
+
+/// Tokens in reading order, each CJK character on its own: see [`tokenize_with`].
 pub fn tokenize(text: &str) -> Vec<Vec<String>> {
+    tokenize_with(text, &Chinese::Characters)
+}
+
+/// Tokens in reading order: runs of letters (and inner apostrophes) as lower-cased words, runs
+/// of CJK characters as `chinese` says; punctuation, digits and spaces separate them.
+/// Sentences (lines and sentence marks) are kept apart, so a window never spans two.
+pub fn tokenize_with(text: &str, chinese: &Chinese<'_>) -> Vec<Vec<String>> {
     let mut sentences = Vec::new();
     let mut current: Vec<String> = Vec::new();
     let mut word = String::new();
+    let mut han = String::new();
+    let cut = |han: &mut String, current: &mut Vec<String>| {
+        match chinese {
+            Chinese::Characters => current.extend(han.chars().map(String::from)),
+            Chinese::Words(jieba) => current.extend(jieba.cut(han, true).into_iter().map(String::from)),
+        }
+        han.clear();
+    };
     let flush = |word: &mut String, current: &mut Vec<String>| {
         let w = word.trim_matches('\'');
         if !w.is_empty() {
@@ -36,8 +57,11 @@ pub fn tokenize(text: &str) -> Vec<Vec<String>> {
     for c in text.chars() {
         if is_cjk(c) {
             flush(&mut word, &mut current);
-            current.push(c.to_string());
-        } else if c.is_alphabetic() || (c == '\'' && !word.is_empty()) {
+            han.push(c);
+            continue;
+        }
+        cut(&mut han, &mut current);
+        if c.is_alphabetic() || (c == '\'' && !word.is_empty()) {
             word.push(c);
         } else {
             flush(&mut word, &mut current);
@@ -47,6 +71,7 @@ pub fn tokenize(text: &str) -> Vec<Vec<String>> {
             }
         }
     }
+    cut(&mut han, &mut current);
     flush(&mut word, &mut current);
     if !current.is_empty() {
         sentences.push(current);
@@ -128,5 +153,9 @@ mod tests {
         assert!(!v.index.contains_key("奶"), "once only: below the minimum count");
         assert_eq!(v.encode(&tokenize("喜欢奶")), vec![vec![0, 1]]);
         assert!(MOBY_DICK.len() > 1_000_000 && TANG_POEMS.lines().count() > 14_000);
+        // Words: jieba cuts the article's sentences into words.
+        let jieba = jieba_rs::Jieba::new();
+        let words = tokenize_with("我喜欢吃苹果。Whale!", &Chinese::Words(&jieba));
+        assert_eq!(words, vec![vec!["我", "喜欢", "吃", "苹果"], vec!["whale"]]);
     }
 }

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::data::text::{self, Vocab};
 use crate::error::LabError;
 use crate::labs::kit::{seed_spec, weights};
-use crate::labs::{Chart, Curve, Evaluation, Lab, LabDef, StepMetrics, Suits};
+use crate::labs::{Chart, Curve, Evaluation, Lab, LabDef, Preset, StepMetrics, Suits};
 use crate::params::{self, Group, ParamKind, ParamSpec, Values, text_of};
 use crate::rng::Rng;
 use crate::view::{View, ViewSpec};
@@ -38,7 +38,42 @@ pub const DEF: LabDef = LabDef {
     small: &[("corpus", "article"), ("dim", "8"), ("min_count", "1"), ("batch", "16")],
     suits: Suits::Cpu,
     trained: None,
-    presets: &[],
+    presets: &[
+        Preset {
+            id: "moby",
+            values: &[
+                ("corpus", "moby"),
+                ("min_count", "5"),
+                ("subsample", "0.001"),
+                ("dim", "100"),
+                ("window", "5"),
+                ("batch", "256"),
+                ("epochs", "5"),
+                ("query", "whale"),
+                ("analogy", "ahab ship boat"),
+                ("pairs", "whale sea; ship boat; ahab captain"),
+            ],
+        },
+        // Six sentences are too few for sub-sampling or a minimum count: every word is kept,
+        // and many passes make up for the little text.
+        Preset {
+            id: "article",
+            values: &[
+                ("corpus", "article"),
+                ("segment", "words"),
+                ("min_count", "1"),
+                ("subsample", "1"),
+                ("dim", "8"),
+                ("window", "2"),
+                ("batch", "16"),
+                ("epochs", "300"),
+                ("query", "苹果"),
+                ("analogy", "苹果 吃 喝"),
+                ("pairs", "苹果 香蕉; 牛奶 果汁; 我 你"),
+                ("map_words", "10"),
+            ],
+        },
+    ],
 };
 
 // ---------------------------------------------------------------------------------------
@@ -47,6 +82,10 @@ pub const DEF: LabDef = LabDef {
 fn is_file(v: &Values) -> bool {
     text_of(v, "corpus") == "file"
 }
+/// Corpora that may hold Chinese (the user's file too).
+fn is_chinese(v: &Values) -> bool {
+    text_of(v, "corpus") != "moby"
+}
 
 fn params() -> Vec<ParamSpec> {
     use Group::*;
@@ -54,6 +93,7 @@ fn params() -> Vec<ParamSpec> {
     vec![
         ParamSpec::new("corpus", Data, Choice { default: "moby", options: &["moby", "tang", "analects", "article", "file"] }),
         ParamSpec::new("file", Data, Path { folder: false, extensions: &["txt"] }).shown_if(is_file),
+        ParamSpec::new("segment", Data, Choice { default: "words", options: &["words", "chars"] }).shown_if(is_chinese),
         ParamSpec::new("min_count", Data, Int { default: 5, min: 1, max: 1000 }),
         ParamSpec::new("subsample", Data, Float { default: 1e-3, min: 1e-6, max: 1.0, log: true }),
         ParamSpec::new("model", Model, Choice { default: "skipgram", options: &["skipgram", "cbow"] }),
@@ -62,7 +102,7 @@ fn params() -> Vec<ParamSpec> {
         ParamSpec::new("negatives", Training, Int { default: 5, min: 1, max: 30 }).live(),
         ParamSpec::new("lr", Training, Float { default: 0.025, min: 1e-4, max: 1.0, log: true }).live(),
         ParamSpec::new("batch", Training, Int { default: 256, min: 1, max: 4096 }).live(),
-        ParamSpec::new("epochs", Training, Int { default: 5, min: 1, max: 100 }),
+        ParamSpec::new("epochs", Training, Int { default: 5, min: 1, max: 1000 }),
         ParamSpec::new("query", Sampling, Text { default: "whale" }).live(),
         ParamSpec::new("analogy", Sampling, Text { default: "ahab ship boat" }).live(),
         ParamSpec::new("pairs", Sampling, Text { default: "whale sea; ship boat; ahab captain" }).live(),
@@ -82,6 +122,7 @@ enum Arch {
 struct Config {
     corpus: String,
     file: String,
+    segment: String,
     min_count: u64,
     subsample: f64,
     model: Arch,
@@ -129,8 +170,13 @@ struct Corpus {
 }
 
 impl Corpus {
-    fn new(text: &str, min_count: u64, subsample: f64) -> Result<Self, LabError> {
-        let tokens = text::tokenize(text);
+    /// `words`: Chinese cut into words by jieba (else one character a token).
+    fn new(text: &str, words: bool, min_count: u64, subsample: f64) -> Result<Self, LabError> {
+        let tokens = if words && text.chars().any(text::is_cjk) {
+            text::tokenize_with(text, &text::Chinese::Words(&jieba_rs::Jieba::new()))
+        } else {
+            text::tokenize(text)
+        };
         let vocab = Vocab::build(&tokens, min_count);
         if vocab.len() < 2 {
             return Err(LabError::Invalid {
@@ -172,7 +218,7 @@ impl Corpus {
 
 fn build(values: &Values, device: &Device) -> Result<Box<dyn Lab>, LabError> {
     let cfg: Config = params::typed(&params(), values)?;
-    let corpus = Corpus::new(&corpus_text(&cfg)?, cfg.min_count, cfg.subsample)?;
+    let corpus = Corpus::new(&corpus_text(&cfg)?, cfg.segment == "words", cfg.min_count, cfg.subsample)?;
     Ok(Box::new(Word2VecLab::new(cfg, corpus, device)))
 }
 
@@ -456,7 +502,7 @@ mod tests {
             )
             .unwrap();
             let cfg: Config = params::typed(&specs, &values).unwrap();
-            let corpus = Corpus::new(&text, 1, 1.0).unwrap();
+            let corpus = Corpus::new(&text, true, 1, 1.0).unwrap();
             let mut lab = Word2VecLab::new(cfg, corpus, &Device::flex());
             for _ in 0..600 {
                 lab.step().unwrap();
