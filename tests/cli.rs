@@ -185,15 +185,15 @@ fn a_graph_from_csv_files_trains_and_a_bad_edge_is_named_by_file_line_and_column
     let set = |k: &str, p: &std::path::Path| format!("{k}={}", p.display());
     let (n, e, b) = (set("nodes", &nodes), set("edges", &edges), set("edges", &bad));
     let out =
-        tenlab(&["train", "gcn", "--steps", "20", "--set", "dataset=csv", "--set", &n, "--set", &e]).unwrap();
+        tenlab(&["train", "gcn", "--steps", "20", "--set", "graph=csv", "--set", &n, "--set", &e]).unwrap();
     let s = summary(&out);
     assert!(s["test_acc"].as_f64().unwrap() >= 0.0, "{out}");
-    let err = tenlab(&["train", "gcn", "--steps", "1", "--set", "dataset=csv", "--set", &n, "--set", &b])
+    let err = tenlab(&["train", "gcn", "--steps", "1", "--set", "graph=csv", "--set", &n, "--set", &b])
         .unwrap_err();
     assert!(
         err.contains("g-bad-edges.csv") && err.contains("line 3, column 2") && err.contains("'zz'"),
         "{err}"
     );
-    let err = tenlab(&["train", "gcn", "--steps", "1", "--set", "dataset=csv"]).unwrap_err();
+    let err = tenlab(&["train", "gcn", "--steps", "1", "--set", "graph=csv"]).unwrap_err();
     assert!(err.contains("nodes file"), "{err}");
 }

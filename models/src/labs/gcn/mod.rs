@@ -32,7 +32,7 @@ pub const DEF: LabDef = LabDef {
     strings: strings::STRINGS,
     // Kipf & Welling train for 200 epochs.
     steps: 200,
-    small: &[("dataset", "sbm"), ("sbm_nodes", "40"), ("hidden", "4")],
+    small: &[("graph", "sbm"), ("sbm_nodes", "40"), ("hidden", "4")],
     suits: Suits::Cpu,
     trained: None,
     presets: &[],
@@ -42,17 +42,17 @@ pub const DEF: LabDef = LabDef {
 // Parameters
 
 fn is_csv(v: &Values) -> bool {
-    text_of(v, "dataset") == "csv"
+    text_of(v, "graph") == "csv"
 }
 fn is_sbm(v: &Values) -> bool {
-    text_of(v, "dataset") == "sbm"
+    text_of(v, "graph") == "sbm"
 }
 
 fn params() -> Vec<ParamSpec> {
     use Group::*;
     use ParamKind::*;
     vec![
-        ParamSpec::new("dataset", Data, Choice { default: "karate", options: &["karate", "sbm", "csv"] }),
+        ParamSpec::new("graph", Data, Choice { default: "karate", options: &["karate", "sbm", "csv"] }),
         ParamSpec::new("nodes", Data, Path { folder: false, extensions: &["csv", "gz"] }).shown_if(is_csv),
         ParamSpec::new("edges", Data, Path { folder: false, extensions: &["csv", "gz"] }).shown_if(is_csv),
         ParamSpec::new("features", Data, Path { folder: false, extensions: &["csv", "gz"] }).shown_if(is_csv),
@@ -74,7 +74,7 @@ fn params() -> Vec<ParamSpec> {
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 struct Config {
-    dataset: String,
+    graph: String,
     nodes: String,
     edges: String,
     features: String,
@@ -97,7 +97,7 @@ struct Config {
 // Data and split
 
 fn load_graph(cfg: &Config) -> Result<Graph, LabError> {
-    match cfg.dataset.as_str() {
+    match cfg.graph.as_str() {
         "karate" => Ok(Graph::karate()),
         "sbm" => Ok(Graph::block_model(
             cfg.sbm_nodes,

@@ -42,7 +42,7 @@ pub const DEF: LabDef = LabDef {
         Preset {
             id: "moby",
             values: &[
-                ("corpus", "moby"),
+                ("corpus", "moby_dick"),
                 ("min_count", "5"),
                 ("subsample", "0.001"),
                 ("dim", "100"),
@@ -84,14 +84,14 @@ fn is_file(v: &Values) -> bool {
 }
 /// Corpora that may hold Chinese (the user's file too).
 fn is_chinese(v: &Values) -> bool {
-    text_of(v, "corpus") != "moby"
+    text_of(v, "corpus") != "moby_dick"
 }
 
 fn params() -> Vec<ParamSpec> {
     use Group::*;
     use ParamKind::*;
     vec![
-        ParamSpec::new("corpus", Data, Choice { default: "moby", options: &["moby", "tang", "analects", "article", "file"] }),
+        ParamSpec::new("corpus", Data, Choice { default: "moby_dick", options: &["moby_dick", "tang", "lunyu", "article", "file"] }),
         ParamSpec::new("file", Data, Path { folder: false, extensions: &["txt"] }).shown_if(is_file),
         ParamSpec::new("segment", Data, Choice { default: "words", options: &["words", "chars"] }).shown_if(is_chinese),
         ParamSpec::new("min_count", Data, Int { default: 5, min: 1, max: 1000 }),
@@ -144,9 +144,9 @@ struct Config {
 
 fn corpus_text(cfg: &Config) -> Result<String, LabError> {
     Ok(match cfg.corpus.as_str() {
-        "moby" => text::MOBY_DICK.to_string(),
+        "moby_dick" => text::MOBY_DICK.to_string(),
         "tang" => text::TANG_POEMS.to_string(),
-        "analects" => text::ANALECTS.to_string(),
+        "lunyu" => text::ANALECTS.to_string(),
         "article" => text::ARTICLE.to_string(),
         _ => {
             if cfg.file.trim().is_empty() {
@@ -489,6 +489,21 @@ mod tests {
             })
             .collect::<Vec<_>>()
             .join("\n")
+    }
+
+    #[test]
+    fn negatives_are_drawn_in_proportion_to_count_to_the_three_quarters() {
+        // "a" 16 times, "b" once: weights 16^0.75 = 8 and 1.
+        let text = format!("{} b", vec!["a"; 16].join(" "));
+        let c = Corpus::new(&text, false, 1, 1.0).unwrap();
+        let a = c.negatives.iter().filter(|&&w| w == c.vocab.index["a"]).count() as f64;
+        let share = a / c.negatives.len() as f64;
+        assert!((share - 8.0 / 9.0).abs() < 0.01, "{share}");
+        // Sub-sampling keeps a rare word always and a frequent one less often.
+        // (t = 0.1: "b" at 1/17 is below it, "a" at 16/17 far above.)
+        let c = Corpus::new(&text, false, 1, 0.1).unwrap();
+        assert_eq!(c.keep[c.vocab.index["b"] as usize], 1.0);
+        assert!(c.keep[c.vocab.index["a"] as usize] < 0.5);
     }
 
     #[test]
