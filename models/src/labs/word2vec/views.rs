@@ -36,7 +36,7 @@ impl Word2VecLab {
         View::Bars {
             image: None,
             bars: Bars {
-                labels: found.iter().map(|(w, s)| format!("{w}  {s:.2}")).collect(),
+                labels: found.iter().map(|(w, _)| w.clone()).collect(),
                 values: found.iter().map(|(_, s)| s.max(0.0)).collect(),
                 max: 1.0,
                 marked: None,
