@@ -14,30 +14,94 @@ use crate::i18n::{lab_tr, tr};
 #[derive(Default)]
 pub struct ScatterView {
     textures: Textures,
+    zoom: Zoom,
 }
 
 impl ViewUi for ScatterView {
     fn ui(&mut self, ui: &mut egui::Ui, cx: &Cx<'_>, view: &View) -> Option<Action> {
         let View::Scatter(s) = view else { return None };
-        scatter_ui(ui, cx, s, &mut self.textures)
+        scatter_ui(ui, cx, s, &mut self.textures, &mut self.zoom)
     }
 }
 
-pub fn scatter_ui(ui: &mut egui::Ui, cx: &Cx<'_>, s: &Scatter, tex: &mut Textures) -> Option<Action> {
+/// How far the user zoomed in (1: the lab's ranges) and where the centre moved, as a
+/// fraction of the ranges, so a zoom holds while the lab's ranges change.
+#[derive(Clone, Copy, Debug)]
+pub struct Zoom {
+    factor: f32,
+    centre: [f32; 2],
+}
+
+impl Default for Zoom {
+    fn default() -> Self {
+        Self { factor: 1.0, centre: [0.0, 0.0] }
+    }
+}
+
+impl Zoom {
+    fn ranges(&self, x: (f32, f32), y: (f32, f32)) -> ((f32, f32), (f32, f32)) {
+        let shown = |r: (f32, f32), c: f32| {
+            let span = (r.1 - r.0) / self.factor;
+            let mid = (r.0 + r.1) / 2.0 + c * (r.1 - r.0);
+            (mid - span / 2.0, mid + span / 2.0)
+        };
+        (shown(x, self.centre[0]), shown(y, self.centre[1]))
+    }
+}
+
+pub fn scatter_ui(
+    ui: &mut egui::Ui,
+    cx: &Cx<'_>,
+    s: &Scatter,
+    tex: &mut Textures,
+    zoom: &mut Zoom,
+) -> Option<Action> {
     let below = if s.draw.is_some() { 28.0 } else { 0.0 };
     let side = ui.available_width().min(ui.available_height() - below).clamp(120.0, 900.0);
-    let sense = if s.draw.is_some() { Sense::click() } else { Sense::hover() };
-    let (rect, response) = ui.allocate_exact_size(Vec2::splat(side), sense);
+    let (rect, response) = ui.allocate_exact_size(Vec2::splat(side), Sense::click_and_drag());
+    // Scroll zooms around the pointer, a drag pans, a double click shows everything again.
+    let (x_full, y_full) = (s.x_range.1 - s.x_range.0, s.y_range.1 - s.y_range.0);
+    if let Some(p) = response.hover_pos() {
+        let scroll = ui.input(|i| i.smooth_scroll_delta.y);
+        if scroll != 0.0 {
+            let (xr, yr) = zoom.ranges(s.x_range, s.y_range);
+            let at = Plane { rect, x: xr, y: yr }.at(p);
+            let new = (zoom.factor * (scroll / 200.0).exp()).clamp(1.0, 50.0);
+            // Keep the point under the pointer where it is.
+            let keep = |a: f32, lo: f32, full: f32, c: f32| {
+                let mid = lo + full / 2.0 + c * full;
+                (a - (a - mid) * zoom.factor / new - lo - full / 2.0) / full
+            };
+            zoom.centre = [
+                keep(at[0], s.x_range.0, x_full, zoom.centre[0]),
+                keep(at[1], s.y_range.0, y_full, zoom.centre[1]),
+            ];
+            zoom.factor = new;
+        }
+    }
+    if response.dragged() {
+        let d = response.drag_delta();
+        zoom.centre[0] -= d.x / rect.width() / zoom.factor;
+        zoom.centre[1] += d.y / rect.height() / zoom.factor;
+    }
+    if response.double_clicked() {
+        *zoom = Zoom::default();
+    }
+    let (x_range, y_range) = zoom.ranges(s.x_range, s.y_range);
     let painter = ui.painter_at(rect);
     painter.rect_filled(rect, 0.0, Color32::from_rgb(250, 250, 250));
     if let Some(field) = &s.field {
         let texture = tex.get(ui.ctx(), format!("{}/field", cx.id), cx.rev, TextureOptions::LINEAR, || {
             heatmap_image(field)
         });
-        let uv = Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0));
+        // The part of the field in view (its row 0 is the top of the lab's plane).
+        let u = |x: f32| (x - s.x_range.0) / x_full;
+        let v = |y: f32| (s.y_range.1 - y) / y_full;
+        let uv =
+            Rect::from_min_max(Pos2::new(u(x_range.0), v(y_range.1)), Pos2::new(u(x_range.1), v(y_range.0)));
         painter.image(texture.id(), rect, uv, Color32::from_white_alpha(170));
     }
-    let plane = Plane { rect, x: s.x_range, y: s.y_range };
+    let plane = Plane { rect, x: x_range, y: y_range };
     let to_screen = |p| plane.to_screen(p);
     for path in &s.paths {
         let points: Vec<Pos2> = path.iter().map(|&p| to_screen(p)).collect();
