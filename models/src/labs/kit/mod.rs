@@ -12,6 +12,7 @@ pub mod judge;
 pub mod pca;
 pub mod strings;
 pub mod training;
+pub mod tsne;
 pub mod weights;
 
 pub use activation::Activation;
@@ -19,6 +20,7 @@ pub use batches::Batches;
 pub use classify::{argmax, confusion_view, cross_entropy, onehot, score};
 pub use pca::pca2;
 pub use training::{Decay, Optim, Training, TrainingDefaults};
+pub use tsne::tsne;
 
 /// A choice parameter's value as its typed enum (the same names serde reads in configs).
 pub fn choice<T: serde::de::DeserializeOwned>(s: &str) -> Option<T> {

@@ -107,6 +107,7 @@ fn params() -> Vec<ParamSpec> {
         ParamSpec::new("analogy", Sampling, Text { default: "ahab ship boat" }).live(),
         ParamSpec::new("pairs", Sampling, Text { default: "whale sea; ship boat; ahab captain" }).live(),
         ParamSpec::new("map_words", Sampling, Int { default: 150, min: 10, max: 1000 }).live(),
+        ParamSpec::new("map_method", Sampling, Choice { default: "pca", options: &["pca", "tsne"] }).live(),
         seed_spec(),
     ]
 }
@@ -136,6 +137,7 @@ struct Config {
     analogy: String,
     pairs: String,
     map_words: usize,
+    map_method: String,
     seed: u64,
 }
 
@@ -236,6 +238,8 @@ struct Word2VecLab {
     rng: Rng,
     /// Each chosen pair's cosine similarity at each evaluation: (step, values).
     pair_history: Vec<(u64, Vec<f32>)>,
+    /// The last t-SNE map: the step, the word count and the points (t-SNE is slow to redo).
+    tsne_map: Option<(u64, usize, Vec<[f32; 2]>)>,
 }
 
 impl Word2VecLab {
@@ -248,6 +252,7 @@ impl Word2VecLab {
             optim: SgdConfig::new().init(),
             rng: Rng::new(cfg.seed.wrapping_add(1)),
             pair_history: Vec::new(),
+            tsne_map: None,
             corpus,
             train_device,
             device: device.clone(),

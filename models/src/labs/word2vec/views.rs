@@ -1,17 +1,28 @@
 //! The Word2Vec lab's pictures: a map of the most frequent words (their vectors' first two
-//! principal components), the nearest words to a query, an analogy, and chosen pairs'
+//! principal components, or t-SNE), the nearest words to a query, an analogy, and chosen pairs'
 //! similarity over training.
 
 use super::Word2VecLab;
-use crate::labs::kit::pca2;
+use crate::labs::kit::{pca2, tsne};
 use crate::view::{Bars, Lines, Scatter, Series, View};
 
 impl Word2VecLab {
-    pub(super) fn map_view(&self) -> View {
+    /// The most frequent words placed by principal components, or by t-SNE (redone at most
+    /// every 500 steps: it takes a while for hundreds of words).
+    pub(super) fn map_view(&mut self) -> View {
         let d = self.cfg.dim;
         let n = self.cfg.map_words.min(self.corpus.vocab.len());
         let unit = self.unit_vectors();
-        let pts = pca2(&unit[..n * d], n, d);
+        let pts = if self.cfg.map_method == "tsne" {
+            let fresh = self.tsne_map.as_ref().is_some_and(|(at, m, _)| *m == n && self.steps < at + 500 && self.steps >= *at);
+            if !fresh {
+                let pts = tsne(&unit[..n * d], n, d, 15.0, 300, self.cfg.seed);
+                self.tsne_map = Some((self.steps, n, pts));
+            }
+            self.tsne_map.as_ref().expect("made above").2.clone()
+        } else {
+            pca2(&unit[..n * d], n, d)
+        };
         let (lo, hi) = pts.iter().fold(([f32::MAX; 2], [f32::MIN; 2]), |(lo, hi), p| {
             ([lo[0].min(p[0]), lo[1].min(p[1])], [hi[0].max(p[0]), hi[1].max(p[1])])
         });
