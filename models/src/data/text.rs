@@ -158,4 +158,19 @@ mod tests {
         let words = tokenize_with("我喜欢吃苹果。Whale!", &Chinese::Words(&jieba));
         assert_eq!(words, vec![vec!["我", "喜欢", "吃", "苹果"], vec!["whale"]]);
     }
+
+    #[test]
+    fn a_text_that_is_not_utf8_or_is_empty_gets_its_message() {
+        let dir = std::env::temp_dir();
+        let (bad, empty) = (dir.join("tenlab-latin1.txt"), dir.join("tenlab-empty.txt"));
+        std::fs::write(&bad, [0x63, 0x61, 0x66, 0xe9, 0x0a]).unwrap();
+        std::fs::write(&empty, " \n\n").unwrap();
+        let problem = |p: &std::path::Path| match read_text(p.to_str().unwrap()) {
+            Err(LabError::Text { problem, .. }) => problem,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(problem(&bad), TextProblem::NotUtf8);
+        assert_eq!(problem(&empty), TextProblem::Empty);
+        assert!(matches!(problem(&dir.join("tenlab-no-such-file.txt")), TextProblem::Io(_)));
+    }
 }
