@@ -14,10 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::data::images::{self, ImageSet, Split};
 use crate::error::LabError;
 use crate::labs::kit::images::{evaluate_images, image_batch, image_probs, sample_spec};
-use crate::labs::kit::{
-    Activation, Batches, Training, TrainingDefaults, argmax, confusion_view, cross_entropy, onehot,
-    seed_spec, weights,
-};
+use crate::labs::kit::{Activation, Batches, Training, TrainingDefaults, argmax, confusion_view, cross_entropy, onehot, seed_spec};
 use crate::labs::{Evaluation, Lab, LabDef, StepMetrics, Suits, kit};
 use crate::params::{self, Group, ParamKind, ParamSpec, Values, text_of};
 use crate::rng::Rng;
@@ -324,19 +321,7 @@ impl Lab for CnnLab {
         Ok(())
     }
 
-    fn settings(&self) -> Values {
-        params::untyped(&params(), &self.cfg)
-    }
-
-    fn weights(&self) -> Result<Vec<u8>, LabError> {
-        weights::to_bytes(&self.model)
-    }
-
-    fn load_weights(&mut self, bytes: &[u8], steps: u64) -> Result<(), LabError> {
-        self.model = weights::from_bytes(&self.model, bytes)?;
-        self.steps = steps;
-        Ok(())
-    }
+    crate::config_and_model!();
 }
 
 #[cfg(test)]

@@ -20,3 +20,25 @@ pub fn from_bytes<M: Module>(model: &M, bytes: &[u8]) -> Result<M, LabError> {
         .map_err(|e| LabError::Weights(e.to_string()))?;
     model.clone().try_load_record(record).map_err(|e| LabError::Weights(e.to_string()))
 }
+
+/// The `settings`, `weights` and `load_weights` of a lab whose typed config is `self.cfg`
+/// (its parameters from the lab module's `params()`), whose network is `self.model` and whose
+/// step count is `self.steps`: `crate::config_and_model!();` in its `impl Lab`.
+#[macro_export]
+macro_rules! config_and_model {
+    () => {
+        fn settings(&self) -> $crate::params::Values {
+            $crate::params::untyped(&params(), &self.cfg)
+        }
+
+        fn weights(&self) -> Result<Vec<u8>, $crate::error::LabError> {
+            $crate::labs::kit::weights::to_bytes(&self.model)
+        }
+
+        fn load_weights(&mut self, bytes: &[u8], steps: u64) -> Result<(), $crate::error::LabError> {
+            self.model = $crate::labs::kit::weights::from_bytes(&self.model, bytes)?;
+            self.steps = steps;
+            Ok(())
+        }
+    };
+}

@@ -15,10 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::data::toy2d::{self, EXTENT, Shape};
 use crate::data::{self, Table};
 use crate::error::LabError;
-use crate::labs::kit::{
-    Activation, Batches, Training, TrainingDefaults, confusion_view, cross_entropy, onehot, score, seed_spec,
-    weights,
-};
+use crate::labs::kit::{Activation, Batches, Training, TrainingDefaults, confusion_view, cross_entropy, onehot, score, seed_spec};
 use crate::labs::{Evaluation, Lab, LabDef, StepMetrics, Suits, kit};
 use crate::params::{self, Group, ParamKind, ParamSpec, Values, text_of};
 use crate::rng::Rng;
@@ -407,17 +404,5 @@ impl Lab for MlpLab {
         Ok(())
     }
 
-    fn settings(&self) -> Values {
-        params::untyped(&params(), &self.cfg)
-    }
-
-    fn weights(&self) -> Result<Vec<u8>, LabError> {
-        weights::to_bytes(&self.model)
-    }
-
-    fn load_weights(&mut self, bytes: &[u8], steps: u64) -> Result<(), LabError> {
-        self.model = weights::from_bytes(&self.model, bytes)?;
-        self.steps = steps;
-        Ok(())
-    }
+    crate::config_and_model!();
 }

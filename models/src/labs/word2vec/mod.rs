@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::data::text::{self, Vocab};
 use crate::error::LabError;
-use crate::labs::kit::{seed_spec, weights};
+use crate::labs::kit::{seed_spec};
 use crate::labs::{Chart, Curve, Evaluation, Lab, LabDef, Preset, StepMetrics, Suits};
 use crate::params::{self, Group, ParamKind, ParamSpec, Values, text_of};
 use crate::rng::Rng;
@@ -464,19 +464,7 @@ impl Lab for Word2VecLab {
         Ok(())
     }
 
-    fn settings(&self) -> Values {
-        params::untyped(&params(), &self.cfg)
-    }
-
-    fn weights(&self) -> Result<Vec<u8>, LabError> {
-        weights::to_bytes(&self.model)
-    }
-
-    fn load_weights(&mut self, bytes: &[u8], steps: u64) -> Result<(), LabError> {
-        self.model = weights::from_bytes(&self.model, bytes)?;
-        self.steps = steps;
-        Ok(())
-    }
+    crate::config_and_model!();
 }
 
 #[cfg(test)]
