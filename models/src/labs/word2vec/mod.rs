@@ -34,7 +34,8 @@ pub const DEF: LabDef = LabDef {
         line: None,
     }],
     strings: strings::STRINGS,
-    steps: 20_000,
+    // Five passes over Moby Dick with the defaults (`budget` works it out for other settings).
+    steps: 16_219,
     small: &[("corpus", "article"), ("dim", "8"), ("min_count", "1"), ("batch", "16")],
     suits: Suits::Cpu,
     trained: None,
@@ -482,6 +483,12 @@ mod tests {
             })
             .collect::<Vec<_>>()
             .join("\n")
+    }
+
+    #[test]
+    fn the_registry_budget_is_the_default_run() {
+        let lab = build(&params::defaults(&params()), &Device::flex()).unwrap();
+        assert_eq!(lab.budget(), Some(DEF.steps));
     }
 
     #[test]
