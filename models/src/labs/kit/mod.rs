@@ -9,6 +9,7 @@ pub mod ema;
 pub mod generative;
 pub mod images;
 pub mod judge;
+pub mod lstm;
 pub mod pca;
 pub mod strings;
 pub mod training;

@@ -1,0 +1,109 @@
+//! An LSTM whose gates can be watched. Burn's `Lstm` returns only the hidden states; this one
+//! runs the same equations step by step (Hochreiter & Schmidhuber 1997, with a forget gate):
+//! i, f, o = σ(W x + U h + b), g = tanh(W x + U h + b), c = f c + i g, h = o tanh(c), and can
+//! record i, f, o and c at every step. It is tested against Burn's `Lstm` on the same weights.
+
+use burn::module::Module;
+use burn::nn::{GateController, Lstm, LstmConfig};
+use burn::tensor::activation::{sigmoid, tanh};
+use burn::tensor::{Device, Tensor};
+
+#[derive(Module, Debug)]
+pub struct GatedLstm {
+    pub input_gate: GateController,
+    pub forget_gate: GateController,
+    pub output_gate: GateController,
+    pub cell_gate: GateController,
+    pub d_hidden: usize,
+}
+
+/// What a recorded pass saw, each `[batch, steps, hidden]`: the input, forget and output
+/// gates and the cell state after each step.
+#[derive(Clone, Debug)]
+pub struct Recording {
+    pub input: Tensor<3>,
+    pub forget: Tensor<3>,
+    pub output: Tensor<3>,
+    pub cell: Tensor<3>,
+}
+
+impl GatedLstm {
+    /// With Burn's own initialisation (taken from a fresh `Lstm`).
+    pub fn new(d_input: usize, d_hidden: usize, device: &Device) -> Self {
+        Self::from_burn(LstmConfig::new(d_input, d_hidden, true).init(device))
+    }
+
+    /// The same weights as Burn's `lstm` (which must have its own forget gate).
+    pub fn from_burn(lstm: Lstm) -> Self {
+        Self {
+            input_gate: lstm.input_gate,
+            forget_gate: lstm.forget_gate.expect("an LSTM with a forget gate"),
+            output_gate: lstm.output_gate,
+            cell_gate: lstm.cell_gate,
+            d_hidden: lstm.d_hidden,
+        }
+    }
+
+    /// `x` `[batch, steps, inputs]` -> the hidden state after each step `[batch, steps,
+    /// hidden]`, and with `record` the gates and cells.
+    pub fn forward(&self, x: Tensor<3>, record: bool) -> (Tensor<3>, Option<Recording>) {
+        let [b, steps, _] = x.dims();
+        let device = x.device();
+        let mut h = Tensor::<2>::zeros([b, self.d_hidden], &device);
+        let mut c = Tensor::<2>::zeros([b, self.d_hidden], &device);
+        let (mut hs, mut is, mut fs, mut os, mut cs) = (vec![], vec![], vec![], vec![], vec![]);
+        for t in 0..steps {
+            let x_t: Tensor<2> = x.clone().slice([0..b, t..t + 1]).squeeze_dim(1);
+            let i = sigmoid(self.input_gate.gate_product(x_t.clone(), h.clone()));
+            let f = sigmoid(self.forget_gate.gate_product(x_t.clone(), h.clone()));
+            let o = sigmoid(self.output_gate.gate_product(x_t.clone(), h.clone()));
+            let g = tanh(self.cell_gate.gate_product(x_t, h));
+            c = f.clone() * c + i.clone() * g;
+            h = o.clone() * tanh(c.clone());
+            hs.push(h.clone());
+            if record {
+                is.push(i);
+                fs.push(f);
+                os.push(o);
+                cs.push(c.clone());
+            }
+        }
+        let out = Tensor::stack(hs, 1);
+        let recording = record.then(|| Recording {
+            input: Tensor::stack(is, 1),
+            forget: Tensor::stack(fs, 1),
+            output: Tensor::stack(os, 1),
+            cell: Tensor::stack(cs, 1),
+        });
+        (out, recording)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use burn::tensor::Distribution;
+
+    #[test]
+    fn the_gated_cell_matches_burns_lstm_on_the_same_weights() {
+        let device = Device::flex();
+        device.seed(3);
+        let burn_lstm = LstmConfig::new(5, 7, true).init(&device);
+        let ours = GatedLstm::from_burn(burn_lstm.clone());
+        let x = Tensor::<3>::random([3, 6, 5], Distribution::Normal(0.0, 1.0), &device);
+        let (want, _) = burn_lstm.forward(x.clone(), None);
+        let (got, rec) = ours.forward(x, true);
+        let (want, got): (Vec<f32>, Vec<f32>) =
+            (want.into_data().iter::<f32>().collect(), got.into_data().iter::<f32>().collect());
+        assert_eq!(want.len(), 3 * 6 * 7);
+        let worst = want.iter().zip(&got).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max);
+        assert!(worst < 1e-5, "{worst}");
+        // The recording: gates in (0, 1), and h = o tanh(c) at every step.
+        let rec = rec.unwrap();
+        let gates: Vec<f32> = rec.forget.clone().into_data().iter::<f32>().collect();
+        assert!(gates.iter().all(|&v| v > 0.0 && v < 1.0));
+        let h: Vec<f32> = (rec.output * tanh(rec.cell)).into_data().iter::<f32>().collect();
+        let worst = h.iter().zip(&got).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max);
+        assert!(worst < 1e-6, "{worst}");
+    }
+}
