@@ -7,6 +7,7 @@ pub mod graph;
 pub mod idx;
 pub mod images;
 pub mod points;
+pub mod sequences;
 pub mod text;
 pub mod toy2d;
 
