@@ -9,6 +9,13 @@ pub struct ViewSpec {
     pub id: &'static str,
 }
 
+impl ViewSpec {
+    /// The specs of these view ids, in order.
+    pub fn list(ids: &[&'static str]) -> Vec<Self> {
+        ids.iter().map(|&id| Self { id }).collect()
+    }
+}
+
 /// How a heatmap's values map to colour.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub enum Scale {

@@ -26,21 +26,12 @@ struct Drive {
     owed: f64,
     last: Option<f64>,
     rng: Rng,
-    episodes: u64,
 }
 
 impl Drive {
     fn new(seed: u64) -> Self {
         let mut rng = Rng::new(seed);
-        Self {
-            env: CartPole::reset(&mut rng),
-            transitions: vec![],
-            action: 0,
-            owed: 0.0,
-            last: None,
-            rng,
-            episodes: 0,
-        }
+        Self { env: CartPole::reset(&mut rng), transitions: vec![], action: 0, owed: 0.0, last: None, rng }
     }
 
     fn restart(&mut self) {
@@ -48,7 +39,6 @@ impl Drive {
         self.transitions.clear();
         self.owed = 0.0;
         self.last = None;
-        self.episodes += 1;
     }
 }
 
@@ -140,11 +130,7 @@ impl ViewUi for CartPoleView {
             }
             let state = d.env.observation();
             draw(&painter, rect, state, Some(d.action), None);
-            let ended = d.env.ended().map(|e| match e {
-                Ended::Angle => "label.ended_angle",
-                Ended::Position => "label.ended_position",
-                Ended::TimeLimit => "label.ended_limit",
-            });
+            let ended = d.env.ended().map(Ended::key);
             caption(&painter, rect, cx, d.env.steps as usize, ended);
             let hint = if ended.is_some() { "ui.cartpole.again" } else { "ui.cartpole.keys" };
             painter.text(

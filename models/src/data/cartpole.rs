@@ -37,6 +37,17 @@ pub enum Ended {
     TimeLimit,
 }
 
+impl Ended {
+    /// The translation key that says why (`label.ended_angle`, `_position`, `_limit`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Angle => "label.ended_angle",
+            Self::Position => "label.ended_position",
+            Self::TimeLimit => "label.ended_limit",
+        }
+    }
+}
+
 /// What one step returns, as gymnasium's `step` does.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Step {

@@ -287,7 +287,7 @@ impl Lab for CnnLab {
         if self.drawable() {
             ids.push("canvas");
         }
-        ids.into_iter().map(|id| ViewSpec { id }).collect()
+        ViewSpec::list(&ids)
     }
 
     fn input(&mut self, key: &str, data: Vec<f32>) -> Result<(), LabError> {

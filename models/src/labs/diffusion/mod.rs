@@ -668,7 +668,7 @@ impl Lab for DiffusionLab {
             Data::Points { .. } => &["flow", "forward", "loss_t"],
             Data::Images(_) => &["denoise", "gallery", "timeline", "census", "forward", "loss_t"],
         };
-        ids.iter().map(|&id| ViewSpec { id }).collect()
+        ViewSpec::list(ids)
     }
 
     fn charts(&self) -> Vec<&'static str> {

@@ -15,13 +15,13 @@ mod views;
 
 use burn::grad_clipping::GradientClippingConfig;
 use burn::module::Module;
-use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer, SgdConfig, momentum::MomentumConfig};
+use burn::optim::{GradientsParams, ModuleOptimizer};
 use burn::tensor::{Device, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
 use crate::data::cartpole::{CartPole, Ended};
 use crate::error::LabError;
-use crate::labs::kit::{Optim, seed_spec, weights};
+use crate::labs::kit::{Optim, onehot, seed_spec, weights};
 use crate::labs::{Chart, Curve, Evaluation, Lab, LabDef, Preset, StepMetrics, Suits};
 use crate::params::{self, Group, ParamKind, ParamSpec, Values, text_of};
 use crate::rng::Rng;
@@ -188,15 +188,7 @@ impl Config {
 
     /// A fresh optimizer, clipping the gradient's global norm at `clip` (0: no clipping).
     fn optimizer(&self) -> ModuleOptimizer {
-        let clip = (self.clip > 0.0).then_some(GradientClippingConfig::Norm(self.clip as f32));
-        match self.optimizer {
-            Optim::Sgd => SgdConfig::new().with_gradient_clipping(clip).init(),
-            Optim::Momentum => SgdConfig::new()
-                .with_momentum(Some(MomentumConfig::new().with_momentum(0.9).with_dampening(0.0)))
-                .with_gradient_clipping(clip)
-                .init(),
-            Optim::Adam => AdamConfig::new().with_grad_clipping(clip).init(),
-        }
+        self.optimizer.build_clipped((self.clip > 0.0).then_some(GradientClippingConfig::Norm(self.clip as f32)))
     }
 }
 
@@ -228,8 +220,6 @@ struct DqnLab {
     cfg: Config,
     /// Environment steps taken.
     steps: u64,
-    /// Gradient steps taken.
-    updates: u64,
     train_device: Device,
     device: Device,
     online: QNet,
@@ -262,7 +252,6 @@ impl DqnLab {
         let mut rng = Rng::new(cfg.seed.wrapping_add(1));
         Self {
             steps: 0,
-            updates: 0,
             acting: online.valid(),
             target: online.valid(),
             online,
@@ -317,7 +306,7 @@ impl DqnLab {
             .enumerate()
             .map(|(i, t)| {
                 let best = if self.cfg.double {
-                    q_target[i][argmax(q_online[i])]
+                    q_target[i][greedy(q_online[i])]
                 } else {
                     q_target[i][0].max(q_target[i][1])
                 };
@@ -325,8 +314,8 @@ impl DqnLab {
             })
             .collect();
         let states: Vec<[f32; 4]> = batch.iter().map(|t| t.state).collect();
-        let mask: Vec<f32> =
-            batch.iter().flat_map(|t| (0..ACTIONS).map(move |a| if a == t.action { 1.0 } else { 0.0 })).collect();
+        let actions: Vec<u32> = batch.iter().map(|t| t.action as u32).collect();
+        let mask = onehot(&actions, ACTIONS);
         let q = self.online.forward(self.states(&states, &self.train_device)); // [n, 2]
         let mask = Tensor::<2>::from_data(TensorData::new(mask, [n, ACTIONS]), &self.train_device);
         let q_sa = (q * mask).sum_dim(1).reshape([n]); // [n]
@@ -346,7 +335,6 @@ impl DqnLab {
         let grads = GradientsParams::from_grads(loss.backward(), &self.online);
         self.online = self.optim.step(self.cfg.lr, self.online.clone(), grads);
         self.acting = self.online.valid();
-        self.updates += 1;
         self.td_errors.extend(errors);
         if self.td_errors.len() > TD_KEPT {
             self.td_errors.drain(..self.td_errors.len() - TD_KEPT);
@@ -366,9 +354,9 @@ impl DqnLab {
             let obs = env.observation();
             let q = self.q_values(&self.acting, &[obs])[0];
             e.states.push(obs);
-            e.actions.push(argmax(q));
+            e.actions.push(greedy(q));
             e.q.push(q);
-            env.step(argmax(q));
+            env.step(greedy(q));
         }
         e.states.push(env.observation());
         e.ended = env.ended();
@@ -385,7 +373,7 @@ impl DqnLab {
             let obs: Vec<[f32; 4]> = live.iter().map(|&i| envs[i].observation()).collect();
             let q = self.q_values(&self.acting, &obs);
             for (k, &i) in live.iter().enumerate() {
-                let s = envs[i].step(argmax(q[k]));
+                let s = envs[i].step(greedy(q[k]));
                 returns[i] += s.reward as f32;
             }
             live.retain(|&i| envs[i].ended().is_none());
@@ -394,7 +382,9 @@ impl DqnLab {
     }
 }
 
-fn argmax(q: [f32; 2]) -> usize {
+/// The action with the larger Q-value, left on a tie (unlike `kit::argmax`, which takes the
+/// last: early in training the two outputs can be exactly equal, and runs depend on the rule).
+fn greedy(q: [f32; 2]) -> usize {
     usize::from(q[1] > q[0])
 }
 
@@ -420,7 +410,7 @@ impl Lab for DqnLab {
         let epsilon = self.cfg.epsilon(self.steps);
         let obs = self.env.observation();
         let q = self.q_values(&self.acting, &[obs])[0];
-        let action = if (self.rng.f32() as f64) < epsilon { self.rng.below(ACTIONS) } else { argmax(q) };
+        let action = if (self.rng.f32() as f64) < epsilon { self.rng.below(ACTIONS) } else { greedy(q) };
         let s = self.env.step(action);
         self.replay.push(Transition {
             state: obs,
@@ -478,7 +468,7 @@ impl Lab for DqnLab {
     }
 
     fn views(&self) -> Vec<ViewSpec> {
-        DEF.views.iter().map(|&id| ViewSpec { id }).collect()
+        ViewSpec::list(DEF.views)
     }
 
     fn render(&mut self, view: &str) -> Result<View, LabError> {

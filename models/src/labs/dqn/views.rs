@@ -33,11 +33,7 @@ impl DqnLab {
             states: e.states.clone(),
             actions: e.actions.iter().map(|&a| a as u8).collect(),
             q: e.q.clone(),
-            ended: e.ended.map(|end| match end {
-                Ended::Angle => "label.ended_angle",
-                Ended::Position => "label.ended_position",
-                Ended::TimeLimit => "label.ended_limit",
-            }),
+            ended: e.ended.map(Ended::key),
             run: self.shown,
             drive: Some("drive"),
             driven: self.driven,

@@ -503,7 +503,7 @@ impl Lab for GanLab {
             Data::Points { .. } => &["plane", "manifold"],
             Data::Images(_) => &["gallery", "interpolation", "scores", "census"],
         };
-        ids.iter().map(|&id| ViewSpec { id }).collect()
+        ViewSpec::list(ids)
     }
 
     fn charts(&self) -> Vec<&'static str> {

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::data::graph::{Graph, Part};
 use crate::error::LabError;
-use crate::labs::kit::{cross_entropy, onehot, seed_spec};
+use crate::labs::kit::{argmax, cross_entropy, onehot, seed_spec};
 use crate::labs::{CLASSIFIER_CHARTS, Evaluation, Lab, LabDef, StepMetrics, Suits};
 use crate::params::{self, Group, ParamKind, ParamSpec, Values, text_of};
 use crate::rng::Rng;
@@ -219,7 +219,7 @@ impl GcnLab {
         (0..self.graph.len()).filter(|&i| self.parts[i] == part).collect()
     }
 
-    /// Loss and accuracy of `logits` (plain numbers) on `nodes`.
+    /// Loss and accuracy of the class probabilities `probs` on `nodes`.
     fn score(&self, probs: &[f32], nodes: &[usize]) -> Option<(f32, f32)> {
         if nodes.is_empty() {
             return None;
@@ -230,9 +230,16 @@ impl GcnLab {
             let row = &probs[i * k..(i + 1) * k];
             let y = self.graph.labels[i] as usize;
             loss -= row[y].max(1e-12).ln();
-            right += usize::from(kit_argmax(row) == y);
+            right += usize::from(argmax(row) == y);
         }
         Some((loss / nodes.len() as f32, right as f32 / nodes.len() as f32))
+    }
+
+    /// Loss and accuracy on the labelled (training) and the test nodes.
+    fn classify(&self, probs: &[f32]) -> Evaluation {
+        let (train_loss, train_acc) = self.score(probs, &self.nodes_in(Part::Train)).unwrap_or((0.0, 0.0));
+        let (test_loss, test_acc) = self.score(probs, &self.nodes_in(Part::Test)).unwrap_or((0.0, 0.0));
+        Evaluation::classify(train_loss, Some(train_acc), test_loss, Some(test_acc))
     }
 
     /// Class probabilities of every node, and every layer's output, from the inference copy.
@@ -244,10 +251,6 @@ impl GcnLab {
         let probs = burn::tensor::activation::softmax(logits, 1).into_data().iter::<f32>().collect();
         (probs, layers)
     }
-}
-
-fn kit_argmax(row: &[f32]) -> usize {
-    row.iter().enumerate().fold((0, f32::MIN), |m, (i, &v)| if v > m.1 { (i, v) } else { m }).0
 }
 
 impl Lab for GcnLab {
@@ -278,14 +281,12 @@ impl Lab for GcnLab {
 
     fn evaluate(&mut self) -> Result<Evaluation, LabError> {
         let (probs, _) = self.infer();
-        let (train_loss, train_acc) = self.score(&probs, &self.nodes_in(Part::Train)).unwrap_or((0.0, 0.0));
-        let (test_loss, test_acc) = self.score(&probs, &self.nodes_in(Part::Test)).unwrap_or((0.0, 0.0));
-        Ok(Evaluation::classify(train_loss, Some(train_acc), test_loss, Some(test_acc)))
+        Ok(self.classify(&probs))
     }
 
     fn final_evaluation(&mut self) -> Result<Evaluation, LabError> {
-        let mut e = self.evaluate()?;
         let (probs, _) = self.infer();
+        let mut e = self.classify(&probs);
         if let Some((_, acc)) = self.score(&probs, &self.nodes_in(Part::Val)) {
             e.values.push(("val_acc", acc));
         }
@@ -297,7 +298,7 @@ impl Lab for GcnLab {
     }
 
     fn views(&self) -> Vec<ViewSpec> {
-        DEF.views.iter().map(|&id| ViewSpec { id }).collect()
+        ViewSpec::list(DEF.views)
     }
 
     fn render(&mut self, view: &str) -> Result<View, LabError> {

@@ -3,7 +3,7 @@
 
 use super::GcnLab;
 use crate::data::graph::Part;
-use crate::labs::kit::pca2;
+use crate::labs::kit::{argmax, padded_ranges, pca2};
 use crate::view::{GraphPicture, PointLayer, Scatter, View};
 
 /// Legend keys of the predicted classes (the tenth stands for the tenth and beyond).
@@ -41,7 +41,7 @@ impl GcnLab {
             edges: self.graph.edges.iter().map(|&(a, b)| (a as u32, b as u32)).collect(),
             names: self.graph.names.clone(),
             class_names: self.graph.class_names.clone(),
-            predicted: (0..n).map(|i| super::kit_argmax(&probs[i * k..(i + 1) * k]) as u16).collect(),
+            predicted: (0..n).map(|i| argmax(&probs[i * k..(i + 1) * k]) as u16).collect(),
             truth: self.graph.labels.iter().map(|&l| l as u16).collect(),
             labelled: self.parts.iter().map(|&p| p == Part::Train).collect(),
             probs,
@@ -57,14 +57,8 @@ impl GcnLab {
         let hidden = &layers[0];
         let d = hidden.len() / n.max(1);
         let pts = pca2(hidden, n, d);
-        let (lo, hi) = pts.iter().fold(([f32::MAX; 2], [f32::MIN; 2]), |(lo, hi), p| {
-            ([lo[0].min(p[0]), lo[1].min(p[1])], [hi[0].max(p[0]), hi[1].max(p[1])])
-        });
-        let pad = |a: f32, b: f32| {
-            let m = ((b - a) * 0.08).max(1e-3);
-            (a - m, b + m)
-        };
-        let predicted: Vec<usize> = (0..n).map(|i| super::kit_argmax(&probs[i * k..(i + 1) * k])).collect();
+        let (x_range, y_range) = padded_ranges(&pts);
+        let predicted: Vec<usize> = (0..n).map(|i| argmax(&probs[i * k..(i + 1) * k])).collect();
         let mut layers: Vec<PointLayer> = (0..k)
             .map(|c| PointLayer {
                 name: CLASS_KEYS[c.min(CLASS_KEYS.len() - 1)],
@@ -80,8 +74,8 @@ impl GcnLab {
             faint: false,
         });
         View::Scatter(Scatter {
-            x_range: pad(lo[0], hi[0]),
-            y_range: pad(lo[1], hi[1]),
+            x_range,
+            y_range,
             field: None,
             arrows: vec![],
             paths: self.graph.edges.iter().map(|&(a, b)| vec![pts[a], pts[b]]).collect(),

@@ -19,7 +19,7 @@ pub mod weights;
 pub use activation::Activation;
 pub use batches::Batches;
 pub use classify::{argmax, confusion_view, cross_entropy, onehot, score};
-pub use pca::pca2;
+pub use pca::{padded_ranges, pca2};
 pub use training::{Decay, Optim, Training, TrainingDefaults};
 pub use tsne::tsne;
 

@@ -45,6 +45,19 @@ pub fn pca2(rows: &[f32], n: usize, d: usize) -> Vec<[f32; 2]> {
         .collect()
 }
 
+/// The x and y ranges that show every point of a picture made by [`pca2`] (or t-SNE), with
+/// a margin of 8% of each span.
+pub fn padded_ranges(points: &[[f32; 2]]) -> ((f32, f32), (f32, f32)) {
+    let (lo, hi) = points.iter().fold(([f32::MAX; 2], [f32::MIN; 2]), |(lo, hi), p| {
+        ([lo[0].min(p[0]), lo[1].min(p[1])], [hi[0].max(p[0]), hi[1].max(p[1])])
+    });
+    let pad = |a: f32, b: f32| {
+        let m = ((b - a) * 0.08).max(1e-3);
+        (a - m, b + m)
+    };
+    (pad(lo[0], hi[0]), pad(lo[1], hi[1]))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

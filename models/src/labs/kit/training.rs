@@ -1,5 +1,6 @@
 //! The knobs every trainer has: optimizer, learning rate and its decay, batch size.
 
+use burn::grad_clipping::GradientClippingConfig;
 use burn::optim::momentum::MomentumConfig;
 use burn::optim::{AdamConfig, ModuleOptimizer, SgdConfig};
 use serde::{Deserialize, Serialize};
@@ -21,12 +22,19 @@ impl Optim {
 
     /// A fresh optimizer (no momentum, no moment estimates yet).
     pub fn build(self) -> ModuleOptimizer {
+        self.build_clipped(None)
+    }
+
+    /// A fresh optimizer that first clips the gradients as `clip` says (e.g. their global
+    /// norm), if given.
+    pub fn build_clipped(self, clip: Option<GradientClippingConfig>) -> ModuleOptimizer {
         match self {
-            Self::Sgd => SgdConfig::new().init(),
+            Self::Sgd => SgdConfig::new().with_gradient_clipping(clip).init(),
             Self::Momentum => SgdConfig::new()
                 .with_momentum(Some(MomentumConfig::new().with_momentum(0.9).with_dampening(0.0)))
+                .with_gradient_clipping(clip)
                 .init(),
-            Self::Adam => AdamConfig::new().init(),
+            Self::Adam => AdamConfig::new().with_grad_clipping(clip).init(),
         }
     }
 }

@@ -197,7 +197,7 @@ impl Lab for ResNetLab {
     }
 
     fn views(&self) -> Vec<ViewSpec> {
-        ["gradients", "maps", "confusion"].into_iter().map(|id| ViewSpec { id }).collect()
+        ViewSpec::list(&["gradients", "maps", "confusion"])
     }
 
     fn render(&mut self, view: &str) -> Result<View, LabError> {

@@ -170,6 +170,8 @@ struct Corpus {
     keep: Vec<f32>,
     /// A table to draw negatives from, word w appearing in proportion to count^0.75.
     negatives: Vec<u32>,
+    /// Tokens expected to survive sub-sampling in one pass.
+    kept: f64,
 }
 
 impl Corpus {
@@ -210,13 +212,58 @@ impl Corpus {
             .enumerate()
             .flat_map(|(s, words)| (0..words.len()).map(move |p| (s as u32, p as u32)))
             .collect();
-        Ok(Self { vocab, sentences, tokens, keep, negatives })
+        let kept = vocab.counts.iter().zip(&keep).map(|(&c, &k)| c as f64 * k as f64).sum();
+        Ok(Self { vocab, sentences, tokens, keep, negatives, kept })
     }
 
-    /// Tokens expected to survive sub-sampling in one pass.
-    fn kept_tokens(&self) -> f64 {
-        self.vocab.counts.iter().zip(&self.keep).map(|(&c, &k)| c as f64 * k as f64).sum()
+    /// A batch of `b` pairs for `cfg`'s model, window and negatives: contexts `[b, c]` and
+    /// targets `[b, 1 + k]` (the true word, then negatives), drawn with `rng`.
+    fn draw(&self, cfg: &Config, b: usize, rng: &mut Rng) -> (Vec<i64>, usize, Vec<i64>) {
+        let (k, w) = (cfg.negatives, cfg.window);
+        let c = match cfg.model {
+            Arch::Skipgram => 1,
+            Arch::Cbow => 2 * w,
+        };
+        let (mut contexts, mut targets) = (Vec::with_capacity(b * c), Vec::with_capacity(b * (k + 1)));
+        let mut made = 0;
+        let mut tries = 0;
+        while made < b && tries < 100 * b {
+            tries += 1;
+            let (s, p) = self.tokens[rng.below(self.tokens.len())];
+            let sentence = &self.sentences[s as usize];
+            let centre = sentence[p as usize];
+            if rng.f32() >= self.keep[centre as usize] {
+                continue;
+            }
+            // word2vec's shrunk window: each pair's reach drawn from 1..=window.
+            let reach = 1 + rng.below(w);
+            let around: Vec<u32> = (p.saturating_sub(reach as u32) as usize..(p as usize + reach + 1).min(sentence.len()))
+                .filter(|&q| q != p as usize)
+                .map(|q| sentence[q])
+                .collect();
+            if around.is_empty() {
+                continue;
+            }
+            match cfg.model {
+                // Skip-gram: the centre predicts one word of its window.
+                Arch::Skipgram => {
+                    contexts.push(centre as i64);
+                    targets.push(around[rng.below(around.len())] as i64);
+                }
+                // CBOW: the window (drawn to a fixed size) predicts the centre.
+                Arch::Cbow => {
+                    contexts.extend((0..c).map(|_| around[rng.below(around.len())] as i64));
+                    targets.push(centre as i64);
+                }
+            }
+            for _ in 0..k {
+                targets.push(self.negatives[rng.below(self.negatives.len())] as i64);
+            }
+            made += 1;
+        }
+        (contexts, c, targets)
     }
+
 }
 
 fn build(values: &Values, device: &Device) -> Result<Box<dyn Lab>, LabError> {
@@ -268,56 +315,8 @@ impl Word2VecLab {
             Arch::Skipgram => (self.cfg.window + 1) as f64,
             Arch::Cbow => 1.0,
         };
-        ((self.cfg.epochs as f64 * self.corpus.kept_tokens() * per_token) / self.cfg.batch.max(1) as f64).ceil().max(1.0)
+        ((self.cfg.epochs as f64 * self.corpus.kept * per_token) / self.cfg.batch.max(1) as f64).ceil().max(1.0)
             as u64
-    }
-
-    /// A batch of `b` pairs: contexts `[b, c]` and targets `[b, 1 + k]` (the true word, then
-    /// negatives), drawn with `rng`.
-    fn draw(&self, b: usize, rng: &mut Rng) -> (Vec<i64>, usize, Vec<i64>) {
-        let (k, w) = (self.cfg.negatives, self.cfg.window);
-        let c = match self.cfg.model {
-            Arch::Skipgram => 1,
-            Arch::Cbow => 2 * w,
-        };
-        let (mut contexts, mut targets) = (Vec::with_capacity(b * c), Vec::with_capacity(b * (k + 1)));
-        let mut made = 0;
-        let mut tries = 0;
-        while made < b && tries < 100 * b {
-            tries += 1;
-            let (s, p) = self.corpus.tokens[rng.below(self.corpus.tokens.len())];
-            let sentence = &self.corpus.sentences[s as usize];
-            let centre = sentence[p as usize];
-            if rng.f32() >= self.corpus.keep[centre as usize] {
-                continue;
-            }
-            // word2vec's shrunk window: each pair's reach drawn from 1..=window.
-            let reach = 1 + rng.below(w);
-            let around: Vec<u32> = (p.saturating_sub(reach as u32) as usize..(p as usize + reach + 1).min(sentence.len()))
-                .filter(|&q| q != p as usize)
-                .map(|q| sentence[q])
-                .collect();
-            if around.is_empty() {
-                continue;
-            }
-            match self.cfg.model {
-                // Skip-gram: the centre predicts one word of its window.
-                Arch::Skipgram => {
-                    contexts.push(centre as i64);
-                    targets.push(around[rng.below(around.len())] as i64);
-                }
-                // CBOW: the window (drawn to a fixed size) predicts the centre.
-                Arch::Cbow => {
-                    contexts.extend((0..c).map(|_| around[rng.below(around.len())] as i64));
-                    targets.push(centre as i64);
-                }
-            }
-            for _ in 0..k {
-                targets.push(self.corpus.negatives[rng.below(self.corpus.negatives.len())] as i64);
-            }
-            made += 1;
-        }
-        (contexts, c, targets)
     }
 
     /// The input vectors, normalised to length 1, row-major `[vocab, dim]`.
@@ -391,9 +390,7 @@ impl Word2VecLab {
 
 impl Lab for Word2VecLab {
     fn step(&mut self) -> Result<StepMetrics, LabError> {
-        let mut rng = std::mem::replace(&mut self.rng, Rng::new(0));
-        let (contexts, c, targets) = self.draw(self.cfg.batch, &mut rng);
-        self.rng = rng;
+        let (contexts, c, targets) = self.corpus.draw(&self.cfg, self.cfg.batch, &mut self.rng);
         let b = targets.len() / (self.cfg.negatives + 1);
         if b == 0 {
             return Err(LabError::Invalid {
@@ -417,7 +414,7 @@ impl Lab for Word2VecLab {
     /// The loss per pair on a fixed set of 2,048 pairs (the same ones at every evaluation),
     /// and the chosen pairs' similarities for their view.
     fn evaluate(&mut self) -> Result<Evaluation, LabError> {
-        let (contexts, c, targets) = self.draw(2048, &mut Rng::new(self.cfg.seed.wrapping_add(99)));
+        let (contexts, c, targets) = self.corpus.draw(&self.cfg, 2048, &mut Rng::new(self.cfg.seed.wrapping_add(99)));
         let b = targets.len() / (self.cfg.negatives + 1);
         let device = self.device.clone();
         let model = self.model.valid();
@@ -442,7 +439,7 @@ impl Lab for Word2VecLab {
     }
 
     fn views(&self) -> Vec<ViewSpec> {
-        DEF.views.iter().map(|&id| ViewSpec { id }).collect()
+        ViewSpec::list(DEF.views)
     }
 
     fn render(&mut self, view: &str) -> Result<View, LabError> {

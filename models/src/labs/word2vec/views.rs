@@ -3,7 +3,7 @@
 //! similarity over training.
 
 use super::Word2VecLab;
-use crate::labs::kit::{pca2, tsne};
+use crate::labs::kit::{padded_ranges, pca2, tsne};
 use crate::view::{Bars, Lines, Scatter, Series, View};
 
 impl Word2VecLab {
@@ -23,16 +23,10 @@ impl Word2VecLab {
         } else {
             pca2(&unit[..n * d], n, d)
         };
-        let (lo, hi) = pts.iter().fold(([f32::MAX; 2], [f32::MIN; 2]), |(lo, hi), p| {
-            ([lo[0].min(p[0]), lo[1].min(p[1])], [hi[0].max(p[0]), hi[1].max(p[1])])
-        });
-        let pad = |a: f32, b: f32| {
-            let m = ((b - a) * 0.08).max(1e-3);
-            (a - m, b + m)
-        };
+        let (x_range, y_range) = padded_ranges(&pts);
         View::Scatter(Scatter {
-            x_range: pad(lo[0], hi[0]),
-            y_range: pad(lo[1], hi[1]),
+            x_range,
+            y_range,
             field: None,
             arrows: vec![],
             paths: vec![],
