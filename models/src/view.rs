@@ -211,6 +211,28 @@ pub struct GraphPicture {
     pub click: Option<&'static str>,
 }
 
+/// How a piece of text is marked in a [`TextPicture`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Mark {
+    Plain,
+    /// What the user gave (a prompt, an input): set apart from what the model made.
+    Given,
+    /// The model's answer where it is right.
+    Right,
+    /// The model's answer where it is wrong.
+    Wrong,
+}
+
+/// A line of a [`TextPicture`]: its caption and its marked pieces.
+pub type TextLine = (Option<&'static str>, Vec<(String, Mark)>);
+
+/// Lines of text in large type (generated text, a task's input, target and answer), each
+/// line a caption (a translation key, `label.<...>`) and marked pieces.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TextPicture {
+    pub lines: Vec<TextLine>,
+}
+
 /// What a lab can draw.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub enum View {
@@ -258,4 +280,5 @@ pub enum View {
     },
     CartPole(CartPoleRun),
     Graph(GraphPicture),
+    Text(TextPicture),
 }

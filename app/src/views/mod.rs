@@ -14,6 +14,7 @@ mod matrix;
 pub mod paint;
 mod player;
 mod scatter;
+mod text;
 mod thumbnails;
 mod timeline;
 
@@ -66,6 +67,7 @@ fn widget_for(view: &View) -> Box<dyn ViewUi> {
         View::Player { .. } => Box::<player::PlayerView>::default(),
         View::CartPole(_) => Box::<cartpole::CartPoleView>::default(),
         View::Graph(_) => Box::<graph::GraphView>::default(),
+        View::Text(_) => Box::<text::TextView>::default(),
     }
 }
 

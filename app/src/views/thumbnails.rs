@@ -96,6 +96,9 @@ pub fn heatmap_rows_ui(
                             let (rect, response) = ui.allocate_exact_size(size, sense);
                             let uv = Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0));
                             ui.painter().image(texture.id(), rect, uv, Color32::WHITE);
+                            if !is_thumbs && cell >= 8.0 && h.col_labels.len() == h.cols {
+                                column_labels(ui, rect, cell, &h.col_labels);
+                            }
                             let chosen = pick.is_some_and(|p| p.selected == Some(c));
                             let rim = if chosen {
                                 Stroke::new(3.0, CLASS_COLORS[0])
@@ -147,4 +150,32 @@ pub fn heatmap_rows_ui(
         }
     });
     picked
+}
+
+/// The names of a matrix's columns under it: upright when they fit the cells, else turned to
+/// read upwards (e.g. the tokens an attention map attends to).
+fn column_labels(ui: &mut egui::Ui, rect: Rect, cell: f32, labels: &[String]) {
+    let font = egui::FontId::proportional((cell * 0.8).clamp(8.0, 13.0));
+    let color = ui.visuals().text_color();
+    let galleys: Vec<_> =
+        labels.iter().map(|l| ui.painter().layout_no_wrap(l.clone(), font.clone(), color)).collect();
+    let widest = galleys.iter().map(|g| g.size().x).fold(0.0f32, f32::max);
+    let upright = widest <= cell * 1.1;
+    let height = if upright { font.size + 4.0 } else { widest.min(90.0) + 4.0 };
+    let (area, _) = ui.allocate_exact_size(Vec2::new(rect.width(), height), Sense::hover());
+    let painter = ui.painter().with_clip_rect(area.expand2(Vec2::new(4.0, 0.0)));
+    for (j, galley) in galleys.into_iter().enumerate() {
+        let x = rect.left() + (j as f32 + 0.5) * cell;
+        if upright {
+            painter.galley(Pos2::new(x - galley.size().x / 2.0, area.top() + 2.0), galley, color);
+        } else {
+            // Turned a quarter left about its top-left corner: it then reads bottom to top,
+            // ending at the matrix.
+            let w = galley.size().x.min(90.0);
+            let pos = Pos2::new(x - galley.size().y / 2.0, area.top() + 2.0 + w);
+            painter.add(
+                egui::epaint::TextShape::new(pos, galley, color).with_angle(-std::f32::consts::FRAC_PI_2),
+            );
+        }
+    }
 }

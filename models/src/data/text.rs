@@ -131,6 +131,105 @@ pub fn read_text(path: &str) -> Result<String, LabError> {
     Ok(text)
 }
 
+/// A text as character ids, for a character language model: the vocabulary is the most
+/// frequent characters (whole Unicode characters, so a four-byte one is one token), the rest
+/// read as one "unknown" character (id 0); the text is cut into passages of up to 1,000
+/// characters, a seeded tenth of which are kept apart for validation.
+#[derive(Clone, Debug)]
+pub struct CharText {
+    pub chars: Vec<char>,
+    index: HashMap<char, u32>,
+    /// Runs of consecutive training passages, as ids.
+    pub train: Vec<Vec<u32>>,
+    pub valid: Vec<Vec<u32>>,
+}
+
+impl CharText {
+    /// What characters outside the vocabulary read as.
+    pub const UNKNOWN: char = '¤';
+
+    /// `text` (line ends normalised) with a vocabulary of at most `max_vocab` characters.
+    pub fn new(text: &str, max_vocab: usize, seed: u64) -> Result<Self, LabError> {
+        let text: Vec<char> = text.chars().filter(|&c| c != '\r').collect();
+        let mut counts: HashMap<char, u64> = HashMap::new();
+        for &c in &text {
+            *counts.entry(c).or_default() += 1;
+        }
+        let mut kept: Vec<(char, u64)> = counts.into_iter().collect();
+        kept.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        kept.truncate(max_vocab.max(2) - 1);
+        let chars: Vec<char> = std::iter::once(Self::UNKNOWN).chain(kept.iter().map(|k| k.0)).collect();
+        let index: HashMap<char, u32> = chars.iter().enumerate().map(|(i, &c)| (c, i as u32)).collect();
+        let ids: Vec<u32> = text.iter().map(|c| index.get(c).copied().unwrap_or(0)).collect();
+        let piece = (ids.len() / 20).clamp(32, 1000);
+        let pieces: Vec<&[u32]> = ids.chunks(piece).collect();
+        if pieces.len() < 2 {
+            return Err(LabError::Invalid {
+                key: "err.text_too_short",
+                english: "the text is too short to train on: use one of at least 64 characters",
+            });
+        }
+        let mut order: Vec<usize> = (0..pieces.len()).collect();
+        crate::rng::Rng::new(seed).shuffle(&mut order);
+        let n_valid = (pieces.len() / 10).max(1);
+        let mut is_valid = vec![false; pieces.len()];
+        for &k in &order[..n_valid] {
+            is_valid[k] = true;
+        }
+        let (mut train, mut valid): (Vec<Vec<u32>>, Vec<Vec<u32>>) = (vec![], vec![]);
+        for (k, p) in pieces.iter().enumerate() {
+            let set = if is_valid[k] { &mut valid } else { &mut train };
+            // A piece that follows one of the same set continues its run.
+            if k > 0 && is_valid[k - 1] == is_valid[k] {
+                set.last_mut().expect("a run").extend_from_slice(p);
+            } else {
+                set.push(p.to_vec());
+            }
+        }
+        Ok(Self { chars, index, train, valid })
+    }
+
+    pub fn len(&self) -> usize {
+        self.chars.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.chars.is_empty()
+    }
+
+    /// `s` as ids (characters outside the vocabulary as unknown).
+    pub fn encode(&self, s: &str) -> Vec<u32> {
+        s.chars().filter(|&c| c != '\r').map(|c| self.index.get(&c).copied().unwrap_or(0)).collect()
+    }
+
+    pub fn decode(&self, ids: &[u32]) -> String {
+        ids.iter().map(|&i| self.chars.get(i as usize).copied().unwrap_or(Self::UNKNOWN)).collect()
+    }
+
+    /// The longest window a set allows (its longest run).
+    pub fn longest(set: &[Vec<u32>]) -> usize {
+        set.iter().map(Vec::len).max().unwrap_or(0)
+    }
+
+    /// A random window of `len` consecutive ids from `set` (runs drawn in proportion to their
+    /// length), if some run is that long.
+    pub fn window<'a>(set: &'a [Vec<u32>], len: usize, rng: &mut crate::rng::Rng) -> Option<&'a [u32]> {
+        let starts: usize = set.iter().map(|r| (r.len() + 1).saturating_sub(len)).sum();
+        if starts == 0 {
+            return None;
+        }
+        let mut k = rng.below(starts);
+        for r in set {
+            let here = (r.len() + 1).saturating_sub(len);
+            if k < here {
+                return Some(&r[k..k + len]);
+            }
+            k -= here;
+        }
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,6 +256,29 @@ mod tests {
         let jieba = jieba_rs::Jieba::new();
         let words = tokenize_with("我喜欢吃苹果。Whale!", &Chinese::Words(&jieba));
         assert_eq!(words, vec![vec!["我", "喜欢", "吃", "苹果"], vec!["whale"]]);
+    }
+
+    #[test]
+    fn characters_are_whole_unicode_characters_and_the_split_is_seeded() {
+        let text = "𠀋好月明。".repeat(40) + &"ab".repeat(200);
+        let t = CharText::new(&text, 5, 1).unwrap();
+        assert_eq!(t.chars[0], CharText::UNKNOWN);
+        assert_eq!(t.len(), 5, "four kept, the rest unknown");
+        // Kept: a, b (200 each), then of the five seen 40 times the two first in code order.
+        assert_eq!(t.decode(&t.encode("a。好")), "a。好");
+        assert_eq!(t.decode(&t.encode("𠀋")), "¤");
+        let big = CharText::new(&text, 100, 1).unwrap();
+        assert_eq!(big.decode(&big.encode("b𠀋")), "b𠀋", "a four-byte character is one token");
+        let total: usize = t.train.iter().chain(&t.valid).map(Vec::len).sum();
+        assert_eq!(total, text.chars().count());
+        assert!(!t.valid.is_empty() && !t.train.is_empty());
+        let again = CharText::new(&text, 5, 1).unwrap();
+        assert_eq!(again.valid, t.valid, "the same seed, the same split");
+        let mut rng = crate::rng::Rng::new(1);
+        let w = CharText::window(&t.train, 10, &mut rng).unwrap();
+        assert_eq!(w.len(), 10);
+        assert!(CharText::window(&t.train, 100_000, &mut rng).is_none());
+        assert!(CharText::new("short", 10, 1).is_err());
     }
 
     #[test]

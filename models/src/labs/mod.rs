@@ -32,6 +32,8 @@ labs! {
     dqn,
     gcn,
     word2vec,
+    lstm,
+    transformer,
 }
 
 pub fn find_lab(id: &str) -> Result<&'static LabDef, crate::error::LabError> {

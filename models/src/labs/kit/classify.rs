@@ -1,7 +1,7 @@
 //! Classification: one-hot targets, cross-entropy, scores and the confusion matrix.
 
-use burn::tensor::Tensor;
 use burn::tensor::activation::log_softmax;
+use burn::tensor::{Int, Tensor};
 
 use crate::view::{Heatmap, Scale, View};
 
@@ -9,6 +9,13 @@ use crate::view::{Heatmap, Scale, View};
 pub fn cross_entropy(logits: Tensor<2>, onehot: Tensor<2>) -> Tensor<1> {
     let n = logits.dims()[0] as f32;
     (log_softmax(logits, 1) * onehot).sum().mul_scalar(-1.0 / n)
+}
+
+/// Mean cross-entropy of logits `[n, classes]` against class ids `[n]`, without one-hot rows
+/// (a character model's vocabulary may be thousands wide).
+pub fn token_cross_entropy(logits: Tensor<2>, targets: Tensor<1, Int>) -> Tensor<1> {
+    let n = targets.dims()[0];
+    log_softmax(logits, 1).gather(1, targets.reshape([n, 1])).mean().neg()
 }
 
 /// One-hot rows for class labels.

@@ -47,17 +47,44 @@ impl GatedLstm {
     /// `x` `[batch, steps, inputs]` -> the hidden state after each step `[batch, steps,
     /// hidden]`, and with `record` the gates and cells.
     pub fn forward(&self, x: Tensor<3>, record: bool) -> (Tensor<3>, Option<Recording>) {
-        let [b, steps, _] = x.dims();
+        let (out, _, rec) = self.forward_from(x, None, record);
+        (out, rec)
+    }
+
+    /// As [`forward`](Self::forward), starting from a state `(h, c)` (each `[batch, hidden]`;
+    /// zeros if none), and also returning the state after the last step (to go on from).
+    ///
+    /// The four gates' weights are joined into one matrix, so that a step is one product
+    /// with the hidden state, and the input's products are taken for every step at once.
+    pub fn forward_from(
+        &self,
+        x: Tensor<3>,
+        state: Option<(Tensor<2>, Tensor<2>)>,
+        record: bool,
+    ) -> (Tensor<3>, (Tensor<2>, Tensor<2>), Option<Recording>) {
+        let [b, steps, d] = x.dims();
+        let n = self.d_hidden;
         let device = x.device();
-        let mut h = Tensor::<2>::zeros([b, self.d_hidden], &device);
-        let mut c = Tensor::<2>::zeros([b, self.d_hidden], &device);
+        let gates = [&self.input_gate, &self.forget_gate, &self.output_gate, &self.cell_gate];
+        let w = Tensor::cat(gates.iter().map(|g| g.input_transform.weight.val()).collect(), 1);
+        let u = Tensor::cat(gates.iter().map(|g| g.hidden_transform.weight.val()).collect(), 1);
+        let bias =
+            |l: &burn::nn::Linear| l.bias.as_ref().map_or_else(|| Tensor::zeros([n], &device), |b| b.val());
+        let bias = Tensor::cat(
+            gates.iter().map(|g| bias(&g.input_transform) + bias(&g.hidden_transform)).collect(),
+            0,
+        );
+        let xw = (x.reshape([b * steps, d]).matmul(w) + bias.unsqueeze()).reshape([b, steps, 4 * n]);
+        let (mut h, mut c) =
+            state.unwrap_or_else(|| (Tensor::zeros([b, n], &device), Tensor::zeros([b, n], &device)));
         let (mut hs, mut is, mut fs, mut os, mut cs) = (vec![], vec![], vec![], vec![], vec![]);
         for t in 0..steps {
-            let x_t: Tensor<2> = x.clone().slice([0..b, t..t + 1]).squeeze_dim(1);
-            let i = sigmoid(self.input_gate.gate_product(x_t.clone(), h.clone()));
-            let f = sigmoid(self.forget_gate.gate_product(x_t.clone(), h.clone()));
-            let o = sigmoid(self.output_gate.gate_product(x_t.clone(), h.clone()));
-            let g = tanh(self.cell_gate.gate_product(x_t, h));
+            let z = xw.clone().slice([0..b, t..t + 1]).reshape([b, 4 * n]) + h.matmul(u.clone());
+            let s = sigmoid(z.clone().slice([0..b, 0..3 * n]));
+            let g = tanh(z.slice([0..b, 3 * n..4 * n]));
+            let i = s.clone().slice([0..b, 0..n]);
+            let f = s.clone().slice([0..b, n..2 * n]);
+            let o = s.slice([0..b, 2 * n..3 * n]);
             c = f.clone() * c + i.clone() * g;
             h = o.clone() * tanh(c.clone());
             hs.push(h.clone());
@@ -75,7 +102,7 @@ impl GatedLstm {
             output: Tensor::stack(os, 1),
             cell: Tensor::stack(cs, 1),
         });
-        (out, recording)
+        (out, (h, c), recording)
     }
 }
 

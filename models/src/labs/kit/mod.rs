@@ -4,6 +4,7 @@
 
 pub mod activation;
 pub mod batches;
+pub mod cache;
 pub mod classify;
 pub mod ema;
 pub mod generative;
@@ -11,6 +12,7 @@ pub mod images;
 pub mod judge;
 pub mod lstm;
 pub mod pca;
+pub mod sample;
 pub mod strings;
 pub mod training;
 pub mod tsne;
@@ -18,7 +20,7 @@ pub mod weights;
 
 pub use activation::Activation;
 pub use batches::Batches;
-pub use classify::{argmax, confusion_view, cross_entropy, onehot, score};
+pub use classify::{argmax, confusion_view, cross_entropy, onehot, score, token_cross_entropy};
 pub use pca::{padded_ranges, pca2};
 pub use training::{Decay, Optim, Training, TrainingDefaults};
 pub use tsne::tsne;

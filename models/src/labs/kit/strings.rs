@@ -98,4 +98,19 @@ pub const STRINGS: Strings = &[
     ),
     ("err.unknown_dataset", "Unknown data set.", "未知的数据集。"),
     ("err.too_few_rows", "Too few rows for a train/test split.", "数据行太少，无法划分训练集和测试集。"),
+    // The text corpora of the sequence labs.
+    ("corpus", "Text", "文本"),
+    ("corpus.help", "What the model learns to write", "模型学习写的文本"),
+    ("opt.moby_dick", "Moby Dick", "《白鲸》"),
+    ("opt.tang", "Tang poems", "唐诗"),
+    ("opt.lunyu", "the Analects (论语)", "《论语》"),
+    ("opt.file", "your text file", "你的文本文件"),
+    ("file", "Text file", "文本文件"),
+    ("file.help", "A UTF-8 text file", "一个 UTF-8 文本文件"),
+    ("err.no_text_file", "Choose a text file first.", "请先选择一个文本文件。"),
+    (
+        "err.text_too_short",
+        "The text is too short to train on: use one of at least 64 characters.",
+        "文本太短，无法训练：请使用至少 64 个字符的文本。",
+    ),
 ];

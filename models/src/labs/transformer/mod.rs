@@ -1,0 +1,714 @@
+//! The Transformer lab: attention that looks back over a sequence and across from one to
+//! another (Vaswani et al. 2017). An encoder-decoder copies, reverses or sorts a string of
+//! digits, or turns numbers written in English words into Chinese numerals; a decoder-only
+//! (causal) variant writes text character by character. Reads top to bottom: parameters ->
+//! tokens and data -> step -> evaluation; the network is in `model.rs`, the pictures
+//! (attention maps, positional encoding, next-token bars, generated text, answers) in
+//! `views.rs`.
+
+mod model;
+mod strings;
+mod views;
+
+use std::collections::HashMap;
+
+use burn::module::Module;
+use burn::optim::{GradientsParams, ModuleOptimizer};
+use burn::tensor::activation::log_softmax;
+use burn::tensor::{Bool, Device, Int, Tensor, TensorData};
+use serde::{Deserialize, Serialize};
+
+use crate::data::sequences::{self, DigitTask};
+use crate::data::text::CharText;
+use crate::error::LabError;
+use crate::labs::kit::{Training, TrainingDefaults, argmax, seed_spec, token_cross_entropy};
+use crate::labs::lstm::corpus_text;
+use crate::labs::{CLASSIFIER_CHARTS, Evaluation, Lab, LabDef, Preset, StepMetrics, Suits};
+use crate::params::{self, Group, ParamKind, ParamSpec, Values, text_of};
+use crate::rng::Rng;
+use crate::view::{View, ViewSpec};
+use model::{Shape, Transformer};
+
+pub const DEF: LabDef = LabDef {
+    id: "transformer",
+    params,
+    build,
+    views: &["attention", "answers", "generate", "next_token", "positional"],
+    charts: CLASSIFIER_CHARTS,
+    strings: strings::STRINGS,
+    // Reverse (the default task); `budget` gives the other tasks theirs.
+    steps: REVERSE_STEPS,
+    small: &[("d_model", "8"), ("heads", "2"), ("d_ff", "16"), ("enc_layers", "1"), ("dec_layers", "1"), ("batch", "4"), ("context", "8"), ("length", "20"), ("min_len", "3"), ("max_len", "4")],
+    suits: Suits::Cpu,
+    trained: None,
+    presets: &[
+        Preset { id: "reverse", values: &[("task", "reverse"), ("min_len", "8"), ("max_len", "16")] },
+        Preset { id: "translate", values: &[("task", "translate")] },
+        Preset { id: "moby", values: &[("task", "text"), ("corpus", "moby_dick"), ("prompt", "")] },
+        Preset { id: "tang", values: &[("task", "text"), ("corpus", "tang"), ("prompt", "")] },
+    ],
+};
+
+const REVERSE_STEPS: u64 = 3000;
+const TEXT_STEPS: u64 = 6000;
+/// Positions a learned encoding covers beyond the context (the longest digit string + 1).
+const MIN_POSITIONS: usize = 48;
+const MAX_VOCAB: usize = 3000;
+
+// ---------------------------------------------------------------------------------------
+// Parameters
+
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+enum Task {
+    Copy,
+    Reverse,
+    Sort,
+    Translate,
+    Text,
+}
+
+impl Task {
+    fn digits(self) -> Option<DigitTask> {
+        match self {
+            Task::Copy => Some(DigitTask::Copy),
+            Task::Reverse => Some(DigitTask::Reverse),
+            Task::Sort => Some(DigitTask::Sort),
+            _ => None,
+        }
+    }
+}
+
+fn is_text(v: &Values) -> bool {
+    text_of(v, "task") == "text"
+}
+fn is_file(v: &Values) -> bool {
+    is_text(v) && text_of(v, "corpus") == "file"
+}
+fn is_digits(v: &Values) -> bool {
+    matches!(text_of(v, "task"), "copy" | "reverse" | "sort")
+}
+fn is_translate(v: &Values) -> bool {
+    text_of(v, "task") == "translate"
+}
+fn has_encoder(v: &Values) -> bool {
+    !is_text(v)
+}
+
+fn params() -> Vec<ParamSpec> {
+    use Group::*;
+    use ParamKind::*;
+    let mut p = vec![
+        ParamSpec::new(
+            "task",
+            Data,
+            Choice { default: "reverse", options: &["copy", "reverse", "sort", "translate", "text"] },
+        ),
+        ParamSpec::new("corpus", Data, Choice { default: "moby_dick", options: &["moby_dick", "tang", "lunyu", "file"] })
+            .shown_if(is_text),
+        ParamSpec::new("file", Data, Path { folder: false, extensions: &["txt"] }).shown_if(is_file),
+        ParamSpec::new("min_len", Data, Int { default: 8, min: 1, max: 40 }).live().shown_if(is_digits),
+        ParamSpec::new("max_len", Data, Int { default: 16, min: 1, max: 40 }).live().shown_if(is_digits),
+        ParamSpec::new("held_out", Data, Int { default: 1000, min: 100, max: 5000 }).shown_if(is_translate),
+        ParamSpec::new("context", Data, Int { default: 128, min: 4, max: 512 }).shown_if(is_text),
+        ParamSpec::new("enc_layers", Model, Int { default: 2, min: 1, max: 6 }).shown_if(has_encoder),
+        ParamSpec::new("dec_layers", Model, Int { default: 2, min: 1, max: 6 }),
+        ParamSpec::new("heads", Model, Int { default: 4, min: 1, max: 16 }),
+        ParamSpec::new("d_model", Model, Int { default: 128, min: 4, max: 512 }),
+        ParamSpec::new("d_ff", Model, Int { default: 512, min: 4, max: 2048 }),
+        ParamSpec::new("dropout", Model, Float { default: 0.1, min: 0.0, max: 0.5, log: false }).live(),
+        ParamSpec::new("positions", Model, Choice { default: "sinusoidal", options: &["sinusoidal", "learned"] }),
+    ];
+    p.extend(crate::labs::kit::Training::specs(TrainingDefaults { lr: 1e-3, lr_max: 0.05, batch: 64, decay: "constant", decay_steps: 3000 }));
+    p.extend([
+        ParamSpec::new("warmup", Group::Training, Int { default: 200, min: 0, max: 20_000 }).live(),
+        ParamSpec::new("prompt", Sampling, Text { default: "" }).live(),
+        ParamSpec::new("temperature", Sampling, Float { default: 0.8, min: 0.0, max: 2.0, log: false }).live().shown_if(is_text),
+        ParamSpec::new("top_k", Sampling, Int { default: 0, min: 0, max: 200 }).live().shown_if(is_text),
+        ParamSpec::new("length", Sampling, Int { default: 400, min: 10, max: 3000 }).live().shown_if(is_text),
+        seed_spec(),
+    ]);
+    p
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct Config {
+    task: Task,
+    corpus: String,
+    file: String,
+    min_len: usize,
+    max_len: usize,
+    held_out: usize,
+    context: usize,
+    enc_layers: usize,
+    dec_layers: usize,
+    heads: usize,
+    d_model: usize,
+    d_ff: usize,
+    dropout: f64,
+    positions: String,
+    #[serde(flatten)]
+    train: Training,
+    warmup: u64,
+    prompt: String,
+    temperature: f64,
+    top_k: usize,
+    length: usize,
+    seed: u64,
+}
+
+impl Config {
+    /// The learning rate at step `t`: the schedule, ramped up linearly over the warm-up.
+    fn lr_at(&self, t: u64) -> f64 {
+        self.train.lr_at(t) * ((t + 1) as f64 / self.warmup.max(1) as f64).min(1.0)
+    }
+
+    /// The digit strings' lengths, shortest first.
+    fn lengths(&self) -> (usize, usize) {
+        (self.min_len.min(self.max_len), self.min_len.max(self.max_len))
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Tokens and data
+
+const PAD: u32 = 0;
+const BOS: u32 = 1;
+const EOS: u32 = 2;
+
+/// A sequence task's tokens: padding, start and end, then the task's own.
+#[derive(Clone, Debug)]
+struct Tokens {
+    names: Vec<String>,
+    index: HashMap<String, u32>,
+}
+
+impl Tokens {
+    fn new(own: impl IntoIterator<Item = String>) -> Self {
+        let mut names: Vec<String> = ["·", "<s>", "</s>"].map(String::from).to_vec();
+        for t in own {
+            if !names.contains(&t) {
+                names.push(t);
+            }
+        }
+        let index = names.iter().enumerate().map(|(i, n)| (n.clone(), i as u32)).collect();
+        Self { names, index }
+    }
+
+    fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    /// Known tokens of `pieces`, in order (unknown ones left out).
+    fn encode<'a>(&self, pieces: impl IntoIterator<Item = &'a str>) -> Vec<u32> {
+        pieces.into_iter().filter_map(|p| self.index.get(p).copied()).collect()
+    }
+}
+
+/// English words of a number as tokens: "forty-five" -> forty, -, five.
+fn english_tokens(s: &str) -> Vec<String> {
+    s.split_whitespace()
+        .flat_map(|w| {
+            let parts: Vec<&str> = w.split('-').collect();
+            let n = parts.len();
+            parts.into_iter().enumerate().flat_map(move |(k, p)| {
+                let mut v = vec![p.to_string()];
+                if k + 1 < n {
+                    v.push("-".into());
+                }
+                v
+            })
+        })
+        .collect()
+}
+
+/// The pieces of a task's source text the user types: digits one by one, English as words.
+fn source_pieces(task: Task, s: &str) -> Vec<String> {
+    match task {
+        Task::Translate => english_tokens(&s.to_lowercase()),
+        _ => s.chars().filter(|c| !c.is_whitespace()).map(String::from).collect(),
+    }
+}
+
+enum Data {
+    /// Source and target token ids; training draws fresh pairs (digits) or from the
+    /// training numbers (translation).
+    Pairs { tokens: Tokens, train_numbers: Vec<u32>, test: Vec<(Vec<u32>, Vec<u32>)> },
+    Text(CharText),
+}
+
+/// Held-out pairs the digit tasks are measured on (the translation task: its held-out numbers).
+const DIGIT_TEST: usize = 1000;
+
+impl Data {
+    fn new(cfg: &Config) -> Result<Self, LabError> {
+        if cfg.task == Task::Text {
+            return Ok(Data::Text(CharText::new(&corpus_text(&cfg.corpus, &cfg.file)?, MAX_VOCAB, cfg.seed)?));
+        }
+        if cfg.task == Task::Translate {
+            let tokens = Tokens::new(
+                (0..10_000u32).flat_map(|n| english_tokens(&sequences::english(n))).chain(
+                    "零一二三四五六七八九十百千".chars().map(String::from),
+                ),
+            );
+            let (train, test) = sequences::number_split(cfg.held_out, cfg.seed);
+            let test = test.iter().map(|&n| number_pair(&tokens, n)).collect();
+            return Ok(Data::Pairs { tokens, train_numbers: train, test });
+        }
+        let tokens = Tokens::new((0..10).map(|d| d.to_string()));
+        let mut rng = Rng::new(cfg.seed.wrapping_add(5));
+        let test = (0..DIGIT_TEST).map(|_| digit_pair(cfg, &tokens, &mut rng)).collect();
+        Ok(Data::Pairs { tokens, train_numbers: vec![], test })
+    }
+}
+
+fn number_pair(tokens: &Tokens, n: u32) -> (Vec<u32>, Vec<u32>) {
+    let en = english_tokens(&sequences::english(n));
+    let zh = sequences::chinese(n);
+    (tokens.encode(en.iter().map(String::as_str)), zh.chars().map(|c| tokens.index[&c.to_string()]).collect())
+}
+
+fn digit_pair(cfg: &Config, tokens: &Tokens, rng: &mut Rng) -> (Vec<u32>, Vec<u32>) {
+    let (lo, hi) = cfg.lengths();
+    let len = lo + rng.below(hi - lo + 1);
+    let (s, t) = sequences::digit_pair(cfg.task.digits().expect("a digit task"), len, rng);
+    let ids = |s: &str| s.chars().map(|c| tokens.index[&c.to_string()]).collect();
+    (ids(&s), ids(&t))
+}
+
+/// A batch of pairs as tensors: sources `[b, S]` with their padding, decoder inputs `[b, T]`
+/// (start, then the target), what each position should predict `[b * T]` (the target, then
+/// the end) and which of those count (not padding).
+struct PairBatch {
+    source: Tensor<2, Int>,
+    pad: Tensor<2, Bool>,
+    input: Tensor<2, Int>,
+    output: Tensor<1, Int>,
+    weight: Tensor<1>,
+}
+
+fn pair_batch(pairs: &[(Vec<u32>, Vec<u32>)], device: &Device) -> PairBatch {
+    let b = pairs.len();
+    let s = pairs.iter().map(|p| p.0.len()).max().unwrap_or(1).max(1);
+    let t = pairs.iter().map(|p| p.1.len() + 1).max().unwrap_or(1);
+    let (mut src, mut pad) = (vec![PAD as i64; b * s], vec![true; b * s]);
+    let (mut inp, mut out, mut w) = (vec![PAD as i64; b * t], vec![PAD as i64; b * t], vec![0.0f32; b * t]);
+    for (i, (x, y)) in pairs.iter().enumerate() {
+        for (k, &v) in x.iter().enumerate() {
+            src[i * s + k] = v as i64;
+            pad[i * s + k] = false;
+        }
+        inp[i * t] = BOS as i64;
+        for (k, &v) in y.iter().enumerate() {
+            inp[i * t + k + 1] = v as i64;
+            out[i * t + k] = v as i64;
+            w[i * t + k] = 1.0;
+        }
+        out[i * t + y.len()] = EOS as i64;
+        w[i * t + y.len()] = 1.0;
+    }
+    PairBatch {
+        source: Tensor::from_data(TensorData::new(src, [b, s]), device),
+        pad: Tensor::from_data(TensorData::new(pad, [b, s]), device),
+        input: Tensor::from_data(TensorData::new(inp, [b, t]), device),
+        output: Tensor::from_data(TensorData::new(out, [b * t]), device),
+        weight: Tensor::from_data(TensorData::new(w, [b * t]), device),
+    }
+}
+
+fn build(values: &Values, device: &Device) -> Result<Box<dyn Lab>, LabError> {
+    let cfg: Config = params::typed(&params(), values)?;
+    if !cfg.d_model.is_multiple_of(cfg.heads) || !cfg.d_model.is_multiple_of(2) {
+        return Err(LabError::Invalid {
+            key: "err.heads_divide",
+            english: "the model width must be even and a multiple of the number of heads",
+        });
+    }
+    let data = Data::new(&cfg)?;
+    let vocab = match &data {
+        Data::Pairs { tokens, .. } => tokens.len(),
+        Data::Text(t) => t.len(),
+    };
+    let train_device = device.clone().autodiff();
+    train_device.seed(cfg.seed);
+    let model = Transformer::new(&shape(&cfg, vocab), &train_device);
+    Ok(Box::new(TransformerLab {
+        steps: 0,
+        views: Default::default(),
+        optim: cfg.train.optimizer.build(),
+        rng: Rng::new(cfg.seed.wrapping_add(1)),
+        train_device,
+        device: device.clone(),
+        data,
+        model,
+        cfg,
+    }))
+}
+
+fn shape(cfg: &Config, vocab: usize) -> Shape {
+    Shape {
+        vocab,
+        d_model: cfg.d_model,
+        heads: cfg.heads,
+        d_ff: cfg.d_ff,
+        encoder: if cfg.task == Task::Text { 0 } else { cfg.enc_layers },
+        decoder: cfg.dec_layers,
+        positions: cfg.context.max(MIN_POSITIONS),
+        learned_positions: cfg.positions == "learned",
+        dropout: cfg.dropout,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The lab
+
+struct TransformerLab {
+    cfg: Config,
+    steps: u64,
+    train_device: Device,
+    device: Device,
+    data: Data,
+    model: Transformer,
+    optim: ModuleOptimizer,
+    views: crate::labs::kit::cache::ViewCache,
+    rng: Rng,
+}
+
+/// `n` training pairs: fresh digit strings, or numbers of the training set.
+fn draw_pairs(cfg: &Config, data: &Data, n: usize, rng: &mut Rng) -> Vec<(Vec<u32>, Vec<u32>)> {
+    let Data::Pairs { tokens, train_numbers, .. } = data else { return vec![] };
+    if cfg.task == Task::Translate {
+        (0..n).map(|_| number_pair(tokens, train_numbers[rng.below(train_numbers.len())])).collect()
+    } else {
+        (0..n).map(|_| digit_pair(cfg, tokens, rng)).collect()
+    }
+}
+
+/// Mean cross-entropy of the target positions that count.
+fn pair_loss(model: &Transformer, batch: PairBatch) -> Tensor<1> {
+    let (logits, _) = model.forward(Some((batch.source, Some(batch.pad))), batch.input);
+    let [b, t, v] = logits.dims();
+    let picked = log_softmax(logits.reshape([b * t, v]), 1).gather(1, batch.output.reshape([b * t, 1])).reshape([b * t]);
+    let count = batch.weight.clone().sum();
+    (picked * batch.weight).sum().neg() / count
+}
+
+/// Windows of `len + 1` ids as inputs `[b, len]` and next-character targets `[b * len]`.
+fn text_batch(windows: &[&[u32]], device: &Device) -> (Tensor<2, Int>, Tensor<1, Int>) {
+    let len = windows[0].len() - 1;
+    let x: Vec<i64> = windows.iter().flat_map(|w| w[..len].iter().map(|&c| c as i64)).collect();
+    let y: Vec<i64> = windows.iter().flat_map(|w| w[1..].iter().map(|&c| c as i64)).collect();
+    (
+        Tensor::from_data(TensorData::new(x, [windows.len(), len]), device),
+        Tensor::from_data(TensorData::new(y, [windows.len() * len]), device),
+    )
+}
+
+fn text_loss(model: &Transformer, windows: &[&[u32]], device: &Device) -> Tensor<1> {
+    let (x, y) = text_batch(windows, device);
+    let (logits, _) = model.forward(None, x);
+    let [b, t, v] = logits.dims();
+    token_cross_entropy(logits.reshape([b * t, v]), y)
+}
+
+/// Greedy answers to `sources`, each up to `max_len` tokens (the end token not included).
+fn greedy(model: &Transformer, sources: &[Vec<u32>], max_len: usize, device: &Device) -> Vec<Vec<u32>> {
+    let b = sources.len();
+    let pairs: Vec<(Vec<u32>, Vec<u32>)> = sources.iter().map(|s| (s.clone(), vec![])).collect();
+    let batch = pair_batch(&pairs, device);
+    let memory = model.encode(batch.source, Some(batch.pad.clone()), &mut Vec::new());
+    let mut prefix: Vec<Vec<u32>> = vec![vec![BOS]; b];
+    let mut done = vec![false; b];
+    for _ in 0..=max_len {
+        let t = prefix[0].len();
+        let flat: Vec<i64> = prefix.iter().flat_map(|p| p.iter().map(|&v| v as i64)).collect();
+        let input = Tensor::<2, Int>::from_data(TensorData::new(flat, [b, t]), device);
+        let logits = model.decode(input, Some((memory.clone(), Some(batch.pad.clone()))), &mut Vec::new());
+        let v = logits.dims()[2];
+        let last: Vec<f32> = logits.slice([0..b, t - 1..t]).reshape([b, v]).into_data().iter::<f32>().collect();
+        for (i, row) in last.chunks(v).enumerate() {
+            let next = if done[i] { PAD } else { argmax(row) as u32 };
+            done[i] |= next == EOS;
+            prefix[i].push(next);
+        }
+        if done.iter().all(|&d| d) {
+            break;
+        }
+    }
+    prefix.into_iter().map(|p| p[1..].iter().copied().take_while(|&v| v != EOS && v != PAD).collect()).collect()
+}
+
+impl TransformerLab {
+    fn fixed_windows<'a>(&self, set: &'a [Vec<u32>], n: usize, salt: u64) -> Vec<&'a [u32]> {
+        let mut rng = Rng::new(self.cfg.seed.wrapping_add(salt));
+        let len = (self.cfg.context + 1).min(CharText::longest(set));
+        (0..n).filter_map(|_| CharText::window(set, len, &mut rng)).collect()
+    }
+
+    fn text_measure(&self, valid: bool, n: usize) -> f32 {
+        let Data::Text(t) = &self.data else { return f32::NAN };
+        let set = if valid { &t.valid } else { &t.train };
+        let windows = self.fixed_windows(set, n, if valid { 11 } else { 12 });
+        let model = self.model.valid();
+        let mut sum = 0.0;
+        for chunk in windows.chunks(32) {
+            sum += text_loss(&model, chunk, &self.device).into_scalar::<f32>() * chunk.len() as f32;
+        }
+        sum / windows.len().max(1) as f32
+    }
+
+    /// Teacher-forced loss and exact-sequence accuracy of greedy answers on `pairs`.
+    fn pair_scores(&self, pairs: &[(Vec<u32>, Vec<u32>)]) -> (f32, f32) {
+        let model = self.model.valid();
+        let (mut loss, mut right) = (0.0, 0usize);
+        for chunk in pairs.chunks(250) {
+            loss += pair_loss(&model, pair_batch(chunk, &self.device)).into_scalar::<f32>() * chunk.len() as f32;
+            let sources: Vec<Vec<u32>> = chunk.iter().map(|p| p.0.clone()).collect();
+            let longest = chunk.iter().map(|p| p.1.len()).max().unwrap_or(1);
+            let answers = greedy(&model, &sources, longest + 1, &self.device);
+            right += answers.iter().zip(chunk).filter(|(a, p)| **a == p.1).count();
+        }
+        let n = pairs.len().max(1) as f32;
+        (loss / n, right as f32 / n)
+    }
+}
+
+impl Lab for TransformerLab {
+    fn step(&mut self) -> Result<StepMetrics, LabError> {
+        let b = self.cfg.train.batch;
+        let device = self.train_device.clone();
+        let pairs = draw_pairs(&self.cfg, &self.data, b, &mut self.rng);
+        let loss = match &self.data {
+            Data::Pairs { .. } => pair_loss(&self.model, pair_batch(&pairs, &device)),
+            Data::Text(t) => {
+                let len = (self.cfg.context + 1).min(CharText::longest(&t.train));
+                let windows: Vec<&[u32]> = (0..b).filter_map(|_| CharText::window(&t.train, len, &mut self.rng)).collect();
+                text_loss(&self.model, &windows, &device)
+            }
+        };
+        let value = loss.clone().into_scalar::<f32>();
+        if !value.is_finite() {
+            return Err(LabError::NonFinite { step: self.steps, what: "loss" });
+        }
+        let grads = GradientsParams::from_grads(loss.backward(), &self.model);
+        self.model = self.optim.step(self.cfg.lr_at(self.steps), self.model.clone(), grads);
+        self.steps += 1;
+        Ok(StepMetrics::loss(value))
+    }
+
+    fn evaluate(&mut self) -> Result<Evaluation, LabError> {
+        if matches!(self.data, Data::Text(_)) {
+            return Ok(Evaluation::classify(self.text_measure(false, 32), None, self.text_measure(true, 64), None));
+        }
+        // The same training pairs at every evaluation.
+        let train = draw_pairs(&self.cfg, &self.data, 250, &mut Rng::new(self.cfg.seed.wrapping_add(9)));
+        let (train_loss, train_acc) = self.pair_scores(&train);
+        let Data::Pairs { test, .. } = &self.data else { unreachable!() };
+        let (test_loss, test_acc) = self.pair_scores(&test[..test.len().min(500)]);
+        Ok(Evaluation::classify(train_loss, Some(train_acc), test_loss, Some(test_acc)))
+    }
+
+    /// Over the whole held-out set (text: 512 windows).
+    fn final_evaluation(&mut self) -> Result<Evaluation, LabError> {
+        let mut e = self.evaluate()?;
+        let (loss, acc) = match &self.data {
+            Data::Text(_) => (self.text_measure(true, 512), None),
+            Data::Pairs { test, .. } => {
+                let (l, a) = self.pair_scores(test);
+                (l, Some(a))
+            }
+        };
+        e.values.retain(|(k, _)| *k != "test_loss" && *k != "test_acc");
+        e.values.push(("test_loss", loss));
+        e.values.extend(acc.map(|a| ("test_acc", a)));
+        Ok(e)
+    }
+
+    fn budget(&self) -> Option<u64> {
+        Some(match self.cfg.task {
+            Task::Copy => 1500,
+            Task::Reverse => REVERSE_STEPS,
+            Task::Sort => 2000,
+            Task::Translate => 3000,
+            Task::Text => TEXT_STEPS,
+        })
+    }
+
+    fn gallery(&self) -> Option<&'static str> {
+        Some("attention")
+    }
+
+    fn eval_every(&self) -> u64 {
+        250
+    }
+
+    fn charts(&self) -> Vec<&'static str> {
+        if self.cfg.task == Task::Text { vec!["loss"] } else { vec!["loss", "accuracy"] }
+    }
+
+    fn views(&self) -> Vec<ViewSpec> {
+        let ids: &[&'static str] = if self.cfg.task == Task::Text {
+            &["generate", "attention", "next_token", "positional"]
+        } else {
+            &["answers", "attention", "next_token", "positional"]
+        };
+        ViewSpec::list(ids)
+    }
+
+    fn render(&mut self, view: &str) -> Result<View, LabError> {
+        let settings = serde_json::to_string(&self.cfg).unwrap_or_default();
+        if let Some(v) = self.views.fresh(view, self.steps, &settings) {
+            return Ok(v);
+        }
+        let started = std::time::Instant::now();
+        let text = self.cfg.task == Task::Text;
+        let v = match view {
+            "attention" => self.attention_view(),
+            "positional" => self.positional_view(),
+            "next_token" => self.next_token_view(),
+            "generate" if text => self.generate_view(),
+            "answers" if !text => self.answers_view(),
+            _ => return Err(LabError::UnknownView(view.into())),
+        };
+        self.views.keep(view, self.steps, settings, started, &v);
+        Ok(v)
+    }
+
+    fn reconfigure(&mut self, values: &Values) -> Result<(), LabError> {
+        let new: Config = params::typed(&params(), values)?;
+        self.cfg.train.switch_optimizer(&new.train, &mut self.optim);
+        if new.dropout != self.cfg.dropout {
+            set_dropout(&mut self.model, new.dropout);
+        }
+        // Lengths, warm-up and what the views show are read where they are used.
+        self.cfg = new;
+        Ok(())
+    }
+
+    crate::config_and_model!();
+}
+
+/// Sets every dropout of the network (embeddings, attention weights, sub-layers) to `p`.
+fn set_dropout(model: &mut Transformer, p: f64) {
+    model.dropout.prob = p;
+    for block in model.encoder.iter_mut().chain(model.decoder.iter_mut()) {
+        block.dropout.prob = p;
+        block.attn.dropout.prob = p;
+        if let Some(c) = &mut block.cross {
+            c.dropout.prob = p;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::view::{Mark, View};
+
+    fn lab(sets: &[(&str, &str)]) -> Box<dyn Lab> {
+        let mut pairs = DEF.small.to_vec();
+        pairs.extend_from_slice(sets);
+        build(&params::parse_pairs(&params(), &pairs).unwrap(), &Device::flex()).unwrap()
+    }
+
+    fn tiny(encoder: usize) -> Transformer {
+        let s = Shape {
+            vocab: 11,
+            d_model: 8,
+            heads: 2,
+            d_ff: 16,
+            encoder,
+            decoder: 2,
+            positions: 16,
+            learned_positions: false,
+            dropout: 0.0,
+        };
+        Device::flex().seed(4);
+        Transformer::new(&s, &Device::flex())
+    }
+
+    fn ids(v: &[i64]) -> Tensor<2, Int> {
+        Tensor::from_data(TensorData::new(v.to_vec(), [1, v.len()]), &Device::flex())
+    }
+
+    #[test]
+    fn changing_token_t_never_changes_the_outputs_before_t() {
+        for encoder in [0, 1] {
+            let m = tiny(encoder);
+            let source = (encoder > 0).then(|| (ids(&[3, 4, 5]), None));
+            let run = |t: &[i64]| -> Vec<f32> { m.forward(source.clone(), ids(t)).0.into_data().iter::<f32>().collect() };
+            let a = run(&[1, 5, 6, 7, 8]);
+            let b = run(&[1, 5, 6, 9, 2]);
+            // Positions 0..3 (3 * 11 scores) are the same; position 3 differs.
+            assert_eq!(a[..33], b[..33], "encoder {encoder}");
+            assert_ne!(a[33..44], b[33..44]);
+        }
+        // Shapes: scores per position, weights per layer and head.
+        let m = tiny(1);
+        let (logits, seen) = m.forward(Some((ids(&[3, 4, 5, 6]), None)), ids(&[1, 7]));
+        assert_eq!(logits.dims(), [1, 2, 11]);
+        assert_eq!(seen.encoder[0].attn.dims(), [1, 2, 4, 4]);
+        assert_eq!(seen.decoder[1].attn.dims(), [1, 2, 2, 2]);
+        assert_eq!(seen.decoder[1].cross.as_ref().unwrap().dims(), [1, 2, 2, 4]);
+        // Masked: the first position attends only to itself.
+        let w: Vec<f32> = seen.decoder[0].attn.clone().into_data().iter::<f32>().collect();
+        assert_eq!(w[1], 0.0);
+    }
+
+    #[test]
+    fn pairs_are_batched_with_start_end_and_padding() {
+        let b = pair_batch(&[(vec![5, 6], vec![7]), (vec![5], vec![8, 9])], &Device::flex());
+        let v = |t: Tensor<2, Int>| t.into_data().iter::<i64>().collect::<Vec<_>>();
+        assert_eq!(v(b.source), [5, 6, 5, 0]);
+        assert_eq!(b.pad.into_data().iter::<bool>().collect::<Vec<_>>(), [false, false, false, true]);
+        assert_eq!(v(b.input), [1, 7, 0, 1, 8, 9]);
+        assert_eq!(b.output.into_data().iter::<i64>().collect::<Vec<_>>(), [7, 2, 0, 8, 9, 2]);
+        assert_eq!(b.weight.into_data().iter::<f32>().collect::<Vec<_>>(), [1.0, 1.0, 0.0, 1.0, 1.0, 1.0]);
+        assert_eq!(english_tokens("two thousand and forty-five"), ["two", "thousand", "and", "forty", "-", "five"]);
+    }
+
+    #[test]
+    fn every_task_trains_and_draws_its_views() {
+        for task in ["copy", "reverse", "sort", "translate", "text"] {
+            let mut l = lab(&[("task", task), ("corpus", "lunyu"), ("positions", if task == "sort" { "learned" } else { "sinusoidal" })]);
+            for _ in 0..3 {
+                assert!(l.step().unwrap().loss.unwrap().is_finite());
+            }
+            let e = l.evaluate().unwrap();
+            assert!(e.get("test_loss").unwrap().is_finite(), "{task}");
+            for v in l.views() {
+                l.render(v.id).unwrap_or_else(|e| panic!("{task} {}: {e:?}", v.id));
+            }
+        }
+        // The user's number: its answer is marked against 三百零五.
+        let mut l = lab(&[("task", "translate"), ("prompt", "Three hundred and five")]);
+        let View::Text(t) = l.render("answers").unwrap() else { panic!() };
+        let first = &t.lines[0].1;
+        assert_eq!(first[0], ("three hundred and five".to_string(), Mark::Given));
+        let View::Column(parts) = l.render("attention").unwrap() else { panic!() };
+        let View::HeatmapRows { rows, .. } = &parts[2].1 else { panic!() };
+        assert_eq!(rows[0][0].col_labels, ["three", "hundred", "and", "five"], "cross-attention reads the source");
+        assert_eq!(rows.len(), 1, "one decoder layer");
+        let bad = params::parse_pairs(&params(), &[("d_model", "10"), ("heads", "4")]).unwrap();
+        assert!(matches!(build(&bad, &Device::flex()).err(), Some(LabError::Invalid { key: "err.heads_divide", .. })));
+    }
+
+    #[test]
+    fn a_small_model_learns_to_copy_three_digits() {
+        let mut l = lab(&[
+            ("task", "copy"),
+            ("d_model", "32"),
+            ("d_ff", "64"),
+            ("batch", "32"),
+            ("warmup", "20"),
+            ("lr", "0.003"),
+            ("dropout", "0"),
+        ]);
+        let first = l.evaluate().unwrap();
+        for _ in 0..150 {
+            l.step().unwrap();
+        }
+        let after = l.evaluate().unwrap();
+        assert!(after.get("test_loss").unwrap() < 0.5 * first.get("test_loss").unwrap(), "{first:?} -> {after:?}");
+    }
+}
