@@ -5,7 +5,7 @@ use egui_kittest::Harness;
 use tenlab_app::i18n::Lang;
 use tenlab_app::views::{Cx, Views};
 use tenlab_models::view::{
-    Bars, Boundary, Heatmap, Lines, Picker, PointLayer, Reading, Scale, Scatter, Series, Style, View,
+    Bars, Boundary, Heatmap, Lines, Mark, Picker, PointLayer, Reading, Scale, Scatter, Series, Style, View,
 };
 
 fn heatmap(title: &str, rows: usize, cols: usize, f: impl Fn(usize, usize) -> f32) -> Heatmap {
@@ -196,6 +196,60 @@ fn examples() -> Vec<(&'static str, &'static str, View)> {
                 }),
             ),
             (
+                // The toy tasks' answers: input, the answer (one token wrong), the right one.
+                "text",
+                "transformer",
+                View::Text(tenlab_models::view::TextPicture {
+                    lines: vec![
+                        (
+                            Some("label.answers"),
+                            vec![
+                                ("three hundred and five".into(), Mark::Given),
+                                ("  ➡  ".into(), Mark::Plain),
+                                ("三".into(), Mark::Right),
+                                ("百".into(), Mark::Right),
+                                ("零".into(), Mark::Right),
+                                ("五".into(), Mark::Right),
+                            ],
+                        ),
+                        (
+                            None,
+                            vec![
+                                ("8403615927".into(), Mark::Given),
+                                ("  ➡  ".into(), Mark::Plain),
+                                ("72951".into(), Mark::Right),
+                                ("9".into(), Mark::Wrong),
+                                ("3048".into(), Mark::Right),
+                                ("   (7295163048)".into(), Mark::Plain),
+                            ],
+                        ),
+                    ],
+                }),
+            ),
+            (
+                // Attention of a reversed string: the anti-diagonal, tokens named on both axes.
+                "attention",
+                "transformer",
+                View::HeatmapRows {
+                    rows: vec![
+                        (0..2)
+                            .map(|h| {
+                                let mut m = heatmap(&format!("L1·H{}", h + 1), 6, 5, |i, j| {
+                                    if i + j == 4 || (h == 1 && i == 5) { 0.9 } else { 0.02 }
+                                });
+                                m.scale = Scale::Sequential;
+                                m.range = (0.0, 1.0);
+                                m.row_labels = ["5", "2", "9", "1", "4", "</s>"].map(String::from).to_vec();
+                                m.col_labels = ["4", "1", "9", "2", "5"].map(String::from).to_vec();
+                                m
+                            })
+                            .collect(),
+                    ],
+                    style: Style::Matrices,
+                    picker: None,
+                },
+            ),
+            (
                 // One step, so any frame shows its end: the pole leaning past 12 degrees.
                 "cartpole",
                 "dqn",
@@ -219,6 +273,7 @@ fn every_view_kind_draws_as_its_snapshot() {
     for (name, lab, view) in examples() {
         let mut h = Harness::builder().with_size(egui::vec2(640.0, 420.0)).wgpu().build_ui_state(
             move |ui, views: &mut Views| {
+                tenlab_app::app::install_fonts(ui.ctx());
                 let cx = Cx { lang: Lang::En, lab, id: "example", rev: 1 };
                 views.ui(ui, &cx, &view);
             },

@@ -915,7 +915,9 @@ fn draw_markers(plot_ui: &mut egui_plot::PlotUi<'_>, markers: &[Marker], lang: L
     }
 }
 
-fn install_fonts(ctx: &egui::Context) {
+/// egui's fonts with the CJK font behind them, so that Chinese (labels, poems, numerals)
+/// draws in every family.
+pub fn install_fonts(ctx: &egui::Context) {
     let mut fonts = egui::FontDefinitions::default();
     fonts.font_data.insert("cjk".into(), Arc::new(egui::FontData::from_static(CJK_FONT)));
     for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {

@@ -49,8 +49,8 @@ pub const DEF: LabDef = LabDef {
 };
 
 const MNIST_STEPS: u64 = 3000;
-const TEXT_STEPS: u64 = 6000;
-const SINES_STEPS: u64 = 2000;
+const TEXT_STEPS: u64 = 1500;
+const SINES_STEPS: u64 = 600;
 /// The characters a text model knows: the most frequent (the Tang poems use ~5,100; the
 /// 3,000 most frequent cover 98.9% of the text).
 const MAX_VOCAB: usize = 3000;
@@ -98,7 +98,9 @@ fn params() -> Vec<ParamSpec> {
         ParamSpec::new("dropout", Model, Float { default: 0.0, min: 0.0, max: 0.8, log: false }).live(),
         ParamSpec::new("clip", Training, Float { default: 5.0, min: 0.0, max: 100.0, log: false }).live(),
     ];
-    p.extend(crate::labs::kit::Training::specs(TrainingDefaults { lr: 2e-3, lr_max: 0.1, batch: 64, decay: "constant", decay_steps: 3000 }));
+    // A cosine decay over the MNIST budget: at a constant 2e-3 the test accuracy wandered
+    // between 0.957 and 0.968 from step 1,750 on (training accuracy 0.989).
+    p.extend(crate::labs::kit::Training::specs(TrainingDefaults { lr: 2e-3, lr_max: 0.1, batch: 64, decay: "cosine", decay_steps: 3000 }));
     p.extend([
         ParamSpec::new("prompt", Sampling, Text { default: "" }).live().shown_if(is_text),
         sample_spec().shown_if(is_mnist),

@@ -49,8 +49,8 @@ pub const DEF: LabDef = LabDef {
     ],
 };
 
-const REVERSE_STEPS: u64 = 3000;
-const TEXT_STEPS: u64 = 6000;
+const REVERSE_STEPS: u64 = 2000;
+const TEXT_STEPS: u64 = 1800;
 /// Positions a learned encoding covers beyond the context (the longest digit string + 1).
 const MIN_POSITIONS: usize = 48;
 const MAX_VOCAB: usize = 3000;
@@ -110,13 +110,16 @@ fn params() -> Vec<ParamSpec> {
         ParamSpec::new("min_len", Data, Int { default: 8, min: 1, max: 40 }).live().shown_if(is_digits),
         ParamSpec::new("max_len", Data, Int { default: 16, min: 1, max: 40 }).live().shown_if(is_digits),
         ParamSpec::new("held_out", Data, Int { default: 1000, min: 100, max: 5000 }).shown_if(is_translate),
-        ParamSpec::new("context", Data, Int { default: 128, min: 4, max: 512 }).shown_if(is_text),
+        ParamSpec::new("context", Data, Int { default: 64, min: 4, max: 512 }).shown_if(is_text),
         ParamSpec::new("enc_layers", Model, Int { default: 2, min: 1, max: 6 }).shown_if(has_encoder),
         ParamSpec::new("dec_layers", Model, Int { default: 2, min: 1, max: 6 }),
         ParamSpec::new("heads", Model, Int { default: 4, min: 1, max: 16 }),
         ParamSpec::new("d_model", Model, Int { default: 128, min: 4, max: 512 }),
         ParamSpec::new("d_ff", Model, Int { default: 512, min: 4, max: 2048 }),
-        ParamSpec::new("dropout", Model, Float { default: 0.1, min: 0.0, max: 0.5, log: false }).live(),
+        // No dropout by default: over these budgets the training and held-out losses stay
+        // together (the text model's were 1.818 and 1.815 after 1,000 steps at 0.1), so it
+        // would only slow learning; raise it for long runs on a small text.
+        ParamSpec::new("dropout", Model, Float { default: 0.0, min: 0.0, max: 0.5, log: false }).live(),
         ParamSpec::new("positions", Model, Choice { default: "sinusoidal", options: &["sinusoidal", "learned"] }),
     ];
     p.extend(crate::labs::kit::Training::specs(TrainingDefaults { lr: 1e-3, lr_max: 0.05, batch: 64, decay: "constant", decay_steps: 3000 }));
@@ -529,7 +532,7 @@ impl Lab for TransformerLab {
             Task::Copy => 1500,
             Task::Reverse => REVERSE_STEPS,
             Task::Sort => 2000,
-            Task::Translate => 3000,
+            Task::Translate => 1500,
             Task::Text => TEXT_STEPS,
         })
     }

@@ -104,8 +104,16 @@ pub const STRINGS: Strings = &[
     ("chart.loss", "Loss (nats per token)", "损失（每词元奈特）"),
     ("chart.accuracy", "Exact-sequence accuracy", "整句完全正确率"),
     ("label.encoder_self", "Encoder self-attention", "编码器自注意力"),
-    ("label.decoder_self", "Decoder masked self-attention", "解码器掩码自注意力"),
-    ("label.cross", "Cross-attention: output (down) to input (across)", "交叉注意力：输出（纵向）看输入（横向）"),
+    (
+        "label.decoder_self",
+        "Decoder masked self-attention: each output token (down) over the tokens written before it (across)",
+        "解码器掩码自注意力：每个输出词元（纵向）看它之前写出的词元（横向）",
+    ),
+    (
+        "label.cross",
+        "Cross-attention: each output token (down) over the input (across)",
+        "交叉注意力：每个输出词元（纵向）看输入（横向）",
+    ),
     ("label.masked_self", "Masked self-attention", "掩码自注意力"),
     ("label.sample", "Prompt and generated text", "提示与生成的文本"),
     ("label.answers", "Input ➡ the model's answer (the right one in brackets where it errs)", "输入 ➡ 模型的答案（出错时括号内为正确答案）"),

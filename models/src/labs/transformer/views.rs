@@ -80,12 +80,15 @@ impl TransformerLab {
                 let (_, seen) = model.forward(Some((batch.source, None)), input);
                 let names = |ids: &[u32]| ids.iter().map(|&i| tokens.names[i as usize].clone()).collect::<Vec<_>>();
                 let keys = names(&source);
-                let queries: Vec<String> = std::iter::once("<s>".to_string()).chain(names(&answer)).collect();
+                // The decoder's rows are named by the token each position writes; its
+                // self-attention's columns by the tokens it reads (the start, then its own).
+                let written: Vec<String> = names(&answer).into_iter().chain(["</s>".to_string()]).collect();
+                let read: Vec<String> = std::iter::once("<s>".to_string()).chain(names(&answer)).collect();
                 let cross: Vec<&Tensor<4>> = seen.decoder.iter().filter_map(|w| w.cross.as_ref()).collect();
                 View::Column(vec![
                     (Some("label.encoder_self"), maps(seen.encoder.iter().map(|w| &w.attn), &keys, &keys)),
-                    (Some("label.decoder_self"), maps(seen.decoder.iter().map(|w| &w.attn), &queries, &queries)),
-                    (Some("label.cross"), maps(cross.into_iter(), &queries, &keys)),
+                    (Some("label.decoder_self"), maps(seen.decoder.iter().map(|w| &w.attn), &written, &read)),
+                    (Some("label.cross"), maps(cross.into_iter(), &written, &keys)),
                 ])
             }
             Data::Text(t) => {
