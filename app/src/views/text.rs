@@ -21,7 +21,7 @@ impl ViewUi for TextView {
         egui::ScrollArea::vertical().id_salt(cx.id).auto_shrink([false, false]).show(ui, |ui| {
             for (caption, spans) in &t.lines {
                 if let Some(key) = caption {
-                    ui.label(egui::RichText::new(lab_tr(cx.lang, cx.lab, key)).small().weak());
+                    ui.label(egui::RichText::new(lab_tr(cx.lang, cx.lab, key)).weak());
                 }
                 let mut job = LayoutJob {
                     wrap: egui::text::TextWrapping::wrap_at_width(ui.available_width()),
@@ -55,7 +55,9 @@ impl ViewUi for TextView {
                     }
                     job.append(text, 0.0, format);
                 }
-                ui.label(job);
+                // Laid out here, so that the label does not justify a wrapped line.
+                let galley = ui.painter().layout_job(job);
+                ui.label(galley);
                 ui.add_space(6.0);
             }
         });

@@ -49,7 +49,16 @@ pub fn heatmap_rows_ui(
         _ => 0.0,
     };
     let gaps = 16.0 * widest as f32 + label_w;
-    let cell = ((ui.available_width() - gaps) / total_cols.max(1) as f32).clamp(4.0, 26.0);
+    let mut cell = ((ui.available_width() - gaps) / total_cols.max(1) as f32).clamp(4.0, 26.0);
+    // Matrices: smaller cells where that makes all of them fit the height without scrolling,
+    // as long as the cells stay big enough to be named (8 px).
+    if !is_thumbs {
+        let total_rows: usize = rows.iter().map(|r| r.iter().map(|h| h.rows).max().unwrap_or(0)).sum();
+        let by_height = (ui.available_height() - 40.0 * rows.len() as f32) / total_rows.max(1) as f32;
+        if by_height >= 8.0 {
+            cell = cell.min(by_height);
+        }
+    }
     egui::ScrollArea::vertical().id_salt(id).auto_shrink([false, false]).show(ui, |ui| {
         // Thumbnails: one size for all, as many to a line as fit.
         let full_w = ui.available_width();

@@ -108,7 +108,7 @@ fn params() -> Vec<ParamSpec> {
         ParamSpec::new("length", Sampling, Int { default: 400, min: 10, max: 3000 }).live().shown_if(is_text),
         ParamSpec::new("layer", Sampling, Int { default: 1, min: 1, max: 4 }).live(),
         ParamSpec::new("first_unit", Sampling, Int { default: 0, min: 0, max: 511 }).live(),
-        ParamSpec::new("units", Sampling, Int { default: 24, min: 1, max: 128 }).live(),
+        ParamSpec::new("units", Sampling, Int { default: 8, min: 1, max: 128 }).live(),
         seed_spec(),
     ]);
     p

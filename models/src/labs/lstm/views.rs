@@ -45,7 +45,11 @@ impl LstmLab {
             Data::Mnist(s) => {
                 let i = self.cfg.sample.min(s.test.len() - 1);
                 let name = &s.test.class_names[s.test.labels[i] as usize];
-                parts.push((Some("label.digit_rows"), View::Heatmap(picture(&s.test, i, format!("#{i}: {name}")))));
+                let digit = picture(&s.test, i, format!("#{i}: {name}"));
+                parts.push((
+                    Some("label.digit_rows"),
+                    View::HeatmapRows { rows: vec![vec![digit]], style: Style::Thumbnails, picker: None },
+                ));
                 (image_rows(&s.test, &[i], device), (1..=s.test.h).map(|r| r.to_string()).collect())
             }
             Data::Text(t) => {
