@@ -5,6 +5,7 @@
 pub mod activation;
 pub mod batches;
 pub mod cache;
+pub mod charlm;
 pub mod classify;
 pub mod ema;
 pub mod generative;

@@ -8,18 +8,18 @@ mod model;
 mod strings;
 mod views;
 
-pub(crate) use views::char_label;
 
 use burn::grad_clipping::GradientClippingConfig;
 use burn::module::Module;
 use burn::optim::{GradientsParams, ModuleOptimizer};
-use burn::tensor::{Device, Int, Tensor, TensorData};
+use burn::tensor::{Device, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
 use crate::data::images::{self, ImageSet, Split};
 use crate::data::sequences;
-use crate::data::text::{self, CharText};
+use crate::data::text::CharText;
 use crate::error::LabError;
+use crate::labs::kit::charlm::{self, text_batch};
 use crate::labs::kit::images::sample_spec;
 use crate::labs::kit::{Batches, Training, TrainingDefaults, cross_entropy, onehot, score, seed_spec, token_cross_entropy};
 use crate::labs::{CLASSIFIER_CHARTS, Evaluation, Lab, LabDef, Preset, StepMetrics, Suits};
@@ -51,9 +51,6 @@ pub const DEF: LabDef = LabDef {
 const MNIST_STEPS: u64 = 3000;
 const TEXT_STEPS: u64 = 1500;
 const SINES_STEPS: u64 = 600;
-/// The characters a text model knows: the most frequent (the Tang poems use ~5,100; the
-/// 3,000 most frequent cover 98.9% of the text).
-const MAX_VOCAB: usize = 3000;
 
 // ---------------------------------------------------------------------------------------
 // Parameters
@@ -147,31 +144,6 @@ impl Config {
 // ---------------------------------------------------------------------------------------
 // Data
 
-/// The text of a corpus (shared with the Transformer lab).
-pub(crate) fn corpus_text(corpus: &str, file: &str) -> Result<String, LabError> {
-    Ok(match corpus {
-        "moby_dick" => text::MOBY_DICK.to_string(),
-        "tang" => text::TANG_POEMS.to_string(),
-        "lunyu" => text::ANALECTS.to_string(),
-        _ => {
-            if file.trim().is_empty() {
-                return Err(LabError::Invalid { key: "err.no_text_file", english: "choose a text file first" });
-            }
-            text::read_text(file.trim())?
-        }
-    })
-}
-
-/// What a text model is prompted with when the user gives nothing: a line of its corpus.
-pub(crate) fn default_prompt(corpus: &str, text: &CharText) -> String {
-    match corpus {
-        "moby_dick" => "Call me Ishmael. Some years ago".into(),
-        "tang" => "床前明月光，".into(),
-        "lunyu" => "子曰：".into(),
-        _ => text.decode(&text.valid[0][..text.valid[0].len().min(30)]),
-    }
-}
-
 enum Data {
     /// Images read row by row.
     Mnist(Split),
@@ -191,8 +163,7 @@ fn load_data(cfg: &Config) -> Result<Data, LabError> {
             Data::Mnist(Split { train: s.train.first(cfg.train_size), test: s.test })
         }
         Task::Text => {
-            let t = CharText::new(&corpus_text(&cfg.corpus, &cfg.file)?, MAX_VOCAB, cfg.seed)?;
-            Data::Text(t)
+            Data::Text(charlm::corpus(&cfg.corpus, &cfg.file, cfg.seed)?)
         }
         Task::Sines => {
             let mut rng = Rng::new(cfg.seed.wrapping_add(7));
@@ -252,17 +223,6 @@ fn image_rows(set: &ImageSet, idx: &[usize], device: &Device) -> Tensor<3> {
     Tensor::from_data(TensorData::new(px, [idx.len(), set.h, set.w * set.channels]), device)
 }
 
-/// Windows of `len + 1` ids as inputs `[b, len]` and next-character targets `[b * len]`.
-fn text_batch(windows: &[&[u32]], device: &Device) -> (Tensor<2, Int>, Tensor<1, Int>) {
-    let len = windows[0].len() - 1;
-    let x: Vec<i64> = windows.iter().flat_map(|w| w[..len].iter().map(|&c| c as i64)).collect();
-    let y: Vec<i64> = windows.iter().flat_map(|w| w[1..].iter().map(|&c| c as i64)).collect();
-    (
-        Tensor::from_data(TensorData::new(x, [windows.len(), len]), device),
-        Tensor::from_data(TensorData::new(y, [windows.len() * len]), device),
-    )
-}
-
 /// Series of `len + 1` values as inputs `[b, len, 1]` and next values `[b, len, 1]`.
 fn series_batch(series: &[&[f32]], device: &Device) -> (Tensor<3>, Tensor<3>) {
     let len = series[0].len() - 1;
@@ -295,22 +255,17 @@ impl LstmLab {
 
     /// Fixed windows of a text set for measuring: the same ones at every evaluation.
     fn fixed_windows<'a>(&self, set: &'a [Vec<u32>], n: usize, salt: u64) -> Vec<&'a [u32]> {
-        let mut rng = Rng::new(self.cfg.seed.wrapping_add(salt));
-        let len = (self.cfg.seq_len + 1).min(CharText::longest(set));
-        (0..n).filter_map(|_| CharText::window(set, len, &mut rng)).collect()
+        charlm::fixed_windows(set, n, self.cfg.seq_len + 1, self.cfg.seed.wrapping_add(salt))
     }
 
     /// Mean validation (or training) loss over `n` fixed windows, in batches of 64.
     fn text_measure(&self, valid: bool, n: usize) -> f32 {
         let Data::Text(t) = &self.data else { return f32::NAN };
         let set = if valid { &t.valid } else { &t.train };
-        let windows = self.fixed_windows(set, n, if valid { 11 } else { 12 });
         let model = self.model.valid();
-        let mut sum = 0.0;
-        for chunk in windows.chunks(64) {
-            sum += Self::text_loss(&model, chunk, &self.device).into_scalar::<f32>() * chunk.len() as f32;
-        }
-        sum / windows.len().max(1) as f32
+        charlm::mean_loss(&self.fixed_windows(set, n, if valid { 11 } else { 12 }), 64, |c| {
+            Self::text_loss(&model, c, &self.device).into_scalar::<f32>()
+        })
     }
 
     /// Mean squared error of the next value over series (teacher forcing).
@@ -485,6 +440,7 @@ impl Lab for LstmLab {
 mod tests {
     use super::*;
     use crate::view::View;
+    use burn::tensor::Int;
 
     fn lab(sets: &[(&str, &str)]) -> Box<dyn Lab> {
         let mut pairs = DEF.small.to_vec();

@@ -5,34 +5,21 @@
 use burn::module::Module;
 use burn::tensor::{Int, Tensor, TensorData};
 
-use super::{Data, LstmLab, Net, image_rows, series_batch, text_batch};
+use super::{Data, LstmLab, Net, image_rows, series_batch};
 use crate::data::text::CharText;
+use crate::labs::kit::charlm::{self, char_label, text_batch};
 use crate::labs::kit::images::picture;
 use crate::labs::kit::sample::{draw, probabilities};
 use crate::labs::kit::{cross_entropy, onehot, token_cross_entropy};
 use crate::rng::Rng;
 use crate::view::{Heatmap, Lines, Mark, Scale, Series, Style, TextPicture, View};
 
-/// How a character is labelled on an axis (spaces and line ends made visible).
-pub(crate) fn char_label(c: char) -> String {
-    match c {
-        ' ' => "·".into(),
-        '\n' => "¶".into(),
-        '\t' => "»".into(),
-        c => c.to_string(),
-    }
-}
-
 /// The longest string the gate view reads.
 const GATE_CHARS: usize = 100;
 
 impl LstmLab {
     pub(super) fn prompt(&self, t: &CharText) -> String {
-        if self.cfg.prompt.trim().is_empty() {
-            super::default_prompt(&self.cfg.corpus, t)
-        } else {
-            self.cfg.prompt.clone()
-        }
+        charlm::prompt(&self.cfg.prompt, &self.cfg.corpus, t)
     }
 
     /// The input, forget and output gates and the cell state of one layer, for the chosen

@@ -21,8 +21,8 @@ use serde::{Deserialize, Serialize};
 use crate::data::sequences::{self, DigitTask};
 use crate::data::text::CharText;
 use crate::error::LabError;
+use crate::labs::kit::charlm::{self, text_batch};
 use crate::labs::kit::{Training, TrainingDefaults, argmax, seed_spec, token_cross_entropy};
-use crate::labs::lstm::corpus_text;
 use crate::labs::{CLASSIFIER_CHARTS, Evaluation, Lab, LabDef, Preset, StepMetrics, Suits};
 use crate::params::{self, Group, ParamKind, ParamSpec, Values, text_of};
 use crate::rng::Rng;
@@ -53,7 +53,6 @@ const REVERSE_STEPS: u64 = 2000;
 const TEXT_STEPS: u64 = 1800;
 /// Positions a learned encoding covers beyond the context (the longest digit string + 1).
 const MIN_POSITIONS: usize = 48;
-const MAX_VOCAB: usize = 3000;
 
 // ---------------------------------------------------------------------------------------
 // Parameters
@@ -246,7 +245,7 @@ const DIGIT_TEST: usize = 1000;
 impl Data {
     fn new(cfg: &Config) -> Result<Self, LabError> {
         if cfg.task == Task::Text {
-            return Ok(Data::Text(CharText::new(&corpus_text(&cfg.corpus, &cfg.file)?, MAX_VOCAB, cfg.seed)?));
+            return Ok(Data::Text(charlm::corpus(&cfg.corpus, &cfg.file, cfg.seed)?));
         }
         if cfg.task == Task::Translate {
             let tokens = Tokens::new(
@@ -396,17 +395,6 @@ fn pair_loss(model: &Transformer, batch: PairBatch) -> Tensor<1> {
     (picked * batch.weight).sum().neg() / count
 }
 
-/// Windows of `len + 1` ids as inputs `[b, len]` and next-character targets `[b * len]`.
-fn text_batch(windows: &[&[u32]], device: &Device) -> (Tensor<2, Int>, Tensor<1, Int>) {
-    let len = windows[0].len() - 1;
-    let x: Vec<i64> = windows.iter().flat_map(|w| w[..len].iter().map(|&c| c as i64)).collect();
-    let y: Vec<i64> = windows.iter().flat_map(|w| w[1..].iter().map(|&c| c as i64)).collect();
-    (
-        Tensor::from_data(TensorData::new(x, [windows.len(), len]), device),
-        Tensor::from_data(TensorData::new(y, [windows.len() * len]), device),
-    )
-}
-
 fn text_loss(model: &Transformer, windows: &[&[u32]], device: &Device) -> Tensor<1> {
     let (x, y) = text_batch(windows, device);
     let (logits, _) = model.forward(None, x);
@@ -442,22 +430,15 @@ fn greedy(model: &Transformer, sources: &[Vec<u32>], max_len: usize, device: &De
 }
 
 impl TransformerLab {
-    fn fixed_windows<'a>(&self, set: &'a [Vec<u32>], n: usize, salt: u64) -> Vec<&'a [u32]> {
-        let mut rng = Rng::new(self.cfg.seed.wrapping_add(salt));
-        let len = (self.cfg.context + 1).min(CharText::longest(set));
-        (0..n).filter_map(|_| CharText::window(set, len, &mut rng)).collect()
-    }
-
+    /// Mean validation (or training) loss over `n` fixed windows, in batches of 32.
     fn text_measure(&self, valid: bool, n: usize) -> f32 {
         let Data::Text(t) = &self.data else { return f32::NAN };
         let set = if valid { &t.valid } else { &t.train };
-        let windows = self.fixed_windows(set, n, if valid { 11 } else { 12 });
+        let seed = self.cfg.seed.wrapping_add(if valid { 11 } else { 12 });
         let model = self.model.valid();
-        let mut sum = 0.0;
-        for chunk in windows.chunks(32) {
-            sum += text_loss(&model, chunk, &self.device).into_scalar::<f32>() * chunk.len() as f32;
-        }
-        sum / windows.len().max(1) as f32
+        charlm::mean_loss(&charlm::fixed_windows(set, n, self.cfg.context + 1, seed), 32, |c| {
+            text_loss(&model, c, &self.device).into_scalar::<f32>()
+        })
     }
 
     /// Teacher-forced loss and exact-sequence accuracy of greedy answers on `pairs`.

@@ -11,7 +11,7 @@ use super::model::Weights;
 use super::{BOS, Data, Task, Tokens, TransformerLab, english_tokens, greedy, pair_batch, source_pieces};
 use crate::data::sequences;
 use crate::labs::kit::sample::{draw, probabilities};
-use crate::labs::lstm::char_label;
+use crate::labs::kit::charlm::{self, char_label};
 use crate::rng::Rng;
 use crate::view::{Bars, Heatmap, Mark, Scale, Style, TextPicture, View};
 
@@ -57,7 +57,7 @@ impl TransformerLab {
 
     /// The prompt as character ids (its last `context` characters), for the text task.
     fn prompt_ids(&self, t: &crate::data::text::CharText) -> (String, Vec<u32>) {
-        let prompt = if self.cfg.prompt.trim().is_empty() { default_prompt_of(self, t) } else { self.cfg.prompt.clone() };
+        let prompt = charlm::prompt(&self.cfg.prompt, &self.cfg.corpus, t);
         let mut ids = t.encode(&prompt);
         if ids.is_empty() {
             ids = vec![t.encode("\n").first().copied().unwrap_or(0)];
@@ -234,10 +234,6 @@ impl TransformerLab {
         }
         View::Text(TextPicture { lines })
     }
-}
-
-fn default_prompt_of(lab: &TransformerLab, t: &crate::data::text::CharText) -> String {
-    crate::labs::lstm::default_prompt(&lab.cfg.corpus, t)
 }
 
 /// Attention weights of each layer (`[1, heads, queries, keys]`) as rows of maps.

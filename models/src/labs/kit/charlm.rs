@@ -1,0 +1,81 @@
+//! What the character language models share (the LSTM lab's and the Transformer's): the
+//! corpora, a prompt when the user gives none, windows of text as batches, measuring over
+//! fixed windows, and how a character is named on an axis.
+
+use burn::tensor::{Device, Int, Tensor, TensorData};
+
+use crate::data::text::{self, CharText};
+use crate::error::LabError;
+use crate::rng::Rng;
+
+/// The characters a text model knows: the most frequent (the Tang poems use ~5,100; the
+/// 3,000 most frequent cover 98.9% of the text).
+pub const MAX_VOCAB: usize = 3000;
+
+/// The text of a corpus (`moby_dick`, `tang`, `lunyu`, else the user's `file`), as characters.
+pub fn corpus(corpus: &str, file: &str, seed: u64) -> Result<CharText, LabError> {
+    let text = match corpus {
+        "moby_dick" => text::MOBY_DICK.to_string(),
+        "tang" => text::TANG_POEMS.to_string(),
+        "lunyu" => text::ANALECTS.to_string(),
+        _ => {
+            if file.trim().is_empty() {
+                return Err(LabError::Invalid {
+                    key: "err.no_text_file",
+                    english: "choose a text file first",
+                });
+            }
+            text::read_text(file.trim())?
+        }
+    };
+    CharText::new(&text, MAX_VOCAB, seed)
+}
+
+/// The user's prompt, or where it is empty a line of the corpus.
+pub fn prompt(given: &str, corpus: &str, text: &CharText) -> String {
+    if !given.trim().is_empty() {
+        return given.to_string();
+    }
+    match corpus {
+        "moby_dick" => "Call me Ishmael. Some years ago".into(),
+        "tang" => "床前明月光，".into(),
+        "lunyu" => "子曰：".into(),
+        _ => text.decode(&text.valid[0][..text.valid[0].len().min(30)]),
+    }
+}
+
+/// How a character is named on an axis (spaces and line ends made visible, in glyphs the
+/// app's fonts have).
+pub fn char_label(c: char) -> String {
+    match c {
+        ' ' => "·".into(),
+        '\n' => "¶".into(),
+        '\t' => "»".into(),
+        c => c.to_string(),
+    }
+}
+
+/// Windows of `len + 1` ids as inputs `[b, len]` and next-character targets `[b * len]`.
+pub fn text_batch(windows: &[&[u32]], device: &Device) -> (Tensor<2, Int>, Tensor<1, Int>) {
+    let len = windows[0].len() - 1;
+    let x: Vec<i64> = windows.iter().flat_map(|w| w[..len].iter().map(|&c| c as i64)).collect();
+    let y: Vec<i64> = windows.iter().flat_map(|w| w[1..].iter().map(|&c| c as i64)).collect();
+    (
+        Tensor::from_data(TensorData::new(x, [windows.len(), len]), device),
+        Tensor::from_data(TensorData::new(y, [windows.len() * len]), device),
+    )
+}
+
+/// `n` windows of `len` ids (at most a run's length) from `set`, drawn by a generator seeded
+/// with `seed`: the same ones at every evaluation.
+pub fn fixed_windows(set: &[Vec<u32>], n: usize, len: usize, seed: u64) -> Vec<&[u32]> {
+    let mut rng = Rng::new(seed);
+    let len = len.min(CharText::longest(set));
+    (0..n).filter_map(|_| CharText::window(set, len, &mut rng)).collect()
+}
+
+/// The mean of a per-window loss over `windows`, taken `chunk` at a time.
+pub fn mean_loss(windows: &[&[u32]], chunk: usize, loss: impl Fn(&[&[u32]]) -> f32) -> f32 {
+    let sum: f32 = windows.chunks(chunk).map(|c| loss(c) * c.len() as f32).sum();
+    sum / windows.len().max(1) as f32
+}
