@@ -79,3 +79,11 @@ pub fn mean_loss(windows: &[&[u32]], chunk: usize, loss: impl Fn(&[&[u32]]) -> f
     let sum: f32 = windows.chunks(chunk).map(|c| loss(c) * c.len() as f32).sum();
     sum / windows.len().max(1) as f32
 }
+
+/// Text is written without the "unknown" character (id 0, the rare characters the
+/// vocabulary leaves out): its score is set so low that it is never drawn.
+pub fn never_unknown(logits: &mut [f32]) {
+    if let Some(l) = logits.first_mut() {
+        *l = f32::MIN;
+    }
+}

@@ -127,7 +127,8 @@ impl LstmLab {
         let mut last = top.slice([0..1, len - 1..len]).reshape([1, hd]);
         let mut out = Vec::with_capacity(n);
         for _ in 0..n {
-            let logits: Vec<f32> = model.head.forward(last).into_data().iter::<f32>().collect();
+            let mut logits: Vec<f32> = model.head.forward(last).into_data().iter::<f32>().collect();
+            charlm::never_unknown(&mut logits);
             let next = draw(&probabilities(&logits, temperature, 0), &mut rng) as u32;
             out.push(next);
             let (top, s, _) = model.run(embed(vec![next as i64], 1), Some(state), false);

@@ -194,7 +194,8 @@ impl TransformerLab {
             let x = Tensor::<2, Int>::from_data(TensorData::new(window, [1, len]), &self.device);
             let (logits, _) = model.forward(None, x);
             let v = logits.dims()[2];
-            let last: Vec<f32> = logits.slice([0..1, len - 1..len]).reshape([v]).into_data().iter::<f32>().collect();
+            let mut last: Vec<f32> = logits.slice([0..1, len - 1..len]).reshape([v]).into_data().iter::<f32>().collect();
+            charlm::never_unknown(&mut last);
             all.push(draw(&probabilities(&last, self.cfg.temperature as f32, self.cfg.top_k), &mut rng) as u32);
         }
         all.split_off(ids.len())
