@@ -39,3 +39,12 @@ labs! {
 pub fn find_lab(id: &str) -> Result<&'static LabDef, crate::error::LabError> {
     registry().iter().find(|d| d.id == id).ok_or_else(|| crate::error::LabError::UnknownLab(id.into()))
 }
+
+/// A lab built on the CPU from its small settings with `sets` on top (for the labs' tests).
+#[cfg(test)]
+pub(crate) fn small_lab(def: &LabDef, sets: &[(&str, &str)]) -> Box<dyn Lab> {
+    let mut pairs = def.small.to_vec();
+    pairs.extend_from_slice(sets);
+    let values = crate::params::parse_pairs(&(def.params)(), &pairs).unwrap();
+    (def.build)(&values, &burn::tensor::Device::flex()).unwrap()
+}

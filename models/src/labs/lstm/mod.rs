@@ -443,9 +443,7 @@ mod tests {
     use burn::tensor::Int;
 
     fn lab(sets: &[(&str, &str)]) -> Box<dyn Lab> {
-        let mut pairs = DEF.small.to_vec();
-        pairs.extend_from_slice(sets);
-        build(&params::parse_pairs(&params(), &pairs).unwrap(), &Device::flex()).unwrap()
+        crate::labs::small_lab(&DEF, sets)
     }
 
     #[test]

@@ -590,9 +590,7 @@ mod tests {
     use crate::view::{Mark, View};
 
     fn lab(sets: &[(&str, &str)]) -> Box<dyn Lab> {
-        let mut pairs = DEF.small.to_vec();
-        pairs.extend_from_slice(sets);
-        build(&params::parse_pairs(&params(), &pairs).unwrap(), &Device::flex()).unwrap()
+        crate::labs::small_lab(&DEF, sets)
     }
 
     fn tiny(encoder: usize) -> Transformer {
