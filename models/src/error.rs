@@ -187,6 +187,18 @@ pub enum LabError {
     Weights(String),
 }
 
+impl LabError {
+    /// A loss (or any measured value) that must be finite: NaN or infinite is an error naming
+    /// which and the step (counted from 1) that produced it.
+    pub fn check_finite(value: f32, step: u64) -> Result<(), LabError> {
+        if value.is_finite() {
+            Ok(())
+        } else {
+            Err(LabError::NonFinite { step, what: if value.is_nan() { "NaN" } else { "infinite" } })
+        }
+    }
+}
+
 impl fmt::Display for CsvProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

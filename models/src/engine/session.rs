@@ -156,7 +156,7 @@ impl Session {
         let metrics = guard(|| self.lab.step())?;
         let step = self.step + 1;
         for value in metrics.loss.iter().chain(metrics.more.iter().map(|(_, v)| v)) {
-            check_finite(*value, step)?;
+            LabError::check_finite(*value, step)?;
         }
         self.step = step;
         let mut points: Vec<MetricPoint> = metrics
@@ -201,7 +201,7 @@ impl Session {
 
     fn take_evaluation(&mut self, e: Evaluation) -> Result<Vec<MetricPoint>, LabError> {
         for &(_, value) in &e.values {
-            check_finite(value, self.step)?;
+            LabError::check_finite(value, self.step)?;
         }
         let step = self.step;
         let points =
@@ -262,14 +262,6 @@ impl Session {
     /// The settings the lab runs with, read back from its typed config.
     pub fn lab_settings(&self) -> Values {
         guard(|| Ok(self.lab.settings())).unwrap_or_default()
-    }
-}
-
-fn check_finite(loss: f32, step: u64) -> Result<(), LabError> {
-    if loss.is_finite() {
-        Ok(())
-    } else {
-        Err(LabError::NonFinite { step, what: if loss.is_nan() { "NaN" } else { "infinite" } })
     }
 }
 

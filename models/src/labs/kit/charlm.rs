@@ -66,16 +66,31 @@ pub fn text_batch(windows: &[&[u32]], device: &Device) -> (Tensor<2, Int>, Tenso
     )
 }
 
-/// `n` windows of `len` ids (at most a run's length) from `set`, drawn by a generator seeded
-/// with `seed`: the same ones at every evaluation.
-pub fn fixed_windows(set: &[Vec<u32>], n: usize, len: usize, seed: u64) -> Vec<&[u32]> {
-    let mut rng = Rng::new(seed);
+/// `n` random windows of `len` ids (at most a run's length) from `set`.
+pub fn windows<'a>(set: &'a [Vec<u32>], n: usize, len: usize, rng: &mut Rng) -> Vec<&'a [u32]> {
     let len = len.min(CharText::longest(set));
-    (0..n).filter_map(|_| CharText::window(set, len, &mut rng)).collect()
+    (0..n).filter_map(|_| CharText::window(set, len, rng)).collect()
 }
 
-/// The mean of a per-window loss over `windows`, taken `chunk` at a time.
-pub fn mean_loss(windows: &[&[u32]], chunk: usize, loss: impl Fn(&[&[u32]]) -> f32) -> f32 {
+/// `n` windows of `len` ids from `set`, drawn by a generator seeded with `seed`: the same
+/// ones every time.
+pub fn fixed_windows(set: &[Vec<u32>], n: usize, len: usize, seed: u64) -> Vec<&[u32]> {
+    windows(set, n, len, &mut Rng::new(seed))
+}
+
+/// The mean of a per-window `loss` over `n` fixed windows of `len` ids of the validation (or
+/// training) text, taken `chunk` at a time: the same windows at every evaluation.
+pub fn measure(
+    text: &CharText,
+    valid: bool,
+    n: usize,
+    len: usize,
+    seed: u64,
+    chunk: usize,
+    loss: impl Fn(&[&[u32]]) -> f32,
+) -> f32 {
+    let (set, salt) = if valid { (&text.valid, 11) } else { (&text.train, 12) };
+    let windows = fixed_windows(set, n, len, seed.wrapping_add(salt));
     let sum: f32 = windows.chunks(chunk).map(|c| loss(c) * c.len() as f32).sum();
     sum / windows.len().max(1) as f32
 }

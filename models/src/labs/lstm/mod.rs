@@ -165,11 +165,18 @@ fn load_data(cfg: &Config) -> Result<Data, LabError> {
         Task::Text => {
             Data::Text(charlm::corpus(&cfg.corpus, &cfg.file, cfg.seed)?)
         }
-        Task::Sines => {
-            let mut rng = Rng::new(cfg.seed.wrapping_add(7));
-            Data::Sines((0..SERIES).map(|_| sequences::sines(SERIES_LEN, cfg.noise as f32, &mut rng)).collect())
-        }
+        Task::Sines => Data::Sines(held_series(cfg)),
     })
+}
+
+/// `n` series of `len` values at the set noise, drawn with `rng`.
+fn draw_series(cfg: &Config, n: usize, len: usize, rng: &mut Rng) -> Vec<Vec<f32>> {
+    (0..n).map(|_| sequences::sines(len, cfg.noise as f32, rng)).collect()
+}
+
+/// The held-out series (seeded: the same for a seed and a noise).
+fn held_series(cfg: &Config) -> Vec<Vec<f32>> {
+    draw_series(cfg, SERIES, SERIES_LEN, &mut Rng::new(cfg.seed.wrapping_add(7)))
 }
 
 fn build(values: &Values, device: &Device) -> Result<Box<dyn Lab>, LabError> {
@@ -253,17 +260,11 @@ impl LstmLab {
         model.head.forward(top.slice([0..b, t - 1..t]).reshape([b, h]))
     }
 
-    /// Fixed windows of a text set for measuring: the same ones at every evaluation.
-    fn fixed_windows<'a>(&self, set: &'a [Vec<u32>], n: usize, salt: u64) -> Vec<&'a [u32]> {
-        charlm::fixed_windows(set, n, self.cfg.seq_len + 1, self.cfg.seed.wrapping_add(salt))
-    }
-
     /// Mean validation (or training) loss over `n` fixed windows, in batches of 64.
     fn text_measure(&self, valid: bool, n: usize) -> f32 {
         let Data::Text(t) = &self.data else { return f32::NAN };
-        let set = if valid { &t.valid } else { &t.train };
         let model = self.model.valid();
-        charlm::mean_loss(&self.fixed_windows(set, n, if valid { 11 } else { 12 }), 64, |c| {
+        charlm::measure(t, valid, n, self.cfg.seq_len + 1, self.cfg.seed, 64, |c| {
             Self::text_loss(&model, c, &self.device).into_scalar::<f32>()
         })
     }
@@ -276,8 +277,7 @@ impl LstmLab {
     }
 
     fn fresh_series(&mut self, n: usize) -> Vec<Vec<f32>> {
-        let len = self.cfg.seq_len + 1;
-        (0..n).map(|_| sequences::sines(len, self.cfg.noise as f32, &mut self.rng)).collect()
+        draw_series(&self.cfg, n, self.cfg.seq_len + 1, &mut self.rng)
     }
 
     fn mnist_scores(&self, set: &ImageSet, n: usize) -> (f32, f32, Vec<u32>) {
@@ -307,9 +307,7 @@ impl Lab for LstmLab {
                 cross_entropy(Self::digit_logits(&self.model, image_rows(&s.train, &idx, &device)), y)
             }
             Data::Text(t) => {
-                let len = (self.cfg.seq_len + 1).min(CharText::longest(&t.train));
-                let windows: Vec<&[u32]> =
-                    (0..b).filter_map(|_| CharText::window(&t.train, len, &mut self.rng)).collect();
+                let windows = charlm::windows(&t.train, b, self.cfg.seq_len + 1, &mut self.rng);
                 Self::text_loss(&self.model, &windows, &device)
             }
             Data::Sines(_) => {
@@ -318,9 +316,8 @@ impl Lab for LstmLab {
             }
         };
         let value = loss.clone().into_scalar::<f32>();
-        if !value.is_finite() {
-            return Err(LabError::NonFinite { step: self.steps, what: "loss" });
-        }
+        // Checked before the update, so that a NaN never reaches the weights.
+        LabError::check_finite(value, self.steps + 1)?;
         let grads = GradientsParams::from_grads(loss.backward(), &self.model);
         self.model = self.optim.step(self.cfg.train.lr_at(self.steps), self.model.clone(), grads);
         self.steps += 1;
@@ -330,8 +327,7 @@ impl Lab for LstmLab {
     fn evaluate(&mut self) -> Result<Evaluation, LabError> {
         // Training series: the same ones at every evaluation.
         let fresh = if self.cfg.task == Task::Sines {
-            let mut rng = Rng::new(self.cfg.seed.wrapping_add(8));
-            (0..SERIES).map(|_| sequences::sines(self.cfg.seq_len + 1, self.cfg.noise as f32, &mut rng)).collect()
+            draw_series(&self.cfg, SERIES, self.cfg.seq_len + 1, &mut Rng::new(self.cfg.seed.wrapping_add(8)))
         } else {
             vec![]
         };
@@ -425,8 +421,7 @@ impl Lab for LstmLab {
         if new.noise != self.cfg.noise
             && let Data::Sines(held) = &mut self.data
         {
-            let mut rng = Rng::new(new.seed.wrapping_add(7));
-            *held = (0..SERIES).map(|_| sequences::sines(SERIES_LEN, new.noise as f32, &mut rng)).collect();
+            *held = held_series(&new);
         }
         // The sequence length, the prompt and what the views show are read where they are used.
         self.cfg = new;

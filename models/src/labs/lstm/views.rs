@@ -185,7 +185,7 @@ impl LstmLab {
                 (x, loss)
             }
             Data::Text(t) => {
-                let windows = self.fixed_windows(&t.valid, 32, 13);
+                let windows = charlm::fixed_windows(&t.valid, 32, self.cfg.seq_len + 1, self.cfg.seed.wrapping_add(13));
                 let (ids, y) = text_batch(&windows, device);
                 let [b, n] = ids.dims();
                 let x = model.embed(ids).detach().require_grad();

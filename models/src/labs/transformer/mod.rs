@@ -433,10 +433,8 @@ impl TransformerLab {
     /// Mean validation (or training) loss over `n` fixed windows, in batches of 32.
     fn text_measure(&self, valid: bool, n: usize) -> f32 {
         let Data::Text(t) = &self.data else { return f32::NAN };
-        let set = if valid { &t.valid } else { &t.train };
-        let seed = self.cfg.seed.wrapping_add(if valid { 11 } else { 12 });
         let model = self.model.valid();
-        charlm::mean_loss(&charlm::fixed_windows(set, n, self.cfg.context + 1, seed), 32, |c| {
+        charlm::measure(t, valid, n, self.cfg.context + 1, self.cfg.seed, 32, |c| {
             text_loss(&model, c, &self.device).into_scalar::<f32>()
         })
     }
@@ -465,15 +463,13 @@ impl Lab for TransformerLab {
         let loss = match &self.data {
             Data::Pairs { .. } => pair_loss(&self.model, pair_batch(&pairs, &device)),
             Data::Text(t) => {
-                let len = (self.cfg.context + 1).min(CharText::longest(&t.train));
-                let windows: Vec<&[u32]> = (0..b).filter_map(|_| CharText::window(&t.train, len, &mut self.rng)).collect();
+                let windows = charlm::windows(&t.train, b, self.cfg.context + 1, &mut self.rng);
                 text_loss(&self.model, &windows, &device)
             }
         };
         let value = loss.clone().into_scalar::<f32>();
-        if !value.is_finite() {
-            return Err(LabError::NonFinite { step: self.steps, what: "loss" });
-        }
+        // Checked before the update, so that a NaN never reaches the weights.
+        LabError::check_finite(value, self.steps + 1)?;
         let grads = GradientsParams::from_grads(loss.backward(), &self.model);
         self.model = self.optim.step(self.cfg.lr_at(self.steps), self.model.clone(), grads);
         self.steps += 1;
