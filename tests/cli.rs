@@ -197,3 +197,42 @@ fn a_graph_from_csv_files_trains_and_a_bad_edge_is_named_by_file_line_and_column
     let err = tenlab(&["train", "gcn", "--steps", "1", "--set", "graph=csv"]).unwrap_err();
     assert!(err.contains("nodes file"), "{err}");
 }
+
+#[test]
+fn bench_times_training_steps_and_reports_speed_memory_and_parameters() {
+    let out =
+        tenlab(&["bench", "--lab", "mlp", "--lab", "gcn", "--warmup", "0.05", "--secs", "0.2", "--json"])
+            .unwrap();
+    let report = summary(&out);
+    let labs = report["labs"].as_array().unwrap();
+    assert_eq!(labs.len(), 2);
+    let mlp = &labs[0];
+    assert_eq!(mlp["lab"], "mlp");
+    // The MLP's defaults: 2 inputs, three layers of 8, 2 classes.
+    assert_eq!(mlp["parameters"], 2 * 8 + 8 + 2 * (8 * 8 + 8) + 8 * 2 + 2);
+    assert_eq!(mlp["batch"], 16);
+    let (steps, secs) = (mlp["steps"].as_f64().unwrap(), mlp["seconds"].as_f64().unwrap());
+    assert!(steps >= 3.0 && secs >= 0.2, "{mlp}");
+    assert!((mlp["steps_per_sec"].as_f64().unwrap() - steps / secs).abs() < 1e-6 * steps / secs);
+    assert!((mlp["samples_per_sec"].as_f64().unwrap() - 16.0 * steps / secs).abs() < 1e-3 * steps / secs);
+    assert!(mlp["last_loss"].as_f64().unwrap().is_finite());
+    // Full-batch GCN: no batch setting, so no samples/s.
+    assert!(labs[1]["batch"].is_null() && labs[1]["samples_per_sec"].is_null());
+    // The table names every column.
+    let table = tenlab(&["bench", "--lab", "mlp", "--warmup", "0", "--secs", "0.05"]).unwrap();
+    for column in ["steps/s", "samples/s", "cores busy", "peak MiB", "parameters"] {
+        assert!(table.contains(column), "{table}");
+    }
+}
+
+#[test]
+fn bench_refuses_bad_input_with_a_message() {
+    let err = tenlab(&["bench", "--lab", "nope"]).unwrap_err();
+    assert!(err.contains("labs: mlp"), "{err}");
+    let err = tenlab(&["bench", "--threads", "0"]).unwrap_err();
+    assert!(err.contains("at least 1"), "{err}");
+    let err = tenlab(&["bench", "--lab", "mlp", "--secs=-1"]).unwrap_err();
+    assert!(err.contains("--secs"), "{err}");
+    let err = tenlab(&["bench", "--lab", "mlp", "--set", "lr=99"]).unwrap_err();
+    assert!(err.contains("lr"), "{err}");
+}

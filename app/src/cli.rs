@@ -2,7 +2,7 @@
 //! the same [`Session`] as the app, so a figure measured here is the figure the app shows.
 
 use std::io::Write;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
@@ -72,6 +72,34 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         png_out: Option<std::path::PathBuf>,
     },
+    /// Time each lab's training steps (after a warm-up; evaluations and views excluded) and
+    /// print steps/s, samples/s, cores busy and peak memory as a table or JSON.
+    Bench {
+        /// A lab to measure (repeatable; default: every lab).
+        #[arg(long = "lab", value_name = "ID")]
+        labs: Vec<String>,
+        /// Set a hyper-parameter of every lab measured: --set key=value (repeatable).
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        set: Vec<String>,
+        /// auto, cpu or gpu.
+        #[arg(long, default_value = "cpu")]
+        device: DeviceChoice,
+        /// Threads the CPU backend computes with (default: one per core).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Seconds of training before the timing starts (each lab).
+        #[arg(long, default_value_t = 3.0)]
+        warmup: f64,
+        /// Seconds of training timed (each lab).
+        #[arg(long, default_value_t = 10.0)]
+        secs: f64,
+        /// Random seed of every lab.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Print the figures as one JSON object instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Step CartPole-v1 from a state with given actions and print one JSON line per step
     /// (state, reward, terminated, truncated), to check the physics against gymnasium.
     Cartpole {
@@ -126,6 +154,41 @@ pub fn run(command: Command) -> anyhow::Result<String> {
             let run = Run { lab: &lab, sets: &set, steps, device, seed, load: load.as_deref(), trained };
             let summary = train(run, outputs, true)?;
             Ok(format!("{summary}\n"))
+        }
+        Command::Bench { labs, set, device, threads, warmup, secs, seed, json } => {
+            if let Some(n) = threads {
+                crate::bench::set_threads(n)?;
+            }
+            let span = |s: f64, what: &str| {
+                Duration::try_from_secs_f64(s)
+                    .map_err(|_| anyhow::anyhow!("--{what} wants seconds ≥ 0, got {s}"))
+            };
+            let plan = crate::bench::BenchPlan {
+                labs,
+                sets: set,
+                device,
+                warmup: span(warmup, "warmup")?,
+                measure: span(secs, "secs")?,
+                seed,
+            };
+            let total = if plan.labs.is_empty() { tenlab_models::registry().len() } else { plan.labs.len() };
+            let bar = indicatif::ProgressBar::new(total as u64);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} labs  {elapsed}  {msg}")
+                    .expect("a valid template"),
+            );
+            bar.enable_steady_tick(Duration::from_millis(200));
+            let report = crate::bench::bench(&plan, |done, lab, phase| {
+                bar.set_position(done as u64);
+                bar.set_message(format!("{lab}: {phase}"));
+            });
+            bar.finish_and_clear();
+            let report = report?;
+            Ok(if json {
+                format!("{}\n", serde_json::to_string(&report)?)
+            } else {
+                crate::bench::table(&report)
+            })
         }
         Command::Cartpole { speed: Some(n), .. } => Ok(cartpole_speed(n)),
         Command::Cartpole { state, actions, .. } => {

@@ -3,6 +3,7 @@
 //! ([`cli`]).
 
 pub mod app;
+pub mod bench;
 pub mod cli;
 pub mod i18n;
 pub mod views;

@@ -11,6 +11,7 @@ pub mod data;
 pub mod device;
 pub mod engine;
 pub mod error;
+mod kernels;
 pub mod labs;
 pub mod params;
 pub mod picture;

@@ -152,13 +152,8 @@ impl Session {
     /// Trains one step; evaluates when the lab's schedule says so. A NaN or infinite loss is
     /// an error (the caller pauses), and the step is not counted.
     pub fn step(&mut self) -> Result<Vec<MetricPoint>, LabError> {
-        let start = Instant::now();
-        let metrics = guard(|| self.lab.step())?;
-        let step = self.step + 1;
-        for value in metrics.loss.iter().chain(metrics.more.iter().map(|(_, v)| v)) {
-            LabError::check_finite(*value, step)?;
-        }
-        self.step = step;
+        let metrics = self.train_step()?;
+        let step = self.step;
         let mut points: Vec<MetricPoint> = metrics
             .loss
             .map(|value| MetricPoint { step, metric: Metric::BATCH_LOSS, value })
@@ -170,10 +165,38 @@ impl Session {
             value,
         }));
         if step == 1 || step.is_multiple_of(self.lab.eval_every().max(1)) {
+            let start = Instant::now();
             points.extend(self.evaluate_now()?);
+            self.train_secs += start.elapsed().as_secs_f64();
         }
-        self.train_secs += start.elapsed().as_secs_f64();
         Ok(points)
+    }
+
+    /// Trains one step and nothing else: no evaluation, whatever the schedule (what `tenlab
+    /// bench` times). A NaN or infinite loss is an error, as in [`step`](Self::step).
+    pub fn train_step(&mut self) -> Result<crate::labs::StepMetrics, LabError> {
+        let start = Instant::now();
+        let metrics = guard(|| self.lab.step())?;
+        let step = self.step + 1;
+        for value in metrics.loss.iter().chain(metrics.more.iter().map(|(_, v)| v)) {
+            LabError::check_finite(*value, step)?;
+        }
+        self.step = step;
+        self.train_secs += start.elapsed().as_secs_f64();
+        Ok(metrics)
+    }
+
+    /// Trainable numbers in the lab's networks (0 if asking panics).
+    pub fn parameters(&self) -> usize {
+        guard(|| Ok(self.lab.parameters())).unwrap_or(0)
+    }
+
+    /// Examples one training step learns from: the lab's `batch` setting where it has one.
+    pub fn batch(&self) -> Option<u64> {
+        match self.running.get("batch") {
+            Some(ParamValue::Int(n)) => u64::try_from(*n).ok(),
+            _ => None,
+        }
     }
 
     /// Evaluates now, whatever the schedule.
@@ -293,6 +316,9 @@ mod tests {
         }
         fn settings(&self) -> Values {
             Values::new()
+        }
+        fn parameters(&self) -> usize {
+            1
         }
         fn weights(&self) -> Result<Vec<u8>, LabError> {
             Ok(vec![])

@@ -143,6 +143,9 @@ pub trait Lab: Send {
     fn reconfigure(&mut self, values: &Values) -> Result<(), LabError>;
     /// The typed config the lab runs with now, as values (what `reconfigure` last took).
     fn settings(&self) -> Values;
+    /// Trainable numbers the training step updates (every network it trains; not a frozen
+    /// copy such as a target network or an average of the weights).
+    fn parameters(&self) -> usize;
     /// The model's weights, as bytes (Burn's record format).
     fn weights(&self) -> Result<Vec<u8>, LabError>;
     /// Replaces the model's weights with saved ones (of a lab built with the same settings)

@@ -724,6 +724,10 @@ impl Lab for DiffusionLab {
         params::untyped(&params(), &self.cfg)
     }
 
+    fn parameters(&self) -> usize {
+        weights::trainable(&self.model)
+    }
+
     fn weights(&self) -> Result<Vec<u8>, LabError> {
         weights::to_bytes(&self.saved())
     }

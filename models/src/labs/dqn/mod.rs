@@ -510,6 +510,10 @@ impl Lab for DqnLab {
         params::untyped(&params(), &self.cfg)
     }
 
+    fn parameters(&self) -> usize {
+        weights::trainable(&self.online)
+    }
+
     fn weights(&self) -> Result<Vec<u8>, LabError> {
         weights::to_bytes(&Saved { online: self.online.clone(), target: self.target.clone() })
     }

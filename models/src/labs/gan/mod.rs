@@ -541,6 +541,10 @@ impl Lab for GanLab {
         params::untyped(&params(), &self.cfg)
     }
 
+    fn parameters(&self) -> usize {
+        weights::trainable(&self.g) + weights::trainable(&self.d)
+    }
+
     fn weights(&self) -> Result<Vec<u8>, LabError> {
         weights::to_bytes(&self.saved())
     }

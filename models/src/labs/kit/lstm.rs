@@ -53,35 +53,51 @@ impl GatedLstm {
 
     /// As [`forward`](Self::forward), starting from a state `(h, c)` (each `[batch, hidden]`;
     /// zeros if none), and also returning the state after the last step (to go on from).
-    ///
-    /// The four gates' weights are joined into one matrix, so that a step is one product
-    /// with the hidden state, and the input's products are taken for every step at once.
     pub fn forward_from(
         &self,
         x: Tensor<3>,
         state: Option<(Tensor<2>, Tensor<2>)>,
         record: bool,
     ) -> (Tensor<3>, (Tensor<2>, Tensor<2>), Option<Recording>) {
-        let [b, steps, d] = x.dims();
+        let (hs, last, recording) = self.forward_steps(steps_of(x), state, record);
+        (Tensor::stack(hs, 1), last, recording)
+    }
+
+    /// The cell over a sequence given step by step (each `[batch, inputs]`): the hidden state
+    /// after each step, the state after the last, and with `record` the gates and cells.
+    ///
+    /// The three sigmoid gates' weights are joined into one matrix, so that a step is two
+    /// products with the input and two with the hidden state. The input comes step by step rather than
+    /// as one `[batch, steps, inputs]` tensor: a slice of a tensor that carries a gradient
+    /// costs, in the backward pass, a zero tensor of the whole sequence's size (~100 MB of
+    /// memory traffic per batch for sequential MNIST), where a step's own product costs none.
+    pub fn forward_steps(
+        &self,
+        xs: Vec<Tensor<2>>,
+        state: Option<(Tensor<2>, Tensor<2>)>,
+        record: bool,
+    ) -> (Vec<Tensor<2>>, (Tensor<2>, Tensor<2>), Option<Recording>) {
         let n = self.d_hidden;
-        let device = x.device();
         let gates = [&self.input_gate, &self.forget_gate, &self.output_gate, &self.cell_gate];
-        let w = Tensor::cat(gates.iter().map(|g| g.input_transform.weight.val()).collect(), 1);
-        let u = Tensor::cat(gates.iter().map(|g| g.hidden_transform.weight.val()).collect(), 1);
+        let device = gates[0].input_transform.weight.device();
+        let b = xs.first().map_or(0, |x| x.dims()[0]);
+        // The three sigmoid gates (input, forget, output) side by side, and the cell's
+        // candidate apart: each activation then runs over a contiguous tensor.
+        let (sig, cand) = (&gates[..3], gates[3]);
+        let w_s = Tensor::cat(sig.iter().map(|g| g.input_transform.weight.val()).collect(), 1); // [d, 3n]
+        let u_s = Tensor::cat(sig.iter().map(|g| g.hidden_transform.weight.val()).collect(), 1); // [n, 3n]
+        let (w_g, u_g) = (cand.input_transform.weight.val(), cand.hidden_transform.weight.val());
         let bias =
             |l: &burn::nn::Linear| l.bias.as_ref().map_or_else(|| Tensor::zeros([n], &device), |b| b.val());
-        let bias = Tensor::cat(
-            gates.iter().map(|g| bias(&g.input_transform) + bias(&g.hidden_transform)).collect(),
-            0,
-        );
-        let xw = (x.reshape([b * steps, d]).matmul(w) + bias.unsqueeze()).reshape([b, steps, 4 * n]);
+        let joined = |g: &GateController| bias(&g.input_transform) + bias(&g.hidden_transform);
+        let b_s: Tensor<2> = Tensor::cat(sig.iter().map(|g| joined(g)).collect(), 0).unsqueeze(); // [1, 3n]
+        let b_g: Tensor<2> = joined(cand).unsqueeze(); // [1, n]
         let (mut h, mut c) =
             state.unwrap_or_else(|| (Tensor::zeros([b, n], &device), Tensor::zeros([b, n], &device)));
         let (mut hs, mut is, mut fs, mut os, mut cs) = (vec![], vec![], vec![], vec![], vec![]);
-        for t in 0..steps {
-            let z = xw.clone().slice([0..b, t..t + 1]).reshape([b, 4 * n]) + h.matmul(u.clone());
-            let s = sigmoid(z.clone().slice([0..b, 0..3 * n]));
-            let g = tanh(z.slice([0..b, 3 * n..4 * n]));
+        for x in xs {
+            let s = sigmoid(x.clone().matmul(w_s.clone()) + b_s.clone() + h.clone().matmul(u_s.clone())); // [b, 3n]
+            let g = tanh(x.matmul(w_g.clone()) + b_g.clone() + h.matmul(u_g.clone())); // [b, n]
             let i = s.clone().slice([0..b, 0..n]);
             let f = s.clone().slice([0..b, n..2 * n]);
             let o = s.slice([0..b, 2 * n..3 * n]);
@@ -95,15 +111,22 @@ impl GatedLstm {
                 cs.push(c.clone());
             }
         }
-        let out = Tensor::stack(hs, 1);
-        let recording = record.then(|| Recording {
+        let recording = (record && !hs.is_empty()).then(|| Recording {
             input: Tensor::stack(is, 1),
             forget: Tensor::stack(fs, 1),
             output: Tensor::stack(os, 1),
             cell: Tensor::stack(cs, 1),
         });
-        (out, (h, c), recording)
+        (hs, (h, c), recording)
     }
+}
+
+/// A sequence `[batch, steps, inputs]` step by step (each `[batch, inputs]`). Cheap for data;
+/// for a tensor that carries a gradient, each step costs a sequence-sized zero tensor in the
+/// backward pass (see [`GatedLstm::forward_steps`]).
+pub fn steps_of(x: Tensor<3>) -> Vec<Tensor<2>> {
+    let [b, steps, d] = x.dims();
+    (0..steps).map(|t| x.clone().slice([0..b, t..t + 1]).reshape([b, d])).collect()
 }
 
 #[cfg(test)]

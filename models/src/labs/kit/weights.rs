@@ -1,7 +1,8 @@
 //! A model's weights as bytes and back (Burn's record format, parameters by path).
 
-use burn::module::Module;
+use burn::module::{Module, ModuleVisitor, Param};
 use burn::store::ModuleRecord;
+use burn::tensor::Tensor;
 
 use crate::error::LabError;
 
@@ -13,6 +14,23 @@ pub fn to_bytes<M: Module>(model: &M) -> Result<Vec<u8>, LabError> {
     Ok(bytes.to_vec())
 }
 
+/// The numbers of `model` that training updates: its parameters that carry a gradient (not a
+/// batch norm's running statistics, which Burn's `num_params` also counts).
+pub fn trainable<M: Module>(model: &M) -> usize {
+    struct Count(usize);
+    impl ModuleVisitor for Count {
+        fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+            let t = param.val();
+            if t.is_require_grad() {
+                self.0 += t.shape().num_elements();
+            }
+        }
+    }
+    let mut count = Count(0);
+    model.visit(&mut count);
+    count.0
+}
+
 /// `model` with the weights of `bytes`; an error (damaged bytes, other parameters or shapes)
 /// leaves the caller's model as it was.
 pub fn from_bytes<M: Module>(model: &M, bytes: &[u8]) -> Result<M, LabError> {
@@ -21,7 +39,7 @@ pub fn from_bytes<M: Module>(model: &M, bytes: &[u8]) -> Result<M, LabError> {
     model.clone().try_load_record(record).map_err(|e| LabError::Weights(e.to_string()))
 }
 
-/// The `settings`, `weights` and `load_weights` of a lab whose typed config is `self.cfg`
+/// The `settings`, `parameters`, `weights` and `load_weights` of a lab whose typed config is `self.cfg`
 /// (its parameters from the lab module's `params()`), whose network is `self.model` and whose
 /// step count is `self.steps`: `crate::config_and_model!();` in its `impl Lab`.
 #[macro_export]
@@ -29,6 +47,10 @@ macro_rules! config_and_model {
     () => {
         fn settings(&self) -> $crate::params::Values {
             $crate::params::untyped(&params(), &self.cfg)
+        }
+
+        fn parameters(&self) -> usize {
+            $crate::labs::kit::weights::trainable(&self.model)
         }
 
         fn weights(&self) -> Result<Vec<u8>, $crate::error::LabError> {

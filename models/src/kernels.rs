@@ -1,0 +1,307 @@
+//! Checks of the CPU kernels tenlab adds to Burn's, against the definitions, on random inputs
+//! of odd shapes: the patched `burn-flex` (see `.patches/README.md`) — the convolution's
+//! backward (strides, dilation, asymmetric padding, groups), batch normalisation (its
+//! statistics, output and gradients, in training and with running statistics), and sigmoid and
+//! tanh (computed without libm, so that they vectorise) with their gradients.
+
+#[cfg(test)]
+mod tests {
+    use burn::tensor::ops::ConvOptions;
+    use burn::tensor::{Device, Distribution, Tensor};
+
+    /// A convolution's sizes: input `[b, c_in, h, w]`, weight `[c_out, c_in / groups, kh, kw]`.
+    #[derive(Clone, Copy, Debug)]
+    struct Case {
+        x: [usize; 4],
+        w: [usize; 4],
+        stride: [usize; 2],
+        /// (begin, end) per spatial dimension.
+        pad: [(usize, usize); 2],
+        dilation: [usize; 2],
+        groups: usize,
+    }
+
+    fn values<const D: usize>(t: Tensor<D>) -> Vec<f64> {
+        t.into_data().iter::<f32>().map(f64::from).collect()
+    }
+
+    /// Output, input gradient and weight gradient from the definition, for the loss
+    /// `sum(out * r)` (so that the output gradient is `r`).
+    fn by_definition(c: Case, x: &[f64], w: &[f64], r: &[f64]) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+        let [b, c_in, h, wd] = c.x;
+        let [c_out, cpg, kh, kw] = c.w;
+        let opg = c_out / c.groups;
+        let oh = (h + c.pad[0].0 + c.pad[0].1 - c.dilation[0] * (kh - 1) - 1) / c.stride[0] + 1;
+        let ow = (wd + c.pad[1].0 + c.pad[1].1 - c.dilation[1] * (kw - 1) - 1) / c.stride[1] + 1;
+        let mut out = vec![0.0; b * c_out * oh * ow];
+        let (mut dx, mut dw) = (vec![0.0; x.len()], vec![0.0; w.len()]);
+        for n in 0..b {
+            for co in 0..c_out {
+                let g = co / opg;
+                for y in 0..oh {
+                    for z in 0..ow {
+                        let o = ((n * c_out + co) * oh + y) * ow + z;
+                        for ci in 0..cpg {
+                            for i in 0..kh {
+                                for j in 0..kw {
+                                    let iy =
+                                        (y * c.stride[0] + i * c.dilation[0]) as isize - c.pad[0].0 as isize;
+                                    let ix =
+                                        (z * c.stride[1] + j * c.dilation[1]) as isize - c.pad[1].0 as isize;
+                                    if iy < 0 || ix < 0 || iy >= h as isize || ix >= wd as isize {
+                                        continue;
+                                    }
+                                    let xi = ((n * c_in + g * cpg + ci) * h + iy as usize) * wd + ix as usize;
+                                    let wi = ((co * cpg + ci) * kh + i) * kw + j;
+                                    out[o] += x[xi] * w[wi];
+                                    dx[xi] += r[o] * w[wi];
+                                    dw[wi] += r[o] * x[xi];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        (out, dx, dw)
+    }
+
+    /// The largest difference relative to the largest value of the reference.
+    fn relative_error(got: &[f64], want: &[f64]) -> f64 {
+        assert_eq!(got.len(), want.len());
+        let scale = want.iter().fold(0.0f64, |m, v| m.max(v.abs())).max(1e-12);
+        got.iter().zip(want).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max) / scale
+    }
+
+    fn check(c: Case, seed: u64) {
+        let device = Device::flex().autodiff();
+        device.seed(seed);
+        let normal = Distribution::Normal(0.0, 1.0);
+        let x = Tensor::<4>::random(c.x, normal, &device).require_grad();
+        let w = Tensor::<4>::random(c.w, normal, &device).require_grad();
+        let options = ConvOptions::new_with_padding(c.stride, c.pad, c.dilation, c.groups);
+        let out = burn::tensor::module::conv2d(x.clone(), w.clone(), None, options);
+        let r = Tensor::<4>::random(out.dims(), normal, &device);
+        let grads = (out.clone() * r.clone()).sum().backward();
+        let (want_out, want_dx, want_dw) =
+            by_definition(c, &values(x.clone().detach()), &values(w.clone().detach()), &values(r));
+        let got_dx = values(x.grad(&grads).expect("x has a gradient"));
+        let got_dw = values(w.grad(&grads).expect("w has a gradient"));
+        for (what, got, want) in [
+            ("output", values(out.detach()), want_out),
+            ("input gradient", got_dx, want_dx),
+            ("weight gradient", got_dw, want_dw),
+        ] {
+            let e = relative_error(&got, &want);
+            assert!(e < 1e-4, "{what} of {c:?}: relative error {e:e}");
+        }
+    }
+
+    #[test]
+    fn the_convolution_backward_gives_the_gradients_of_the_definition() {
+        let cases = [
+            // A 3x3 same convolution, as the ResNet's (a batch of odd size).
+            Case {
+                x: [3, 4, 9, 9],
+                w: [5, 4, 3, 3],
+                stride: [1, 1],
+                pad: [(1, 1), (1, 1)],
+                dilation: [1, 1],
+                groups: 1,
+            },
+            // Strided, as a ResNet's downsampling block, on an odd side.
+            Case {
+                x: [2, 3, 7, 7],
+                w: [6, 3, 3, 3],
+                stride: [2, 2],
+                pad: [(1, 1), (1, 1)],
+                dilation: [1, 1],
+                groups: 1,
+            },
+            // 5x5 on one channel, as the CNN's first layer.
+            Case {
+                x: [2, 1, 11, 10],
+                w: [3, 1, 5, 5],
+                stride: [1, 1],
+                pad: [(2, 2), (2, 2)],
+                dilation: [1, 1],
+                groups: 1,
+            },
+            // A 1x1 projection with stride 2.
+            Case {
+                x: [2, 4, 6, 5],
+                w: [3, 4, 1, 1],
+                stride: [2, 2],
+                pad: [(0, 0), (0, 0)],
+                dilation: [1, 1],
+                groups: 1,
+            },
+            // Odd everything: non-square kernel, unequal strides, dilation, asymmetric padding.
+            Case {
+                x: [2, 3, 8, 11],
+                w: [4, 3, 2, 3],
+                stride: [2, 1],
+                pad: [(1, 0), (0, 2)],
+                dilation: [1, 2],
+                groups: 1,
+            },
+            // Groups, and a kernel larger than the padded input in one direction.
+            Case {
+                x: [1, 4, 5, 6],
+                w: [6, 2, 3, 2],
+                stride: [1, 3],
+                pad: [(0, 1), (1, 1)],
+                dilation: [2, 1],
+                groups: 2,
+            },
+            // The DCGAN discriminator's 4x4 stride-2 convolutions.
+            Case {
+                x: [2, 2, 8, 8],
+                w: [3, 2, 4, 4],
+                stride: [2, 2],
+                pad: [(1, 1), (1, 1)],
+                dilation: [1, 1],
+                groups: 1,
+            },
+        ];
+        for (k, c) in cases.into_iter().enumerate() {
+            check(c, k as u64 + 1);
+        }
+    }
+    /// Batch norm by its definition in f64: output, mean, biased variance, and the gradients of
+    /// `sum(out * r)` for x, gamma and beta.
+    #[allow(clippy::type_complexity)]
+    fn batch_norm_by_definition(
+        shape: [usize; 4],
+        x: &[f64],
+        gamma: &[f64],
+        beta: &[f64],
+        r: &[f64],
+        eps: f64,
+    ) -> (Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>) {
+        let [b, c, h, w] = shape;
+        let s = h * w;
+        let n = (b * s) as f64;
+        let at = |k: usize, ch: usize, i: usize| (k * c + ch) * s + i;
+        let (mut out, mut dx) = (vec![0.0; x.len()], vec![0.0; x.len()]);
+        let (mut means, mut vars, mut dgamma, mut dbeta) = (vec![], vec![], vec![], vec![]);
+        for ch in 0..c {
+            let idx: Vec<usize> = (0..b).flat_map(|k| (0..s).map(move |i| at(k, ch, i))).collect();
+            let mean = idx.iter().map(|&i| x[i]).sum::<f64>() / n;
+            let var = idx.iter().map(|&i| (x[i] - mean).powi(2)).sum::<f64>() / n;
+            let inv = 1.0 / (var + eps).sqrt();
+            let x_hat: Vec<f64> = idx.iter().map(|&i| (x[i] - mean) * inv).collect();
+            for (j, &i) in idx.iter().enumerate() {
+                out[i] = x_hat[j] * gamma[ch] + beta[ch];
+            }
+            let sum_r: f64 = idx.iter().map(|&i| r[i]).sum();
+            let sum_r_xhat: f64 = idx.iter().zip(&x_hat).map(|(&i, xh)| r[i] * xh).sum();
+            for (j, &i) in idx.iter().enumerate() {
+                dx[i] = gamma[ch] * inv * (r[i] - sum_r / n - x_hat[j] * sum_r_xhat / n);
+            }
+            means.push(mean);
+            vars.push(var);
+            dgamma.push(sum_r_xhat);
+            dbeta.push(sum_r);
+        }
+        (out, means, vars, dx, dgamma, dbeta)
+    }
+
+    #[test]
+    fn batch_norm_gives_the_statistics_output_and_gradients_of_the_definition() {
+        let eps = 1e-5;
+        for (k, shape) in [[3, 5, 7, 9], [1, 2, 1, 1], [4, 3, 1, 5]].into_iter().enumerate() {
+            let device = Device::flex().autodiff();
+            device.seed(k as u64 + 10);
+            let c = shape[1];
+            let x = Tensor::<4>::random(shape, Distribution::Normal(0.5, 2.0), &device).require_grad();
+            let gamma = Tensor::<1>::random([c], Distribution::Normal(1.0, 0.5), &device).require_grad();
+            let beta = Tensor::<1>::random([c], Distribution::Normal(0.0, 1.0), &device).require_grad();
+            let r = Tensor::<4>::random(shape, Distribution::Normal(0.0, 1.0), &device);
+            let train = burn::tensor::module::batch_norm_train(x.clone(), gamma.clone(), beta.clone(), eps);
+            let grads = (train.output.clone() * r.clone()).sum().backward();
+            let want = batch_norm_by_definition(
+                shape,
+                &values(x.clone().detach()),
+                &values(gamma.clone().detach()),
+                &values(beta.clone().detach()),
+                &values(r),
+                eps,
+            );
+            let got = [
+                ("output", values(train.output.detach())),
+                ("mean", values(train.mean.clone())),
+                ("variance", values(train.variance.clone())),
+                ("input gradient", values(x.grad(&grads).unwrap())),
+                ("gamma gradient", values(gamma.grad(&grads).unwrap())),
+                ("beta gradient", values(beta.grad(&grads).unwrap())),
+            ];
+            let wanted = [want.0, want.1.clone(), want.2.clone(), want.3, want.4, want.5];
+            for ((what, got), want) in got.iter().zip(&wanted) {
+                let e = relative_error(got, want);
+                assert!(e < 1e-4, "batch norm {what} of {shape:?}: relative error {e:e}");
+            }
+            // With running statistics (inference): the same formula with given mean and variance.
+            let inference = burn::tensor::module::batch_norm(
+                x.clone().detach(),
+                gamma.clone().detach(),
+                beta.clone().detach(),
+                train.mean,
+                train.variance,
+                eps,
+            );
+            let e = relative_error(&values(inference), &wanted[0]);
+            assert!(e < 1e-4, "batch norm with given statistics of {shape:?}: relative error {e:e}");
+        }
+    }
+    #[test]
+    fn sigmoid_and_tanh_and_their_gradients_match_the_definitions() {
+        use burn::tensor::activation::{sigmoid, tanh};
+        let device = Device::flex().autodiff();
+        device.seed(7);
+        // Random values of every scale, the region where tanh changes formula, and extremes.
+        let mut xs: Vec<f32> = Tensor::<1>::random([4001], Distribution::Normal(0.0, 4.0), &device)
+            .into_data()
+            .iter::<f32>()
+            .collect();
+        xs.extend((-200..=200).map(|i| i as f32 * 0.005));
+        xs.extend([0.625, -0.625, 0.6249, 30.0, -30.0, 90.0, -90.0, 1e-8, -1e-8, 0.0]);
+        let n = xs.len();
+        let x =
+            Tensor::<1>::from_data(burn::tensor::TensorData::new(xs.clone(), [n]), &device).require_grad();
+        for (name, f, f64_of, df) in [
+            (
+                "sigmoid",
+                sigmoid::<1> as fn(Tensor<1>) -> Tensor<1>,
+                (|v: f64| 1.0 / (1.0 + (-v).exp())) as fn(f64) -> f64,
+                (|v: f64| {
+                    let s = 1.0 / (1.0 + (-v).exp());
+                    s * (1.0 - s)
+                }) as fn(f64) -> f64,
+            ),
+            ("tanh", tanh::<1>, f64::tanh, |v: f64| 1.0 - v.tanh().powi(2)),
+        ] {
+            let y = f(x.clone());
+            let grads = y.clone().sum().backward();
+            let got = values(y.detach());
+            let dgot = values(x.grad(&grads).unwrap());
+            for (i, &v) in xs.iter().enumerate() {
+                let (want, dwant) = (f64_of(v as f64), df(v as f64));
+                // Relative to the value, or absolute where the value is below f32's normal range.
+                let close =
+                    |a: f64, b: f64| (a - b).abs() <= 1e-5 * b.abs().max(1e-30) || (a - b).abs() < 1e-37;
+                assert!(close(got[i], want), "{name}({v}) = {} (want {want})", got[i]);
+                // Both gradients are formed from the f32 output (σ(1 - σ), 1 - tanh²), which
+                // cancels where the output nears 1: absolute 1e-6 there.
+                assert!(
+                    close(dgot[i], dwant) || (dgot[i] - dwant).abs() < 1e-6,
+                    "{name}'({v}) = {} (want {dwant})",
+                    dgot[i]
+                );
+            }
+        }
+        // NaN stays NaN (the labs' NaN guard relies on it).
+        let nan = Tensor::<1>::from_data(burn::tensor::TensorData::new(vec![f32::NAN], [1]), &device);
+        assert!(values(sigmoid(nan.clone()))[0].is_nan() && values(tanh(nan))[0].is_nan());
+    }
+}
