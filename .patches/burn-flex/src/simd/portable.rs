@@ -8,11 +8,10 @@ use macerator::{Scalar, Simd, VBitAnd, VBitOr, VBitXor, vload_unaligned, vstore_
 #[cfg(feature = "rayon")]
 use rayon::prelude::*;
 
-/// Threshold for parallel execution (elements). 4M elements left every activation of a small
-/// convolutional network (~200K elements) on one core; from 256K elements (1 MB) the split
-/// pays for rayon's wake-up, as `ops::PARALLEL_THRESHOLD` already assumes.
+/// Threshold for parallel execution (elements).
+/// For memory-bound operations, parallelism helps when data exceeds L3 cache.
 #[cfg(feature = "rayon")]
-const PARALLEL_THRESHOLD: usize = 256 * 1024;
+const PARALLEL_THRESHOLD: usize = 4 * 1024 * 1024;
 
 #[cfg(feature = "rayon")]
 const CHUNK_SIZE: usize = 4096;
