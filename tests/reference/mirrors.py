@@ -364,12 +364,7 @@ def gan(variant):
         g_loss.backward()
         og.step()
         if judge is not None:
-            # tenlab trains its judge beside the GAN for the first 1,500 steps.
-            xj, yj = data.batch(64)
-            jl = F.cross_entropy(judge(xj), yj)
-            judge_opt.zero_grad(set_to_none=True)
-            jl.backward()
-            judge_opt.step()
+            judge_step(judge, judge_opt, data)
         return value + 0 * g_value
 
     return count(g, d), step, 64
@@ -511,6 +506,16 @@ class Judge(nn.Module):
         return self.out(x.flatten(1))
 
 
+def judge_step(judge, opt, data):
+    """One step of the classifier tenlab's generative labs train beside them (their first
+    1,500 steps)."""
+    x, y = data.batch(64)
+    loss = F.cross_entropy(judge(x), y)
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    opt.step()
+
+
 def ema_step(ema, net, decay):
     with torch.no_grad():
         for e, p in zip(ema.parameters(), net.parameters()):
@@ -560,11 +565,7 @@ def diffusion(variant):
         loss.backward()
         opt.step()
         if judge is not None:
-            xj, yj = data.batch(64)
-            jl = F.cross_entropy(judge(xj), yj)
-            judge_opt.zero_grad(set_to_none=True)
-            jl.backward()
-            judge_opt.step()
+            judge_step(judge, judge_opt, data)
         ema_step(ema, net, decay)
         return value
 
