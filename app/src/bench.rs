@@ -10,7 +10,7 @@ use anyhow::{Context, bail};
 use serde::Serialize;
 use tenlab_models::{DeviceChoice, ParamValue, Session};
 
-use crate::cli::parse_sets;
+use crate::cli::{lab_def, parse_sets};
 use crate::i18n::{Lang, error_text};
 
 /// What to measure.
@@ -99,15 +99,7 @@ pub fn bench(plan: &BenchPlan, mut progress: impl FnMut(usize, &str, &str)) -> a
     let defs: Vec<&'static tenlab_models::LabDef> = if plan.labs.is_empty() {
         tenlab_models::registry().iter().collect()
     } else {
-        plan.labs
-            .iter()
-            .map(|id| {
-                tenlab_models::find_lab(id).map_err(|e| {
-                    let ids: Vec<_> = tenlab_models::registry().iter().map(|d| d.id).collect();
-                    anyhow::anyhow!("{} (labs: {})", error_text(Lang::En, id, &e), ids.join(", "))
-                })
-            })
-            .collect::<anyhow::Result<_>>()?
+        plan.labs.iter().map(|id| lab_def(id)).collect::<anyhow::Result<_>>()?
     };
     let mut labs = Vec::new();
     for (done, def) in defs.into_iter().enumerate() {

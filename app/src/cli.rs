@@ -308,6 +308,14 @@ pub fn list_text() -> String {
     out
 }
 
+/// The lab `id`, or a message that names the labs there are.
+pub fn lab_def(id: &str) -> anyhow::Result<&'static tenlab_models::LabDef> {
+    tenlab_models::find_lab(id).map_err(|e| {
+        let ids: Vec<_> = tenlab_models::registry().iter().map(|d| d.id).collect();
+        anyhow::anyhow!("{} (labs: {})", error_text(Lang::En, id, &e), ids.join(", "))
+    })
+}
+
 /// Parses `key=value` pairs against a lab's parameter table.
 pub fn parse_sets(def: &tenlab_models::LabDef, sets: &[String]) -> anyhow::Result<Values> {
     let mut values = Values::new();
@@ -359,10 +367,7 @@ pub struct Run<'a> {
 
 /// Trains and returns the final JSON summary.
 pub fn train(run: Run<'_>, outputs: Outputs, progress: bool) -> anyhow::Result<serde_json::Value> {
-    let def = tenlab_models::find_lab(run.lab).map_err(|e| {
-        let ids: Vec<_> = tenlab_models::registry().iter().map(|d| d.id).collect();
-        anyhow::anyhow!("{} (labs: {})", error_text(Lang::En, run.lab, &e), ids.join(", "))
-    })?;
+    let def = lab_def(run.lab)?;
     let said = |e: tenlab_models::LabError| anyhow::anyhow!(error_text(Lang::En, def.id, &e));
     let mut values = parse_sets(def, run.sets)?;
     if let Some(seed) = run.seed {

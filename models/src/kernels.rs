@@ -2,7 +2,7 @@
 //! of odd shapes: the patched `burn-flex` (see `.patches/README.md`) — the convolution's
 //! backward (strides, dilation, asymmetric padding, groups), batch normalisation (its
 //! statistics, output and gradients, in training and with running statistics), and sigmoid and
-//! tanh (computed without libm, so that they vectorise) with their gradients.
+//! tanh (computed without libm calls) with their gradients.
 
 #[cfg(test)]
 mod tests {
@@ -168,6 +168,7 @@ mod tests {
             check(c, k as u64 + 1);
         }
     }
+
     /// Batch norm by its definition in f64: output, mean, biased variance, and the gradients of
     /// `sum(out * r)` for x, gamma and beta.
     #[allow(clippy::type_complexity)]
@@ -236,7 +237,7 @@ mod tests {
                 ("gamma gradient", values(gamma.grad(&grads).unwrap())),
                 ("beta gradient", values(beta.grad(&grads).unwrap())),
             ];
-            let wanted = [want.0, want.1.clone(), want.2.clone(), want.3, want.4, want.5];
+            let wanted = [want.0, want.1, want.2, want.3, want.4, want.5];
             for ((what, got), want) in got.iter().zip(&wanted) {
                 let e = relative_error(got, want);
                 assert!(e < 1e-4, "batch norm {what} of {shape:?}: relative error {e:e}");
@@ -254,6 +255,7 @@ mod tests {
             assert!(e < 1e-4, "batch norm with given statistics of {shape:?}: relative error {e:e}");
         }
     }
+
     #[test]
     fn sigmoid_and_tanh_and_their_gradients_match_the_definitions() {
         use burn::tensor::activation::{sigmoid, tanh};

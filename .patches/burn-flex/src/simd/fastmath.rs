@@ -1,7 +1,8 @@
-//! `exp` and `tanh` for f32 in straight-line arithmetic — no branch, no libm call — so that
-//! the compiler vectorises loops over them (the libm calls they replace ran one element at a
-//! time and took a quarter of an LSTM's training step). Cephes' polynomials (Moshier), with
-//! rounding by a magic constant instead of `floor` (which needs SSE4.1 to vectorise).
+//! `exp` and `tanh` for f32 in straight-line arithmetic — no branch, no libm call (the libm
+//! calls they replace took a quarter of an LSTM's training step). Written so that a loop over
+//! them can vectorise, though `unary_op`'s per-element loops still compile to scalar code.
+//! Cephes' polynomials (Moshier), with rounding by a magic constant instead of `floor` (which
+//! needs SSE4.1 to vectorise).
 
 /// 1.5 · 2^23: adding and subtracting it rounds an f32 of magnitude < 2^22 to an integer.
 const ROUND: f32 = 12_582_912.0;

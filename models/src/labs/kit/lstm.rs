@@ -67,10 +67,10 @@ impl GatedLstm {
     /// after each step, the state after the last, and with `record` the gates and cells.
     ///
     /// The three sigmoid gates' weights are joined into one matrix, so that a step is two
-    /// products with the input and two with the hidden state. The input comes step by step rather than
-    /// as one `[batch, steps, inputs]` tensor: a slice of a tensor that carries a gradient
-    /// costs, in the backward pass, a zero tensor of the whole sequence's size (~100 MB of
-    /// memory traffic per batch for sequential MNIST), where a step's own product costs none.
+    /// products with the input and two with the hidden state. The input comes step by step
+    /// rather than as one `[batch, steps, inputs]` tensor: a slice of a tensor that carries a
+    /// gradient costs, in the backward pass, a zero tensor of the whole sequence's size (~100 MB
+    /// of memory traffic per batch for sequential MNIST), where a step's own product costs none.
     pub fn forward_steps(
         &self,
         xs: Vec<Tensor<2>>,
