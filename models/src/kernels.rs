@@ -1,8 +1,9 @@
 //! Checks of the CPU kernels tenlab adds to Burn's, against the definitions, on random inputs
 //! of odd shapes: the patched `burn-flex` (see `.patches/README.md`) — the convolution's
 //! backward (strides, dilation, asymmetric padding, groups), batch normalisation (its
-//! statistics, output and gradients, in training and with running statistics), and sigmoid and
-//! tanh (computed without libm calls) with their gradients.
+//! statistics, output and gradients, in training and with running statistics), and sigmoid,
+//! tanh, exp and GELU (computed without libm calls, in loops that vectorise) with their
+//! gradients.
 
 #[cfg(test)]
 mod tests {
@@ -305,5 +306,97 @@ mod tests {
         // NaN stays NaN (the labs' NaN guard relies on it).
         let nan = Tensor::<1>::from_data(burn::tensor::TensorData::new(vec![f32::NAN], [1]), &device);
         assert!(values(sigmoid(nan.clone()))[0].is_nan() && values(tanh(nan))[0].is_nan());
+    }
+
+    /// erf(z) in f64 to ~1e-13: its Taylor series below 3, the continued fraction of erfc
+    /// above.
+    fn erf64(z: f64) -> f64 {
+        let a = z.abs();
+        let v = if a < 3.0 {
+            let (mut term, mut sum, mut n) = (a, a, 0.0);
+            while term.abs() > 1e-17 * sum.abs() {
+                n += 1.0;
+                term *= -a * a / n;
+                sum += term / (2.0 * n + 1.0);
+            }
+            sum * 2.0 / core::f64::consts::PI.sqrt()
+        } else {
+            let mut t = a;
+            for k in (1..=80).rev() {
+                t = a + k as f64 * 0.5 / t;
+            }
+            1.0 - (-a * a).exp() / (core::f64::consts::PI.sqrt() * t)
+        };
+        v.copysign(z)
+    }
+
+    /// Φ(x) in f64; the lower tail straight from erfc's continued fraction (no cancellation).
+    fn phi64(x: f64) -> f64 {
+        let z = x / core::f64::consts::SQRT_2;
+        if z < -3.0 {
+            let a = -z;
+            let mut t = a;
+            for k in (1..=80).rev() {
+                t = a + k as f64 * 0.5 / t;
+            }
+            0.5 * (-a * a).exp() / (core::f64::consts::PI.sqrt() * t)
+        } else {
+            0.5 * (1.0 + erf64(z))
+        }
+    }
+
+    #[test]
+    fn exp_and_gelu_and_their_gradients_match_the_definitions() {
+        use burn::tensor::activation::gelu;
+        let device = Device::flex().autodiff();
+        device.seed(11);
+        let mut xs: Vec<f32> = Tensor::<1>::random([4001], Distribution::Normal(0.0, 5.0), &device)
+            .into_data()
+            .iter::<f32>()
+            .collect();
+        xs.extend((-400..=400).map(|i| i as f32 * 0.03));
+        xs.extend([88.0, 88.7, 89.0, -87.0, -87.4, -104.0, 300.0, -300.0, 1e-8, -1e-8, 0.0]);
+        let n = xs.len();
+        let x =
+            Tensor::<1>::from_data(burn::tensor::TensorData::new(xs.clone(), [n]), &device).require_grad();
+        // GELU within 1e-4: in its far lower tail (x < -10, values below 1e-23) Φ's argument z²
+        // rounds in f32, 1e-5 relative.
+        for (name, tolerance, f, f64_of, df) in [
+            (
+                "exp",
+                1e-5,
+                (|t: Tensor<1>| t.exp()) as fn(Tensor<1>) -> Tensor<1>,
+                f64::exp as fn(f64) -> f64,
+                f64::exp as fn(f64) -> f64,
+            ),
+            (
+                "gelu",
+                1e-4,
+                gelu::<1>,
+                |v: f64| v * phi64(v),
+                |v: f64| phi64(v) + v * (-0.5 * v * v).exp() / (2.0 * core::f64::consts::PI).sqrt(),
+            ),
+        ] {
+            let y = f(x.clone());
+            let grads = y.clone().sum().backward();
+            let got = values(y.detach());
+            let dgot = values(x.grad(&grads).unwrap());
+            for (i, &v) in xs.iter().enumerate() {
+                // The reference rounded to f32 (so that overflow is +∞ on both sides).
+                let (want, dwant) = (f64_of(v as f64) as f32 as f64, df(v as f64) as f32 as f64);
+                let close = |a: f64, b: f64| {
+                    a == b || (a - b).abs() <= tolerance * b.abs() || (b.abs() < 1.2e-38 && a.abs() < 1.2e-38)
+                };
+                assert!(close(got[i], want), "{name}({v}) = {} (want {want})", got[i]);
+                // GELU's gradient, Φ + xφ, cancels for negative x (Φ ≈ -xφ): absolute 1e-6 there.
+                assert!(
+                    close(dgot[i], dwant) || (dgot[i] - dwant).abs() < 1e-6 && v < 0.0,
+                    "{name}'({v}) = {} (want {dwant})",
+                    dgot[i]
+                );
+            }
+        }
+        let nan = Tensor::<1>::from_data(burn::tensor::TensorData::new(vec![f32::NAN], [1]), &device);
+        assert!(values(nan.clone().exp())[0].is_nan() && values(gelu(nan))[0].is_nan());
     }
 }

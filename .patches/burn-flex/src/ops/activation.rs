@@ -67,43 +67,36 @@ impl ActivationOps<Flex> for Flex {
     }
 
     fn gelu(tensor: FloatTensor<Flex>) -> FloatTensor<Flex> {
-        // 0.5 * x * (1 + erf(x / sqrt(2)))
-        use crate::ops::unary::{erf_f32, erf_f64};
-        let sqrt2_f32: f32 = core::f32::consts::SQRT_2;
+        // 0.5 * x * (1 + erf(x / sqrt(2))); f32 through fastmath's branch-free Φ
+        use crate::ops::unary::erf_f64;
         let sqrt2_f64: f64 = core::f64::consts::SQRT_2;
-        unary_op(
+        crate::ops::unary::unary_op_kernel(
             tensor,
-            move |x: f32| 0.5 * x * (1.0 + erf_f32(x / sqrt2_f32)),
+            crate::simd::fastmath::Gelu,
             move |x: f64| 0.5 * x * (1.0 + erf_f64(x / sqrt2_f64)),
         )
     }
 
     fn gelu_backward(x: FloatTensor<Flex>, grad: FloatTensor<Flex>) -> FloatTensor<Flex> {
         // d/dx[gelu(x)] = 0.5 * (1 + erf(x/sqrt(2))) + x * (1/sqrt(2*pi)) * exp(-x^2/2)
-        use crate::ops::unary::{erf_f32, erf_f64};
-        let sqrt2_f32: f32 = core::f32::consts::SQRT_2;
+        // (f32 through fastmath's branch-free Φ and exp)
+        use crate::ops::unary::erf_f64;
         let sqrt2_f64: f64 = core::f64::consts::SQRT_2;
-        let inv_sqrt_2pi_f32: f32 = 1.0 / (2.0 * core::f32::consts::PI).sqrt();
         let inv_sqrt_2pi_f64: f64 = 1.0 / (2.0 * core::f64::consts::PI).sqrt();
-        binary_op(
+        crate::ops::binary::binary_op_kernel(
             x,
             grad,
-            move |x: f32, g| {
-                let cdf = 0.5 * (1.0 + erf_f32(x / sqrt2_f32));
-                let pdf = inv_sqrt_2pi_f32 * (-0.5 * x * x).exp();
-                g * (cdf + x * pdf)
-            },
+            crate::simd::fastmath::GeluBackward,
             move |x: f64, g| {
                 let cdf = 0.5 * (1.0 + erf_f64(x / sqrt2_f64));
                 let pdf = inv_sqrt_2pi_f64 * (-0.5 * x * x).exp();
                 g * (cdf + x * pdf)
             },
-            None,
         )
     }
 
     fn sigmoid(tensor: FloatTensor<Flex>) -> FloatTensor<Flex> {
-        unary_op(tensor, sigmoid_f32, sigmoid_f64)
+        crate::ops::unary::unary_op_kernel(tensor, Sigmoid, sigmoid_f64)
     }
 
     fn sigmoid_backward(output: FloatTensor<Flex>, grad: FloatTensor<Flex>) -> FloatTensor<Flex> {
@@ -169,10 +162,21 @@ impl ActivationOps<Flex> for Flex {
     }
 }
 
+/// σ as a [kernel](crate::simd::fastmath::Map).
+#[derive(Clone, Copy)]
+struct Sigmoid;
+
+impl crate::simd::fastmath::Map for Sigmoid {
+    #[inline(always)]
+    fn apply(&self, x: f32) -> f32 {
+        sigmoid_f32(x)
+    }
+}
+
 /// σ(x) without a branch or a libm call, so that loops over it vectorise: with
 /// `e = exp(-|x|)`, σ(|x|) = 1 / (1 + e) and σ(-|x|) = e / (1 + e). Within 2 ulp of the
 /// correctly rounded value for normal results.
-#[inline]
+#[inline(always)]
 pub(crate) fn sigmoid_f32(x: f32) -> f32 {
     let e = crate::simd::fastmath::exp_f32(-x.abs());
     let s = 1.0 / (1.0 + e);

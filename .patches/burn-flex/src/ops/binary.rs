@@ -67,7 +67,7 @@ fn binary_op_f32<Op>(
     simd_hint: Option<BinaryOp>,
 ) -> FlexTensor
 where
-    Op: Fn(f32, f32) -> f32,
+    Op: Fn(f32, f32) -> f32 + Copy,
 {
     // In-place SIMD fast path: lhs unique contiguous at offset 0, rhs
     // contiguous (no broadcast).
@@ -116,6 +116,11 @@ where
         return rhs;
     }
 
+    let (lhs, rhs) = match dense_zip_f32(lhs, rhs, crate::simd::fastmath::Fun(op)) {
+        Ok(out) => return out,
+        Err(operands) => operands,
+    };
+
     // Broadcast operands fall through to `binary_op_typed`, whose
     // collapsed loop nest handles every stride pattern in a single pass
     // — reusing a uniquely owned operand as the destination when it can
@@ -127,6 +132,59 @@ where
     // read-modify-write pass, while the nest reads both operands and
     // writes the output once.
     binary_op_typed(lhs, rhs, op)
+}
+
+/// Any op on two dense f32 operands of one shape: one loop compiled, through fastmath's
+/// dispatch, for the CPU's best instruction set, so that a branch-free kernel vectorises (the
+/// generic loops are compiled for baseline x86-64 and stay scalar). Writes into an operand it
+/// owns alone; hands both back when either is a strided view.
+fn dense_zip_f32<K: crate::simd::fastmath::Zip>(
+    mut lhs: FlexTensor,
+    mut rhs: FlexTensor,
+    kernel: K,
+) -> Result<FlexTensor, (FlexTensor, FlexTensor)> {
+    use crate::simd::fastmath::{Flip, zip_inplace, zip_into};
+    let (Some((l_start, l_end)), Some((r_start, r_end))) = (
+        lhs.layout().contiguous_offsets(),
+        rhs.layout().contiguous_offsets(),
+    ) else {
+        return Err((lhs, rhs));
+    };
+    if lhs.is_unique() && l_start == 0 {
+        let r_slice: &[f32] = &rhs.storage()[r_start..r_end];
+        zip_inplace(&mut lhs.storage_mut()[..l_end], r_slice, kernel);
+        return Ok(lhs);
+    }
+    if rhs.is_unique() && r_start == 0 {
+        let l_slice: &[f32] = &lhs.storage()[l_start..l_end];
+        zip_inplace(&mut rhs.storage_mut()[..r_end], l_slice, Flip(kernel));
+        return Ok(rhs);
+    }
+    let mut out = alloc::vec![0.0f32; l_end - l_start];
+    zip_into(
+        &lhs.storage()[l_start..l_end],
+        &rhs.storage()[r_start..r_end],
+        &mut out,
+        kernel,
+    );
+    Ok(make_tensor(out, lhs.layout().shape().clone(), DType::F32))
+}
+
+/// [`binary_op`] with a [kernel](crate::simd::fastmath::Zip) for f32: its body is always
+/// inlined into the vectorised loop.
+pub fn binary_op_kernel<K, F64Op>(lhs: FlexTensor, rhs: FlexTensor, kernel: K, f64_op: F64Op) -> FlexTensor
+where
+    K: crate::simd::fastmath::Zip,
+    F64Op: Fn(f64, f64) -> f64 + Copy,
+{
+    if lhs.dtype() != DType::F32 {
+        return binary_op(lhs, rhs, move |a, b| kernel.apply(a, b), f64_op, None);
+    }
+    let (lhs, rhs) = crate::ops::expand::broadcast_binary(lhs, rhs);
+    match dense_zip_f32(lhs, rhs, kernel) {
+        Ok(out) => out,
+        Err((lhs, rhs)) => binary_op_typed(lhs, rhs, move |a: f32, b: f32| kernel.apply(a, b)),
+    }
 }
 
 /// Fallback when SIMD is disabled.

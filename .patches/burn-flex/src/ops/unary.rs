@@ -61,11 +61,69 @@ where
     let dtype = tensor.dtype();
 
     match dtype {
-        DType::F32 => unary_op_typed(tensor, f32_op),
+        DType::F32 => unary_op_f32(tensor, crate::simd::fastmath::Fun(f32_op)),
         DType::F64 => unary_op_typed(tensor, f64_op),
         DType::F16 => unary_op_typed(tensor, |x: f16| f16::from_f32(f32_op(x.to_f32()))),
         DType::BF16 => unary_op_typed(tensor, |x: bf16| bf16::from_f32(f32_op(x.to_f32()))),
         _ => panic!("unary_op: unsupported dtype {:?}", dtype),
+    }
+}
+
+/// f32: contiguous tensors run through `fastmath::map_*`, compiled for the CPU's best
+/// instruction set (a branch-free `op` vectorises), split across threads when large; views
+/// take the generic path.
+fn unary_op_f32<K: crate::simd::fastmath::Map>(mut tensor: FlexTensor, op: K) -> FlexTensor {
+    use crate::simd::fastmath::{map_inplace, map_into};
+    let n = tensor.layout().num_elements();
+    #[cfg(feature = "rayon")]
+    use rayon::prelude::*;
+    if tensor.is_unique() && tensor.layout().is_contiguous() && tensor.layout().start_offset() == 0
+    {
+        let storage: &mut [f32] = tensor.storage_mut();
+        #[cfg(feature = "rayon")]
+        if n >= crate::ops::PARALLEL_THRESHOLD {
+            storage[..n]
+                .par_chunks_mut(16 * 1024)
+                .for_each(|chunk| map_inplace(chunk, op));
+            return tensor;
+        }
+        map_inplace(&mut storage[..n], op);
+        return tensor;
+    }
+    if let Some((start, end)) = tensor.layout().contiguous_offsets() {
+        let src: &[f32] = &tensor.storage()[start..end];
+        let mut out = alloc::vec![0.0f32; n];
+        #[cfg(feature = "rayon")]
+        if n >= crate::ops::PARALLEL_THRESHOLD {
+            out.par_chunks_mut(16 * 1024)
+                .zip(src.par_chunks(16 * 1024))
+                .for_each(|(o, s)| map_into(s, o, op));
+            return FlexTensor::new(
+                Bytes::from_elems(out),
+                Layout::contiguous(tensor.layout().shape().clone()),
+                DType::F32,
+            );
+        }
+        map_into(src, &mut out, op);
+        return FlexTensor::new(
+            Bytes::from_elems(out),
+            Layout::contiguous(tensor.layout().shape().clone()),
+            DType::F32,
+        );
+    }
+    unary_op_typed(tensor, move |x| op.apply(x))
+}
+
+/// [`unary_op`] with a [kernel](crate::simd::fastmath::Map) for f32: its body is always inlined
+/// into the vectorised loop.
+pub fn unary_op_kernel<K, F64Op>(tensor: FlexTensor, kernel: K, f64_op: F64Op) -> FlexTensor
+where
+    K: crate::simd::fastmath::Map,
+    F64Op: Fn(f64) -> f64 + Copy + Send + Sync,
+{
+    match tensor.dtype() {
+        DType::F32 => unary_op_f32(tensor, kernel),
+        _ => unary_op(tensor, move |x| kernel.apply(x), f64_op),
     }
 }
 
@@ -173,7 +231,7 @@ where
 
 /// Exponential: e^x
 pub fn exp(tensor: FlexTensor) -> FlexTensor {
-    unary_op(tensor, |x| x.exp(), |x| x.exp())
+    unary_op_kernel(tensor, crate::simd::fastmath::Exp, |x| x.exp())
 }
 
 /// Natural logarithm: ln(x)
@@ -266,7 +324,7 @@ pub fn sinh(tensor: FlexTensor) -> FlexTensor {
 
 /// Hyperbolic tangent
 pub fn tanh(tensor: FlexTensor) -> FlexTensor {
-    unary_op(tensor, crate::simd::fastmath::tanh_f32, |x| x.tanh())
+    unary_op_kernel(tensor, crate::simd::fastmath::Tanh, |x| x.tanh())
 }
 
 /// Inverse cosine (arccos)
