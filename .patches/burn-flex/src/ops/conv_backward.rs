@@ -1,5 +1,9 @@
-//! Backward passes of the 2-D convolution: im2col and one gemm per image and group, in
-//! parallel over the batch.
+//! The 2-D convolution's forward and backward passes as im2col and one gemm per image and
+//! group, in parallel over the batch.
+//!
+//! Forward: `Y_b,g = W_g · col_b,g` (a `[O, K] x [K, P]` product per image), written straight
+//! into the NCHW output — flex's own forward converts input and output between NCHW and NHWC
+//! in serial loops and runs its patch loops through closures it calls per element.
 //!
 //! Burn's default backward (the trait's provided methods) computes the weight gradient as a
 //! convolution whose kernel is the whole output gradient (with two dimension swaps around it)
@@ -50,6 +54,7 @@ impl Geometry {
         assert_eq!(x.len(), 4, "conv2d backward: input must be 4-D");
         assert_eq!(w.len(), 4, "conv2d backward: weight must be 4-D");
         assert_eq!(out.len(), 4, "conv2d backward: output gradient must be 4-D");
+        assert!(options.groups > 0 && w[0] % options.groups == 0, "conv2d: groups must divide the output channels");
         let groups = options.groups;
         Self {
             batch: x[0],
@@ -264,6 +269,89 @@ where
         dx.chunks_mut(g.image_len()).enumerate().for_each(one_image);
     }
     dx
+}
+
+/// The output `[batch, c_out, out_h, out_w]`: per image and group, `W_g · col` plus the bias;
+/// images in parallel (each writes its own part of the output).
+fn forward<T>(g: &Geometry, x: &[T], w: &[T], bias: Option<&[T]>, zero: T, gemm: Gemm<T>) -> Vec<T>
+where
+    T: Copy + Send + Sync + core::ops::Add<Output = T>,
+{
+    let (k, p, opg) = (g.k(), g.p(), g.opg);
+    let out_len = g.c_out * p;
+    let mut out = vec![zero; g.batch * out_len];
+    let one_image = |(b, dst): (usize, &mut [T])| {
+        let image = &x[b * g.image_len()..][..g.image_len()];
+        let mut col = vec![zero; k * p];
+        for group in 0..g.groups {
+            im2col(g, image, group, zero, &mut col);
+            // W_g `[O, K]` · col `[K, P]`: the gemm takes its right operand as `[P, K]`.
+            let y = gemm(&w[group * opg * k..][..opg * k], &transpose(&col, k, p, zero), opg, k, p);
+            let d = &mut dst[group * opg * p..][..opg * p];
+            d.copy_from_slice(&y);
+            if let Some(bias) = bias {
+                for (o, row) in d.chunks_mut(p).enumerate() {
+                    let v = bias[group * opg + o];
+                    row.iter_mut().for_each(|y| *y = *y + v);
+                }
+            }
+        }
+    };
+    if out_len > 0 {
+        #[cfg(feature = "rayon")]
+        {
+            use rayon::prelude::*;
+            out.par_chunks_mut(out_len).enumerate().for_each(one_image);
+        }
+        #[cfg(not(feature = "rayon"))]
+        out.chunks_mut(out_len).enumerate().for_each(one_image);
+    }
+    out
+}
+
+/// A 2-D convolution (symmetric padding: the caller pads asymmetric inputs first), f32, f64 or
+/// f16; `None` for other dtypes, which keep flex's own path.
+pub fn conv2d(
+    x: FlexTensor,
+    weight: FlexTensor,
+    bias: Option<FlexTensor>,
+    options: &ConvOptions<2>,
+) -> Result<FlexTensor, (FlexTensor, FlexTensor, Option<FlexTensor>)> {
+    let dtype = x.dtype();
+    if !matches!(dtype, DType::F32 | DType::F64 | DType::F16)
+        || weight.dtype() != dtype
+        || bias.as_ref().is_some_and(|b| b.dtype() != dtype)
+    {
+        return Err((x, weight, bias));
+    }
+    let (x, weight) = (x.to_contiguous(), weight.to_contiguous());
+    let bias = bias.map(|b| b.to_contiguous());
+    let (xs, ws) = (x.layout().shape(), weight.layout().shape());
+    let out_dim = |d: usize| {
+        let span = options.dilation[d] * (ws[2 + d].max(1) - 1) + 1;
+        let padded = xs[2 + d] + options.padding[d].0 + options.padding[d].1;
+        if padded < span { 0 } else { (padded - span) / options.stride[d] + 1 }
+    };
+    let out_shape = [xs[0], ws[0], out_dim(0), out_dim(1)];
+    let g = Geometry::new(xs, ws, &out_shape, options);
+    macro_rules! run {
+        ($T:ty, $zero:expr, $gemm:path) => {
+            Bytes::from_elems(forward::<$T>(
+                &g,
+                x.storage(),
+                weight.storage(),
+                bias.as_ref().map(|b| b.storage()),
+                $zero,
+                $gemm,
+            ))
+        };
+    }
+    let bytes = match dtype {
+        DType::F32 => run!(f32, 0.0f32, super::conv::gemm_f32),
+        DType::F64 => run!(f64, 0.0f64, super::conv::gemm_f64),
+        _ => run!(f16, f16::from_f32(0.0), super::conv::gemm_f16),
+    };
+    Ok(FlexTensor::new(bytes, Layout::contiguous(burn_std::Shape::from(out_shape.to_vec())), dtype))
 }
 
 fn check(x: &FlexTensor, weight: &FlexTensor, grad: &FlexTensor) {

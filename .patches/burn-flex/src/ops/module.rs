@@ -66,6 +66,11 @@ impl ModuleOps<Flex> for Flex {
         options: ConvOptions<2>,
     ) -> FloatTensor<Flex> {
         let (x, options) = pad_asymmetric_conv_input::<Flex, 2>(x, options);
+        // im2col + gemm per image (see conv_backward.rs); bf16 keeps flex's own path.
+        let (x, weight, bias) = match conv_backward::conv2d(x, weight, bias, &options) {
+            Ok(out) => return out,
+            Err(operands) => operands,
+        };
         match x.dtype() {
             DType::F32 => conv::conv2d_f32(x, weight, bias, &options),
             DType::F64 => conv::conv2d_f64(x, weight, bias, &options),
