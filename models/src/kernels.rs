@@ -257,21 +257,46 @@ mod tests {
         }
     }
 
+    /// Points for an activation test: `random` draws of N(0, `std`), then `grid`, then
+    /// `extremes`; as values and as a tensor that takes a gradient.
+    fn points(
+        device: &Device,
+        seed: u64,
+        std: f64,
+        grid: impl Iterator<Item = f32>,
+        extremes: &[f32],
+    ) -> (Vec<f32>, Tensor<1>) {
+        device.seed(seed);
+        let mut xs: Vec<f32> = Tensor::<1>::random([4001], Distribution::Normal(0.0, std), device)
+            .into_data()
+            .iter::<f32>()
+            .collect();
+        xs.extend(grid);
+        xs.extend_from_slice(extremes);
+        let n = xs.len();
+        let x = Tensor::<1>::from_data(burn::tensor::TensorData::new(xs.clone(), [n]), device).require_grad();
+        (xs, x)
+    }
+
+    /// `f(x)` and the gradient of `sum(f(x))` with respect to `x`.
+    fn value_and_gradient(f: fn(Tensor<1>) -> Tensor<1>, x: &Tensor<1>) -> (Vec<f64>, Vec<f64>) {
+        let y = f(x.clone());
+        let grads = y.clone().sum().backward();
+        (values(y.detach()), values(x.grad(&grads).unwrap()))
+    }
+
     #[test]
     fn sigmoid_and_tanh_and_their_gradients_match_the_definitions() {
         use burn::tensor::activation::{sigmoid, tanh};
         let device = Device::flex().autodiff();
-        device.seed(7);
         // Random values of every scale, the region where tanh changes formula, and extremes.
-        let mut xs: Vec<f32> = Tensor::<1>::random([4001], Distribution::Normal(0.0, 4.0), &device)
-            .into_data()
-            .iter::<f32>()
-            .collect();
-        xs.extend((-200..=200).map(|i| i as f32 * 0.005));
-        xs.extend([0.625, -0.625, 0.6249, 30.0, -30.0, 90.0, -90.0, 1e-8, -1e-8, 0.0]);
-        let n = xs.len();
-        let x =
-            Tensor::<1>::from_data(burn::tensor::TensorData::new(xs.clone(), [n]), &device).require_grad();
+        let (xs, x) = points(
+            &device,
+            7,
+            4.0,
+            (-200..=200).map(|i| i as f32 * 0.005),
+            &[0.625, -0.625, 0.6249, 30.0, -30.0, 90.0, -90.0, 1e-8, -1e-8, 0.0],
+        );
         for (name, f, f64_of, df) in [
             (
                 "sigmoid",
@@ -284,10 +309,7 @@ mod tests {
             ),
             ("tanh", tanh::<1>, f64::tanh, |v: f64| 1.0 - v.tanh().powi(2)),
         ] {
-            let y = f(x.clone());
-            let grads = y.clone().sum().backward();
-            let got = values(y.detach());
-            let dgot = values(x.grad(&grads).unwrap());
+            let (got, dgot) = value_and_gradient(f, &x);
             for (i, &v) in xs.iter().enumerate() {
                 let (want, dwant) = (f64_of(v as f64), df(v as f64));
                 // Relative to the value, or absolute where the value is below f32's normal range.
@@ -308,6 +330,15 @@ mod tests {
         assert!(values(sigmoid(nan.clone()))[0].is_nan() && values(tanh(nan))[0].is_nan());
     }
 
+    /// erfc(a) for a ≥ 3 in f64 by its continued fraction, without cancellation.
+    fn erfc_tail(a: f64) -> f64 {
+        let mut t = a;
+        for k in (1..=80).rev() {
+            t = a + k as f64 * 0.5 / t;
+        }
+        (-a * a).exp() / (core::f64::consts::PI.sqrt() * t)
+    }
+
     /// erf(z) in f64 to ~1e-13: its Taylor series below 3, the continued fraction of erfc
     /// above.
     fn erf64(z: f64) -> f64 {
@@ -321,11 +352,7 @@ mod tests {
             }
             sum * 2.0 / core::f64::consts::PI.sqrt()
         } else {
-            let mut t = a;
-            for k in (1..=80).rev() {
-                t = a + k as f64 * 0.5 / t;
-            }
-            1.0 - (-a * a).exp() / (core::f64::consts::PI.sqrt() * t)
+            1.0 - erfc_tail(a)
         };
         v.copysign(z)
     }
@@ -333,32 +360,20 @@ mod tests {
     /// Φ(x) in f64; the lower tail straight from erfc's continued fraction (no cancellation).
     fn phi64(x: f64) -> f64 {
         let z = x / core::f64::consts::SQRT_2;
-        if z < -3.0 {
-            let a = -z;
-            let mut t = a;
-            for k in (1..=80).rev() {
-                t = a + k as f64 * 0.5 / t;
-            }
-            0.5 * (-a * a).exp() / (core::f64::consts::PI.sqrt() * t)
-        } else {
-            0.5 * (1.0 + erf64(z))
-        }
+        if z < -3.0 { 0.5 * erfc_tail(-z) } else { 0.5 * (1.0 + erf64(z)) }
     }
 
     #[test]
     fn exp_and_gelu_and_their_gradients_match_the_definitions() {
         use burn::tensor::activation::gelu;
         let device = Device::flex().autodiff();
-        device.seed(11);
-        let mut xs: Vec<f32> = Tensor::<1>::random([4001], Distribution::Normal(0.0, 5.0), &device)
-            .into_data()
-            .iter::<f32>()
-            .collect();
-        xs.extend((-400..=400).map(|i| i as f32 * 0.03));
-        xs.extend([88.0, 88.7, 89.0, -87.0, -87.4, -104.0, 300.0, -300.0, 1e-8, -1e-8, 0.0]);
-        let n = xs.len();
-        let x =
-            Tensor::<1>::from_data(burn::tensor::TensorData::new(xs.clone(), [n]), &device).require_grad();
+        let (xs, x) = points(
+            &device,
+            11,
+            5.0,
+            (-400..=400).map(|i| i as f32 * 0.03),
+            &[88.0, 88.7, 89.0, -87.0, -87.4, -104.0, 300.0, -300.0, 1e-8, -1e-8, 0.0],
+        );
         // GELU within 1e-4: in its far lower tail (x < -10, values below 1e-23) Φ's argument z²
         // rounds in f32, 1e-5 relative.
         for (name, tolerance, f, f64_of, df) in [
@@ -377,10 +392,7 @@ mod tests {
                 |v: f64| phi64(v) + v * (-0.5 * v * v).exp() / (2.0 * core::f64::consts::PI).sqrt(),
             ),
         ] {
-            let y = f(x.clone());
-            let grads = y.clone().sum().backward();
-            let got = values(y.detach());
-            let dgot = values(x.grad(&grads).unwrap());
+            let (got, dgot) = value_and_gradient(f, &x);
             for (i, &v) in xs.iter().enumerate() {
                 // The reference rounded to f32 (so that overflow is +∞ on both sides).
                 let (want, dwant) = (f64_of(v as f64) as f32 as f64, df(v as f64) as f32 as f64);

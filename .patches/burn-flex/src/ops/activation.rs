@@ -96,7 +96,7 @@ impl ActivationOps<Flex> for Flex {
     }
 
     fn sigmoid(tensor: FloatTensor<Flex>) -> FloatTensor<Flex> {
-        crate::ops::unary::unary_op_kernel(tensor, Sigmoid, sigmoid_f64)
+        crate::ops::unary::unary_op_kernel(tensor, crate::simd::fastmath::Sigmoid, sigmoid_f64)
     }
 
     fn sigmoid_backward(output: FloatTensor<Flex>, grad: FloatTensor<Flex>) -> FloatTensor<Flex> {
@@ -151,7 +151,7 @@ impl ActivationOps<Flex> for Flex {
         binary_op(
             x,
             grad,
-            |x: f32, g| g * sigmoid_f32(-x),
+            |x: f32, g| g * crate::simd::fastmath::sigmoid_f32(-x),
             |x: f64, g| g * sigmoid_f64(-x),
             None,
         )
@@ -160,27 +160,6 @@ impl ActivationOps<Flex> for Flex {
     fn softmax(tensor: FloatTensor<Flex>, dim: usize) -> FloatTensor<Flex> {
         softmax(tensor, dim)
     }
-}
-
-/// σ as a [kernel](crate::simd::fastmath::Map).
-#[derive(Clone, Copy)]
-struct Sigmoid;
-
-impl crate::simd::fastmath::Map for Sigmoid {
-    #[inline(always)]
-    fn apply(&self, x: f32) -> f32 {
-        sigmoid_f32(x)
-    }
-}
-
-/// σ(x) without a branch or a libm call, so that loops over it vectorise: with
-/// `e = exp(-|x|)`, σ(|x|) = 1 / (1 + e) and σ(-|x|) = e / (1 + e). Within 2 ulp of the
-/// correctly rounded value for normal results.
-#[inline(always)]
-pub(crate) fn sigmoid_f32(x: f32) -> f32 {
-    let e = crate::simd::fastmath::exp_f32(-x.abs());
-    let s = 1.0 / (1.0 + e);
-    if x >= 0.0 { s } else { e * s }
 }
 
 #[inline]

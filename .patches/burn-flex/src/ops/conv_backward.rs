@@ -27,7 +27,8 @@ use burn_std::{Bytes, f16};
 
 use crate::{FlexTensor, Layout};
 
-/// Sizes of one 2-D convolution, read from its input, weight and output-gradient shapes.
+/// Sizes of one 2-D convolution, read from its input, weight and output (or output-gradient)
+/// shapes.
 #[derive(Clone, Copy, Debug)]
 struct Geometry {
     batch: usize,
@@ -51,9 +52,9 @@ struct Geometry {
 
 impl Geometry {
     fn new(x: &[usize], w: &[usize], out: &[usize], options: &ConvOptions<2>) -> Self {
-        assert_eq!(x.len(), 4, "conv2d backward: input must be 4-D");
-        assert_eq!(w.len(), 4, "conv2d backward: weight must be 4-D");
-        assert_eq!(out.len(), 4, "conv2d backward: output gradient must be 4-D");
+        assert_eq!(x.len(), 4, "conv2d: input must be 4-D");
+        assert_eq!(w.len(), 4, "conv2d: weight must be 4-D");
+        assert_eq!(out.len(), 4, "conv2d: output (gradient) must be 4-D");
         assert!(options.groups > 0 && w[0] % options.groups == 0, "conv2d: groups must divide the output channels");
         let groups = options.groups;
         Self {
@@ -180,6 +181,31 @@ fn col2im<T: Copy + core::ops::Add<Output = T>>(g: &Geometry, col: &[T], group: 
 /// The crate's gemm wrappers: `gemm(a, b, m, k, n)` is `a · bᵀ` for row-major `a` `[m, k]`
 /// and `b` `[n, k]`, a row-major `[m, n]`.
 type Gemm<T> = fn(&[T], &[T], usize, usize, usize) -> Vec<T>;
+
+/// `$body` as `Bytes`, with `$T` the element type of `$dtype`, `$zero` its zero and `$gemm` its
+/// product: f32, f64 and f16 (callers convert bf16 or keep flex's path for it).
+macro_rules! per_dtype {
+    ($dtype:expr, |$T:ident, $zero:ident, $gemm:ident| $body:expr) => {
+        match $dtype {
+            DType::F32 => {
+                type $T = f32;
+                let ($zero, $gemm): ($T, Gemm<$T>) = (0.0, super::conv::gemm_f32);
+                Bytes::from_elems($body)
+            }
+            DType::F64 => {
+                type $T = f64;
+                let ($zero, $gemm): ($T, Gemm<$T>) = (0.0, super::conv::gemm_f64);
+                Bytes::from_elems($body)
+            }
+            DType::F16 => {
+                type $T = f16;
+                let ($zero, $gemm): ($T, Gemm<$T>) = (f16::from_f32(0.0), super::conv::gemm_f16);
+                Bytes::from_elems($body)
+            }
+            dtype => panic!("conv2d: unsupported dtype {dtype:?}"),
+        }
+    };
+}
 
 /// `[rows, cols]` -> `[cols, rows]`.
 fn transpose<T: Copy>(src: &[T], rows: usize, cols: usize, zero: T) -> Vec<T> {
@@ -334,23 +360,14 @@ pub fn conv2d(
     };
     let out_shape = [xs[0], ws[0], out_dim(0), out_dim(1)];
     let g = Geometry::new(xs, ws, &out_shape, options);
-    macro_rules! run {
-        ($T:ty, $zero:expr, $gemm:path) => {
-            Bytes::from_elems(forward::<$T>(
-                &g,
-                x.storage(),
-                weight.storage(),
-                bias.as_ref().map(|b| b.storage()),
-                $zero,
-                $gemm,
-            ))
-        };
-    }
-    let bytes = match dtype {
-        DType::F32 => run!(f32, 0.0f32, super::conv::gemm_f32),
-        DType::F64 => run!(f64, 0.0f64, super::conv::gemm_f64),
-        _ => run!(f16, f16::from_f32(0.0), super::conv::gemm_f16),
-    };
+    let bytes = per_dtype!(dtype, |T, zero, gemm| forward::<T>(
+        &g,
+        x.storage(),
+        weight.storage(),
+        bias.as_ref().map(|b| b.storage()),
+        zero,
+        gemm
+    ));
     Ok(FlexTensor::new(bytes, Layout::contiguous(burn_std::Shape::from(out_shape.to_vec())), dtype))
 }
 
@@ -359,18 +376,6 @@ fn check(x: &FlexTensor, weight: &FlexTensor, grad: &FlexTensor) {
         x.dtype() == weight.dtype() && x.dtype() == grad.dtype(),
         "conv2d backward: input, weight and output gradient must share a dtype"
     );
-}
-
-macro_rules! typed {
-    ($T:ty, $zero:expr, $gemm:path) => {
-        |g: &Geometry, x: &FlexTensor, w: &FlexTensor, dy: &FlexTensor, weight: bool| -> Vec<$T> {
-            if weight {
-                weight_grad::<$T>(g, x.storage(), dy.storage(), $zero, $gemm)
-            } else {
-                input_grad::<$T>(g, w.storage(), dy.storage(), $zero, $gemm)
-            }
-        }
-    };
 }
 
 fn backward(x: FlexTensor, weight: FlexTensor, grad: FlexTensor, options: &ConvOptions<2>, want_weight: bool) -> FlexTensor {
@@ -390,18 +395,11 @@ fn backward(x: FlexTensor, weight: FlexTensor, grad: FlexTensor, options: &ConvO
     let (x, weight, grad) = (x.to_contiguous(), weight.to_contiguous(), grad.to_contiguous());
     let g = Geometry::new(x.layout().shape(), weight.layout().shape(), grad.layout().shape(), options);
     let shape = if want_weight { weight.layout().shape().clone() } else { x.layout().shape().clone() };
-    let bytes = match dtype {
-        DType::F32 => Bytes::from_elems(typed!(f32, 0.0f32, super::conv::gemm_f32)(&g, &x, &weight, &grad, want_weight)),
-        DType::F64 => Bytes::from_elems(typed!(f64, 0.0f64, super::conv::gemm_f64)(&g, &x, &weight, &grad, want_weight)),
-        DType::F16 => Bytes::from_elems(typed!(f16, f16::from_f32(0.0), super::conv::gemm_f16)(
-            &g,
-            &x,
-            &weight,
-            &grad,
-            want_weight,
-        )),
-        dtype => panic!("conv2d backward: unsupported dtype {dtype:?}"),
-    };
+    let bytes = per_dtype!(dtype, |T, zero, gemm| if want_weight {
+        weight_grad::<T>(&g, x.storage(), grad.storage(), zero, gemm)
+    } else {
+        input_grad::<T>(&g, weight.storage(), grad.storage(), zero, gemm)
+    });
     FlexTensor::new(bytes, Layout::contiguous(shape), dtype)
 }
 

@@ -74,44 +74,43 @@ where
 /// take the generic path.
 fn unary_op_f32<K: crate::simd::fastmath::Map>(mut tensor: FlexTensor, op: K) -> FlexTensor {
     use crate::simd::fastmath::{map_inplace, map_into};
-    let n = tensor.layout().num_elements();
     #[cfg(feature = "rayon")]
     use rayon::prelude::*;
+    const CHUNK: usize = 16 * 1024;
+    let n = tensor.layout().num_elements();
+    #[cfg(feature = "rayon")]
+    let parallel = n >= crate::ops::PARALLEL_THRESHOLD;
     if tensor.is_unique() && tensor.layout().is_contiguous() && tensor.layout().start_offset() == 0
     {
-        let storage: &mut [f32] = tensor.storage_mut();
+        let storage = &mut tensor.storage_mut::<f32>()[..n];
         #[cfg(feature = "rayon")]
-        if n >= crate::ops::PARALLEL_THRESHOLD {
-            storage[..n]
-                .par_chunks_mut(16 * 1024)
-                .for_each(|chunk| map_inplace(chunk, op));
+        if parallel {
+            storage.par_chunks_mut(CHUNK).for_each(|chunk| map_inplace(chunk, op));
             return tensor;
         }
-        map_inplace(&mut storage[..n], op);
+        map_inplace(storage, op);
         return tensor;
     }
-    if let Some((start, end)) = tensor.layout().contiguous_offsets() {
-        let src: &[f32] = &tensor.storage()[start..end];
-        let mut out = alloc::vec![0.0f32; n];
-        #[cfg(feature = "rayon")]
-        if n >= crate::ops::PARALLEL_THRESHOLD {
-            out.par_chunks_mut(16 * 1024)
-                .zip(src.par_chunks(16 * 1024))
-                .for_each(|(o, s)| map_into(s, o, op));
-            return FlexTensor::new(
-                Bytes::from_elems(out),
-                Layout::contiguous(tensor.layout().shape().clone()),
-                DType::F32,
-            );
-        }
+    let Some((start, end)) = tensor.layout().contiguous_offsets() else {
+        return unary_op_typed(tensor, move |x| op.apply(x));
+    };
+    let src: &[f32] = &tensor.storage()[start..end];
+    let mut out = alloc::vec![0.0f32; n];
+    #[cfg(feature = "rayon")]
+    if parallel {
+        out.par_chunks_mut(CHUNK)
+            .zip(src.par_chunks(CHUNK))
+            .for_each(|(o, s)| map_into(s, o, op));
+    } else {
         map_into(src, &mut out, op);
-        return FlexTensor::new(
-            Bytes::from_elems(out),
-            Layout::contiguous(tensor.layout().shape().clone()),
-            DType::F32,
-        );
     }
-    unary_op_typed(tensor, move |x| op.apply(x))
+    #[cfg(not(feature = "rayon"))]
+    map_into(src, &mut out, op);
+    FlexTensor::new(
+        Bytes::from_elems(out),
+        Layout::contiguous(tensor.layout().shape().clone()),
+        DType::F32,
+    )
 }
 
 /// [`unary_op`] with a [kernel](crate::simd::fastmath::Map) for f32: its body is always inlined

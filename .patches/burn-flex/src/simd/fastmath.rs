@@ -1,4 +1,4 @@
-//! `exp`, `tanh`, the normal distribution's `Φ` (for GELU) for f32 in straight-line arithmetic —
+//! `exp`, σ, `tanh`, the normal distribution's `Φ` (for GELU) for f32 in straight-line arithmetic —
 //! no branch, no libm call (the libm calls they replace took a quarter of an LSTM's training
 //! step and a tenth of a Transformer's) — and `map`/`zip` loops compiled, through macerator's
 //! dispatch, for the best instruction set the CPU has, so that loops over these functions
@@ -43,6 +43,15 @@ pub fn exp_f32(x: f32) -> f32 {
     } else {
         y
     }
+}
+
+/// σ(x) without a branch or a libm call: with `e = exp(-|x|)`, σ(|x|) = 1 / (1 + e) and
+/// σ(-|x|) = e / (1 + e). Within 2 ulp of the correctly rounded value for normal results.
+#[inline(always)]
+pub fn sigmoid_f32(x: f32) -> f32 {
+    let e = exp_f32(-x.abs());
+    let s = 1.0 / (1.0 + e);
+    if x >= 0.0 { s } else { e * s }
 }
 
 /// tanh(x) within a few ulp: an odd polynomial for |x| < 0.625, (1 - e) / (1 + e) with
@@ -145,6 +154,17 @@ impl Map for Exp {
     #[inline(always)]
     fn apply(&self, x: f32) -> f32 {
         exp_f32(x)
+    }
+}
+
+/// σ as a kernel.
+#[derive(Clone, Copy)]
+pub struct Sigmoid;
+
+impl Map for Sigmoid {
+    #[inline(always)]
+    fn apply(&self, x: f32) -> f32 {
+        sigmoid_f32(x)
     }
 }
 
