@@ -81,11 +81,17 @@ mod tests {
         let x = Tensor::<4>::random(c.x, normal, &device).require_grad();
         let w = Tensor::<4>::random(c.w, normal, &device).require_grad();
         let options = ConvOptions::new_with_padding(c.stride, c.pad, c.dilation, c.groups);
-        let out = burn::tensor::module::conv2d(x.clone(), w.clone(), None, options);
+        let bias = Tensor::<1>::random([c.w[0]], normal, &device);
+        let out = burn::tensor::module::conv2d(x.clone(), w.clone(), Some(bias.clone()), options);
         let r = Tensor::<4>::random(out.dims(), normal, &device);
         let grads = (out.clone() * r.clone()).sum().backward();
-        let (want_out, want_dx, want_dw) =
+        let (mut want_out, want_dx, want_dw) =
             by_definition(c, &values(x.clone().detach()), &values(w.clone().detach()), &values(r));
+        // The bias, added to every output position of its channel.
+        let plane = want_out.len() / (c.x[0] * c.w[0]);
+        for (y, b) in want_out.chunks_mut(plane).zip(values(bias).iter().cycle()) {
+            y.iter_mut().for_each(|y| *y += b);
+        }
         let got_dx = values(x.grad(&grads).expect("x has a gradient"));
         let got_dw = values(w.grad(&grads).expect("w has a gradient"));
         for (what, got, want) in [
@@ -153,6 +159,16 @@ mod tests {
                 stride: [1, 3],
                 pad: [(0, 1), (1, 1)],
                 dilation: [2, 1],
+                groups: 2,
+            },
+            // Stride 1 and output rows as wide as the input's (planes moved whole), with
+            // dilation, groups and fewer output rows than input rows.
+            Case {
+                x: [2, 4, 7, 6],
+                w: [4, 2, 3, 3],
+                stride: [1, 1],
+                pad: [(0, 0), (2, 2)],
+                dilation: [1, 2],
                 groups: 2,
             },
             // The DCGAN discriminator's 4x4 stride-2 convolutions.

@@ -2,7 +2,7 @@
 //!
 //! These operations power neural network modules like convolutions and pooling.
 
-use crate::ops::{batch_norm, conv, conv_backward, conv_transpose, deform_conv, interpolate, pool};
+use crate::ops::{batch_norm, conv, conv_im2col, conv_transpose, deform_conv, interpolate, pool};
 use crate::{Flex, FlexTensor, Layout};
 use burn_backend::{
     DType, Element, TensorMetadata,
@@ -66,8 +66,8 @@ impl ModuleOps<Flex> for Flex {
         options: ConvOptions<2>,
     ) -> FloatTensor<Flex> {
         let (x, options) = pad_asymmetric_conv_input::<Flex, 2>(x, options);
-        // im2col + gemm per image (see conv_backward.rs); bf16 keeps flex's own path.
-        let (x, weight, bias) = match conv_backward::conv2d(x, weight, bias, &options) {
+        // im2col + gemm per image (see conv_im2col.rs); bf16 keeps flex's own path.
+        let (x, weight, bias) = match conv_im2col::conv2d(x, weight, bias, &options) {
             Ok(out) => return out,
             Err(operands) => operands,
         };
@@ -124,7 +124,7 @@ impl ModuleOps<Flex> for Flex {
         output_grad: FloatTensor<Flex>,
         options: ConvOptions<2>,
     ) -> FloatTensor<Flex> {
-        conv_backward::conv2d_x_backward(x, weight, output_grad, &options)
+        conv_im2col::conv2d_x_backward(x, weight, output_grad, &options)
     }
 
     fn conv2d_weight_backward(
@@ -133,7 +133,7 @@ impl ModuleOps<Flex> for Flex {
         output_grad: FloatTensor<Flex>,
         options: ConvOptions<2>,
     ) -> FloatTensor<Flex> {
-        conv_backward::conv2d_weight_backward(x, weight, output_grad, &options)
+        conv_im2col::conv2d_weight_backward(x, weight, output_grad, &options)
     }
 
     fn deform_conv2d(

@@ -1,0 +1,509 @@
+//! The 2-D convolution's forward and backward passes as im2col and one gemm per image and
+//! group, in parallel over the batch.
+//!
+//! Forward: `Y_b,g = W_g · col_b,g` (a `[O, K] x [K, P]` product per image), written straight
+//! into the NCHW output — flex's own forward converts input and output between NCHW and NHWC
+//! in serial loops and runs its patch loops through closures it calls per element.
+//!
+//! Burn's default backward (the trait's provided methods) computes the weight gradient as a
+//! convolution whose kernel is the whole output gradient (with two dimension swaps around it)
+//! and the input gradient as a transposed convolution. On the CPU both are far slower than the
+//! direct formulation used here:
+//!
+//! - weight: `dW_g = Σ_b dY_b,g · col_b,gᵀ` (a `[O, P] x [P, K]` product per image, summed
+//!   over the batch), where `col` holds the input patches (`K = c_in/groups · kh · kw` rows,
+//!   `P = out_h · out_w` columns);
+//! - input: `dcol_b,g = W_gᵀ · dY_b,g` (a `[K, O] x [O, P]` product per image), scattered
+//!   back onto the input (col2im).
+//!
+//! The products read their operands through strides (gemm takes any), so no operand is
+//! transposed in memory and each result lands where it belongs (accumulated in place for the
+//! weight gradient and the bias); each worker thread allocates its column matrix once. With
+//! stride 1 and "same" width, a tap's row of the column matrix is the input plane shifted, so
+//! im2col and col2im move whole planes instead of one output row at a time.
+//!
+//! Any stride, dilation, group count and (asymmetric) padding; f32, f64 and f16 natively,
+//! bf16 through f32.
+
+use alloc::vec;
+use alloc::vec::Vec;
+use burn_backend::DType;
+use burn_backend::ops::ConvOptions;
+use burn_std::{Bytes, f16};
+
+use crate::{FlexTensor, Layout};
+
+/// Sizes of one 2-D convolution, read from its input, weight and output (or output-gradient)
+/// shapes.
+#[derive(Clone, Copy, Debug)]
+struct Geometry {
+    batch: usize,
+    c_in: usize,
+    in_h: usize,
+    in_w: usize,
+    c_out: usize,
+    groups: usize,
+    /// Input channels per group (the weight's second dimension).
+    cpg: usize,
+    /// Output channels per group.
+    opg: usize,
+    kh: usize,
+    kw: usize,
+    out_h: usize,
+    out_w: usize,
+    stride: [usize; 2],
+    pad: [usize; 2],
+    dilation: [usize; 2],
+}
+
+impl Geometry {
+    fn new(x: &[usize], w: &[usize], out: &[usize], options: &ConvOptions<2>) -> Self {
+        assert_eq!(x.len(), 4, "conv2d: input must be 4-D");
+        assert_eq!(w.len(), 4, "conv2d: weight must be 4-D");
+        assert_eq!(out.len(), 4, "conv2d: output (gradient) must be 4-D");
+        assert!(options.groups > 0 && w[0] % options.groups == 0, "conv2d: groups must divide the output channels");
+        let groups = options.groups;
+        Self {
+            batch: x[0],
+            c_in: x[1],
+            in_h: x[2],
+            in_w: x[3],
+            c_out: w[0],
+            groups,
+            cpg: w[1],
+            opg: w[0] / groups,
+            kh: w[2],
+            kw: w[3],
+            out_h: out[2],
+            out_w: out[3],
+            stride: options.stride,
+            pad: [options.padding[0].0, options.padding[1].0],
+            dilation: options.dilation,
+        }
+    }
+
+    /// Rows of a column matrix: the patch of one output position.
+    fn k(&self) -> usize {
+        self.cpg * self.kh * self.kw
+    }
+
+    /// Output positions of one image.
+    fn p(&self) -> usize {
+        self.out_h * self.out_w
+    }
+
+    fn image_len(&self) -> usize {
+        self.c_in * self.in_h * self.in_w
+    }
+
+    /// The output columns `ow` whose input column `ow * stride + offset` lies inside the
+    /// image, as a range (empty if none), for a kernel column at `offset` (may be negative).
+    fn inside(&self, offset: isize, stride: usize, out: usize, size: usize) -> (usize, usize) {
+        let s = stride as isize;
+        // First ow with ow * s + offset >= 0.
+        let lo = if offset >= 0 { 0 } else { ((-offset) + s - 1) / s };
+        // Last ow with ow * s + offset <= size - 1.
+        let last = size as isize - 1 - offset;
+        let hi = if last < 0 { 0 } else { (last / s + 1).min(out as isize) };
+        let lo = (lo as usize).min(out);
+        (lo, (hi as usize).max(lo))
+    }
+}
+
+/// One operand of a matrix product: its elements with a row and a column stride (in
+/// elements), so that transposed views cost nothing.
+#[derive(Clone, Copy)]
+struct Operand<'a, T> {
+    data: &'a [T],
+    rs: usize,
+    cs: usize,
+}
+
+impl<'a, T> Operand<'a, T> {
+    /// A row-major `[rows, cols]` matrix.
+    fn rows(data: &'a [T], cols: usize) -> Self {
+        Self { data, rs: cols, cs: 1 }
+    }
+
+    /// The transpose of a row-major `[cols, rows]` matrix, read as `[rows, cols]`.
+    fn transposed(data: &'a [T], rows: usize) -> Self {
+        Self { data, rs: 1, cs: rows }
+    }
+
+    /// Panics unless every element of a `[rows, cols]` view lies inside `data`.
+    fn check(&self, rows: usize, cols: usize) {
+        if rows > 0 && cols > 0 {
+            assert!((rows - 1) * self.rs + (cols - 1) * self.cs < self.data.len(), "conv2d: operand out of bounds");
+        }
+    }
+}
+
+/// `dst = a · b`, or `dst += a · b` when `accumulate`, for `a` `[m, k]`, `b` `[k, n]` and a
+/// row-major `dst` `[m, n]`, on the calling thread (callers run images in parallel).
+fn product<T: Copy + 'static>(m: usize, k: usize, n: usize, dst: &mut [T], accumulate: bool, a: Operand<T>, b: Operand<T>, one: T) {
+    assert!(dst.len() >= m * n, "conv2d: product destination too small");
+    a.check(m, k);
+    b.check(k, n);
+    if m == 0 || n == 0 {
+        return;
+    }
+    // SAFETY: the checks above keep every index gemm forms (`i * rs + j * cs` for `i`, `j`
+    // inside the shapes) within the slices; `dst` is borrowed mutably, so it overlaps neither
+    // operand.
+    unsafe {
+        gemm::gemm(
+            m,
+            n,
+            k,
+            dst.as_mut_ptr(),
+            1,
+            n as isize,
+            accumulate,
+            a.data.as_ptr(),
+            a.cs as isize,
+            a.rs as isize,
+            b.data.as_ptr(),
+            b.cs as isize,
+            b.rs as isize,
+            one,
+            one,
+            false,
+            false,
+            false,
+            gemm::Parallelism::None,
+        );
+    }
+}
+
+/// Where a kernel tap `(i, j)` reads: its offsets from the output position (`dh`, `dw`, may be
+/// negative) and the output rows and columns whose reads fall inside the image.
+struct Tap {
+    dh: isize,
+    dw: isize,
+    rows: (usize, usize),
+    cols: (usize, usize),
+}
+
+impl Geometry {
+    fn tap(&self, i: usize, j: usize) -> Tap {
+        let dh = (i * self.dilation[0]) as isize - self.pad[0] as isize;
+        let dw = (j * self.dilation[1]) as isize - self.pad[1] as isize;
+        Tap {
+            dh,
+            dw,
+            rows: self.inside(dh, self.stride[0], self.out_h, self.in_h),
+            cols: self.inside(dw, self.stride[1], self.out_w, self.in_w),
+        }
+    }
+
+    /// Stride 1 with output rows as wide as input rows: a tap's column-matrix row is then the
+    /// input plane shifted by `dh * width + dw`, except at the borders.
+    fn shifts(&self) -> bool {
+        self.stride == [1, 1] && self.out_w == self.in_w
+    }
+}
+
+/// The patches of one image for one group: `col[k, p]`, row `k = (ci, i, j)` (input channel
+/// within the group, kernel row, kernel column), column `p = (oh, ow)`; zero where the kernel
+/// reads padding.
+fn im2col<T: Copy>(g: &Geometry, image: &[T], group: usize, zero: T, col: &mut [T]) {
+    let (p, plane, w) = (g.p(), g.in_h * g.in_w, g.out_w);
+    for ci in 0..g.cpg {
+        let src = &image[(group * g.cpg + ci) * plane..][..plane];
+        for i in 0..g.kh {
+            for j in 0..g.kw {
+                let row = &mut col[((ci * g.kh + i) * g.kw + j) * p..][..p];
+                let t = g.tap(i, j);
+                let ((r0, r1), (lo, hi)) = (t.rows, t.cols);
+                if r0 == r1 || lo == hi {
+                    row.fill(zero);
+                    continue;
+                }
+                row[..r0 * w].fill(zero);
+                row[r1 * w..].fill(zero);
+                if g.shifts() {
+                    // One copy of the shifted plane, then the columns that wrapped around to
+                    // the neighbouring row are cleared.
+                    let (a, b) = (r0 * w + lo, (r1 - 1) * w + hi);
+                    let from = (a as isize + t.dh * g.in_w as isize + t.dw) as usize;
+                    row[a..b].copy_from_slice(&src[from..][..b - a]);
+                    for line in row[r0 * w..r1 * w].chunks_exact_mut(w) {
+                        line[..lo].fill(zero);
+                        line[hi..].fill(zero);
+                    }
+                    continue;
+                }
+                for oh in r0..r1 {
+                    let dst = &mut row[oh * w..][..w];
+                    let ih = (oh * g.stride[0]) as isize + t.dh;
+                    let line = &src[ih as usize * g.in_w..][..g.in_w];
+                    dst[..lo].fill(zero);
+                    dst[hi..].fill(zero);
+                    if g.stride[1] == 1 {
+                        let start = (lo as isize + t.dw) as usize;
+                        dst[lo..hi].copy_from_slice(&line[start..start + (hi - lo)]);
+                    } else {
+                        for (ow, d) in dst[lo..hi].iter_mut().enumerate() {
+                            *d = line[(((lo + ow) * g.stride[1]) as isize + t.dw) as usize];
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The inverse scatter of [`im2col`]: adds each column entry to the input pixel it was read
+/// from (entries that read padding are dropped — and cleared in `col`, which is scratch).
+fn col2im<T: Copy + core::ops::Add<Output = T>>(g: &Geometry, col: &mut [T], group: usize, zero: T, image: &mut [T]) {
+    let (p, plane, w) = (g.p(), g.in_h * g.in_w, g.out_w);
+    for ci in 0..g.cpg {
+        let dst = &mut image[(group * g.cpg + ci) * plane..][..plane];
+        for i in 0..g.kh {
+            for j in 0..g.kw {
+                let row = &mut col[((ci * g.kh + i) * g.kw + j) * p..][..p];
+                let t = g.tap(i, j);
+                let ((r0, r1), (lo, hi)) = (t.rows, t.cols);
+                if r0 == r1 || lo == hi {
+                    continue;
+                }
+                if g.shifts() {
+                    // Entries that would wrap around to the neighbouring row are cleared, then
+                    // the shifted plane is added in one pass.
+                    for line in row[r0 * w..r1 * w].chunks_exact_mut(w) {
+                        line[..lo].fill(zero);
+                        line[hi..].fill(zero);
+                    }
+                    let (a, b) = (r0 * w + lo, (r1 - 1) * w + hi);
+                    let to = (a as isize + t.dh * g.in_w as isize + t.dw) as usize;
+                    for (d, &s) in dst[to..][..b - a].iter_mut().zip(&row[a..b]) {
+                        *d = *d + s;
+                    }
+                    continue;
+                }
+                for oh in r0..r1 {
+                    let ih = (oh * g.stride[0]) as isize + t.dh;
+                    let src = &row[oh * w..][..w];
+                    let line = &mut dst[ih as usize * g.in_w..][..g.in_w];
+                    if g.stride[1] == 1 {
+                        let start = (lo as isize + t.dw) as usize;
+                        for (d, &s) in line[start..start + (hi - lo)].iter_mut().zip(&src[lo..hi]) {
+                            *d = *d + s;
+                        }
+                    } else {
+                        for (ow, &s) in src[lo..hi].iter().enumerate() {
+                            let iw = ((lo + ow) * g.stride[1]) as isize + t.dw;
+                            line[iw as usize] = line[iw as usize] + s;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `$body` as `Bytes`, with `$T` the element type of `$dtype` and `$zero`, `$one` its zero and
+/// one: f32, f64 and f16 (callers convert bf16 or keep flex's path for it).
+macro_rules! per_dtype {
+    ($dtype:expr, |$T:ident, $zero:ident, $one:ident| $body:expr) => {
+        match $dtype {
+            DType::F32 => {
+                type $T = f32;
+                let ($zero, $one): ($T, $T) = (0.0, 1.0);
+                Bytes::from_elems($body)
+            }
+            DType::F64 => {
+                type $T = f64;
+                let ($zero, $one): ($T, $T) = (0.0, 1.0);
+                Bytes::from_elems($body)
+            }
+            DType::F16 => {
+                type $T = f16;
+                let ($zero, $one): ($T, $T) = (f16::from_f32(0.0), f16::from_f32(1.0));
+                Bytes::from_elems($body)
+            }
+            dtype => panic!("conv2d: unsupported dtype {dtype:?}"),
+        }
+    };
+}
+
+/// Runs `f(b, chunk, scratch)` for each image `b` and its `chunk` of `out` (`len` elements
+/// each), in parallel over the images; each worker allocates its `scratch` once.
+fn per_image<T, S>(out: &mut [T], len: usize, scratch: impl Fn() -> S + Send + Sync, f: impl Fn(usize, &mut [T], &mut S) + Send + Sync)
+where
+    T: Send,
+{
+    if len == 0 {
+        return;
+    }
+    #[cfg(feature = "rayon")]
+    {
+        use rayon::prelude::*;
+        out.par_chunks_mut(len).enumerate().for_each_init(scratch, |s, (b, chunk)| f(b, chunk, s));
+    }
+    #[cfg(not(feature = "rayon"))]
+    {
+        let mut s = scratch();
+        out.chunks_mut(len).enumerate().for_each(|(b, chunk)| f(b, chunk, &mut s));
+    }
+}
+
+/// The weight gradient `[c_out, c_in/groups, kh, kw]`: per image and group `dY · colᵀ`, summed
+/// over the batch (each worker sums its images, then the partial sums are added).
+fn weight_grad<T>(g: &Geometry, x: &[T], dy: &[T], zero: T, one: T) -> Vec<T>
+where
+    T: Copy + Send + Sync + core::ops::Add<Output = T> + 'static,
+{
+    let (k, p, opg) = (g.k(), g.p(), g.opg);
+    let size = g.c_out * k;
+    // (partial sum `[c_out, k]`, column matrix)
+    let scratch = || (vec![zero; size], vec![zero; k * p]);
+    let one_image = |(mut acc, mut col): (Vec<T>, Vec<T>), b: usize| {
+        let image = &x[b * g.image_len()..][..g.image_len()];
+        for group in 0..g.groups {
+            im2col(g, image, group, zero, &mut col);
+            let dy_g = &dy[(b * g.c_out + group * opg) * p..][..opg * p];
+            let acc_g = &mut acc[group * opg * k..][..opg * k];
+            product(opg, p, k, acc_g, true, Operand::rows(dy_g, p), Operand::transposed(&col, p), one);
+        }
+        (acc, col)
+    };
+    #[cfg(feature = "rayon")]
+    {
+        use rayon::prelude::*;
+        (0..g.batch).into_par_iter().fold(scratch, one_image).map(|(acc, _)| acc).reduce(
+            || vec![zero; size],
+            |mut a, b| {
+                for (x, y) in a.iter_mut().zip(b) {
+                    *x = *x + y;
+                }
+                a
+            },
+        )
+    }
+    #[cfg(not(feature = "rayon"))]
+    (0..g.batch).fold(scratch(), one_image).0
+}
+
+/// The input gradient `[batch, c_in, in_h, in_w]`: per image and group `Wᵀ · dY`, scattered
+/// back by col2im; images in parallel (each writes its own part of the gradient).
+fn input_grad<T>(g: &Geometry, w: &[T], dy: &[T], zero: T, one: T) -> Vec<T>
+where
+    T: Copy + Send + Sync + core::ops::Add<Output = T> + 'static,
+{
+    let (k, p, opg) = (g.k(), g.p(), g.opg);
+    let mut dx = vec![zero; g.batch * g.image_len()];
+    per_image(&mut dx, g.image_len(), || vec![zero; k * p], |b, image, dcol| {
+        for group in 0..g.groups {
+            let w_g = &w[group * opg * k..][..opg * k];
+            let dy_g = &dy[(b * g.c_out + group * opg) * p..][..opg * p];
+            product(k, opg, p, dcol, false, Operand::transposed(w_g, k), Operand::rows(dy_g, p), one);
+            col2im(g, dcol, group, zero, image);
+        }
+    });
+    dx
+}
+
+/// The output `[batch, c_out, out_h, out_w]`: per image and group `W_g · col` plus the bias;
+/// images in parallel (each writes its own part of the output).
+fn forward<T>(g: &Geometry, x: &[T], w: &[T], bias: Option<&[T]>, zero: T, one: T) -> Vec<T>
+where
+    T: Copy + Send + Sync + core::ops::Add<Output = T> + 'static,
+{
+    let (k, p, opg) = (g.k(), g.p(), g.opg);
+    let out_len = g.c_out * p;
+    let mut out = vec![zero; g.batch * out_len];
+    per_image(&mut out, out_len, || vec![zero; k * p], |b, dst, col| {
+        let image = &x[b * g.image_len()..][..g.image_len()];
+        if let Some(bias) = bias {
+            for (row, &v) in dst.chunks_mut(p).zip(bias) {
+                row.fill(v);
+            }
+        }
+        for group in 0..g.groups {
+            im2col(g, image, group, zero, col);
+            let w_g = &w[group * opg * k..][..opg * k];
+            let y = &mut dst[group * opg * p..][..opg * p];
+            product(opg, k, p, y, bias.is_some(), Operand::rows(w_g, k), Operand::rows(col, p), one);
+        }
+    });
+    out
+}
+
+/// A 2-D convolution (symmetric padding: the caller pads asymmetric inputs first), f32, f64 or
+/// f16; `None` for other dtypes, which keep flex's own path.
+pub fn conv2d(
+    x: FlexTensor,
+    weight: FlexTensor,
+    bias: Option<FlexTensor>,
+    options: &ConvOptions<2>,
+) -> Result<FlexTensor, (FlexTensor, FlexTensor, Option<FlexTensor>)> {
+    let dtype = x.dtype();
+    if !matches!(dtype, DType::F32 | DType::F64 | DType::F16)
+        || weight.dtype() != dtype
+        || bias.as_ref().is_some_and(|b| b.dtype() != dtype)
+    {
+        return Err((x, weight, bias));
+    }
+    let (x, weight) = (x.to_contiguous(), weight.to_contiguous());
+    let bias = bias.map(|b| b.to_contiguous());
+    let (xs, ws) = (x.layout().shape(), weight.layout().shape());
+    let out_dim = |d: usize| {
+        let span = options.dilation[d] * (ws[2 + d].max(1) - 1) + 1;
+        let padded = xs[2 + d] + options.padding[d].0 + options.padding[d].1;
+        if padded < span { 0 } else { (padded - span) / options.stride[d] + 1 }
+    };
+    let out_shape = [xs[0], ws[0], out_dim(0), out_dim(1)];
+    let g = Geometry::new(xs, ws, &out_shape, options);
+    let bytes = per_dtype!(dtype, |T, zero, one| forward::<T>(
+        &g,
+        x.storage(),
+        weight.storage(),
+        bias.as_ref().map(|b| b.storage()),
+        zero,
+        one
+    ));
+    Ok(FlexTensor::new(bytes, Layout::contiguous(burn_std::Shape::from(out_shape.to_vec())), dtype))
+}
+
+fn check(x: &FlexTensor, weight: &FlexTensor, grad: &FlexTensor) {
+    assert!(
+        x.dtype() == weight.dtype() && x.dtype() == grad.dtype(),
+        "conv2d backward: input, weight and output gradient must share a dtype"
+    );
+}
+
+fn backward(x: FlexTensor, weight: FlexTensor, grad: FlexTensor, options: &ConvOptions<2>, want_weight: bool) -> FlexTensor {
+    check(&x, &weight, &grad);
+    let dtype = x.dtype();
+    if dtype == DType::BF16 {
+        use super::conv_common::{convert_bf16_to_f32, convert_f32_to_bf16};
+        let out = backward(
+            convert_bf16_to_f32(&x),
+            convert_bf16_to_f32(&weight),
+            convert_bf16_to_f32(&grad),
+            options,
+            want_weight,
+        );
+        return convert_f32_to_bf16(&out);
+    }
+    let (x, weight, grad) = (x.to_contiguous(), weight.to_contiguous(), grad.to_contiguous());
+    let g = Geometry::new(x.layout().shape(), weight.layout().shape(), grad.layout().shape(), options);
+    let shape = if want_weight { weight.layout().shape().clone() } else { x.layout().shape().clone() };
+    let bytes = per_dtype!(dtype, |T, zero, one| if want_weight {
+        weight_grad::<T>(&g, x.storage(), grad.storage(), zero, one)
+    } else {
+        input_grad::<T>(&g, weight.storage(), grad.storage(), zero, one)
+    });
+    FlexTensor::new(bytes, Layout::contiguous(shape), dtype)
+}
+
+/// The gradient of a 2-D convolution's loss with respect to its weight.
+pub fn conv2d_weight_backward(x: FlexTensor, weight: FlexTensor, grad: FlexTensor, options: &ConvOptions<2>) -> FlexTensor {
+    backward(x, weight, grad, options, true)
+}
+
+/// The gradient of a 2-D convolution's loss with respect to its input.
+pub fn conv2d_x_backward(x: FlexTensor, weight: FlexTensor, grad: FlexTensor, options: &ConvOptions<2>) -> FlexTensor {
+    backward(x, weight, grad, options, false)
+}
