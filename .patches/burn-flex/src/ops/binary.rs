@@ -35,7 +35,7 @@ pub fn binary_op<F32Op, F64Op>(
     simd_hint: Option<BinaryOp>,
 ) -> FlexTensor
 where
-    F32Op: Fn(f32, f32) -> f32 + Copy,
+    F32Op: Fn(f32, f32) -> f32 + Copy + Send + Sync,
     F64Op: Fn(f64, f64) -> f64 + Copy,
 {
     debug_assert_eq!(lhs.dtype(), rhs.dtype(), "binary_op: dtype mismatch");
@@ -67,7 +67,7 @@ fn binary_op_f32<Op>(
     simd_hint: Option<BinaryOp>,
 ) -> FlexTensor
 where
-    Op: Fn(f32, f32) -> f32 + Copy,
+    Op: Fn(f32, f32) -> f32 + Copy + Send + Sync,
 {
     // In-place SIMD fast path: lhs unique contiguous at offset 0, rhs
     // contiguous (no broadcast).
@@ -143,30 +143,26 @@ fn dense_zip_f32<K: crate::simd::fastmath::Zip>(
     mut rhs: FlexTensor,
     kernel: K,
 ) -> Result<FlexTensor, (FlexTensor, FlexTensor)> {
-    use crate::simd::fastmath::{Flip, zip_inplace, zip_into};
+    use crate::simd::fastmath::{Flip, zip_inplace_split, zip_new};
     let (Some((l_start, l_end)), Some((r_start, r_end))) = (
         lhs.layout().contiguous_offsets(),
         rhs.layout().contiguous_offsets(),
     ) else {
         return Err((lhs, rhs));
     };
+    // Large operands are split across threads, as unary ops are.
+    let parallel = l_end - l_start >= crate::ops::PARALLEL_THRESHOLD;
     if lhs.is_unique() && l_start == 0 {
         let r_slice: &[f32] = &rhs.storage()[r_start..r_end];
-        zip_inplace(&mut lhs.storage_mut()[..l_end], r_slice, kernel);
+        zip_inplace_split(&mut lhs.storage_mut()[..l_end], r_slice, kernel, parallel);
         return Ok(lhs);
     }
     if rhs.is_unique() && r_start == 0 {
         let l_slice: &[f32] = &lhs.storage()[l_start..l_end];
-        zip_inplace(&mut rhs.storage_mut()[..r_end], l_slice, Flip(kernel));
+        zip_inplace_split(&mut rhs.storage_mut()[..r_end], l_slice, Flip(kernel), parallel);
         return Ok(rhs);
     }
-    let mut out = alloc::vec![0.0f32; l_end - l_start];
-    zip_into(
-        &lhs.storage()[l_start..l_end],
-        &rhs.storage()[r_start..r_end],
-        &mut out,
-        kernel,
-    );
+    let out = zip_new(&lhs.storage()[l_start..l_end], &rhs.storage()[r_start..r_end], kernel, parallel);
     Ok(make_tensor(out, lhs.layout().shape().clone(), DType::F32))
 }
 

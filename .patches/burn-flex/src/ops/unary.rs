@@ -73,39 +73,18 @@ where
 /// instruction set (a branch-free `op` vectorises), split across threads when large; views
 /// take the generic path.
 fn unary_op_f32<K: crate::simd::fastmath::Map>(mut tensor: FlexTensor, op: K) -> FlexTensor {
-    use crate::simd::fastmath::{map_inplace, map_into};
-    #[cfg(feature = "rayon")]
-    use rayon::prelude::*;
-    const CHUNK: usize = 16 * 1024;
+    use crate::simd::fastmath::{map_inplace_split, map_new};
     let n = tensor.layout().num_elements();
-    #[cfg(feature = "rayon")]
     let parallel = n >= crate::ops::PARALLEL_THRESHOLD;
     if tensor.is_unique() && tensor.layout().is_contiguous() && tensor.layout().start_offset() == 0
     {
-        let storage = &mut tensor.storage_mut::<f32>()[..n];
-        #[cfg(feature = "rayon")]
-        if parallel {
-            storage.par_chunks_mut(CHUNK).for_each(|chunk| map_inplace(chunk, op));
-            return tensor;
-        }
-        map_inplace(storage, op);
+        map_inplace_split(&mut tensor.storage_mut::<f32>()[..n], op, parallel);
         return tensor;
     }
     let Some((start, end)) = tensor.layout().contiguous_offsets() else {
         return unary_op_typed(tensor, move |x| op.apply(x));
     };
-    let src: &[f32] = &tensor.storage()[start..end];
-    let mut out = alloc::vec![0.0f32; n];
-    #[cfg(feature = "rayon")]
-    if parallel {
-        out.par_chunks_mut(CHUNK)
-            .zip(src.par_chunks(CHUNK))
-            .for_each(|(o, s)| map_into(s, o, op));
-    } else {
-        map_into(src, &mut out, op);
-    }
-    #[cfg(not(feature = "rayon"))]
-    map_into(src, &mut out, op);
+    let out = map_new(&tensor.storage()[start..end], op, parallel);
     FlexTensor::new(
         Bytes::from_elems(out),
         Layout::contiguous(tensor.layout().shape().clone()),
