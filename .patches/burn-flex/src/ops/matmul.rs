@@ -261,8 +261,7 @@ fn matmul_2d_strided<T: GemmScalar>(lhs: FlexTensor, rhs: FlexTensor) -> FlexTen
     let rhs_ptr = unsafe { rhs_data.as_ptr().add(rhs.layout().start_offset()) };
 
     let out_shape = Shape::from(vec![m, n]);
-    let mut output = FlexTensor::empty(out_shape, T::dtype());
-    let out_data: &mut [T] = output.storage_mut();
+    let mut out = Output::<T>::new(m * n);
 
     let parallelism = get_parallelism(m, n, k);
 
@@ -271,7 +270,7 @@ fn matmul_2d_strided<T: GemmScalar>(lhs: FlexTensor, rhs: FlexTensor) -> FlexTen
             m,
             n,
             k,
-            out_data.as_mut_ptr(),
+            out.ptr(0),
             1,
             n as isize,
             lhs_ptr,
@@ -284,7 +283,44 @@ fn matmul_2d_strided<T: GemmScalar>(lhs: FlexTensor, rhs: FlexTensor) -> FlexTen
         );
     }
 
-    output
+    // SAFETY: the one product wrote all `m * n` elements.
+    unsafe { out.into_tensor(out_shape) }
+}
+
+/// A matmul's output storage, not zero-filled: gemm called with `read_dst = false` writes every
+/// element of its `m x n` destination and reads none (gemm-common's `gemm_basic` sets `alpha` to
+/// zero and its microkernels then store without loading; `k = 0` stores zeros), so zeroing it
+/// first only cost a pass over memory (9% of the Transformer's step, in its backward).
+struct Output<T> {
+    data: Vec<T>,
+    len: usize,
+}
+
+impl<T: GemmScalar> Output<T> {
+    fn new(len: usize) -> Self {
+        Self { data: Vec::with_capacity(len), len }
+    }
+
+    /// Where the element at `offset` goes (`offset <= len`).
+    fn ptr(&mut self, offset: usize) -> *mut T {
+        self.data.spare_capacity_mut()[offset..].as_mut_ptr().cast()
+    }
+
+    /// The storage as destinations of `size` elements each, to fill in parallel.
+    #[cfg(feature = "rayon")]
+    fn chunks(&mut self, size: usize) -> rayon::slice::ChunksMut<'_, core::mem::MaybeUninit<T>> {
+        use rayon::prelude::*;
+        self.data.spare_capacity_mut()[..self.len].par_chunks_mut(size)
+    }
+
+    /// # Safety
+    /// Every one of the `len` elements has been written.
+    unsafe fn into_tensor(mut self, shape: Shape) -> FlexTensor {
+        debug_assert_eq!(shape.num_elements(), self.len);
+        // SAFETY: the caller wrote all `len` elements, within the capacity reserved in `new`.
+        unsafe { self.data.set_len(self.len) };
+        FlexTensor::new(Bytes::from_elems(self.data), Layout::contiguous(shape), T::dtype())
+    }
 }
 
 /// Strided gemm call for one matrix. Wraps `gemm::gemm` with GemmScalar zero/one.
@@ -364,13 +400,12 @@ fn matmul_batched_gemm<T: GemmScalar>(lhs: FlexTensor, rhs: FlexTensor) -> FlexT
     out_dims.push(n);
     let out_shape = Shape::from(out_dims);
 
-    let mut output = FlexTensor::empty(out_shape, T::dtype());
+    let mut out = Output::<T>::new(batch_size * out_matrix_size);
 
     let lhs_data: &[T] = lhs.storage();
     let rhs_data: &[T] = rhs.storage();
     let lhs_start = lhs.layout().start_offset() as isize;
     let rhs_start = rhs.layout().start_offset() as isize;
-    let out_data: &mut [T] = output.storage_mut();
 
     let per_matrix_ops = m.saturating_mul(n).saturating_mul(k);
 
@@ -409,24 +444,19 @@ fn matmul_batched_gemm<T: GemmScalar>(lhs: FlexTensor, rhs: FlexTensor) -> FlexT
         if per_matrix_ops >= PARALLEL_THRESHOLD && !prefer_batch_parallel {
             let parallelism = gemm::Parallelism::Rayon(0);
             for b in 0..batch_size {
-                run_one(out_data[b * out_matrix_size..].as_mut_ptr(), b, parallelism);
+                run_one(out.ptr(b * out_matrix_size), b, parallelism);
             }
         } else if total_ops >= BATCH_PARALLEL_THRESHOLD && batch_size > 1 {
             use rayon::prelude::*;
 
-            out_data
-                .par_chunks_mut(out_matrix_size)
+            out.chunks(out_matrix_size)
                 .enumerate()
                 .for_each(|(b, out_chunk)| {
-                    run_one(out_chunk.as_mut_ptr(), b, gemm::Parallelism::None);
+                    run_one(out_chunk.as_mut_ptr().cast(), b, gemm::Parallelism::None);
                 });
         } else {
             for b in 0..batch_size {
-                run_one(
-                    out_data[b * out_matrix_size..].as_mut_ptr(),
-                    b,
-                    gemm::Parallelism::None,
-                );
+                run_one(out.ptr(b * out_matrix_size), b, gemm::Parallelism::None);
             }
         }
     }
@@ -435,15 +465,12 @@ fn matmul_batched_gemm<T: GemmScalar>(lhs: FlexTensor, rhs: FlexTensor) -> FlexT
     {
         let _ = per_matrix_ops;
         for b in 0..batch_size {
-            run_one(
-                out_data[b * out_matrix_size..].as_mut_ptr(),
-                b,
-                gemm::Parallelism::None,
-            );
+            run_one(out.ptr(b * out_matrix_size), b, gemm::Parallelism::None);
         }
     }
 
-    output
+    // SAFETY: each of the `batch_size` products wrote its `m * n` elements.
+    unsafe { out.into_tensor(out_shape) }
 }
 
 // ============================================================================
