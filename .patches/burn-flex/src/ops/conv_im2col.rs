@@ -250,8 +250,9 @@ fn im2col<T: Copy>(g: &Geometry, image: &[T], group: usize, zero: T, col: &mut [
                         let start = (lo as isize + t.dw) as usize;
                         dst[lo..hi].copy_from_slice(&line[start..start + (hi - lo)]);
                     } else {
-                        for (ow, d) in dst[lo..hi].iter_mut().enumerate() {
-                            *d = line[(((lo + ow) * g.stride[1]) as isize + t.dw) as usize];
+                        let start = ((lo * g.stride[1]) as isize + t.dw) as usize;
+                        for (d, &s) in dst[lo..hi].iter_mut().zip(line[start..].iter().step_by(g.stride[1])) {
+                            *d = s;
                         }
                     }
                 }
