@@ -184,6 +184,26 @@ struct Tap {
     cols: (usize, usize),
 }
 
+impl Tap {
+    /// For a convolution that [shifts](Geometry::shifts): the entries `a..b` of a tap's
+    /// column-matrix row (rows `w` wide) whose reads may fall inside the plane, and the shift
+    /// from a column-matrix entry to the pixel it reads (`pixel = entry + shift`).
+    fn shifted_span(&self, w: usize) -> (usize, usize, isize) {
+        let ((r0, r1), (lo, hi)) = (self.rows, self.cols);
+        (r0 * w + lo, (r1 - 1) * w + hi, self.dh * w as isize + self.dw)
+    }
+
+    /// Clears the entries of a shifted row (rows `w` wide) whose reads wrapped around to the
+    /// neighbouring input row: the border columns of each output row in range.
+    fn clear_wrapped<T: Copy>(&self, row: &mut [T], w: usize, zero: T) {
+        let ((r0, r1), (lo, hi)) = (self.rows, self.cols);
+        for line in row[r0 * w..r1 * w].chunks_exact_mut(w) {
+            line[..lo].fill(zero);
+            line[hi..].fill(zero);
+        }
+    }
+}
+
 impl Geometry {
     /// The taps of the kernel, row by row (computed once per call: a tap's ranges take four
     /// divisions, which cost more than copying a 7x7 plane).
@@ -231,13 +251,9 @@ fn im2col<T: Copy>(g: &Geometry, image: &[T], group: usize, zero: T, col: &mut [
                 if g.shifts() {
                     // One copy of the shifted plane, then the columns that wrapped around to
                     // the neighbouring row are cleared.
-                    let (a, b) = (r0 * w + lo, (r1 - 1) * w + hi);
-                    let from = (a as isize + t.dh * g.in_w as isize + t.dw) as usize;
-                    row[a..b].copy_from_slice(&src[from..][..b - a]);
-                    for line in row[r0 * w..r1 * w].chunks_exact_mut(w) {
-                        line[..lo].fill(zero);
-                        line[hi..].fill(zero);
-                    }
+                    let (a, b, shift) = t.shifted_span(w);
+                    row[a..b].copy_from_slice(&src[(a as isize + shift) as usize..][..b - a]);
+                    t.clear_wrapped(row, w, zero);
                     continue;
                 }
                 for oh in r0..r1 {
@@ -279,13 +295,9 @@ fn col2im<T: Copy + core::ops::Add<Output = T>>(g: &Geometry, col: &mut [T], gro
                 if g.shifts() {
                     // Entries that would wrap around to the neighbouring row are cleared, then
                     // the shifted plane is added in one pass.
-                    for line in row[r0 * w..r1 * w].chunks_exact_mut(w) {
-                        line[..lo].fill(zero);
-                        line[hi..].fill(zero);
-                    }
-                    let (a, b) = (r0 * w + lo, (r1 - 1) * w + hi);
-                    let to = (a as isize + t.dh * g.in_w as isize + t.dw) as usize;
-                    for (d, &s) in dst[to..][..b - a].iter_mut().zip(&row[a..b]) {
+                    t.clear_wrapped(row, w, zero);
+                    let (a, b, shift) = t.shifted_span(w);
+                    for (d, &s) in dst[(a as isize + shift) as usize..][..b - a].iter_mut().zip(&row[a..b]) {
                         *d = *d + s;
                     }
                     continue;
