@@ -8,6 +8,8 @@ use burn::nn::{GateController, Lstm, LstmConfig};
 use burn::tensor::activation::{sigmoid, tanh};
 use burn::tensor::{Device, Tensor};
 
+use crate::ops;
+
 #[derive(Module, Debug)]
 pub struct GatedLstm {
     pub input_gate: GateController,
@@ -53,14 +55,42 @@ impl GatedLstm {
 
     /// As [`forward`](Self::forward), starting from a state `(h, c)` (each `[batch, hidden]`;
     /// zeros if none), and also returning the state after the last step (to go on from).
+    ///
+    /// On the CPU, unless recording, the whole sequence is one operation
+    /// ([`crate::ops::lstm`]): the input's products for every step in one matrix product, then
+    /// the recurrence with its own backward. Elsewhere, and to record the gates, the cell runs
+    /// step by step ([`forward_steps`](Self::forward_steps)).
     pub fn forward_from(
         &self,
         x: Tensor<3>,
         state: Option<(Tensor<2>, Tensor<2>)>,
         record: bool,
     ) -> (Tensor<3>, (Tensor<2>, Tensor<2>), Option<Recording>) {
-        let (hs, last, recording) = self.forward_steps(steps_of(x), state, record);
-        (Tensor::stack(hs, 1), last, recording)
+        let [b, t, d] = x.dims();
+        if record || t == 0 || !ops::lstm::available(&x.device()) {
+            let (hs, last, recording) = self.forward_steps(steps_of(x), state, record);
+            return (Tensor::stack(hs, 1), last, recording);
+        }
+        let n = self.d_hidden;
+        let gates = [&self.input_gate, &self.forget_gate, &self.output_gate, &self.cell_gate];
+        let device = x.device();
+        let w = Tensor::cat(gates.iter().map(|g| g.input_transform.weight.val()).collect(), 1); // [d, 4n]
+        let u = Tensor::cat(gates.iter().map(|g| g.hidden_transform.weight.val()).collect(), 1); // [n, 4n]
+        let bias =
+            |l: &burn::nn::Linear| l.bias.as_ref().map_or_else(|| Tensor::zeros([n], &device), |b| b.val());
+        let bias: Tensor<2> = Tensor::cat(
+            gates.iter().map(|g| bias(&g.input_transform) + bias(&g.hidden_transform)).collect(),
+            0,
+        )
+        .unsqueeze(); // [1, 4n]
+        let xw = (x.reshape([b * t, d]).matmul(w) + bias).reshape([b, t, 4 * n]);
+        let (h0, c0) =
+            state.unwrap_or_else(|| (Tensor::zeros([b, n], &device), Tensor::zeros([b, n], &device)));
+        let out = ops::lstm::lstm_sequence(xw, u, h0, c0); // [b, t + 1, n]
+        let hs = out.clone().slice([0..b, 0..t, 0..n]);
+        let c = out.slice([0..b, t..t + 1, 0..n]).reshape([b, n]);
+        let h = hs.clone().slice([0..b, t - 1..t, 0..n]).reshape([b, n]);
+        (hs, (h, c), None)
     }
 
     /// The cell over a sequence given step by step (each `[batch, inputs]`): the hidden state

@@ -21,7 +21,6 @@ use crate::data::text::CharText;
 use crate::error::LabError;
 use crate::labs::kit::charlm::{self, text_batch};
 use crate::labs::kit::images::sample_spec;
-use crate::labs::kit::lstm::steps_of;
 use crate::labs::kit::{Batches, Training, TrainingDefaults, cross_entropy, onehot, score, seed_spec, token_cross_entropy};
 use crate::labs::{CLASSIFIER_CHARTS, Evaluation, Lab, LabDef, Preset, StepMetrics, Suits};
 use crate::params::{self, Group, ParamKind, ParamSpec, Values, text_of};
@@ -247,16 +246,17 @@ impl LstmLab {
     fn text_loss(model: &Net, windows: &[&[u32]], device: &Device) -> Tensor<1> {
         let (x, y) = text_batch(windows, device);
         let [b, t] = x.dims();
-        let (top, _, _) = model.run_steps(model.embed_steps(x), None, false);
-        let logits = model.outputs(Tensor::stack(top, 1));
+        let (top, _, _) = model.run(model.embed(x), None, false);
+        let logits = model.outputs(top);
         let v = logits.dims()[2];
         token_cross_entropy(logits.reshape([b * t, v]), y)
     }
 
     /// The digit logits `[n, 10]` after reading every row.
     fn digit_logits(model: &Net, x: Tensor<3>) -> Tensor<2> {
-        let (top, _, _) = model.run_steps(steps_of(x), None, false);
-        model.head.forward(top.into_iter().last().expect("an image has rows"))
+        let (top, _, _) = model.run(x, None, false);
+        let [b, t, n] = top.dims();
+        model.head.forward(top.slice([0..b, t - 1..t, 0..n]).reshape([b, n]))
     }
 
     /// Mean validation (or training) loss over `n` fixed windows, in batches of 64.

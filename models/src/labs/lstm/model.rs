@@ -6,7 +6,7 @@ use burn::module::Module;
 use burn::nn::{Dropout, DropoutConfig, Embedding, EmbeddingConfig, Linear, LinearConfig};
 use burn::tensor::{Device, Int, Tensor};
 
-use crate::labs::kit::lstm::{GatedLstm, Recording, steps_of};
+use crate::labs::kit::lstm::{GatedLstm, Recording};
 
 /// What goes in at each step.
 #[derive(Clone, Copy, Debug)]
@@ -47,50 +47,23 @@ impl Net {
         self.embed.as_ref().expect("a character model").forward(ids)
     }
 
-    /// Character ids `[batch, steps]` as the first layer's input, step by step (each `[batch,
-    /// hidden]`): one look-up per step, so that training never slices the embedded sequence
-    /// (see [`GatedLstm::forward_steps`]).
-    pub fn embed_steps(&self, ids: Tensor<2, Int>) -> Vec<Tensor<2>> {
-        let [b, steps] = ids.dims();
-        let embed = self.embed.as_ref().expect("a character model");
-        (0..steps)
-            .map(|t| {
-                let e: Tensor<3> = embed.forward(ids.clone().slice([0..b, t..t + 1]));
-                let d = e.dims()[2];
-                e.reshape([b, d])
-            })
-            .collect()
-    }
-
     /// The top layer's hidden states `[batch, steps, hidden]` (after dropout), the state after
     /// the last step, and each layer's recording when asked.
     pub fn run(&self, x: Tensor<3>, state: Option<State>, record: bool) -> (Tensor<3>, State, Vec<Recording>) {
-        let (top, states, recordings) = self.run_steps(steps_of(x), state, record);
-        (Tensor::stack(top, 1), states, recordings)
-    }
-
-    /// As [`run`](Self::run) with the sequence given and returned step by step (each `[batch,
-    /// features]`), which is what training uses.
-    pub fn run_steps(
-        &self,
-        xs: Vec<Tensor<2>>,
-        state: Option<State>,
-        record: bool,
-    ) -> (Vec<Tensor<2>>, State, Vec<Recording>) {
-        let mut h = xs;
+        let mut h = x;
         let mut states = Vec::with_capacity(self.layers.len());
         let mut recordings = Vec::new();
         for (l, layer) in self.layers.iter().enumerate() {
             if l > 0 {
-                h = h.into_iter().map(|x| self.dropout.forward(x)).collect();
+                h = self.dropout.forward(h);
             }
             let start = state.as_ref().map(|s| s[l].clone());
-            let (out, last, rec) = layer.forward_steps(h, start, record);
+            let (out, last, rec) = layer.forward_from(h, start, record);
             h = out;
             states.push(last);
             recordings.extend(rec);
         }
-        (h.into_iter().map(|x| self.dropout.forward(x)).collect(), states, recordings)
+        (self.dropout.forward(h), states, recordings)
     }
 
     /// The head's outputs at every step: `[batch, steps, outputs]`.
