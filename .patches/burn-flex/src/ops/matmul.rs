@@ -233,6 +233,12 @@ fn batch_elem_offset(b: usize, broadcast_shape: &[usize], elem_strides: &[isize]
 // ============================================================================
 
 fn matmul_gemm<T: GemmScalar>(lhs: FlexTensor, rhs: FlexTensor) -> FlexTensor {
+    // A right operand whose rows are not contiguous (a transposed view: the backward pass's
+    // `Wᵀ`) is laid out row-major first: gemm computes the transposed product, so this operand
+    // becomes its left one, which it packs by gathering one element at a time when strided
+    // (7% of the Transformer's step), where the tiled copy moves whole vectors once.
+    let (_, rhs_col_stride) = get_2d_strides(rhs.layout());
+    let rhs = if rhs_col_stride == 1 { rhs } else { rhs.into_contiguous() };
     let lhs_rank = lhs.layout().shape().num_dims();
     let rhs_rank = rhs.layout().shape().num_dims();
 
