@@ -95,6 +95,8 @@ pub struct TenlabApp {
     /// An open file dialog: what it is for; its answer and how long it was open.
     picking: Option<(Pick, Receiver<DialogAnswer>)>,
     applied_scale: f32,
+    /// Frame times, when `TENLAB_FRAME_TIMES` asks for them ([`crate::frames`]).
+    frames: Option<crate::frames::FrameLog>,
 }
 
 impl TenlabApp {
@@ -130,6 +132,7 @@ impl TenlabApp {
             prompt: None,
             editing: None,
             applied_scale: 0.0,
+            frames: crate::frames::FrameLog::from_env(),
         };
         app.load(lab.defaults());
         app
@@ -927,7 +930,10 @@ pub fn install_fonts(ctx: &egui::Context) {
 }
 
 impl eframe::App for TenlabApp {
-    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+    fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
+        if let Some(log) = &mut self.frames {
+            log.record(frame.info().cpu_usage, self.runner.is_playing(), self.lab.id);
+        }
         if (self.settings.scale - self.applied_scale).abs() > f32::EPSILON {
             self.settings.scale = self.settings.scale.clamp(0.75, 2.5);
             ui.ctx().set_zoom_factor(self.settings.scale);

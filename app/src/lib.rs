@@ -5,6 +5,7 @@
 pub mod app;
 pub mod bench;
 pub mod cli;
+pub mod frames;
 pub mod i18n;
 pub mod views;
 
