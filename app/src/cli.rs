@@ -152,7 +152,7 @@ pub fn run(command: Command) -> anyhow::Result<String> {
                 None => set,
             };
             let run = Run { lab: &lab, sets: &set, steps, device, seed, load: load.as_deref(), trained };
-            let summary = train(run, outputs, true)?;
+            let summary = tenlab_models::engine::on_pool(|| train(run, outputs, true))?;
             Ok(format!("{summary}\n"))
         }
         Command::Bench { labs, set, device, threads, warmup, secs, seed, json } => {
@@ -178,10 +178,11 @@ pub fn run(command: Command) -> anyhow::Result<String> {
                     .expect("a valid template"),
             );
             bar.enable_steady_tick(Duration::from_millis(200));
-            let report = crate::bench::bench(&plan, |done, lab, phase| {
+            let progress = |done, lab: &str, phase: &str| {
                 bar.set_position(done as u64);
                 bar.set_message(format!("{lab}: {phase}"));
-            });
+            };
+            let report = tenlab_models::engine::on_pool(|| crate::bench::bench(&plan, progress));
             bar.finish_and_clear();
             let report = report?;
             Ok(if json {

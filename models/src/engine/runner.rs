@@ -489,9 +489,19 @@ impl Drop for Runner {
 fn start_thread(waker: Waker) -> std::io::Result<(Sender<Command>, Receiver<Event>)> {
     let (tx, cmd_rx) = bounded(COMMAND_CAPACITY);
     let (ev_tx, rx) = bounded(EVENT_CAPACITY);
-    std::thread::Builder::new()
-        .name("tenlab-training".into())
-        .spawn(move || Worker::new(cmd_rx, ev_tx, waker).run())?;
+    std::thread::Builder::new().name("tenlab-training".into()).spawn(move || {
+        // The training loop runs as one of the workers of a pool of its own, sized like the
+        // global one: see `on_pool`. Without a pool (it could not start threads), here.
+        let threads = rayon::current_num_threads();
+        let built = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .thread_name(|i| format!("tenlab-training-{i}"))
+            .build();
+        match built {
+            Ok(pool) => pool.install(move || Worker::new(cmd_rx, ev_tx, waker).run()),
+            Err(_) => Worker::new(cmd_rx, ev_tx, waker).run(),
+        }
+    })?;
     Ok((tx, rx))
 }
 
