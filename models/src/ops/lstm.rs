@@ -100,7 +100,8 @@ struct Saved {
     gates: Vec<f32>,
     cells: Vec<f32>,
     tanh_c: Vec<f32>,
-    h_prev: Vec<f32>,
+    /// `[batch · steps, hidden]`, as the left operand of the recurrent weights' gradient.
+    h_prev: FlexTensor,
     c0: Vec<f32>,
     u: FlexTensor,
 }
@@ -194,15 +195,18 @@ fn forward(
             }
         });
     let out = tensor(out, &[b, t + 1, n]);
-    let saved = keep.then(|| Arc::new(Saved { dims, gates, cells, tanh_c, h_prev, c0: c0.into_owned(), u }));
+    let saved = keep.then(|| {
+        let h_prev = tensor(h_prev, &[b * t, n]);
+        Arc::new(Saved { dims, gates, cells, tanh_c, h_prev, c0: c0.into_owned(), u })
+    });
     (out, saved)
 }
 
 /// One row of one step after the gates' activations: `c = f c + i g`, and the cell state,
 /// its tanh and `h = o tanh(c)` written out. Every slice is cut to one length first, so that
-/// the loops run without bounds checks and vectorise; tanh goes through flex's loop compiled
-/// for the CPU's widest vectors (not inlined: as a function of its own,
-/// its slices are known not to overlap, which the vectoriser needs).
+/// the loops run without bounds checks and vectorise (not inlined: as a function of its own,
+/// its slices are known not to overlap, which the vectoriser needs); tanh goes through flex's
+/// loop compiled for the CPU's widest vectors.
 #[inline(never)]
 fn cell_step([i, f, o, g]: [&[f32]; 4], c: &mut [f32], cells: &mut [f32], tanh_c: &mut [f32], h: &mut [f32]) {
     let n = c.len();
@@ -284,9 +288,9 @@ impl Backward<Flex, 4> for SequenceBackward {
         let Dims { b, t, n } = saved.dims;
         if let Some(node) = node_u {
             // dU = Σ_t h_{t-1}ᵀ dz_t, all steps and rows in one product.
-            let h_prev = tensor(saved.h_prev.clone(), &[b * t, n]);
             let dz = Flex::float_reshape(dz.clone(), burn::tensor::Shape::new([b * t, 4 * n]));
-            grads.register::<Flex>(node.id, Flex::float_matmul(Flex::float_transpose(h_prev), dz));
+            let h_prev_t = Flex::float_transpose(saved.h_prev.clone());
+            grads.register::<Flex>(node.id, Flex::float_matmul(h_prev_t, dz));
         }
         if let Some(node) = node_xw {
             grads.register::<Flex>(node.id, dz);

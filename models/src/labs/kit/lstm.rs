@@ -76,13 +76,8 @@ impl GatedLstm {
         let device = x.device();
         let w = Tensor::cat(gates.iter().map(|g| g.input_transform.weight.val()).collect(), 1); // [d, 4n]
         let u = Tensor::cat(gates.iter().map(|g| g.hidden_transform.weight.val()).collect(), 1); // [n, 4n]
-        let bias =
-            |l: &burn::nn::Linear| l.bias.as_ref().map_or_else(|| Tensor::zeros([n], &device), |b| b.val());
-        let bias: Tensor<2> = Tensor::cat(
-            gates.iter().map(|g| bias(&g.input_transform) + bias(&g.hidden_transform)).collect(),
-            0,
-        )
-        .unsqueeze(); // [1, 4n]
+        let bias: Tensor<2> =
+            Tensor::cat(gates.iter().map(|g| joined_bias(g, n, &device)).collect(), 0).unsqueeze(); // [1, 4n]
         let xw = (x.reshape([b * t, d]).matmul(w) + bias).reshape([b, t, 4 * n]);
         let (h0, c0) =
             state.unwrap_or_else(|| (Tensor::zeros([b, n], &device), Tensor::zeros([b, n], &device)));
@@ -97,10 +92,11 @@ impl GatedLstm {
     /// after each step, the state after the last, and with `record` the gates and cells.
     ///
     /// The three sigmoid gates' weights are joined into one matrix, so that a step is two
-    /// products with the input and two with the hidden state. The input comes step by step
-    /// rather than as one `[batch, steps, inputs]` tensor: a slice of a tensor that carries a
-    /// gradient costs, in the backward pass, a zero tensor of the whole sequence's size (~100 MB
-    /// of memory traffic per batch for sequential MNIST), where a step's own product costs none.
+    /// products with the input and two with the hidden state. This is the path that records
+    /// the gates and that runs off the CPU; there the input usually arrives as slices of one
+    /// `[batch, steps, inputs]` tensor ([`steps_of`]), each of which costs, in the backward pass,
+    /// a zero tensor of the whole sequence's size when the sequence carries a gradient — which
+    /// the fused operation on the CPU ([`crate::ops::lstm`]) does not.
     pub fn forward_steps(
         &self,
         xs: Vec<Tensor<2>>,
@@ -117,11 +113,9 @@ impl GatedLstm {
         let w_s = Tensor::cat(sig.iter().map(|g| g.input_transform.weight.val()).collect(), 1); // [d, 3n]
         let u_s = Tensor::cat(sig.iter().map(|g| g.hidden_transform.weight.val()).collect(), 1); // [n, 3n]
         let (w_g, u_g) = (cand.input_transform.weight.val(), cand.hidden_transform.weight.val());
-        let bias =
-            |l: &burn::nn::Linear| l.bias.as_ref().map_or_else(|| Tensor::zeros([n], &device), |b| b.val());
-        let joined = |g: &GateController| bias(&g.input_transform) + bias(&g.hidden_transform);
-        let b_s: Tensor<2> = Tensor::cat(sig.iter().map(|g| joined(g)).collect(), 0).unsqueeze(); // [1, 3n]
-        let b_g: Tensor<2> = joined(cand).unsqueeze(); // [1, n]
+        let b_s: Tensor<2> =
+            Tensor::cat(sig.iter().map(|g| joined_bias(g, n, &device)).collect(), 0).unsqueeze(); // [1, 3n]
+        let b_g: Tensor<2> = joined_bias(cand, n, &device).unsqueeze(); // [1, n]
         let (mut h, mut c) =
             state.unwrap_or_else(|| (Tensor::zeros([b, n], &device), Tensor::zeros([b, n], &device)));
         let (mut hs, mut is, mut fs, mut os, mut cs) = (vec![], vec![], vec![], vec![], vec![]);
@@ -149,6 +143,12 @@ impl GatedLstm {
         });
         (hs, (h, c), recording)
     }
+}
+
+/// A gate's two biases added (zeros where a transform has none): `[hidden]`.
+fn joined_bias(g: &GateController, n: usize, device: &Device) -> Tensor<1> {
+    let bias = |l: &burn::nn::Linear| l.bias.as_ref().map_or_else(|| Tensor::zeros([n], device), |b| b.val());
+    bias(&g.input_transform) + bias(&g.hidden_transform)
 }
 
 /// A sequence `[batch, steps, inputs]` step by step (each `[batch, inputs]`). Cheap for data;
