@@ -1,9 +1,9 @@
 //! Checks of the CPU kernels tenlab adds to Burn's, against the definitions, on random inputs
 //! of odd shapes: the patched `burn-flex` (see `.patches/README.md`) — the convolution's
-//! backward (strides, dilation, asymmetric padding, groups), batch normalisation (its
-//! statistics, output and gradients, in training and with running statistics), and sigmoid,
-//! tanh, exp and GELU (computed without libm calls, in loops that vectorise) with their
-//! gradients.
+//! forward and backward, bias included (strides, dilation, asymmetric padding, groups), batch
+//! normalisation (its statistics, output and gradients, in training and with running
+//! statistics), max pooling (output and gradient), and sigmoid, tanh, exp and GELU (computed
+//! without libm calls, in loops that vectorise) with their gradients.
 
 #[cfg(test)]
 mod tests {
@@ -81,23 +81,31 @@ mod tests {
         let x = Tensor::<4>::random(c.x, normal, &device).require_grad();
         let w = Tensor::<4>::random(c.w, normal, &device).require_grad();
         let options = ConvOptions::new_with_padding(c.stride, c.pad, c.dilation, c.groups);
-        let bias = Tensor::<1>::random([c.w[0]], normal, &device);
+        let bias = Tensor::<1>::random([c.w[0]], normal, &device).require_grad();
         let out = burn::tensor::module::conv2d(x.clone(), w.clone(), Some(bias.clone()), options);
         let r = Tensor::<4>::random(out.dims(), normal, &device);
         let grads = (out.clone() * r.clone()).sum().backward();
+        let r = values(r);
         let (mut want_out, want_dx, want_dw) =
-            by_definition(c, &values(x.clone().detach()), &values(w.clone().detach()), &values(r));
-        // The bias, added to every output position of its channel.
+            by_definition(c, &values(x.clone().detach()), &values(w.clone().detach()), &r);
+        // The bias, added to every output position of its channel; its gradient, the sum of
+        // `r` over each channel.
         let plane = want_out.len() / (c.x[0] * c.w[0]);
-        for (y, b) in want_out.chunks_mut(plane).zip(values(bias).iter().cycle()) {
+        let mut want_db = vec![0.0; c.w[0]];
+        for (k, (y, b)) in
+            want_out.chunks_mut(plane).zip(values(bias.clone().detach()).iter().cycle()).enumerate()
+        {
             y.iter_mut().for_each(|y| *y += b);
+            want_db[k % c.w[0]] += r[k * plane..][..plane].iter().sum::<f64>();
         }
         let got_dx = values(x.grad(&grads).expect("x has a gradient"));
         let got_dw = values(w.grad(&grads).expect("w has a gradient"));
+        let got_db = values(bias.grad(&grads).expect("the bias has a gradient"));
         for (what, got, want) in [
             ("output", values(out.detach()), want_out),
             ("input gradient", got_dx, want_dx),
             ("weight gradient", got_dw, want_dw),
+            ("bias gradient", got_db, want_db),
         ] {
             let e = relative_error(&got, &want);
             assert!(e < 1e-4, "{what} of {c:?}: relative error {e:e}");
@@ -270,6 +278,83 @@ mod tests {
             );
             let e = relative_error(&values(inference), &wanted[0]);
             assert!(e < 1e-4, "batch norm with given statistics of {shape:?}: relative error {e:e}");
+        }
+    }
+
+    /// Max pooling by its definition (symmetric padding, floor or ceiling mode as PyTorch): the
+    /// output and the gradient of `sum(out * r)` (each output's `r` goes to its window's maximum).
+    fn max_pool_by_definition(
+        shape: [usize; 4],
+        x: &[f64],
+        r: &[f64],
+        options: &burn::tensor::ops::MaxPoolOptions<2>,
+        out_hw: [usize; 2],
+    ) -> (Vec<f64>, Vec<f64>) {
+        let [b, c, h, w] = shape;
+        let [oh, ow] = out_hw;
+        let (mut out, mut dx) = (vec![f64::NEG_INFINITY; b * c * oh * ow], vec![0.0; x.len()]);
+        for plane in 0..b * c {
+            for y in 0..oh {
+                for z in 0..ow {
+                    let o = (plane * oh + y) * ow + z;
+                    let mut best = None;
+                    for i in 0..options.kernel_size[0] {
+                        for j in 0..options.kernel_size[1] {
+                            let iy = (y * options.stride[0] + i * options.dilation[0]) as isize
+                                - options.padding[0].0 as isize;
+                            let ix = (z * options.stride[1] + j * options.dilation[1]) as isize
+                                - options.padding[1].0 as isize;
+                            if iy < 0 || ix < 0 || iy >= h as isize || ix >= w as isize {
+                                continue;
+                            }
+                            let xi = (plane * h + iy as usize) * w + ix as usize;
+                            if best.is_none_or(|k: usize| x[xi] > x[k]) {
+                                best = Some(xi);
+                            }
+                        }
+                    }
+                    let k = best.expect("every window holds an input");
+                    out[o] = x[k];
+                    dx[k] += r[o];
+                }
+            }
+        }
+        (out, dx)
+    }
+
+    #[test]
+    fn max_pooling_gives_the_maximum_and_gradient_of_the_definition() {
+        use burn::tensor::ops::MaxPoolOptions;
+        let cases = [
+            // The CNN's and the GAN's: 2x2 windows, stride 2, on odd and even sizes.
+            ([3, 5, 28, 28], MaxPoolOptions::new([2, 2])),
+            ([2, 3, 7, 9], MaxPoolOptions::new([2, 2])),
+            // Overlapping windows with padding, as ResNet's stem would use.
+            ([2, 2, 9, 8], MaxPoolOptions::new([3, 3]).with_stride([2, 2]).with_padding([1, 1])),
+            // Dilation, unequal strides, ceiling mode.
+            (
+                [1, 3, 11, 10],
+                MaxPoolOptions::new([2, 3]).with_stride([3, 2]).with_dilation([2, 1]).with_ceil_mode(true),
+            ),
+            ([1, 1, 1, 1], MaxPoolOptions::new([1, 1])),
+        ];
+        for (k, (shape, options)) in cases.into_iter().enumerate() {
+            let device = Device::flex().autodiff();
+            device.seed(k as u64 + 20);
+            let x = Tensor::<4>::random(shape, Distribution::Normal(0.0, 1.0), &device).require_grad();
+            let out = burn::tensor::module::max_pool2d(x.clone(), options.clone());
+            let [_, _, oh, ow] = out.dims();
+            let r = Tensor::<4>::random(out.dims(), Distribution::Normal(0.0, 1.0), &device);
+            let grads = (out.clone() * r.clone()).sum().backward();
+            let (want_out, want_dx) =
+                max_pool_by_definition(shape, &values(x.clone().detach()), &values(r), &options, [oh, ow]);
+            for (what, got, want) in [
+                ("output", values(out.detach()), want_out),
+                ("input gradient", values(x.grad(&grads).unwrap()), want_dx),
+            ] {
+                let e = relative_error(&got, &want);
+                assert!(e < 1e-6, "max pool {what} of {shape:?} {options:?}: relative error {e:e}");
+            }
         }
     }
 

@@ -11,7 +11,7 @@
 //! direct formulation used here:
 //!
 //! - weight: `dW_g = Σ_b dY_b,g · col_b,gᵀ` (a `[O, P] x [P, K]` product per image, summed
-//!   over the batch), where `col` holds the input patches (`K = c_in/groups · kh · kw` rows,
+//!   over the batch; computed as its transpose, see `weight_grad`), where `col` holds the input patches (`K = c_in/groups · kh · kw` rows,
 //!   `P = out_h · out_w` columns);
 //! - input: `dcol_b,g = W_gᵀ · dY_b,g` (a `[K, O] x [O, P]` product per image), scattered
 //!   back onto the input (col2im).
@@ -371,13 +371,19 @@ where
 
 /// The weight gradient `[c_out, c_in/groups, kh, kw]`: per image and group `dY · colᵀ`, summed
 /// over the batch (each worker sums its images, then the partial sums are added).
+///
+/// Each worker accumulates the transpose, `dW_gᵀ += col · dYᵀ` (`[K, O]`), which is transposed
+/// once at the end. gemm computes a row-major product as its transpose and packs the operand
+/// that runs along the destination's rows; for `dY · colᵀ` that is `col` read across its rows,
+/// gathered one element at a time (`K · P` per image: 16% of the CNN's step). For `col · dYᵀ`
+/// it is `dY` (`O · P`, with `O` the few output channels), and `col` is read in place.
 fn weight_grad<T>(g: &Geometry, x: &[T], dy: &[T], zero: T, one: T) -> Vec<T>
 where
     T: Copy + Send + Sync + core::ops::Add<Output = T> + 'static,
 {
     let (k, p, opg) = (g.k(), g.p(), g.opg);
     let size = g.c_out * k;
-    // (partial sum `[c_out, k]`, column matrix)
+    // (partial sum, per group `[K, opg]`; column matrix)
     let scratch = || (vec![zero; size], vec![zero; k * p]);
     let one_image = |(mut acc, mut col): (Vec<T>, Vec<T>), b: usize| {
         let image = &x[b * g.image_len()..][..g.image_len()];
@@ -385,12 +391,12 @@ where
             im2col(g, image, group, zero, &mut col);
             let dy_g = &dy[(b * g.c_out + group * opg) * p..][..opg * p];
             let acc_g = &mut acc[group * opg * k..][..opg * k];
-            product(opg, p, k, acc_g, true, Operand::rows(dy_g, p), Operand::transposed(&col, p), one);
+            product(k, p, opg, acc_g, true, Operand::rows(&col, p), Operand::transposed(dy_g, p), one);
         }
         (acc, col)
     };
     #[cfg(feature = "rayon")]
-    {
+    let transposed = {
         use rayon::prelude::*;
         (0..g.batch).into_par_iter().fold(scratch, one_image).map(|(acc, _)| acc).reduce(
             || vec![zero; size],
@@ -401,9 +407,22 @@ where
                 a
             },
         )
-    }
+    };
     #[cfg(not(feature = "rayon"))]
-    (0..g.batch).fold(scratch(), one_image).0
+    let transposed = (0..g.batch).fold(scratch(), one_image).0;
+    // Each group's `[K, opg]` back to `[opg, K]`.
+    let mut dw = vec![zero; size];
+    if opg * k == 0 {
+        return dw;
+    }
+    for (dw_g, t_g) in dw.chunks_mut(opg * k).zip(transposed.chunks(opg * k)) {
+        for (kk, row) in t_g.chunks(opg).enumerate() {
+            for (o, &v) in row.iter().enumerate() {
+                dw_g[o * k + kk] = v;
+            }
+        }
+    }
+    dw
 }
 
 /// The input gradient `[batch, c_in, in_h, in_w]`: per image and group `Wᵀ · dY`, scattered
@@ -527,4 +546,71 @@ pub fn conv2d_weight_backward(x: FlexTensor, weight: FlexTensor, grad: FlexTenso
 /// The gradient of a 2-D convolution's loss with respect to its input.
 pub fn conv2d_x_backward(x: FlexTensor, weight: FlexTensor, grad: FlexTensor, options: &ConvOptions<2>) -> FlexTensor {
     backward(x, weight, grad, options, false)
+}
+
+/// Sum of a plane, in sixteen lanes (one running sum would be a chain of dependent adds).
+fn plane_sum<T: Copy + core::ops::Add<Output = T>>(xs: &[T], zero: T) -> T {
+    let mut lanes = [zero; 16];
+    let mut chunks = xs.chunks_exact(16);
+    for chunk in &mut chunks {
+        for (l, &x) in lanes.iter_mut().zip(chunk) {
+            *l = *l + x;
+        }
+    }
+    let tail = chunks.remainder().iter().fold(zero, |s, &x| s + x);
+    lanes.iter().fold(tail, |s, &l| s + l)
+}
+
+/// The gradient of a 2-D convolution's loss with respect to its bias, `[c_out]`: the output
+/// gradient summed per channel over the batch and the plane (each image's plane summed in its
+/// own dtype, the planes' sums added in f64), channels in parallel. f32 and f64; `None` for
+/// other dtypes.
+pub fn conv2d_bias_backward(grad: &FlexTensor) -> Option<FlexTensor> {
+    fn sums<T>(dy: &[T], batch: usize, channels: usize, plane: usize, zero: T) -> Vec<T>
+    where
+        T: Copy + Send + Sync + core::ops::Add<Output = T> + Into<f64> + 'static,
+        f64: AsT<T>,
+    {
+        let channel = |c: usize| {
+            let total: f64 = (0..batch).map(|b| plane_sum(&dy[(b * channels + c) * plane..][..plane], zero).into()).sum();
+            total.as_t()
+        };
+        #[cfg(feature = "rayon")]
+        {
+            use rayon::prelude::*;
+            if dy.len() >= crate::ops::PARALLEL_THRESHOLD {
+                return (0..channels).into_par_iter().map(channel).collect();
+            }
+        }
+        (0..channels).map(channel).collect()
+    }
+    let dtype = grad.dtype();
+    if !matches!(dtype, DType::F32 | DType::F64) || grad.layout().shape().len() != 4 {
+        return None;
+    }
+    let grad = grad.to_contiguous();
+    let shape = grad.layout().shape();
+    let (batch, channels, plane) = (shape[0], shape[1], shape[2] * shape[3]);
+    let bytes = match dtype {
+        DType::F32 => Bytes::from_elems(sums::<f32>(grad.storage(), batch, channels, plane, 0.0)),
+        _ => Bytes::from_elems(sums::<f64>(grad.storage(), batch, channels, plane, 0.0)),
+    };
+    Some(FlexTensor::new(bytes, Layout::contiguous(burn_std::Shape::from(vec![channels])), dtype))
+}
+
+/// `f64` back to the gradient's dtype.
+trait AsT<T> {
+    fn as_t(self) -> T;
+}
+
+impl AsT<f32> for f64 {
+    fn as_t(self) -> f32 {
+        self as f32
+    }
+}
+
+impl AsT<f64> for f64 {
+    fn as_t(self) -> f64 {
+        self
+    }
 }

@@ -127,6 +127,25 @@ impl ModuleOps<Flex> for Flex {
         conv_im2col::conv2d_x_backward(x, weight, output_grad, &options)
     }
 
+    // The provided method swaps the output gradient's first two dimensions and reshapes it, a
+    // copy of the whole gradient, before summing it per channel.
+    fn conv2d_bias_backward(
+        x: FloatTensor<Flex>,
+        bias: FloatTensor<Flex>,
+        output_grad: FloatTensor<Flex>,
+    ) -> FloatTensor<Flex> {
+        match conv_im2col::conv2d_bias_backward(&output_grad) {
+            Some(grad) => grad,
+            None => {
+                let batch = x.shape()[0];
+                let [_, channels, h, w] = output_grad.shape().dims();
+                let grad = Flex::float_swap_dims(output_grad, 0, 1);
+                let grad = Flex::float_reshape(grad, Shape::new([channels, batch * h * w]));
+                Flex::float_reshape(Flex::float_sum_dim(grad, 1), bias.shape())
+            }
+        }
+    }
+
     fn conv2d_weight_backward(
         x: FloatTensor<Flex>,
         weight: FloatTensor<Flex>,

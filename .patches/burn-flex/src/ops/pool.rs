@@ -227,6 +227,89 @@ fn valid_range_maxpool(
     (start as usize, end as usize)
 }
 
+/// One plane of a 2x2 max pool with stride 2 whose windows all lie inside it: each window as
+/// two pairs, the top pair's winner, then the bottom pair's if it beats it (which picks the
+/// same element as scanning the window row by row — the first maximum, or the last NaN), in
+/// straight-line selects over whole rows, so that the loop vectorises.
+#[inline(always)]
+fn max_pool_2x2<T: Copy + num_traits::Float>(plane: &[T], out: &mut [T], idx: &mut [i64], in_w: usize, out_w: usize) {
+    // The first of two neighbours, or the second if it is greater or NaN: (value, 0 or 1).
+    #[inline(always)]
+    fn pick<T: num_traits::Float>(a: T, b: T) -> (T, bool) {
+        let take = (b > a) | b.is_nan();
+        (if take { b } else { a }, take)
+    }
+    for (oh, (out_row, idx_row)) in out.chunks_exact_mut(out_w).zip(idx.chunks_exact_mut(out_w)).enumerate() {
+        let top = 2 * oh * in_w;
+        let (r0, r1) = (&plane[top..top + 2 * out_w], &plane[top + in_w..top + in_w + 2 * out_w]);
+        for (ow, ((o, x), (p0, p1))) in out_row
+            .iter_mut()
+            .zip(idx_row.iter_mut())
+            .zip(r0.chunks_exact(2).zip(r1.chunks_exact(2)))
+            .enumerate()
+        {
+            let (m0, t0) = pick(p0[0], p0[1]);
+            let (m1, t1) = pick(p1[0], p1[1]);
+            let (m, below) = pick(m0, m1);
+            let col = 2 * ow + if below { t1 as usize } else { t0 as usize };
+            *o = m;
+            *x = (top + if below { in_w } else { 0 } + col) as i64;
+        }
+    }
+}
+
+/// `max_pool_2x2` compiled for the CPU's best instruction set (the crate itself is compiled for
+/// baseline x86-64, where its selects run four SSE lanes at a time).
+#[cfg(feature = "simd")]
+#[macerator::with_simd]
+fn max_pool_2x2_dispatch<S: macerator::Simd, T: Copy + num_traits::Float>(
+    plane: &[T],
+    out: &mut [T],
+    idx: &mut [i64],
+    in_w: usize,
+    out_w: usize,
+) {
+    max_pool_2x2(plane, out, idx, in_w, out_w)
+}
+
+#[cfg(not(feature = "simd"))]
+fn max_pool_2x2_dispatch<T: Copy + num_traits::Float>(plane: &[T], out: &mut [T], idx: &mut [i64], in_w: usize, out_w: usize) {
+    max_pool_2x2(plane, out, idx, in_w, out_w)
+}
+
+/// One plane of a 2-D max pool whose windows all lie inside it (no padding, no dilation):
+/// `out` and `idx` are the plane's outputs and the flat index of each one's maximum. Inlined at
+/// each call so that a known kernel size unrolls the window.
+#[inline(always)]
+fn max_pool_interior<T: Copy + num_traits::Float>(
+    plane: &[T],
+    out: &mut [T],
+    idx: &mut [i64],
+    [kernel_h, kernel_w]: [usize; 2],
+    [in_w, stride_h, stride_w]: [usize; 3],
+    out_w: usize,
+) {
+    for (oh, (out_row, idx_row)) in out.chunks_exact_mut(out_w).zip(idx.chunks_exact_mut(out_w)).enumerate() {
+        let top = oh * stride_h * in_w;
+        for (ow, (o, x)) in out_row.iter_mut().zip(idx_row.iter_mut()).enumerate() {
+            let corner = top + ow * stride_w;
+            let (mut max_val, mut max_idx) = (plane[corner], corner);
+            for kh in 0..kernel_h {
+                for kw in 0..kernel_w {
+                    let i = corner + kh * in_w + kw;
+                    let val = plane[i];
+                    // As in the general loop: the first maximum wins, but the last NaN.
+                    let take = (val > max_val) | val.is_nan();
+                    max_val = if take { val } else { max_val };
+                    max_idx = if take { i } else { max_idx };
+                }
+            }
+            *o = max_val;
+            *x = max_idx as i64;
+        }
+    }
+}
+
 /// Generic 3D max pooling with indices implementation.
 #[allow(clippy::too_many_arguments)]
 fn max_pool3d_with_indices_impl<T>(
@@ -261,107 +344,105 @@ where
     let out_w = pool_output_size(in_w, kernel_w, pad_w, stride_w, dilation_w, ceil_mode);
 
     let spatial_out = out_d * out_h * out_w;
+    let spatial_in = in_d * in_h * in_w;
     let x_data: &[T] = x.storage();
-    let kernel = |od: usize, oh: usize, ow: usize, x_offset: usize| {
-        let (kd_start, kd_end) =
-            valid_range_maxpool(od, kernel_d, stride_d, pad_d, dilation_d, in_d);
-        let (kh_start, kh_end) =
-            valid_range_maxpool(oh, kernel_h, stride_h, pad_h, dilation_h, in_h);
-        let (kw_start, kw_end) =
-            valid_range_maxpool(ow, kernel_w, stride_w, pad_w, dilation_w, in_w);
 
-        let mut max_val = neg_inf;
-        let mut max_idx: i64 = -1;
+    // Each output position's valid taps along each axis, computed once per call: worked out per
+    // output element (six integer divisions by the dilation), they cost more than the pooling.
+    let windows = |out: usize, kernel: usize, stride: usize, pad: usize, dilation: usize, input| {
+        (0..out)
+            .map(|o| valid_range_maxpool(o, kernel, stride, pad, dilation, input))
+            .collect::<Vec<_>>()
+    };
+    let win_d = windows(out_d, kernel_d, stride_d, pad_d, dilation_d, in_d);
+    let win_h = windows(out_h, kernel_h, stride_h, pad_h, dilation_h, in_h);
+    let win_w = windows(out_w, kernel_w, stride_w, pad_w, dilation_w, in_w);
 
-        for kd in kd_start..kd_end {
-            // These subtractions are safe because valid_range guarantees no underflow.
-            let id = od * stride_d + kd * dilation_d - pad_d;
-            let id_base = id * in_h * in_w;
+    // One (batch, channel) plane: its outputs and the flat index of each one's maximum.
+    // The common case — a 2-D pool without padding or dilation whose windows all lie inside the
+    // input (2x2 windows with stride 2, say) — needs none of the general loop's bounds: a window
+    // is `kernel_h` rows of `kernel_w` neighbours, which the compiler unrolls for known sizes.
+    let interior = in_d == 1
+        && out_d == 1
+        && kernel_d == 1
+        && pad_h == 0
+        && pad_w == 0
+        && dilation_h == 1
+        && dilation_w == 1
+        && out_h > 0
+        && out_w > 0
+        && (out_h - 1) * stride_h + kernel_h <= in_h
+        && (out_w - 1) * stride_w + kernel_w <= in_w;
 
-            for kh in kh_start..kh_end {
-                let ih = oh * stride_h + kh * dilation_h - pad_h;
-                let ih_base = ih * in_w;
-
-                for kw in kw_start..kw_end {
-                    let iw = ow * stride_w + kw * dilation_w - pad_w;
-
-                    let x_idx = x_offset + id_base + ih_base + iw;
-                    let val = x_data[x_idx];
-
-                    // NaN always wins, so it propagates like in PyTorch, which also
-                    // reports the index of the last NaN in the window.
-                    if max_idx < 0 || val > max_val || val.is_nan() {
-                        max_val = val;
-                        max_idx = (id_base + ih_base + iw) as i64;
+    let run_plane = |bc: usize, out: &mut [T], idx: &mut [i64]| {
+        let plane = &x_data[bc * spatial_in..(bc + 1) * spatial_in];
+        if interior {
+            let geometry = [in_w, stride_h, stride_w];
+            match (kernel_h, kernel_w) {
+                (2, 2) if stride_h == 2 && stride_w == 2 => max_pool_2x2_dispatch(plane, out, idx, in_w, out_w),
+                (2, 2) => max_pool_interior(plane, out, idx, [2, 2], geometry, out_w),
+                (3, 3) => max_pool_interior(plane, out, idx, [3, 3], geometry, out_w),
+                kernel => max_pool_interior(plane, out, idx, [kernel.0, kernel.1], geometry, out_w),
+            }
+            return;
+        }
+        let mut o = 0;
+        for (od, &(kd_start, kd_end)) in win_d.iter().enumerate() {
+            for (oh, &(kh_start, kh_end)) in win_h.iter().enumerate() {
+                for (ow, &(kw_start, kw_end)) in win_w.iter().enumerate() {
+                    let mut max_val = neg_inf;
+                    let mut max_idx: i64 = -1;
+                    let mut first = true;
+                    for kd in kd_start..kd_end {
+                        // valid_range_maxpool guarantees these do not underflow.
+                        let id = od * stride_d + kd * dilation_d - pad_d;
+                        for kh in kh_start..kh_end {
+                            let ih = oh * stride_h + kh * dilation_h - pad_h;
+                            let row = (id * in_h + ih) * in_w;
+                            for kw in kw_start..kw_end {
+                                let i = row + ow * stride_w + kw * dilation_w - pad_w;
+                                let val = plane[i];
+                                // NaN always wins, so it propagates like in PyTorch, which
+                                // also reports the index of the last NaN in the window. A
+                                // select, not a branch: which tap wins is data, and a branch
+                                // on it was mispredicted about once per output.
+                                let take = first | (val > max_val) | val.is_nan();
+                                first = false;
+                                max_val = if take { val } else { max_val };
+                                max_idx = if take { i as i64 } else { max_idx };
+                            }
+                        }
                     }
+                    out[o] = max_val;
+                    idx[o] = max_idx;
+                    o += 1;
                 }
             }
         }
-
-        (max_val, max_idx)
     };
 
-    let (output, indices) = {
+    let bc_total = batch_size * channels;
+    let mut output = vec![neg_inf; bc_total * spatial_out];
+    let mut indices = vec![-1i64; bc_total * spatial_out];
+    if spatial_out > 0 && bc_total > 0 {
         #[cfg(feature = "rayon")]
         {
             use rayon::prelude::*;
-
-            let mut output = vec![neg_inf; batch_size * channels * spatial_out];
-            let mut indices = vec![-1i64; batch_size * channels * spatial_out];
-            let out_ptr = crate::ops::SendMutPtr::new(output.as_mut_ptr());
-            let idx_ptr = crate::ops::SendMutPtr::new(indices.as_mut_ptr());
-
-            // Flatten batch*channels into a single par_iter so rayon chooses
-            // the right granularity instead of creating one task per channel.
-            let bc_total = batch_size * channels;
-            (0..bc_total).into_par_iter().for_each(|bc| {
-                let b = bc / channels;
-                let c = bc % channels;
-                let x_offset = b * channels * in_d * in_h * in_w + c * in_d * in_h * in_w;
-                let out_offset = bc * spatial_out;
-
-                for od in 0..out_d {
-                    for oh in 0..out_h {
-                        for ow in 0..out_w {
-                            let out_idx = out_offset + od * out_h * out_w + oh * out_w + ow;
-                            let (max_val, max_idx) = kernel(od, oh, ow, x_offset);
-
-                            unsafe {
-                                out_ptr.write(out_idx, max_val);
-                                idx_ptr.write(out_idx, max_idx);
-                            }
-                        }
-                    }
-                }
-            });
-            (output, indices)
+            output
+                .par_chunks_mut(spatial_out)
+                .zip(indices.par_chunks_mut(spatial_out))
+                .enumerate()
+                .for_each(|(bc, (out, idx))| run_plane(bc, out, idx));
         }
         #[cfg(not(feature = "rayon"))]
+        for (bc, (out, idx)) in output
+            .chunks_mut(spatial_out)
+            .zip(indices.chunks_mut(spatial_out))
+            .enumerate()
         {
-            let mut output = vec![neg_inf; batch_size * channels * spatial_out];
-            let mut indices = vec![-1i64; batch_size * channels * spatial_out];
-
-            for b in 0..batch_size {
-                for c in 0..channels {
-                    let x_offset = b * channels * in_d * in_h * in_w + c * in_d * in_h * in_w;
-                    let out_offset = b * channels * spatial_out + c * spatial_out;
-
-                    for od in 0..out_d {
-                        for oh in 0..out_h {
-                            for ow in 0..out_w {
-                                let out_idx = out_offset + od * out_h * out_w + oh * out_w + ow;
-                                let (max_val, max_idx) = kernel(od, oh, ow, x_offset);
-
-                                output[out_idx] = max_val;
-                                indices[out_idx] = max_idx;
-                            }
-                        }
-                    }
-                }
-            }
-            (output, indices)
+            run_plane(bc, out, idx);
         }
-    };
+    }
 
     let out_shape = Shape::from(vec![batch_size, channels, out_d, out_h, out_w]);
     let output_tensor = FlexTensor::new(
