@@ -295,6 +295,18 @@ fn gather_strided<T: Copy>(dst: &mut [T], src: &[T], stride: usize) {
     }
 }
 
+/// `dst[k * stride] += src[k]`: the inverse of [`gather_strided`], checked once the same way.
+#[inline(always)]
+fn scatter_add_strided<T: Copy + core::ops::Add<Output = T>>(dst: &mut [T], src: &[T], stride: usize) {
+    let Some(last) = src.len().checked_sub(1) else {
+        return;
+    };
+    let dst = &mut dst[..last * stride + 1];
+    for (k, &s) in src.iter().enumerate() {
+        dst[k * stride] = dst[k * stride] + s;
+    }
+}
+
 /// The inverse scatter of [`im2col`]: adds each column entry to the input pixel it was read
 /// from (entries that read padding are dropped — and cleared in `col`, which is scratch).
 fn col2im<T: Copy + core::ops::Add<Output = T>>(g: &Geometry, col: &mut [T], group: usize, zero: T, image: &mut [T]) {
@@ -330,10 +342,8 @@ fn col2im<T: Copy + core::ops::Add<Output = T>>(g: &Geometry, col: &mut [T], gro
                             *d = *d + s;
                         }
                     } else {
-                        for (ow, &s) in src[lo..hi].iter().enumerate() {
-                            let iw = ((lo + ow) * g.stride[1]) as isize + t.dw;
-                            line[iw as usize] = line[iw as usize] + s;
-                        }
+                        let start = ((lo * g.stride[1]) as isize + t.dw) as usize;
+                        scatter_add_strided(&mut line[start..], &src[lo..hi], g.stride[1]);
                     }
                 }
             }
