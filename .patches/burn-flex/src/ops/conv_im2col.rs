@@ -11,8 +11,8 @@
 //! direct formulation used here:
 //!
 //! - weight: `dW_g = Σ_b dY_b,g · col_b,gᵀ` (a `[O, P] x [P, K]` product per image, summed
-//!   over the batch; computed as its transpose, see `weight_grad`), where `col` holds the input patches (`K = c_in/groups · kh · kw` rows,
-//!   `P = out_h · out_w` columns);
+//!   over the batch; computed as its transpose, see `weight_grad`), where `col` holds the input
+//!   patches (`K = c_in/groups · kh · kw` rows, `P = out_h · out_w` columns);
 //! - input: `dcol_b,g = W_gᵀ · dY_b,g` (a `[K, O] x [O, P]` product per image), scattered
 //!   back onto the input (col2im).
 //!
@@ -576,33 +576,17 @@ pub fn conv2d_x_backward(x: FlexTensor, weight: FlexTensor, grad: FlexTensor, op
     backward(x, weight, grad, options, false)
 }
 
-/// Sum of a plane, in sixteen lanes (one running sum would be a chain of dependent adds).
-fn plane_sum<T: Copy + core::ops::Add<Output = T>>(xs: &[T], zero: T) -> T {
-    let mut lanes = [zero; 16];
-    let mut chunks = xs.chunks_exact(16);
-    for chunk in &mut chunks {
-        for (l, &x) in lanes.iter_mut().zip(chunk) {
-            *l = *l + x;
-        }
-    }
-    let tail = chunks.remainder().iter().fold(zero, |s, &x| s + x);
-    lanes.iter().fold(tail, |s, &l| s + l)
-}
-
 /// The gradient of a 2-D convolution's loss with respect to its bias, `[c_out]`: the output
-/// gradient summed per channel over the batch and the plane (each image's plane summed in its
-/// own dtype, the planes' sums added in f64), channels in parallel. f32 and f64; `None` for
-/// other dtypes.
+/// gradient summed per channel over the batch and the plane (each image's plane summed by
+/// flex's SIMD sum, the planes' sums added in f64), channels in parallel. f32 and f64; `None`
+/// for other dtypes.
 pub fn conv2d_bias_backward(grad: &FlexTensor) -> Option<FlexTensor> {
-    fn sums<T>(dy: &[T], batch: usize, channels: usize, plane: usize, zero: T) -> Vec<T>
-    where
-        T: Copy + Send + Sync + core::ops::Add<Output = T> + Into<f64> + 'static,
-        f64: AsT<T>,
-    {
-        let channel = |c: usize| {
-            let total: f64 = (0..batch).map(|b| plane_sum(&dy[(b * channels + c) * plane..][..plane], zero).into()).sum();
-            total.as_t()
-        };
+    fn sums<T: Copy + Send + Sync + Into<f64>>(
+        dy: &[T],
+        (batch, channels, plane): (usize, usize, usize),
+        plane_sum: impl Fn(&[T]) -> T + Send + Sync,
+    ) -> Vec<f64> {
+        let channel = |c: usize| (0..batch).map(|b| plane_sum(&dy[(b * channels + c) * plane..][..plane]).into()).sum();
         #[cfg(feature = "rayon")]
         {
             use rayon::prelude::*;
@@ -618,27 +602,14 @@ pub fn conv2d_bias_backward(grad: &FlexTensor) -> Option<FlexTensor> {
     }
     let grad = grad.to_contiguous();
     let shape = grad.layout().shape();
-    let (batch, channels, plane) = (shape[0], shape[1], shape[2] * shape[3]);
+    let dims = (shape[0], shape[1], shape[2] * shape[3]);
+    #[cfg(feature = "simd")]
+    let (sum32, sum64) = (crate::simd::kernels::sum_f32, crate::simd::kernels::sum_f64);
+    #[cfg(not(feature = "simd"))]
+    let (sum32, sum64) = (|p: &[f32]| p.iter().sum::<f32>(), |p: &[f64]| p.iter().sum::<f64>());
     let bytes = match dtype {
-        DType::F32 => Bytes::from_elems(sums::<f32>(grad.storage(), batch, channels, plane, 0.0)),
-        _ => Bytes::from_elems(sums::<f64>(grad.storage(), batch, channels, plane, 0.0)),
+        DType::F32 => Bytes::from_elems(sums(grad.storage(), dims, sum32).into_iter().map(|s| s as f32).collect::<Vec<_>>()),
+        _ => Bytes::from_elems(sums(grad.storage(), dims, sum64)),
     };
-    Some(FlexTensor::new(bytes, Layout::contiguous(burn_std::Shape::from(vec![channels])), dtype))
-}
-
-/// `f64` back to the gradient's dtype.
-trait AsT<T> {
-    fn as_t(self) -> T;
-}
-
-impl AsT<f32> for f64 {
-    fn as_t(self) -> f32 {
-        self as f32
-    }
-}
-
-impl AsT<f64> for f64 {
-    fn as_t(self) -> f64 {
-        self
-    }
+    Some(FlexTensor::new(bytes, Layout::contiguous(burn_std::Shape::from(vec![dims.1])), dtype))
 }

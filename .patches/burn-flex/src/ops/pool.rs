@@ -358,7 +358,6 @@ where
     let win_h = windows(out_h, kernel_h, stride_h, pad_h, dilation_h, in_h);
     let win_w = windows(out_w, kernel_w, stride_w, pad_w, dilation_w, in_w);
 
-    // One (batch, channel) plane: its outputs and the flat index of each one's maximum.
     // The common case — a 2-D pool without padding or dilation whose windows all lie inside the
     // input (2x2 windows with stride 2, say) — needs none of the general loop's bounds: a window
     // is `kernel_h` rows of `kernel_w` neighbours, which the compiler unrolls for known sizes.
@@ -374,6 +373,7 @@ where
         && (out_h - 1) * stride_h + kernel_h <= in_h
         && (out_w - 1) * stride_w + kernel_w <= in_w;
 
+    // One (batch, channel) plane: its outputs and the flat index of each one's maximum.
     let run_plane = |bc: usize, out: &mut [T], idx: &mut [i64]| {
         let plane = &x_data[bc * spatial_in..(bc + 1) * spatial_in];
         if interior {

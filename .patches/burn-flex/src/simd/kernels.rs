@@ -24,6 +24,12 @@ pub fn sum_f32(data: &[f32]) -> f32 {
     macerator_sum(data)
 }
 
+/// Sum all elements in a f64 slice using SIMD.
+#[inline]
+pub fn sum_f64(data: &[f64]) -> f64 {
+    macerator_sum(data)
+}
+
 #[macerator::with_simd]
 fn macerator_sum<S: Simd, F: VAdd + Sum + ReduceAdd>(xs: &[F]) -> F {
     sum_body::<S, F>(xs)
