@@ -23,10 +23,12 @@ use burn::backend::autodiff::ops::{Backward, Ops, OpsKind};
 use burn::backend::ops::FloatTensorOps;
 use burn::backend::tensor::FloatTensor;
 use burn::backend::{Autodiff, Backend, Dispatch, Flex, backend_extension};
-use burn::tensor::{DType, Device, Tensor, TensorData};
+use burn::tensor::{DType, Device, Tensor};
 use burn_flex::FlexTensor;
 use burn_flex::simd::fastmath;
 use rayon::prelude::*;
+
+use super::{f32s, flex_tensor as tensor};
 
 #[backend_extension(Flex, Autodiff)]
 pub trait LstmSequenceOps: Backend {
@@ -44,7 +46,7 @@ pub trait LstmSequenceOps: Backend {
 
 /// Whether [`lstm_sequence`] runs on this device: the CPU (`flex`), with or without autodiff.
 pub fn available(device: &Device) -> bool {
-    matches!(device.clone().inner().as_dispatch(), burn::backend::DispatchDevice::Flex(_))
+    super::on_flex(device)
 }
 
 /// See [`LstmSequenceOps::lstm_sequence`]; only where [`available`].
@@ -110,19 +112,6 @@ impl std::fmt::Debug for Saved {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "Saved({:?})", self.dims)
     }
-}
-
-fn f32s(t: &FlexTensor) -> std::borrow::Cow<'_, [f32]> {
-    match t.as_slice::<f32>() {
-        Some(s) => std::borrow::Cow::Borrowed(s),
-        None => {
-            std::borrow::Cow::Owned(t.to_contiguous().as_slice::<f32>().expect("contiguous f32").to_vec())
-        }
-    }
-}
-
-fn tensor(values: Vec<f32>, shape: &[usize]) -> FlexTensor {
-    FlexTensor::from_data(TensorData::new(values, shape.to_vec()))
 }
 
 /// Rows per block: one block per thread.

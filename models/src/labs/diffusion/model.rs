@@ -9,6 +9,8 @@ use burn::nn::{Embedding, EmbeddingConfig, GroupNorm, GroupNormConfig, Linear, L
 use burn::tensor::activation::silu;
 use burn::tensor::{Device, Int, Tensor, TensorData};
 
+use crate::ops::group_norm::group_norm_silu;
+
 /// Sinusoidal embeddings of timesteps: `[n, dim]`, row i = sin/cos of t_i at `dim / 2`
 /// frequencies from 1 to 1/10,000.
 pub(super) fn time_embedding(ts: &[usize], dim: usize, device: &Device) -> Tensor<2> {
@@ -152,10 +154,10 @@ impl ResBlock {
 
     fn forward(&self, x: Tensor<4>, c: Tensor<2>) -> Tensor<4> {
         let [n, _, _, _] = x.dims();
-        let h = self.conv1.forward(silu(self.norm1.forward(x.clone()))); // [n, c_out, h, w]
+        let h = self.conv1.forward(group_norm_silu(&self.norm1, x.clone())); // [n, c_out, h, w]
         let c_out = h.dims()[1];
         let h = h + self.cond.forward(silu(c)).reshape([n, c_out, 1, 1]);
-        let h = self.conv2.forward(silu(self.norm2.forward(h)));
+        let h = self.conv2.forward(group_norm_silu(&self.norm2, h));
         let skip = match &self.skip {
             Some(conv) => conv.forward(x),
             None => x,
@@ -231,7 +233,7 @@ impl UNet {
         let m = self.mid.forward(h2.clone(), c.clone()); // [n, 2w, 7, 7]
         let u2 = self.up2.forward(Tensor::cat(vec![m, h2], 1), c.clone()); // [n, 2w, 7, 7]
         let u1 = self.up1.forward(Tensor::cat(vec![upsample(u2), h1], 1), c); // [n, w, 14, 14]
-        shuffle(self.out.forward(silu(self.norm_out.forward(u1)))) // [n, channels, 28, 28]
+        shuffle(self.out.forward(group_norm_silu(&self.norm_out, u1))) // [n, channels, 28, 28]
     }
 }
 
