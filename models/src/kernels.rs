@@ -2,7 +2,8 @@
 //! of odd shapes: the patched `burn-flex` (see `.patches/README.md`) — the convolution's
 //! forward and backward, bias included (strides, dilation, asymmetric padding, groups), batch
 //! normalisation (its statistics, output and gradients, in training and with running
-//! statistics), max pooling (output and gradient), and sigmoid, tanh, exp and GELU (computed
+//! statistics), max pooling (output and gradient), `mask_where` (both in-place paths, f32 and
+//! f64), and sigmoid, tanh, exp and GELU (computed
 //! without libm calls, in loops that vectorise) with their gradients.
 
 #[cfg(test)]
@@ -511,5 +512,36 @@ mod tests {
         }
         let nan = Tensor::<1>::from_data(burn::tensor::TensorData::new(vec![f32::NAN], [1]), &device);
         assert!(values(nan.clone().exp())[0].is_nan() && values(gelu(nan))[0].is_nan());
+    }
+
+    /// `mask_where` against its definition, `mask ? value : tensor`, on a random mask over an odd
+    /// length: in place in `tensor` (when it is used once: the usual path) and in place in
+    /// `value` (when `tensor` is still held), in f32 and f64; LeakyReLU and its gradient go
+    /// through it.
+    #[test]
+    fn mask_where_selects_by_the_definition() {
+        use burn::tensor::{DType, TensorData};
+        let device = Device::flex();
+        for dtype in [DType::F32, DType::F64] {
+            for (seed, n) in [(1u64, 1027usize), (2, 5), (3, 64)] {
+                device.seed(seed);
+                let draw = || values(Tensor::<1>::random([n], Distribution::Normal(0.0, 1.0), &device));
+                let (tv, vv, mv) = (draw(), draw(), draw());
+                // A tensor of its own, not shared with any other.
+                let fresh = |xs: &[f64]| {
+                    let xs: Vec<f32> = xs.iter().map(|&x| x as f32).collect();
+                    Tensor::<1>::from_data(TensorData::new(xs, [n]), &device).cast(dtype)
+                };
+                let read = |t: Tensor<1>| values(t.cast(DType::F32));
+                let mask = || fresh(&mv).greater_elem(0.0);
+                let want: Vec<f64> = (0..n).map(|i| if mv[i] > 0.0 { vv[i] } else { tv[i] }).collect();
+                let got = read(fresh(&tv).mask_where(mask(), fresh(&vv)));
+                assert_eq!(got, want, "{dtype:?}, n {n}, in place in the tensor");
+                let held = fresh(&tv);
+                let got = read(held.clone().mask_where(mask(), fresh(&vv)));
+                assert_eq!(got, want, "{dtype:?}, n {n}, in place in the value");
+                assert_eq!(read(held), tv, "{dtype:?}, n {n}: the held tensor is unchanged");
+            }
+        }
     }
 }

@@ -19,6 +19,57 @@ fn uninit_vec<T: Copy>(len: usize) -> Vec<T> {
     v
 }
 
+/// `dst[i] = src[i]` wherever `(mask[i] != 0) == when`, as a bitwise select over whole slices.
+/// The loop it replaces branched on each mask byte, and an activation's mask (ReLU's, LeakyReLU's
+/// and their gradients') is as random as the signs of its input: half the branches
+/// mispredicted (`mask_where` was 8.5% of the MNIST GAN's step). 4- and 8-byte elements go
+/// through loops compiled for the CPU's best instruction set.
+fn select_inplace<T: bytemuck::Pod>(dst: &mut [T], mask: &[u8], src: &[T], when: bool) {
+    let n = dst.len();
+    let (mask, src) = (&mask[..n], &src[..n]);
+    match core::mem::size_of::<T>() {
+        4 => select_u32(bytemuck::cast_slice_mut(dst), mask, bytemuck::cast_slice(src), when),
+        8 => select_u64(bytemuck::cast_slice_mut(dst), mask, bytemuck::cast_slice(src), when),
+        _ => {
+            for ((d, &m), &s) in dst.iter_mut().zip(mask).zip(src) {
+                if (m != 0) == when {
+                    *d = s;
+                }
+            }
+        }
+    }
+}
+
+macro_rules! select_bits {
+    ($name:ident, $body:ident, $u:ty) => {
+        #[inline(always)]
+        fn $body(dst: &mut [$u], mask: &[u8], src: &[$u], when: bool) {
+            let n = dst.len();
+            let (mask, src) = (&mask[..n], &src[..n]);
+            // All ones where the mask's value is taken: `m` where `when`, else `!m`.
+            let flip: $u = if when { 0 } else { <$u>::MAX };
+            for i in 0..n {
+                let take = (0 as $u).wrapping_sub((mask[i] != 0) as $u) ^ flip;
+                dst[i] = (src[i] & take) | (dst[i] & !take);
+            }
+        }
+
+        #[cfg(feature = "simd")]
+        #[macerator::with_simd]
+        fn $name<S: macerator::Simd>(dst: &mut [$u], mask: &[u8], src: &[$u], when: bool) {
+            $body(dst, mask, src, when)
+        }
+
+        #[cfg(not(feature = "simd"))]
+        fn $name(dst: &mut [$u], mask: &[u8], src: &[$u], when: bool) {
+            $body(dst, mask, src, when)
+        }
+    };
+}
+
+select_bits!(select_u32, select_u32_body, u32);
+select_bits!(select_u64, select_u64_body, u64);
+
 /// Fill tensor elements with a value where mask is true.
 ///
 /// mask_fill(tensor, mask, value) -> tensor with elements replaced where mask is true
@@ -267,11 +318,7 @@ where
             let mask_bytes = &mask.bytes()[m_offset..m_offset + numel];
             let value_slice = &value.storage::<T>()[v_offset..v_offset + numel];
             let tensor_slice = &mut tensor.storage_mut::<T>()[t_offset..t_offset + numel];
-            for (i, &m) in mask_bytes.iter().enumerate() {
-                if m != 0 {
-                    tensor_slice[i] = value_slice[i];
-                }
-            }
+            select_inplace(tensor_slice, mask_bytes, value_slice, true);
             return tensor;
         } else if let Some(nest) =
             crate::zip::collapse_for_zip3(tensor.layout(), mask.layout(), value.layout())
@@ -318,11 +365,7 @@ where
             let mask_bytes = &mask.bytes()[m_offset..m_offset + numel];
             let tensor_slice = &tensor.storage::<T>()[t_offset..t_offset + numel];
             let value_slice = &mut value.storage_mut::<T>()[v_offset..v_offset + numel];
-            for (i, &m) in mask_bytes.iter().enumerate() {
-                if m == 0 {
-                    value_slice[i] = tensor_slice[i];
-                }
-            }
+            select_inplace(value_slice, mask_bytes, tensor_slice, false);
             return value;
         } else if let Some(nest) =
             crate::zip::collapse_for_zip3(value.layout(), mask.layout(), tensor.layout())
