@@ -189,6 +189,24 @@ mod tests {
                 dilation: [1, 1],
                 groups: 1,
             },
+            // Batches large enough that several images share one matrix product (the last chunk
+            // holding fewer), with groups, and strided.
+            Case {
+                x: [13, 4, 6, 5],
+                w: [6, 2, 3, 3],
+                stride: [1, 1],
+                pad: [(1, 1), (1, 1)],
+                dilation: [1, 1],
+                groups: 2,
+            },
+            Case {
+                x: [11, 2, 7, 7],
+                w: [5, 2, 3, 3],
+                stride: [2, 2],
+                pad: [(1, 1), (1, 1)],
+                dilation: [1, 1],
+                groups: 1,
+            },
         ];
         for (k, c) in cases.into_iter().enumerate() {
             check(c, k as u64 + 1);
