@@ -6,11 +6,58 @@
 //! attention hands out its weights for the views.
 
 use burn::module::Module;
-use burn::nn::attention::{MhaInput, MultiHeadAttention, MultiHeadAttentionConfig, generate_autoregressive_mask};
+use burn::nn::attention::{MultiHeadAttention, MultiHeadAttentionConfig, generate_autoregressive_mask};
 use burn::nn::{
     Dropout, DropoutConfig, Embedding, Initializer, EmbeddingConfig, Gelu, LayerNorm, LayerNormConfig, Linear, LinearConfig,
 };
+use burn::tensor::activation::{quiet_softmax, softmax};
 use burn::tensor::{Bool, Device, Int, Tensor};
+
+/// `linear` applied to each row of `x` `[batch, len, d_in]`, as one `[batch · len, d_in]`
+/// product. On a 3-D input Burn's dispatch composes `linear` as a matrix product with the weight
+/// broadcast over the batch, whose backward forms one weight gradient per sequence and then
+/// sums them (a quarter of the Transformer's training step on the CPU); on rows it is one
+/// product each way.
+fn linear_rows(linear: &Linear, x: Tensor<3>) -> Tensor<3> {
+    let [b, len, d] = x.dims();
+    let y = linear.forward(x.reshape([b * len, d]));
+    let d_out = y.dims()[1];
+    y.reshape([b, len, d_out])
+}
+
+/// Multi-head attention with `mha`'s parameters: Burn's `MultiHeadAttention::forward` (the same
+/// projections, scaling, masks, softmax and dropout), its projections applied to rows
+/// ([`linear_rows`]). `query` `[batch, len_q, d]`, `key` and `value` `[batch, len_k, d]`,
+/// `pad` `[batch, len_k]` (true: ignored), `causal` `[batch, len_q, len_k]` (true: hidden) ->
+/// (context `[batch, len_q, d]`, weights `[batch, heads, len_q, len_k]`).
+fn attend(
+    mha: &MultiHeadAttention,
+    query: Tensor<3>,
+    key: Tensor<3>,
+    value: Tensor<3>,
+    pad: Option<Tensor<2, Bool>>,
+    causal: Option<Tensor<3, Bool>>,
+) -> (Tensor<3>, Tensor<4>) {
+    let [b, len_q, d] = query.dims();
+    let heads = |x: Tensor<3>, linear: &Linear| {
+        let [b, len, _] = x.dims();
+        linear_rows(linear, x).reshape([b, len, mha.n_heads, mha.d_k]).swap_dims(1, 2)
+    };
+    let (q, k, v) = (heads(query, &mha.query), heads(key, &mha.key), heads(value, &mha.value));
+    let mut scores = q.matmul(k.transpose()).div_scalar((mha.d_k as f32).sqrt());
+    if let Some(pad) = pad {
+        let [b, len_k] = pad.dims();
+        scores = scores.mask_fill(pad.reshape([b, 1, 1, len_k]), mha.min_float);
+    }
+    if let Some(causal) = causal {
+        let [b, l1, l2] = causal.dims();
+        scores = scores.mask_fill(causal.reshape([b, 1, l1, l2]), mha.min_float);
+    }
+    let weights = if mha.quiet_softmax { quiet_softmax(scores, 3) } else { softmax(scores, 3) };
+    let weights = mha.dropout.forward(weights);
+    let context = weights.clone().matmul(v).swap_dims(1, 2).reshape([b, len_q, d]);
+    (linear_rows(&mha.output, context), weights)
+}
 
 /// The sizes of a Transformer.
 #[derive(Clone, Copy, Debug)]
@@ -76,27 +123,18 @@ impl Block {
     ) -> (Tensor<3>, Weights) {
         let [b, len, _] = x.dims();
         let h = self.norm_attn.forward(x.clone());
-        let mut input = MhaInput::self_attn(h);
-        if causal {
-            input = input.mask_attn(generate_autoregressive_mask(b, len, &x.device()));
-        }
-        if let Some(pad) = pad {
-            input = input.mask_pad(pad);
-        }
-        let out = self.attn.forward(input);
-        let mut x = x + self.dropout.forward(out.context);
+        let causal = causal.then(|| generate_autoregressive_mask(b, len, &x.device()));
+        let (context, attn) = attend(&self.attn, h.clone(), h.clone(), h, pad, causal);
+        let mut x = x + self.dropout.forward(context);
         let mut cross_weights = None;
         if let (Some(cross), Some(norm), Some((mem, mem_pad))) = (&self.cross, &self.norm_cross, memory) {
-            let mut input = MhaInput::new(norm.forward(x.clone()), mem.clone(), mem);
-            if let Some(p) = mem_pad {
-                input = input.mask_pad(p);
-            }
-            let out = cross.forward(input);
-            x = x + self.dropout.forward(out.context);
-            cross_weights = Some(out.weights);
+            let (context, weights) = attend(cross, norm.forward(x.clone()), mem.clone(), mem, mem_pad, None);
+            x = x + self.dropout.forward(context);
+            cross_weights = Some(weights);
         }
-        let ff = self.ff_out.forward(self.dropout.forward(self.gelu.forward(self.ff_in.forward(self.norm_ff.forward(x.clone())))));
-        (x + self.dropout.forward(ff), Weights { attn: out.weights, cross: cross_weights })
+        let h = self.gelu.forward(linear_rows(&self.ff_in, self.norm_ff.forward(x.clone())));
+        let ff = linear_rows(&self.ff_out, self.dropout.forward(h));
+        (x + self.dropout.forward(ff), Weights { attn, cross: cross_weights })
     }
 }
 
@@ -188,7 +226,7 @@ impl Transformer {
             x = y;
             seen.push(w);
         }
-        self.head.forward(self.norm_decoder.forward(x))
+        linear_rows(&self.head, self.norm_decoder.forward(x))
     }
 
     /// Source and target prefix to token scores, with every attention's weights.
@@ -198,5 +236,51 @@ impl Transformer {
         let mut decoder = Vec::new();
         let logits = self.decode(target, memory, &mut decoder);
         (logits, Seen { encoder, decoder })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use burn::nn::attention::{MhaInput, MultiHeadAttentionConfig, generate_autoregressive_mask};
+    use burn::tensor::{Device, Distribution, Tensor};
+
+    fn values<const D: usize>(t: Tensor<D>) -> Vec<f32> {
+        t.into_data().iter::<f32>().collect()
+    }
+
+    fn close(got: &[f32], want: &[f32]) -> bool {
+        got.len() == want.len() && got.iter().zip(want).all(|(a, b)| (a - b).abs() <= 1e-5 * (1.0 + b.abs()))
+    }
+
+    /// `attend` gives Burn's `MultiHeadAttention::forward` (context, weights, and the gradients
+    /// of the input and the projections), with a causal mask and padding, and across two
+    /// sequences of different lengths.
+    #[test]
+    fn attention_over_rows_matches_burns_multi_head_attention() {
+        let device = Device::flex().autodiff();
+        device.seed(3);
+        let mha = MultiHeadAttentionConfig::new(8, 2).with_dropout(0.0).init(&device);
+        let normal = Distribution::Normal(0.0, 1.0);
+        let x = Tensor::<3>::random([3, 5, 8], normal, &device).require_grad();
+        let mem = Tensor::<3>::random([3, 4, 8], normal, &device);
+        let pad = Tensor::<2>::random([3, 4], normal, &device).greater_elem(0.8);
+        let causal = generate_autoregressive_mask(3, 5, &device);
+        // Self-attention, causal.
+        let (ours, ours_w) = super::attend(&mha, x.clone(), x.clone(), x.clone(), None, Some(causal.clone()));
+        let theirs = mha.forward(MhaInput::self_attn(x.clone()).mask_attn(causal));
+        assert!(close(&values(ours.clone()), &values(theirs.context.clone())));
+        assert!(close(&values(ours_w), &values(theirs.weights)));
+        let g_ours = (ours * 1.5).sum().backward();
+        let g_theirs = (theirs.context * 1.5).sum().backward();
+        assert!(close(&values(x.grad(&g_ours).unwrap()), &values(x.grad(&g_theirs).unwrap())));
+        for l in [&mha.query, &mha.key, &mha.value, &mha.output] {
+            let w = l.weight.val();
+            assert!(close(&values(w.grad(&g_ours).unwrap()), &values(w.grad(&g_theirs).unwrap())));
+        }
+        // Cross-attention over a padded memory.
+        let (ours, ours_w) = super::attend(&mha, x.clone(), mem.clone(), mem.clone(), Some(pad.clone()), None);
+        let theirs = mha.forward(MhaInput::new(x, mem.clone(), mem).mask_pad(pad));
+        assert!(close(&values(ours), &values(theirs.context)));
+        assert!(close(&values(ours_w), &values(theirs.weights)));
     }
 }
