@@ -11,6 +11,8 @@ mod tests {
     use burn::tensor::ops::ConvOptions;
     use burn::tensor::{Device, Distribution, Tensor};
 
+    use crate::ops::testing::{relative_error, values};
+
     /// A convolution's sizes: input `[b, c_in, h, w]`, weight `[c_out, c_in / groups, kh, kw]`.
     #[derive(Clone, Copy, Debug)]
     struct Case {
@@ -21,10 +23,6 @@ mod tests {
         pad: [(usize, usize); 2],
         dilation: [usize; 2],
         groups: usize,
-    }
-
-    fn values<const D: usize>(t: Tensor<D>) -> Vec<f64> {
-        t.into_data().iter::<f32>().map(f64::from).collect()
     }
 
     /// Output, input gradient and weight gradient from the definition, for the loss
@@ -66,13 +64,6 @@ mod tests {
             }
         }
         (out, dx, dw)
-    }
-
-    /// The largest difference relative to the largest value of the reference.
-    fn relative_error(got: &[f64], want: &[f64]) -> f64 {
-        assert_eq!(got.len(), want.len());
-        let scale = want.iter().fold(0.0f64, |m, v| m.max(v.abs())).max(1e-12);
-        got.iter().zip(want).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max) / scale
     }
 
     fn check(c: Case, seed: u64) {

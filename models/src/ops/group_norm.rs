@@ -122,7 +122,6 @@ struct Saved {
     gamma: Vec<f32>,
     beta: Vec<f32>,
     stats: Vec<(f32, f32)>,
-    shape: Vec<usize>,
 }
 
 impl std::fmt::Debug for Saved {
@@ -267,7 +266,7 @@ fn forward(
     }
     drop(xs);
     let result = flex_tensor(out, &shape);
-    (result, Saved { dims, x, gamma, beta, stats, shape })
+    (result, Saved { dims, x, gamma, beta, stats })
 }
 
 /// The gradients of `x`, `γ` and `β` from the output's gradient.
@@ -330,7 +329,11 @@ fn backward(saved: &Saved, grad: &FlexTensor) -> (FlexTensor, FlexTensor, FlexTe
         }
     }
     let to_f32 = |v: Vec<f64>| v.into_iter().map(|x| x as f32).collect::<Vec<_>>();
-    (flex_tensor(dx, &saved.shape), flex_tensor(to_f32(dgamma), &[c]), flex_tensor(to_f32(dbeta), &[c]))
+    (
+        flex_tensor(dx, saved.x.layout().shape()),
+        flex_tensor(to_f32(dgamma), &[c]),
+        flex_tensor(to_f32(dbeta), &[c]),
+    )
 }
 
 #[derive(Debug)]
@@ -358,16 +361,7 @@ mod tests {
     use burn::tensor::activation::silu;
     use burn::tensor::{Device, Distribution, Tensor};
 
-    fn values<const D: usize>(t: Tensor<D>) -> Vec<f64> {
-        t.into_data().iter::<f32>().map(f64::from).collect()
-    }
-
-    /// The largest difference relative to the largest value of the reference.
-    fn relative_error(got: &[f64], want: &[f64]) -> f64 {
-        assert_eq!(got.len(), want.len());
-        let scale = want.iter().fold(0.0f64, |m, v| m.max(v.abs())).max(1e-12);
-        got.iter().zip(want).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max) / scale
-    }
+    use crate::ops::testing::{relative_error, values};
 
     fn norm(groups: usize, channels: usize, device: &Device) -> GroupNorm {
         let mut norm = GroupNormConfig::new(groups, channels).init(device);

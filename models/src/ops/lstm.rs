@@ -360,18 +360,9 @@ fn backward(saved: &Saved, grad: &FlexTensor) -> (FlexTensor, FlexTensor, FlexTe
 mod tests {
     use burn::tensor::{Device, Distribution, Tensor};
 
+    use crate::ops::testing::{relative_error, values};
+
     use crate::labs::kit::lstm::{GatedLstm, steps_of};
-
-    fn values<const D: usize>(t: Tensor<D>) -> Vec<f64> {
-        t.into_data().iter::<f32>().map(f64::from).collect()
-    }
-
-    /// The largest difference relative to the largest value of the reference.
-    fn relative_error(got: &[f64], want: &[f64]) -> f64 {
-        assert_eq!(got.len(), want.len());
-        let scale = want.iter().fold(0.0f64, |m, v| m.max(v.abs())).max(1e-12);
-        got.iter().zip(want).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max) / scale
-    }
 
     /// The fused sequence against the same cell composed of Burn's operations step by step:
     /// hidden states, last state, and the gradients of a loss that weighs every hidden state and

@@ -29,3 +29,21 @@ pub(crate) fn f32s(t: &FlexTensor) -> std::borrow::Cow<'_, [f32]> {
 pub(crate) fn flex_tensor(values: Vec<f32>, shape: &[usize]) -> FlexTensor {
     FlexTensor::from_data(TensorData::new(values, shape.to_vec()))
 }
+
+/// What the tests of the CPU kernels and operations compare with.
+#[cfg(test)]
+pub(crate) mod testing {
+    use burn::tensor::Tensor;
+
+    /// A tensor's f32 values, widened to f64.
+    pub(crate) fn values<const D: usize>(t: Tensor<D>) -> Vec<f64> {
+        t.into_data().iter::<f32>().map(f64::from).collect()
+    }
+
+    /// The largest difference relative to the largest value of the reference.
+    pub(crate) fn relative_error(got: &[f64], want: &[f64]) -> f64 {
+        assert_eq!(got.len(), want.len());
+        let scale = want.iter().fold(0.0f64, |m, v| m.max(v.abs())).max(1e-12);
+        got.iter().zip(want).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max) / scale
+    }
+}

@@ -213,8 +213,7 @@ impl Tap {
 }
 
 impl Geometry {
-    /// The taps of the kernel, row by row (computed once per call: a tap's ranges take four
-    /// divisions, which cost more than copying a 7x7 plane).
+    /// The taps of the kernel, row by row.
     fn taps(&self) -> Vec<Tap> {
         (0..self.kh).flat_map(|i| (0..self.kw).map(move |j| self.tap(i, j))).collect()
     }
@@ -242,29 +241,19 @@ impl Geometry {
 /// (or, where the phase plane is as wide as the output, as one shifted plane) instead of being
 /// gathered one element at a time (strided gathers were 17% of the MNIST GAN's step, whose
 /// convolutions all have stride 2).
-fn im2col<T: Copy>(g: &Geometry, image: &[T], group: usize, zero: T, col: &mut [T]) {
+fn im2col<T: Copy>(g: &Geometry, plan: &Plan, image: &[T], group: usize, zero: T, col: &mut [T]) {
     let (p, plane) = (g.p(), g.in_h * g.in_w);
-    let phases = g.phases();
-    let taps = match &phases {
-        Some(ph) => ph.taps(g),
-        None => g.taps().into_iter().map(|t| (0, t)).collect(),
-    };
-    let mut split = phases.as_ref().map(|ph| vec![zero; ph.len]).unwrap_or_default();
+    let mut split = vec![zero; plan.split_len()];
     for ci in 0..g.cpg {
-        let src = &image[(group * g.cpg + ci) * plane..][..plane];
-        if let Some(ph) = &phases {
+        let mut src = &image[(group * g.cpg + ci) * plane..][..plane];
+        if let Some(ph) = &plan.phases {
             ph.split(g, src, &mut split);
+            src = &split;
         }
-        for (k, (phase, t)) in taps.iter().enumerate() {
+        for (k, (phase, t)) in plan.taps.iter().enumerate() {
             let row = &mut col[(ci * g.kh * g.kw + k) * p..][..p];
-            match &phases {
-                Some(ph) => {
-                    let (h, w) = ph.dims[*phase];
-                    let src = &split[ph.offsets[*phase]..][..h * w];
-                    fill_row(row, src, t, g.out_w, w, [1, 1], zero);
-                }
-                None => fill_row(row, src, t, g.out_w, g.in_w, g.stride, zero),
-            }
+            let (at, len, in_w, stride) = plan.source(g, *phase);
+            fill_row(row, &src[at..][..len], t, g.out_w, in_w, stride, zero);
         }
     }
 }
@@ -385,13 +374,42 @@ impl Phases {
     }
 }
 
-impl Geometry {
-    /// The phase planes to split the input into, for a strided convolution whose kernel has at
-    /// least as many taps as its stride has phases (so that each pixel the split copies is read
-    /// again at least about once); `None` for stride 1 or a sparser kernel.
-    fn phases(&self) -> Option<Phases> {
-        let phases = self.stride[0] * self.stride[1];
-        (phases > 1 && self.kh * self.kw >= phases).then(|| Phases::new(self))
+/// How im2col and col2im read an input channel, computed once per convolution (a tap's
+/// ranges take four divisions, which cost more than copying a 7x7 plane): the phase planes to
+/// split it into, for a strided convolution whose kernel has at least as many taps as its
+/// stride has phases (so that each pixel the split copies is read again at least about once),
+/// and each tap, row by row, with the phase it reads (0 without phases).
+struct Plan {
+    phases: Option<Phases>,
+    taps: Vec<(usize, Tap)>,
+}
+
+impl Plan {
+    fn new(g: &Geometry) -> Self {
+        let count = g.stride[0] * g.stride[1];
+        let phases = (count > 1 && g.kh * g.kw >= count).then(|| Phases::new(g));
+        let taps = match &phases {
+            Some(ph) => ph.taps(g),
+            None => g.taps().into_iter().map(|t| (0, t)).collect(),
+        };
+        Self { phases, taps }
+    }
+
+    /// The length of the buffer that holds a channel's phase planes (0 without phases).
+    fn split_len(&self) -> usize {
+        self.phases.as_ref().map_or(0, |ph| ph.len)
+    }
+
+    /// Where a tap of `phase` reads: `(start, length, width, stride)` within the phase buffer,
+    /// or, without phases, within the channel's plane.
+    fn source(&self, g: &Geometry, phase: usize) -> (usize, usize, usize, [usize; 2]) {
+        match &self.phases {
+            Some(ph) => {
+                let (h, w) = ph.dims[phase];
+                (ph.offsets[phase], h * w, w, [1, 1])
+            }
+            None => (0, g.in_h * g.in_w, g.in_w, g.stride),
+        }
     }
 }
 
@@ -424,31 +442,32 @@ fn scatter_add_strided<T: Copy + core::ops::Add<Output = T>>(dst: &mut [T], src:
 /// The inverse scatter of [`im2col`]: adds each column entry to the input pixel it was read
 /// from (entries that read padding are dropped — and cleared in `col`, which is scratch). With
 /// a stride above 1, through the phase planes as in [`im2col`].
-fn col2im<T: Copy + core::ops::Add<Output = T>>(g: &Geometry, col: &mut [T], group: usize, zero: T, image: &mut [T]) {
+fn col2im<T: Copy + core::ops::Add<Output = T>>(
+    g: &Geometry,
+    plan: &Plan,
+    col: &mut [T],
+    group: usize,
+    zero: T,
+    image: &mut [T],
+) {
     let (p, plane) = (g.p(), g.in_h * g.in_w);
-    let phases = g.phases();
-    let taps = match &phases {
-        Some(ph) => ph.taps(g),
-        None => g.taps().into_iter().map(|t| (0, t)).collect(),
-    };
-    let mut split = phases.as_ref().map(|ph| vec![zero; ph.len]).unwrap_or_default();
+    let mut split = vec![zero; plan.split_len()];
     for ci in 0..g.cpg {
         let dst = &mut image[(group * g.cpg + ci) * plane..][..plane];
-        if phases.is_some() {
-            split.fill(zero);
-        }
-        for (k, (phase, t)) in taps.iter().enumerate() {
-            let row = &mut col[(ci * g.kh * g.kw + k) * p..][..p];
-            match &phases {
-                Some(ph) => {
-                    let (h, w) = ph.dims[*phase];
-                    let dst = &mut split[ph.offsets[*phase]..][..h * w];
-                    add_row(row, dst, t, g.out_w, w, [1, 1], zero);
-                }
-                None => add_row(row, dst, t, g.out_w, g.in_w, g.stride, zero),
+        {
+            let target: &mut [T] = if plan.phases.is_some() {
+                split.fill(zero);
+                &mut split
+            } else {
+                &mut *dst
+            };
+            for (k, (phase, t)) in plan.taps.iter().enumerate() {
+                let row = &mut col[(ci * g.kh * g.kw + k) * p..][..p];
+                let (at, len, in_w, stride) = plan.source(g, *phase);
+                add_row(row, &mut target[at..][..len], t, g.out_w, in_w, stride, zero);
             }
         }
-        if let Some(ph) = &phases {
+        if let Some(ph) = &plan.phases {
             ph.merge_add(g, &split, dst);
         }
     }
@@ -558,11 +577,12 @@ where
     let (k, p, opg) = (g.k(), g.p(), g.opg);
     let size = g.c_out * k;
     // (partial sum, per group `[K, opg]`; column matrix)
+    let plan = Plan::new(g);
     let scratch = || (vec![zero; size], vec![zero; k * p]);
     let one_image = |(mut acc, mut col): (Vec<T>, Vec<T>), b: usize| {
         let image = &x[b * g.image_len()..][..g.image_len()];
         for group in 0..g.groups {
-            im2col(g, image, group, zero, &mut col);
+            im2col(g, &plan, image, group, zero, &mut col);
             let dy_g = &dy[(b * g.c_out + group * opg) * p..][..opg * p];
             let acc_g = &mut acc[group * opg * k..][..opg * k];
             product(k, p, opg, acc_g, true, Operand::rows(&col, p), Operand::transposed(dy_g, p), one);
@@ -606,13 +626,14 @@ where
     T: Copy + Send + Sync + core::ops::Add<Output = T> + 'static,
 {
     let (k, p, opg) = (g.k(), g.p(), g.opg);
+    let plan = Plan::new(g);
     let mut dx = vec![zero; g.batch * g.image_len()];
     per_image(&mut dx, g.image_len(), || vec![zero; k * p], |b, image, dcol| {
         for group in 0..g.groups {
             let w_g = &w[group * opg * k..][..opg * k];
             let dy_g = &dy[(b * g.c_out + group * opg) * p..][..opg * p];
             product(k, opg, p, dcol, false, Operand::transposed(w_g, k), Operand::rows(dy_g, p), one);
-            col2im(g, dcol, group, zero, image);
+            col2im(g, &plan, dcol, group, zero, image);
         }
     });
     dx
@@ -626,6 +647,7 @@ where
 {
     let (k, p, opg) = (g.k(), g.p(), g.opg);
     let out_len = g.c_out * p;
+    let plan = Plan::new(g);
     let mut out = vec![zero; g.batch * out_len];
     per_image(&mut out, out_len, || vec![zero; k * p], |b, dst, col| {
         let image = &x[b * g.image_len()..][..g.image_len()];
@@ -635,7 +657,7 @@ where
             }
         }
         for group in 0..g.groups {
-            im2col(g, image, group, zero, col);
+            im2col(g, &plan, image, group, zero, col);
             let w_g = &w[group * opg * k..][..opg * k];
             let y = &mut dst[group * opg * p..][..opg * p];
             product(opg, k, p, y, bias.is_some(), Operand::rows(w_g, k), Operand::rows(col, p), one);
