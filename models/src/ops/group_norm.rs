@@ -29,7 +29,7 @@ use burn_flex::FlexTensor;
 use burn_flex::simd::fastmath::{self, sigmoid_f32};
 use rayon::prelude::*;
 
-use super::{f32s, flex_tensor};
+use super::{f32s, flex_tensor, lane_sums};
 
 #[backend_extension(Flex, Autodiff)]
 pub trait GroupNormSiluOps: Backend {
@@ -128,35 +128,6 @@ impl std::fmt::Debug for Saved {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "Saved({:?})", self.dims)
     }
-}
-
-/// `(Σ f(x), Σ f(x)·g(x))`-style sums in sixteen f32 lanes (which the compiler keeps in vector
-/// registers), the lanes added in f64.
-fn lane_sums(a: &[f32], b: &[f32], f: impl Fn(f32, f32) -> (f32, f32)) -> (f64, f64) {
-    const L: usize = 16;
-    let (mut s, mut t) = ([0.0f32; L], [0.0f32; L]);
-    let n = a.len().min(b.len());
-    let (a, b) = (&a[..n], &b[..n]);
-    let (ca, cb) = (a.chunks_exact(L), b.chunks_exact(L));
-    let (ra, rb) = (ca.remainder(), cb.remainder());
-    for (xa, xb) in ca.zip(cb) {
-        for k in 0..L {
-            let (u, v) = f(xa[k], xb[k]);
-            s[k] += u;
-            t[k] += v;
-        }
-    }
-    let (mut s64, mut t64) = (0.0f64, 0.0f64);
-    for (&u, &v) in ra.iter().zip(rb) {
-        let (u, v) = f(u, v);
-        s64 += f64::from(u);
-        t64 += f64::from(v);
-    }
-    for k in 0..L {
-        s64 += f64::from(s[k]);
-        t64 += f64::from(t[k]);
-    }
-    (s64, t64)
 }
 
 /// `silu(a·x + b)`.

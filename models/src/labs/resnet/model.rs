@@ -8,6 +8,7 @@ use burn::tensor::{Device, Tensor, TensorData};
 
 use super::Config;
 use crate::labs::kit::Activation;
+use crate::ops::batch_norm::batch_norm_relu;
 use crate::rng::Rng;
 
 /// A 3x3 (or 1x1) convolution with seeded uniform weights (He for ReLU, Glorot otherwise); a
@@ -63,10 +64,13 @@ fn norm(c: usize, on: bool, device: &Device) -> Option<BatchNorm> {
     on.then(|| BatchNormConfig::new(c).init(device))
 }
 
-fn apply(bn: &Option<BatchNorm>, x: Tensor<4>) -> Tensor<4> {
-    match bn {
-        Some(bn) => bn.forward(x),
-        None => x,
+/// The norm (when it is on), then the activation; batch norm and ReLU as one operation where
+/// it runs (`crate::ops::batch_norm`).
+fn norm_act(bn: &Option<BatchNorm>, x: Tensor<4>, act: Activation) -> Tensor<4> {
+    match (bn, act) {
+        (Some(bn), Activation::Relu) => batch_norm_relu(bn, x),
+        (Some(bn), _) => act.apply(bn.forward(x)),
+        (None, _) => act.apply(x),
     }
 }
 
@@ -83,9 +87,9 @@ impl Block {
 
     fn forward(&self, x: Tensor<4>, skip: bool, act: Activation) -> Tensor<4> {
         // x: [batch, c_in, s, s]
-        let a = act.apply(apply(&self.bn1, x.clone()));
+        let a = norm_act(&self.bn1, x.clone(), act);
         let y = self.conv1.forward(a.clone()); // [batch, c_out, s / stride, s / stride]
-        let y = self.conv2.forward(act.apply(apply(&self.bn2, y))); // same
+        let y = self.conv2.forward(norm_act(&self.bn2, y, act)); // same
         if !skip {
             return y;
         }
@@ -149,7 +153,7 @@ impl Net {
             x = block.forward(x, skip, act); // [batch, 16, 14, 14], then [batch, 32, 7, 7]
             maps.push(x.clone());
         }
-        let x = act.apply(apply(&self.out_bn, x)); // [batch, 32, 7, 7]
+        let x = norm_act(&self.out_bn, x, act); // [batch, 32, 7, 7]
         let pooled: Tensor<2> = x.mean_dim(3).mean_dim(2).flatten(1, 3); // [batch, 32]
         (self.head.forward(pooled), maps) // [batch, classes]
     }
