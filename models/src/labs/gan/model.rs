@@ -8,6 +8,8 @@ use burn::nn::{BatchNorm, BatchNormConfig, Linear, LinearConfig, PaddingConfig2d
 use burn::tensor::activation::{leaky_relu, relu, sigmoid, tanh};
 use burn::tensor::{Device, Tensor};
 
+use crate::ops::batch_norm::batch_norm_relu;
+
 /// A stack of linear layers; `hidden` layers of `width` units.
 #[derive(Module, Debug)]
 pub(crate) struct Mlp {
@@ -135,8 +137,9 @@ impl Generator {
                 let n = z.dims()[0];
                 let c = g.channels;
                 let x: Tensor<4> = g.project.forward(z).reshape([n, 2 * c, 7, 7]); // [n, 2c, 7, 7]
-                let x = relu(g.bn0.forward(x));
-                let x = relu(g.bn1.forward(g.up1.forward(x))); // [n, c, 14, 14]
+                // relu(bn.forward(x)), one operation on the CPU.
+                let x = batch_norm_relu(&g.bn0, x);
+                let x = batch_norm_relu(&g.bn1, g.up1.forward(x)); // [n, c, 14, 14]
                 tanh(g.up2.forward(x)).reshape([n, 784]) // [n, 1, 28, 28] -> [n, 784]
             }
             (None, None) => unreachable!("a generator has one network"),
