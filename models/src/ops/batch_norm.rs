@@ -23,7 +23,7 @@ use std::sync::Arc;
 use burn::backend::autodiff::checkpoint::base::Checkpointer;
 use burn::backend::autodiff::checkpoint::strategy::CheckpointStrategy;
 use burn::backend::autodiff::grads::Gradients;
-use burn::backend::autodiff::ops::{Backward, Ops, OpsKind};
+use burn::backend::autodiff::ops::{Backward, Ops};
 use burn::backend::ops::FloatTensorOps;
 use burn::backend::tensor::FloatTensor;
 use burn::backend::{Autodiff, Backend, Dispatch, Flex, backend_extension};
@@ -118,15 +118,12 @@ impl<C: CheckpointStrategy> BatchNormReluOps for Autodiff<Flex, C> {
         stats: FloatTensor<Self>,
         epsilon: f64,
     ) -> FloatTensor<Self> {
-        let (x, x_node) = x.into_parts();
-        let (gamma, gamma_node) = gamma.into_parts();
-        let (beta, beta_node) = beta.into_parts();
+        // The statistics are a function of x, which the backward differentiates through.
         let (stats, _) = stats.into_parts();
-        let (out, saved) = forward(x, &gamma, &beta, &stats, epsilon);
-        match NormReluBackward.prepare::<C>([x_node, gamma_node, beta_node]).compute_bound().stateful() {
-            OpsKind::Tracked(prep) => prep.finish(Arc::new(saved), out),
-            OpsKind::UnTracked(prep) => prep.finish(out),
-        }
+        super::tracked::<C, _, 3>(NormReluBackward, [x, gamma, beta], |[x, gamma, beta]| {
+            let (out, saved) = forward(x, &gamma, &beta, &stats, epsilon);
+            (out, Arc::new(saved))
+        })
     }
 }
 
@@ -271,7 +268,7 @@ fn forward(
     if image > 0 {
         out.par_chunks_mut(image).zip(xs.par_chunks(image)).for_each(|(out, img)| {
             out.copy_from_slice(img);
-            for (dst, k) in out.chunks_mut(plane.max(1)).zip(&channels) {
+            for (dst, k) in out.chunks_mut(plane).zip(&channels) {
                 fastmath::map_inplace(dst, AffineRelu { a: k.a, b: k.b });
             }
         });
@@ -281,7 +278,7 @@ fn forward(
 }
 
 /// The gradients of `x`, `γ` and `β` from the output's gradient.
-fn backward(saved: &Saved, mut grad: FlexTensor) -> (FlexTensor, FlexTensor, FlexTensor) {
+fn backward(saved: &Saved, grad: FlexTensor) -> (FlexTensor, FlexTensor, FlexTensor) {
     let dims = saved.dims;
     let Dims { c, plane, .. } = dims;
     let xs = f32s(&saved.x);
@@ -322,15 +319,14 @@ fn backward(saved: &Saved, mut grad: FlexTensor) -> (FlexTensor, FlexTensor, Fle
         let image = c * plane;
         if image > 0 {
             dxs.par_chunks_mut(image).zip(xs.par_chunks(image)).for_each(|(d, img)| {
-                for ((d, x), k) in d.chunks_mut(plane.max(1)).zip(img.chunks(plane.max(1))).zip(&kernels) {
+                for ((d, x), k) in d.chunks_mut(plane).zip(img.chunks(plane)).zip(&kernels) {
                     fastmath::zip_inplace(d, x, *k);
                 }
             });
         }
     }
-    grad = dx;
     let to_f32 = |f: fn(&(f64, f64)) -> f64| sums.iter().map(|s| f(s) as f32).collect::<Vec<_>>();
-    (grad, flex_tensor(to_f32(|s| s.1), &[c]), flex_tensor(to_f32(|s| s.0), &[c]))
+    (dx, flex_tensor(to_f32(|s| s.1), &[c]), flex_tensor(to_f32(|s| s.0), &[c]))
 }
 
 #[derive(Debug)]
@@ -340,14 +336,9 @@ impl Backward<Flex, 3> for NormReluBackward {
     type State = Arc<Saved>;
 
     fn backward(self, ops: Ops<Self::State, 3>, grads: &mut Gradients, _checkpointer: &mut Checkpointer) {
-        let [node_x, node_gamma, node_beta] = ops.parents;
         let grad = grads.consume::<Flex>(&ops.node);
         let (dx, dgamma, dbeta) = backward(&ops.state, grad);
-        for (node, g) in [(node_x, dx), (node_gamma, dgamma), (node_beta, dbeta)] {
-            if let Some(node) = node {
-                grads.register::<Flex>(node.id, g);
-            }
-        }
+        super::register_grads(&ops, grads, [dx, dgamma, dbeta]);
     }
 }
 

@@ -19,7 +19,7 @@ use std::sync::Arc;
 use burn::backend::autodiff::checkpoint::base::Checkpointer;
 use burn::backend::autodiff::checkpoint::strategy::CheckpointStrategy;
 use burn::backend::autodiff::grads::Gradients;
-use burn::backend::autodiff::ops::{Backward, Ops, OpsKind};
+use burn::backend::autodiff::ops::{Backward, Ops};
 use burn::backend::tensor::FloatTensor;
 use burn::backend::{Autodiff, Backend, Dispatch, Flex, backend_extension};
 use burn::nn::GroupNorm;
@@ -87,14 +87,10 @@ impl<C: CheckpointStrategy> GroupNormSiluOps for Autodiff<Flex, C> {
         groups: usize,
         epsilon: f64,
     ) -> FloatTensor<Self> {
-        let (x, x_node) = x.into_parts();
-        let (gamma, gamma_node) = gamma.into_parts();
-        let (beta, beta_node) = beta.into_parts();
-        let (out, saved) = forward(x, &gamma, &beta, groups, epsilon);
-        match NormSiluBackward.prepare::<C>([x_node, gamma_node, beta_node]).compute_bound().stateful() {
-            OpsKind::Tracked(prep) => prep.finish(Arc::new(saved), out),
-            OpsKind::UnTracked(prep) => prep.finish(out),
-        }
+        super::tracked::<C, _, 3>(NormSiluBackward, [x, gamma, beta], |[x, gamma, beta]| {
+            let (out, saved) = forward(x, &gamma, &beta, groups, epsilon);
+            (out, Arc::new(saved))
+        })
     }
 }
 
@@ -314,14 +310,9 @@ impl Backward<Flex, 3> for NormSiluBackward {
     type State = Arc<Saved>;
 
     fn backward(self, ops: Ops<Self::State, 3>, grads: &mut Gradients, _checkpointer: &mut Checkpointer) {
-        let [node_x, node_gamma, node_beta] = ops.parents;
         let grad = grads.consume::<Flex>(&ops.node);
         let (dx, dgamma, dbeta) = backward(&ops.state, &grad);
-        for (node, g) in [(node_x, dx), (node_gamma, dgamma), (node_beta, dbeta)] {
-            if let Some(node) = node {
-                grads.register::<Flex>(node.id, g);
-            }
-        }
+        super::register_grads(&ops, grads, [dx, dgamma, dbeta]);
     }
 }
 

@@ -4,6 +4,11 @@
 //! before using one and otherwise composes Burn's operations as before (or calls a wrapper that
 //! does so itself).
 
+use burn::backend::autodiff::checkpoint::strategy::CheckpointStrategy;
+use burn::backend::autodiff::grads::Gradients;
+use burn::backend::autodiff::ops::{Backward, Ops, OpsKind};
+use burn::backend::tensor::FloatTensor;
+use burn::backend::{Autodiff, Flex};
 use burn::tensor::{Device, TensorData};
 use burn_flex::FlexTensor;
 
@@ -14,6 +19,37 @@ pub mod lstm;
 /// Whether a device is the CPU (`flex`), with or without autodiff: where these operations run.
 pub(crate) fn on_flex(device: &Device) -> bool {
     matches!(device.clone().inner().as_dispatch(), burn::backend::DispatchDevice::Flex(_))
+}
+
+/// A fused operation through autodiff: `forward` runs on the inputs' CPU tensors, and when any
+/// input needs a gradient the output is tracked with `step` and the state `forward` saved.
+pub(crate) fn tracked<C: CheckpointStrategy, B: Backward<Flex, N>, const N: usize>(
+    step: B,
+    inputs: [FloatTensor<Autodiff<Flex, C>>; N],
+    forward: impl FnOnce([FlexTensor; N]) -> (FlexTensor, B::State),
+) -> FloatTensor<Autodiff<Flex, C>> {
+    let (tensors, nodes): (Vec<_>, Vec<_>) = inputs.into_iter().map(|t| t.into_parts()).unzip();
+    let (Ok(tensors), Ok(nodes)) = (tensors.try_into(), nodes.try_into()) else {
+        unreachable!("N inputs give N tensors and N nodes")
+    };
+    let (out, state) = forward(tensors);
+    match step.prepare::<C>(nodes).compute_bound().stateful() {
+        OpsKind::Tracked(prep) => prep.finish(state, out),
+        OpsKind::UnTracked(prep) => prep.finish(out),
+    }
+}
+
+/// Hands each input that needs one its gradient, in the order of the operation's inputs.
+pub(crate) fn register_grads<S, const N: usize>(
+    ops: &Ops<S, N>,
+    grads: &mut Gradients,
+    values: [FlexTensor; N],
+) {
+    for (node, value) in ops.parents.iter().zip(values) {
+        if let Some(node) = node {
+            grads.register::<Flex>(node.id, value);
+        }
+    }
 }
 
 /// A tensor's f32 elements, borrowed when it is contiguous.
