@@ -2,7 +2,8 @@
 //! cart that a force of ±10 N pushes left or right. The same constants, the same explicit
 //! Euler step (old velocities move the positions), termination beyond 12° or 2.4 from the
 //! centre, truncation at 500 steps, reward 1 per step (also on the step that ends it), and a
-//! start uniform in ±0.05. The state is kept in f64, as gymnasium keeps it.
+//! start uniform in ±0.05. The state is kept in f64, as gymnasium keeps it, and every
+//! expression is evaluated in gymnasium's order, so trajectories match its to the bit.
 
 use crate::rng::Rng;
 
@@ -84,9 +85,12 @@ impl CartPole {
         let [x, x_dot, theta, theta_dot] = self.state;
         let force = if action == 1 { FORCE } else { -FORCE };
         let (sin, cos) = (theta.sin(), theta.cos());
-        let temp = (force + POLE_MASS_LENGTH * theta_dot * theta_dot * sin) / TOTAL_MASS;
+        // In gymnasium's order, to the bit: θ̇² and cos² θ are squared before they are multiplied.
+        let theta_dot_sq = theta_dot * theta_dot;
+        let cos_sq = cos * cos;
+        let temp = (force + POLE_MASS_LENGTH * theta_dot_sq * sin) / TOTAL_MASS;
         let theta_acc =
-            (GRAVITY * sin - cos * temp) / (LENGTH * (4.0 / 3.0 - MASS_POLE * cos * cos / TOTAL_MASS));
+            (GRAVITY * sin - cos * temp) / (LENGTH * (4.0 / 3.0 - MASS_POLE * cos_sq / TOTAL_MASS));
         let x_acc = temp - POLE_MASS_LENGTH * theta_acc * cos / TOTAL_MASS;
         self.state =
             [x + TAU * x_dot, x_dot + TAU * x_acc, theta + TAU * theta_dot, theta_dot + TAU * theta_acc];
