@@ -255,3 +255,45 @@ fn labs_that_take_drawn_points_train_on_them_and_take_new_ones_live() {
         assert_eq!(drawn(&planes(&mut again)[0]), vec![[0.5, 0.5]], "{}", def.id);
     }
 }
+
+/// Every figure a run reports until it has reported its loss `losses` times (a lab that fills
+/// a buffer first takes longer), and an evaluation then, as bits.
+fn figures(def: &'static LabDef, values: &Values, losses: usize) -> Vec<(u64, String, u32)> {
+    let mut s = session(def, values);
+    let mut out: Vec<(u64, String, u32)> = Vec::new();
+    while out.iter().filter(|(_, key, _)| key == "batch_loss").count() < losses {
+        assert!(s.steps() < 5_000, "{}: reports its loss", def.id);
+        let points = s.step().unwrap_or_else(|e| panic!("{}: {e}", def.id));
+        out.extend(points.into_iter().map(|p| (p.step, p.metric.key().to_string(), p.value.to_bits())));
+    }
+    out.extend(
+        s.evaluate_now()
+            .unwrap()
+            .into_iter()
+            .map(|p| (p.step, p.metric.key().to_string(), p.value.to_bits())),
+    );
+    out
+}
+
+/// `f` on a pool of `threads` rayon threads (Burn's CPU kernels split their work over it).
+fn on_threads<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> T {
+    rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap().install(f)
+}
+
+/// Twice from the same seed, once on one thread and once on three, every lab at its defaults
+/// reports the same figures to the bit: the thread count changes no result (a kernel whose
+/// sums associate as rayon's threads happen to split the work would fail here).
+#[test]
+fn the_same_seed_gives_the_same_figures_to_the_bit_on_any_thread_count() {
+    for def in registry() {
+        let mut values = Values::new();
+        values.insert("seed".into(), ParamValue::Int(7));
+        let a = on_threads(1, || figures(def, &values, 3));
+        let b = on_threads(3, || figures(def, &values, 3));
+        // Timings are the one figure that may differ.
+        let figures = |f: Vec<(u64, String, u32)>| -> Vec<_> {
+            f.into_iter().filter(|(_, k, _)| !k.ends_with("_secs")).collect()
+        };
+        assert_eq!(figures(a), figures(b), "{}: two runs from seed 7 on 1 and 3 threads", def.id);
+    }
+}

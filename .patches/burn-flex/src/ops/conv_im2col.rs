@@ -570,6 +570,9 @@ where
 /// that runs along the destination's rows; for `dY · colᵀ` that is `col` read across its rows,
 /// gathered one element at a time (`K · P` per image: 16% of the CNN's step). For `col · dYᵀ`
 /// it is `dY` (`O · P`, with `O` the few output channels), and `col` is read in place.
+/// How many runs of images the weight gradient sums separately (enough for 16 threads).
+const RUNS: usize = 16;
+
 fn weight_grad<T>(g: &Geometry, x: &[T], dy: &[T], zero: T, one: T) -> Vec<T>
 where
     T: Copy + Send + Sync + core::ops::Add<Output = T> + 'static,
@@ -578,32 +581,41 @@ where
     let size = g.c_out * k;
     // (partial sum, per group `[K, opg]`; column matrix)
     let plan = Plan::new(g);
-    let scratch = || (vec![zero; size], vec![zero; k * p]);
-    let one_image = |(mut acc, mut col): (Vec<T>, Vec<T>), b: usize| {
-        let image = &x[b * g.image_len()..][..g.image_len()];
-        for group in 0..g.groups {
-            im2col(g, &plan, image, group, zero, &mut col);
-            let dy_g = &dy[(b * g.c_out + group * opg) * p..][..opg * p];
-            let acc_g = &mut acc[group * opg * k..][..opg * k];
-            product(k, p, opg, acc_g, true, Operand::rows(&col, p), Operand::transposed(dy_g, p), one);
+    // The images in a fixed number of runs, each summed into its own partial, and the partials
+    // added in order: the same bits whatever the thread count and however rayon splits the work
+    // (a rayon fold/reduce associates the sums as its threads happen to steal them).
+    let per = g.batch.div_ceil(RUNS).max(1);
+    let runs = g.batch.div_ceil(per);
+    let run = |col: &mut Vec<T>, r: usize| {
+        let mut acc = vec![zero; size];
+        for b in r * per..((r + 1) * per).min(g.batch) {
+            let image = &x[b * g.image_len()..][..g.image_len()];
+            for group in 0..g.groups {
+                im2col(g, &plan, image, group, zero, col);
+                let dy_g = &dy[(b * g.c_out + group * opg) * p..][..opg * p];
+                let acc_g = &mut acc[group * opg * k..][..opg * k];
+                product(k, p, opg, acc_g, true, Operand::rows(col, p), Operand::transposed(dy_g, p), one);
+            }
         }
-        (acc, col)
+        acc
     };
     #[cfg(feature = "rayon")]
-    let transposed = {
+    let partials: Vec<Vec<T>> = {
         use rayon::prelude::*;
-        (0..g.batch).into_par_iter().fold(scratch, one_image).map(|(acc, _)| acc).reduce(
-            || vec![zero; size],
-            |mut a, b| {
-                for (x, y) in a.iter_mut().zip(b) {
-                    *x = *x + y;
-                }
-                a
-            },
-        )
+        (0..runs).into_par_iter().map_init(|| vec![zero; k * p], run).collect()
     };
     #[cfg(not(feature = "rayon"))]
-    let transposed = (0..g.batch).fold(scratch(), one_image).0;
+    let partials: Vec<Vec<T>> = {
+        let mut col = vec![zero; k * p];
+        (0..runs).map(|r| run(&mut col, r)).collect()
+    };
+    let mut partials = partials.into_iter();
+    let mut transposed = partials.next().unwrap_or_else(|| vec![zero; size]);
+    for partial in partials {
+        for (x, y) in transposed.iter_mut().zip(partial) {
+            *x = *x + y;
+        }
+    }
     // Each group's `[K, opg]` back to `[opg, K]`.
     let mut dw = vec![zero; size];
     if opg * k == 0 {

@@ -140,6 +140,10 @@ fn sum_f32_parallel(data: &[f32]) -> f32 {
                 chunk.iter().copied().sum::<f32>()
             }
         })
+        // Collected and added in order: a rayon sum associates as its threads steal the work,
+        // so the same data would not always give the same bits.
+        .collect::<Vec<f32>>()
+        .into_iter()
         .sum()
 }
 
