@@ -297,3 +297,26 @@ fn the_same_seed_gives_the_same_figures_to_the_bit_on_any_thread_count() {
         assert_eq!(figures(a), figures(b), "{}: two runs from seed 7 on 1 and 3 threads", def.id);
     }
 }
+
+/// What the status bar shows is what the lab applied: after a step that trained, every lab
+/// reports its rate(s), each set by one of its parameters, positive and no more than that
+/// parameter's value (schedules and warm-up only ever lower it).
+#[test]
+fn every_lab_reports_the_learning_rates_it_applied() {
+    for def in registry() {
+        let mut s = session(def, &small(def));
+        assert!(s.rates().is_empty(), "{}: no rate before any step", def.id);
+        while !s.step().unwrap().iter().any(|p| p.metric.key() == "batch_loss") {
+            assert!(s.steps() < 5_000, "{}: trains", def.id);
+        }
+        let rates = s.rates();
+        assert!(!rates.is_empty(), "{}: reports the rate it applied", def.id);
+        for (key, lr) in rates {
+            let set = match s.values.get(key) {
+                Some(ParamValue::Float(v)) => *v,
+                other => panic!("{}: rate {key} is set by a parameter, not {other:?}", def.id),
+            };
+            assert!(lr > 0.0 && lr <= set * (1.0 + 1e-9), "{}: {key} applied {lr}, set {set}", def.id);
+        }
+    }
+}

@@ -14,7 +14,6 @@ use serde::{Deserialize, Serialize};
 use tenlab_models::data::points::{format_points, parse_points};
 use tenlab_models::engine::{History, Marker, RunState};
 use tenlab_models::labs::LabDef;
-use tenlab_models::labs::kit::Training;
 use tenlab_models::params::{Group, ParamKind, ParamSpec};
 use tenlab_models::{DeviceChoice, Metric, ParamValue, Runner, Values};
 
@@ -627,10 +626,16 @@ impl TenlabApp {
             ui.label(format!("{} {}", self.t("status.step"), s.step));
             ui.separator();
             ui.label(format!("{:.0} {}", s.steps_per_sec, self.t("status.rate")));
-            if let Some(lr) = Training::lr_for(self.runner.values(), s.step) {
+            // The rate(s) the lab applied at its latest step, as it reports them.
+            for &(key, lr) in &s.rates {
                 ui.separator();
                 let text = if lr >= 0.01 { format!("{lr:.3}") } else { format!("{lr:.2e}") };
-                ui.label(format!("{} {text}", self.t("status.lr"))).on_hover_text(self.t("status.lr.help"));
+                let label = if key == "lr" {
+                    self.t("status.lr")
+                } else {
+                    param_label(self.lang(), self.lab.id, key)
+                };
+                ui.label(format!("{label} {text}")).on_hover_text(self.t("status.lr.help"));
             }
             ui.separator();
             ui.label(format!("{} {:.1} s", self.t("status.elapsed"), s.train_secs))

@@ -117,8 +117,8 @@ pub const SHELL: &[(&str, &str, &str)] = &[
     ("status.lr", "Learning rate", "学习率"),
     (
         "status.lr.help",
-        "The learning rate in effect now, after its decay",
-        "当前实际使用的学习率（已计入衰减）",
+        "The learning rate the latest training step applied, as the lab reports it (its decay and warm-up included)",
+        "最近一步训练实际使用的学习率，由实验室报告（已计入衰减与预热）",
     ),
     ("status.elapsed", "Training time", "训练时间"),
     (

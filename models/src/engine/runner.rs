@@ -151,7 +151,7 @@ pub enum RunState {
     Failed,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Status {
     pub state: RunState,
     pub step: u64,
@@ -161,6 +161,8 @@ pub struct Status {
     /// Seconds of real time the run has been going (playing or stepping), which adds drawing
     /// the views and the speed limit to the training time.
     pub wall_secs: f64,
+    /// The learning rate(s) the lab applied at its latest step, by parameter key.
+    pub rates: Vec<(&'static str, f64)>,
 }
 
 const COMMAND_CAPACITY: usize = 64;
@@ -757,7 +759,8 @@ impl Worker {
             (Some(_), true) => RunState::Playing,
             (Some(_), false) => RunState::Paused,
         };
-        let (step, train_secs) = self.session.as_ref().map_or((0, 0.0), |s| (s.steps(), s.train_secs()));
+        let (step, train_secs, rates) =
+            self.session.as_ref().map_or((0, 0.0, Vec::new()), |s| (s.steps(), s.train_secs(), s.rates()));
         let now = Instant::now();
         let (since, at_step, rate) = self.rate;
         let elapsed = now.duration_since(since).as_secs_f32();
@@ -772,7 +775,7 @@ impl Worker {
         self.last_status = now;
         // Only the latest status matters.
         self.outbox.retain(|e| !matches!(e, Event::Status { .. }));
-        let status = Status { state, step, steps_per_sec, train_secs, wall_secs: self.wall_secs };
+        let status = Status { state, step, steps_per_sec, train_secs, wall_secs: self.wall_secs, rates };
         self.outbox.push_back(Event::Status { generation: self.generation, status });
     }
 

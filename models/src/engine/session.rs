@@ -186,6 +186,11 @@ impl Session {
         Ok(metrics)
     }
 
+    /// The learning rate(s) the lab applied at its latest step (see [`crate::labs::Lab::rates`]).
+    pub fn rates(&self) -> Vec<(&'static str, f64)> {
+        self.lab.rates()
+    }
+
     /// Trainable numbers in the lab's networks (0 if asking panics).
     pub fn parameters(&self) -> usize {
         guard(|| Ok(self.lab.parameters())).unwrap_or(0)
@@ -316,6 +321,9 @@ mod tests {
         }
         fn settings(&self) -> Values {
             Values::new()
+        }
+        fn rates(&self) -> Vec<(&'static str, f64)> {
+            vec![]
         }
         fn parameters(&self) -> usize {
             1

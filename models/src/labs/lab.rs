@@ -143,6 +143,10 @@ pub trait Lab: Send {
     fn reconfigure(&mut self, values: &Values) -> Result<(), LabError>;
     /// The typed config the lab runs with now, as values (what `reconfigure` last took).
     fn settings(&self) -> Values;
+    /// The learning rate(s) the latest step applied, schedules and warm-up included, by the
+    /// key of the parameter that sets each (`lr`; a GAN's `g_lr` and `d_lr`): what the status
+    /// bar shows. Empty before the first step that trained.
+    fn rates(&self) -> Vec<(&'static str, f64)>;
     /// Trainable numbers the training step updates (every network it trains; not a frozen
     /// copy such as a target network or an average of the weights).
     fn parameters(&self) -> usize;

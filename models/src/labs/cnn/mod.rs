@@ -180,6 +180,8 @@ fn load_data(cfg: &Config) -> Result<(Split, Vec<String>), LabError> {
 // The lab
 
 struct CnnLab {
+    /// The learning rate(s) the latest step applied ([`Lab::rates`]).
+    rates: Vec<(&'static str, f64)>,
     cfg: Config,
     /// Steps trained (the learning-rate schedule reads it).
     steps: u64,
@@ -217,6 +219,7 @@ fn build(values: &Values, device: &Device) -> Result<Box<dyn Lab>, LabError> {
     let model =
         Net::new(&cfg, data.train.channels, *sizes.last().unwrap_or(&side), classes, &mut rng, &train_device);
     Ok(Box::new(CnnLab {
+        rates: Vec::new(),
         steps: 0,
         optim: cfg.train.optimizer.build(),
         batches: Batches::new(data.train.len()),
@@ -262,7 +265,9 @@ impl Lab for CnnLab {
         let loss = cross_entropy(logits, y);
         let value = loss.clone().into_scalar::<f32>();
         let grads = GradientsParams::from_grads(loss.backward(), &self.model);
-        self.model = self.optim.step(self.cfg.train.lr_at(self.steps), self.model.clone(), grads);
+        let lr = self.cfg.train.lr_at(self.steps);
+        self.rates = vec![("lr", lr)];
+        self.model = self.optim.step(lr, self.model.clone(), grads);
         self.steps += 1;
         Ok(StepMetrics::loss(value))
     }

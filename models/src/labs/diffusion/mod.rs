@@ -230,6 +230,8 @@ impl Denoiser {
 // The lab
 
 struct DiffusionLab {
+    /// The learning rate(s) the latest step applied ([`Lab::rates`]).
+    rates: Vec<(&'static str, f64)>,
     cfg: Config,
     steps: u64,
     train_device: Device,
@@ -302,6 +304,7 @@ impl DiffusionLab {
         train_device.seed(cfg.seed);
         let model = Denoiser::new(&cfg, &data, &train_device);
         Self {
+            rates: Vec::new(),
             steps: 0,
             schedule: cfg.schedule(),
             ema: model.valid(),
@@ -581,7 +584,9 @@ impl Lab for DiffusionLab {
         };
         let per: Vec<f32> = per.into_data().iter::<f32>().collect();
         let grads = GradientsParams::from_grads(loss.backward(), &self.model);
-        self.model = self.optim.step(self.cfg.train.lr_at(self.steps), self.model.clone(), grads);
+        let lr = self.cfg.train.lr_at(self.steps);
+        self.rates = vec![("lr", lr)];
+        self.model = self.optim.step(lr, self.model.clone(), grads);
         if let (Some(judge), Data::Images(s)) = (&mut self.judge, &self.data) {
             judge.train(&s.train);
         }
@@ -722,6 +727,10 @@ impl Lab for DiffusionLab {
 
     fn settings(&self) -> Values {
         params::untyped(&params(), &self.cfg)
+    }
+
+    fn rates(&self) -> Vec<(&'static str, f64)> {
+        self.rates.clone()
     }
 
     fn parameters(&self) -> usize {

@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::data::cartpole::{CartPole, Ended};
 use crate::error::LabError;
-use crate::labs::kit::{Optim, onehot, seed_spec, weights};
+use crate::labs::kit::{Decay, Optim, onehot, seed_spec, weights};
 use crate::labs::{Chart, Curve, Evaluation, Lab, LabDef, Preset, StepMetrics, Suits};
 use crate::params::{self, Group, ParamKind, ParamSpec, Values, text_of};
 use crate::rng::Rng;
@@ -107,6 +107,9 @@ pub const DEF: LabDef = LabDef {
 fn is_hard(v: &Values) -> bool {
     text_of(v, "target") == "hard"
 }
+fn is_cosine(v: &Values) -> bool {
+    text_of(v, "lr_decay") == "cosine"
+}
 fn is_soft(v: &Values) -> bool {
     text_of(v, "target") == "soft"
 }
@@ -119,6 +122,10 @@ fn params() -> Vec<ParamSpec> {
         ParamSpec::new("layers", Model, Int { default: 2, min: 1, max: 4 }),
         ParamSpec::new("optimizer", Training, Choice { default: "adam", options: Optim::KEYS }).live(),
         ParamSpec::new("lr", Training, Float { default: 5e-4, min: 1e-5, max: 0.1, log: true }).live(),
+        ParamSpec::new("lr_decay", Training, Choice { default: "constant", options: Decay::KEYS }).live(),
+        ParamSpec::new("decay_steps", Training, Int { default: 150_000, min: 10, max: 1_000_000 })
+            .live()
+            .shown_if(is_cosine),
         ParamSpec::new("batch", Training, Int { default: 64, min: 1, max: 512 }).live(),
         ParamSpec::new("gamma", Training, Float { default: 0.99, min: 0.5, max: 0.999, log: false }).live(),
         ParamSpec::new("loss", Training, Choice { default: "huber", options: &["huber", "mse"] }).live(),
@@ -159,6 +166,8 @@ struct Config {
     layers: usize,
     optimizer: Optim,
     lr: f64,
+    lr_decay: Decay,
+    decay_steps: u64,
     batch: usize,
     gamma: f64,
     loss: Loss,
@@ -217,6 +226,8 @@ pub(crate) struct Episode {
 }
 
 struct DqnLab {
+    /// The learning rate(s) the latest step applied ([`Lab::rates`]).
+    rates: Vec<(&'static str, f64)>,
     cfg: Config,
     /// Environment steps taken.
     steps: u64,
@@ -251,6 +262,7 @@ impl DqnLab {
         let online = QNet::new(4, cfg.hidden, cfg.layers, ACTIONS, &train_device);
         let mut rng = Rng::new(cfg.seed.wrapping_add(1));
         Self {
+            rates: Vec::new(),
             steps: 0,
             acting: online.valid(),
             target: online.valid(),
@@ -333,7 +345,9 @@ impl DqnLab {
         };
         let value = loss.clone().into_scalar::<f32>();
         let grads = GradientsParams::from_grads(loss.backward(), &self.online);
-        self.online = self.optim.step(self.cfg.lr, self.online.clone(), grads);
+        let lr = self.cfg.lr_decay.lr(self.cfg.lr, self.steps, self.cfg.decay_steps);
+        self.rates = vec![("lr", lr)];
+        self.online = self.optim.step(lr, self.online.clone(), grads);
         self.acting = self.online.valid();
         self.td_errors.extend(errors);
         if self.td_errors.len() > TD_KEPT {
@@ -508,6 +522,10 @@ impl Lab for DqnLab {
 
     fn settings(&self) -> Values {
         params::untyped(&params(), &self.cfg)
+    }
+
+    fn rates(&self) -> Vec<(&'static str, f64)> {
+        self.rates.clone()
     }
 
     fn parameters(&self) -> usize {

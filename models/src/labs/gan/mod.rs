@@ -173,6 +173,8 @@ fn load_data(cfg: &Config) -> Result<Data, LabError> {
 // The lab
 
 struct GanLab {
+    /// The learning rate(s) the latest step applied ([`Lab::rates`]).
+    rates: Vec<(&'static str, f64)>,
     cfg: Config,
     steps: u64,
     train_device: Device,
@@ -211,6 +213,7 @@ impl GanLab {
         train_device.seed(cfg.seed);
         let shape = Self::shape(&cfg, &data);
         Self {
+            rates: Vec::new(),
             steps: 0,
             g: Generator::new(&shape, &train_device),
             d: Discriminator::new(&shape, &train_device),
@@ -360,6 +363,7 @@ impl GanLab {
         }
         let value = loss.clone().into_scalar::<f32>();
         let grads = GradientsParams::from_grads(loss.backward(), &self.d);
+        applied(&mut self.rates, "d_lr", self.cfg.d_lr);
         self.d = self.d_optim.step(self.cfg.d_lr, self.d.clone(), grads);
         (value, g_value)
     }
@@ -373,6 +377,7 @@ impl GanLab {
         let loss = self.g_loss(self.d.forward(fake));
         let value = loss.clone().into_scalar::<f32>();
         let grads = GradientsParams::from_grads(loss.backward(), &self.g);
+        applied(&mut self.rates, "g_lr", self.cfg.g_lr);
         self.g = self.g_optim.step(self.cfg.g_lr, self.g.clone(), grads);
         value
     }
@@ -416,6 +421,18 @@ impl GanLab {
     /// Generated points (2-D only), the same latents every time.
     fn points(&self, n: usize) -> Vec<[f32; 2]> {
         self.generate(n, self.cfg.seed.wrapping_add(4321)).chunks(2).map(|p| [p[0], p[1]]).collect()
+    }
+}
+
+/// Records the rate a network's step applied (the generator's and the discriminator's take
+/// turns, and either may skip steps).
+fn applied(rates: &mut Vec<(&'static str, f64)>, key: &'static str, lr: f64) {
+    match rates.iter_mut().find(|(k, _)| *k == key) {
+        Some(rate) => rate.1 = lr,
+        None => {
+            rates.push((key, lr));
+            rates.sort_by_key(|(k, _)| std::cmp::Reverse(*k));
+        }
     }
 }
 
@@ -539,6 +556,10 @@ impl Lab for GanLab {
 
     fn settings(&self) -> Values {
         params::untyped(&params(), &self.cfg)
+    }
+
+    fn rates(&self) -> Vec<(&'static str, f64)> {
+        self.rates.clone()
     }
 
     fn parameters(&self) -> usize {

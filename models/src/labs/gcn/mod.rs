@@ -151,6 +151,8 @@ fn build(values: &Values, device: &Device) -> Result<Box<dyn Lab>, LabError> {
 // The lab
 
 struct GcnLab {
+    /// The learning rate(s) the latest step applied ([`Lab::rates`]).
+    rates: Vec<(&'static str, f64)>,
     cfg: Config,
     steps: u64,
     graph: Graph,
@@ -200,6 +202,7 @@ impl GcnLab {
             Gcn::new(graph.feature_count, cfg.hidden, cfg.layers, graph.class_names.len(), cfg.dropout, &train_device);
         let triples = graph.normalized_adjacency();
         Self {
+            rates: Vec::new(),
             steps: 0,
             parts: split(&graph, &cfg),
             adj: (Sparse::new(graph.len(), &triples, &train_device), Sparse::new(graph.len(), &triples, device)),
@@ -274,6 +277,7 @@ impl Lab for GcnLab {
         }
         let value = loss.clone().into_scalar::<f32>();
         let grads = GradientsParams::from_grads(loss.backward(), &self.model);
+        self.rates = vec![("lr", self.cfg.lr)];
         self.model = self.optim.step(self.cfg.lr, self.model.clone(), grads);
         self.steps += 1;
         Ok(StepMetrics::loss(value))

@@ -5,8 +5,7 @@ use burn::optim::momentum::MomentumConfig;
 use burn::optim::{AdamConfig, ModuleOptimizer, SgdConfig};
 use serde::{Deserialize, Serialize};
 
-use super::choice;
-use crate::params::{ParamSpec, ParamValue, Values};
+use crate::params::{ParamSpec, Values};
 
 /// The optimizers every lab offers (the choice keys `sgd`, `momentum`, `adam`).
 #[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq)]
@@ -109,24 +108,6 @@ impl Training {
         self.lr_decay.lr(self.lr, t, self.decay_steps)
     }
 
-    /// The learning rate in effect after `t` steps for a lab's parameter values (its decay
-    /// applied), for display; `None` for a lab without these knobs.
-    pub fn lr_for(values: &Values, t: u64) -> Option<f64> {
-        let lr = match values.get("lr")? {
-            ParamValue::Float(x) => *x,
-            _ => return None,
-        };
-        let decay = match values.get("lr_decay") {
-            Some(ParamValue::Text(s)) => choice::<Decay>(s)?,
-            _ => Decay::Constant,
-        };
-        let over = match values.get("decay_steps") {
-            Some(ParamValue::Int(n)) => (*n).max(1) as u64,
-            _ => 1,
-        };
-        Some(decay.lr(lr, t, over))
-    }
-
     /// Before a live change takes effect: a new optimizer starts with fresh state (the other
     /// knobs are read at every step).
     pub fn switch_optimizer(&self, new: &Training, optim: &mut ModuleOptimizer) {
@@ -149,13 +130,6 @@ mod tests {
         assert!((Decay::Cosine.lr(lr, 1000, 1000) - 0.0001).abs() < 1e-12);
         assert!((Decay::Cosine.lr(lr, 9000, 1000) - 0.0001).abs() < 1e-12);
         let rates: Vec<f64> = (0..=1000).step_by(50).map(|t| Decay::Cosine.lr(lr, t, 1000)).collect();
-        let mut values = Values::new();
-        assert_eq!(Training::lr_for(&values, 10), None, "no learning rate, nothing to show");
-        values.insert("lr".into(), ParamValue::Float(lr));
-        assert_eq!(Training::lr_for(&values, 500), Some(lr));
-        values.insert("lr_decay".into(), ParamValue::Text("cosine".into()));
-        values.insert("decay_steps".into(), ParamValue::Int(1000));
-        assert_eq!(Training::lr_for(&values, 500), Some(Decay::Cosine.lr(lr, 500, 1000)));
         assert!(rates.windows(2).all(|w| w[1] < w[0]), "falls all the way: {rates:?}");
     }
 }

@@ -39,14 +39,19 @@ pub fn from_bytes<M: Module>(model: &M, bytes: &[u8]) -> Result<M, LabError> {
     model.clone().try_load_record(record).map_err(|e| LabError::Weights(e.to_string()))
 }
 
-/// The `settings`, `parameters`, `weights` and `load_weights` of a lab whose typed config is `self.cfg`
-/// (its parameters from the lab module's `params()`), whose network is `self.model` and whose
-/// step count is `self.steps`: `crate::config_and_model!();` in its `impl Lab`.
+/// The `settings`, `rates`, `parameters`, `weights` and `load_weights` of a lab whose typed
+/// config is `self.cfg` (its parameters from the lab module's `params()`), whose network is
+/// `self.model`, whose step count is `self.steps` and whose applied rates are `self.rates`:
+/// `crate::config_and_model!();` in its `impl Lab`.
 #[macro_export]
 macro_rules! config_and_model {
     () => {
         fn settings(&self) -> $crate::params::Values {
             $crate::params::untyped(&params(), &self.cfg)
+        }
+
+        fn rates(&self) -> Vec<(&'static str, f64)> {
+            self.rates.clone()
         }
 
         fn parameters(&self) -> usize {

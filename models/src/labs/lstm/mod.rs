@@ -195,6 +195,7 @@ fn build(values: &Values, device: &Device) -> Result<Box<dyn Lab>, LabError> {
         _ => 1,
     };
     Ok(Box::new(LstmLab {
+        rates: Vec::new(),
         steps: 0,
         views: Default::default(),
         optim: cfg.train.optimizer.build_clipped(cfg.clipping()),
@@ -212,6 +213,8 @@ fn build(values: &Values, device: &Device) -> Result<Box<dyn Lab>, LabError> {
 // The lab
 
 struct LstmLab {
+    /// The learning rate(s) the latest step applied ([`Lab::rates`]).
+    rates: Vec<(&'static str, f64)>,
     cfg: Config,
     steps: u64,
     train_device: Device,
@@ -318,7 +321,9 @@ impl Lab for LstmLab {
         // Checked before the update, so that a NaN never reaches the weights.
         LabError::check_finite(value, self.steps + 1)?;
         let grads = GradientsParams::from_grads(loss.backward(), &self.model);
-        self.model = self.optim.step(self.cfg.train.lr_at(self.steps), self.model.clone(), grads);
+        let lr = self.cfg.train.lr_at(self.steps);
+        self.rates = vec![("lr", lr)];
+        self.model = self.optim.step(lr, self.model.clone(), grads);
         self.steps += 1;
         Ok(StepMetrics::loss(value))
     }

@@ -281,6 +281,8 @@ fn tensors(t: &Table, classes: usize, device: &Device) -> (Tensor<2>, Tensor<2>)
 // The lab
 
 struct MlpLab {
+    /// The learning rate(s) the latest step applied ([`Lab::rates`]).
+    rates: Vec<(&'static str, f64)>,
     cfg: Config,
     /// Steps trained (the learning-rate schedule reads it).
     steps: u64,
@@ -312,6 +314,7 @@ fn build(values: &Values, device: &Device) -> Result<Box<dyn Lab>, LabError> {
     let (x_train, y_train) = tensors(&data.train, classes, &train_device);
     let batches = Batches::new(data.train.rows());
     Ok(Box::new(MlpLab {
+        rates: Vec::new(),
         steps: 0,
         optim: cfg.train.optimizer.build(),
         cfg,
@@ -357,7 +360,9 @@ impl Lab for MlpLab {
             }
         }
         let grads = GradientsParams::from_grads(loss.backward(), &self.model);
-        self.model = self.optim.step(self.cfg.train.lr_at(self.steps), self.model.clone(), grads);
+        let lr = self.cfg.train.lr_at(self.steps);
+        self.rates = vec![("lr", lr)];
+        self.model = self.optim.step(lr, self.model.clone(), grads);
         self.steps += 1;
         Ok(StepMetrics::loss(data_loss.into_scalar::<f32>()))
     }

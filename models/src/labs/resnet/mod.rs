@@ -98,6 +98,8 @@ const GRAD_HISTORY: usize = 120;
 const CHUNK: usize = 250;
 
 struct ResNetLab {
+    /// The learning rate(s) the latest step applied ([`Lab::rates`]).
+    rates: Vec<(&'static str, f64)>,
     cfg: Config,
     train_device: Device,
     device: Device,
@@ -124,6 +126,7 @@ fn build(values: &Values, device: &Device) -> Result<Box<dyn Lab>, LabError> {
     let model = Net::new(&cfg, classes, &mut rng, &train_device);
     let grad_names = model.convs().into_iter().map(|(n, _)| n).collect();
     Ok(Box::new(ResNetLab {
+        rates: Vec::new(),
         optim: cfg.train.optimizer.build(),
         batches: Batches::new(data.train.len()),
         confusion: vec![0; classes * classes],
@@ -182,6 +185,7 @@ impl Lab for ResNetLab {
         }
         let lr = self.cfg.train.lr_at(self.steps);
         self.steps += 1;
+        self.rates = vec![("lr", lr)];
         self.model = self.optim.step(lr, self.model.clone(), grads);
         Ok(StepMetrics::loss(value))
     }

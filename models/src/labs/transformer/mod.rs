@@ -335,6 +335,7 @@ fn build(values: &Values, device: &Device) -> Result<Box<dyn Lab>, LabError> {
     train_device.seed(cfg.seed);
     let model = Transformer::new(&shape(&cfg, vocab), &train_device);
     Ok(Box::new(TransformerLab {
+        rates: Vec::new(),
         steps: 0,
         views: Default::default(),
         optim: cfg.train.optimizer.build(),
@@ -365,6 +366,8 @@ fn shape(cfg: &Config, vocab: usize) -> Shape {
 // The lab
 
 struct TransformerLab {
+    /// The learning rate(s) the latest step applied ([`Lab::rates`]).
+    rates: Vec<(&'static str, f64)>,
     cfg: Config,
     steps: u64,
     train_device: Device,
@@ -471,7 +474,9 @@ impl Lab for TransformerLab {
         // Checked before the update, so that a NaN never reaches the weights.
         LabError::check_finite(value, self.steps + 1)?;
         let grads = GradientsParams::from_grads(loss.backward(), &self.model);
-        self.model = self.optim.step(self.cfg.lr_at(self.steps), self.model.clone(), grads);
+        let lr = self.cfg.lr_at(self.steps);
+        self.rates = vec![("lr", lr)];
+        self.model = self.optim.step(lr, self.model.clone(), grads);
         self.steps += 1;
         Ok(StepMetrics::loss(value))
     }
@@ -643,6 +648,17 @@ mod tests {
         assert_eq!(b.output.into_data().iter::<i64>().collect::<Vec<_>>(), [7, 2, 0, 8, 9, 2]);
         assert_eq!(b.weight.into_data().iter::<f32>().collect::<Vec<_>>(), [1.0, 1.0, 0.0, 1.0, 1.0, 1.0]);
         assert_eq!(english_tokens("two thousand and forty-five"), ["two", "thousand", "and", "forty", "-", "five"]);
+    }
+
+    #[test]
+    fn the_rate_it_reports_is_the_warmed_up_one() {
+        let mut l = lab(&[("task", "copy"), ("lr", "0.001"), ("warmup", "100")]);
+        l.step().unwrap();
+        assert_eq!(l.rates(), vec![("lr", 0.001 * 1.0 / 100.0)], "the first step's rate: 1/100 of the way");
+        for _ in 0..99 {
+            l.step().unwrap();
+        }
+        assert_eq!(l.rates(), vec![("lr", 0.001)]);
     }
 
     #[test]

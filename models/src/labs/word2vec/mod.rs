@@ -276,6 +276,8 @@ fn build(values: &Values, device: &Device) -> Result<Box<dyn Lab>, LabError> {
 // The lab
 
 struct Word2VecLab {
+    /// The learning rate(s) the latest step applied ([`Lab::rates`]).
+    rates: Vec<(&'static str, f64)>,
     cfg: Config,
     steps: u64,
     corpus: Corpus,
@@ -295,6 +297,7 @@ impl Word2VecLab {
         let train_device = device.clone().autodiff();
         train_device.seed(cfg.seed);
         Self {
+            rates: Vec::new(),
             steps: 0,
             model: Word2Vec::new(corpus.vocab.len(), cfg.dim, &train_device),
             optim: SgdConfig::new().init(),
@@ -406,6 +409,7 @@ impl Lab for Word2VecLab {
         // Linear decay over the planned run, as word2vec does (never below 1/10,000).
         let progress = self.steps as f64 / self.planned_steps() as f64;
         let lr = self.cfg.lr * (1.0 - progress).max(1e-4);
+        self.rates = vec![("lr", lr)];
         self.model = self.optim.step(lr, self.model.clone(), grads);
         self.steps += 1;
         Ok(StepMetrics::loss(per_pair))
