@@ -38,10 +38,11 @@ fn play_grows_the_curve_pause_stops_it_and_language_switches() {
     assert!(frames_until(&mut h, 20, |a| a.runner.status.state == RunState::Paused));
     h.get_by_label("MLP");
     assert!(h.state().runner.history.is_empty());
-    h.get_by_label("Learning rate 0.010");
 
     h.get_by_label("▶ Play").click();
     assert!(frames_until(&mut h, 20, |a| a.runner.history.curve(Metric::BATCH_LOSS).len() > 30));
+    // The rate the lab applied (no decay at the defaults).
+    h.get_by_label("Learning rate 0.010");
     assert!(frames_until(&mut h, 10, |a| a.runner.history.curve(Metric::TEST_LOSS).len() > 2));
 
     h.get_by_label("⏸ Pause").click();
@@ -220,8 +221,10 @@ fn every_view_of_every_lab_draws_in_both_languages() {
             h.get_by_label(&lab_tr(lang, def.id, "short")).click();
             assert!(frames_until(&mut h, 30, |a| a.runner.status.state == RunState::Paused
                 && a.values().len() == (def.params)().len()));
+            // The second time round the lab is where it was left.
+            let step = h.state().runner.status.step;
             h.get_by_label(&tr(lang, "ui.step")).click();
-            assert!(frames_until(&mut h, 60, |a| a.runner.status.step == 1), "{} steps", def.id);
+            assert!(frames_until(&mut h, 60, |a| a.runner.status.step == step + 1), "{} steps", def.id);
             let specs = h.state().runner.view_specs.clone();
             assert!(!specs.is_empty());
             for spec in specs {
@@ -249,8 +252,12 @@ fn a_refused_value_goes_back_to_the_sessions() {
     h.run_steps(1);
     assert!(frames_until(&mut h, 10, |a| a.values()["lr"] == ParamValue::Float(0.01)));
     h.run_steps(2);
-    h.get_by_label("Learning rate 0.010");
     h.get_by_label_contains("lr = 50 is out of range");
+    // The step trains at the session's rate, and the status bar says so.
+    h.get_by_label("⏭ Step").click();
+    assert!(frames_until(&mut h, 10, |a| a.runner.status.step == 1));
+    h.run_steps(2);
+    h.get_by_label("Learning rate 0.010");
 }
 
 /// Types `path` into the box that stands in for a file dialog (none opens in tests), then
@@ -377,4 +384,59 @@ fn the_arrow_keys_drive_the_cart_pole_into_the_replay_buffer() {
     h.get_by_label("Watch the agent").click();
     h.run_steps(2);
     h.get_by_label("Drive it yourself");
+}
+
+/// A lab keeps its run while the user visits another: model, step, curves, paused.
+#[test]
+fn a_lab_keeps_its_run_while_another_is_shown() {
+    let mut h = harness(Harness::builder());
+    assert!(frames_until(&mut h, 20, |a| a.runner.status.state == RunState::Paused));
+    for _ in 0..3 {
+        h.get_by_label("⏭ Step").click();
+        h.run_steps(1);
+    }
+    assert!(frames_until(&mut h, 10, |a| a.runner.status.step == 3));
+    let curve = h.state().runner.history.curve(Metric::BATCH_LOSS).to_vec();
+    h.get_by_label("▶ Play").click();
+    h.run_steps(1);
+    h.get_by_label("GCN").click();
+    assert!(frames_until(&mut h, 20, |a| a.runner.status.state == RunState::Paused
+        && a.runner.status.step == 0
+        && a.parked_labs() == ["mlp"]));
+    h.get_by_label("MLP").click();
+    h.run_steps(1);
+    // Back at once, paused where it was left (it was playing: a few steps further).
+    let a = h.state();
+    assert_eq!(a.parked_labs(), ["gcn"]);
+    assert!(a.runner.status.step >= 3, "step {}", a.runner.status.step);
+    assert_eq!(&a.runner.history.curve(Metric::BATCH_LOSS)[..3], &curve[..]);
+    assert!(frames_until(&mut h, 10, |a| a.runner.status.state == RunState::Paused));
+    // Reset is what starts over.
+    h.get_all_by_label("⟲ Reset").next().unwrap().click();
+    assert!(
+        frames_until(&mut h, 20, |a| a.runner.status.state == RunState::Paused && a.runner.status.step == 0)
+    );
+}
+
+/// Play stops at the lab's budget with a message; a further Play trains on.
+#[test]
+fn play_stops_at_the_budget_and_a_further_play_trains_on() {
+    let mut h = harness(Harness::builder());
+    assert!(frames_until(&mut h, 20, |a| a.runner.status.state == RunState::Paused));
+    h.get_by_label("GCN").click();
+    assert!(frames_until(&mut h, 20, |a| a.runner.status.state == RunState::Paused && a.runner.budget > 0));
+    let budget = h.state().runner.budget;
+    assert_eq!(budget, 200);
+    h.get_by_label("max").click();
+    h.run_steps(1);
+    h.get_by_label("▶ Play").click();
+    assert!(
+        frames_until(&mut h, 30, |a| a.runner.status.state == RunState::Paused && a.runner.status.step > 0)
+    );
+    assert_eq!(h.state().runner.status.step, budget);
+    h.run_steps(2);
+    h.get_by_label(&tr(Lang::En, "ui.budget_reached").replace("{steps}", "200"));
+    h.get_by_label("▶ Play").click();
+    assert!(frames_until(&mut h, 30, |a| a.runner.status.step > budget + 10));
+    h.get_by_label("⏸ Pause").click();
 }

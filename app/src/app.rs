@@ -67,11 +67,24 @@ enum Pick {
 /// The extension of model files.
 const MODEL_EXT: &str = "tenlab";
 
+/// A lab's run while the user visits other labs: its training thread (the model, its settings
+/// and step, paused), its curves, views and the widgets' state, as they were left.
+struct Parked {
+    runner: Runner,
+    view: Option<String>,
+    previous: Option<History>,
+    show_previous: bool,
+    views: Views,
+    speed: f32,
+    speed_max: bool,
+    speed_auto: bool,
+}
+
 pub struct TenlabApp {
     pub settings: Settings,
     lab: &'static LabDef,
-    /// The settings of the labs shown before, to come back to.
-    values_by_lab: HashMap<&'static str, Values>,
+    /// The runs of the labs shown before, each paused where the user left it.
+    parked: HashMap<&'static str, Parked>,
     /// The training thread's handle (public for tests).
     pub runner: Runner,
     view: Option<String>,
@@ -83,6 +96,8 @@ pub struct TenlabApp {
     views: Views,
     speed: f32,
     speed_max: bool,
+    /// The speed is the lab's default (see [`default_speed`]) until the user sets one.
+    speed_auto: bool,
     /// Messages that are not lab errors, each marked good news (a file saved) or not.
     notices: Vec<(bool, String)>,
     dialogs: bool,
@@ -108,22 +123,22 @@ impl TenlabApp {
     /// The app with given settings; `dialogs: false` never opens a file dialog (tests).
     pub fn with_settings(ctx: &egui::Context, settings: Settings, dialogs: bool) -> Self {
         install_fonts(ctx);
-        let repaint = ctx.clone();
-        let runner = Runner::spawn(Arc::new(move || repaint.request_repaint()));
+        let runner = spawn_runner(ctx);
         let lab = tenlab_models::find_lab(&settings.last_lab).unwrap_or(&tenlab_models::registry()[0]);
         let mut app = Self {
             settings,
             lab,
-            values_by_lab: HashMap::new(),
+            parked: HashMap::new(),
             runner,
             view: None,
             view_dirty: true,
             views: Views::default(),
             previous: None,
             show_previous: true,
-            // Slow enough to watch the boundary move; "max" trains flat out.
+            // Until the lab is built and its budget known.
             speed: 100.0,
             speed_max: false,
+            speed_auto: true,
             notices: Vec::new(),
             dialogs,
             repaint: ctx.clone(),
@@ -161,23 +176,70 @@ impl TenlabApp {
         self.view_dirty = true;
     }
 
-    /// Shows another lab, with `values` or the settings it had when last shown.
+    /// Shows another lab: its run as the user left it (paused), or a new one with its
+    /// defaults; `values` (a settings file) rebuild it with those settings instead.
     fn switch_lab(&mut self, lab: &'static LabDef, values: Option<Values>) {
-        if lab.id == self.lab.id {
-            if let Some(values) = values {
-                self.load(values);
+        if lab.id != self.lab.id {
+            // The run being left pauses and waits, whole, for the user to come back.
+            self.runner.pause();
+            let back = self.parked.remove(lab.id);
+            let fresh = back.is_none();
+            let incoming = back.unwrap_or_else(|| Parked {
+                runner: spawn_runner(&self.repaint),
+                view: None,
+                previous: None,
+                show_previous: true,
+                views: Views::default(),
+                speed: 100.0,
+                speed_max: false,
+                speed_auto: true,
+            });
+            let left = self.swap_run(incoming);
+            self.parked.insert(self.lab.id, left);
+            self.lab = lab;
+            self.settings.last_lab = lab.id.into();
+            self.view_dirty = true;
+            // Messages about the lab left behind.
+            self.notices.clear();
+            if fresh && values.is_none() {
+                self.load(lab.defaults());
             }
-            return;
         }
-        self.values_by_lab.insert(self.lab.id, self.runner.values().clone());
-        let kept = self.values_by_lab.remove(lab.id);
-        let values = values.or(kept).unwrap_or_else(|| lab.defaults());
-        self.lab = lab;
-        self.settings.last_lab = lab.id.into();
-        self.view = None;
-        self.load(values);
-        // Another lab's curves are no comparison.
-        self.previous = None;
+        if let Some(values) = values {
+            self.load(values);
+        }
+    }
+
+    /// Makes `run` the one shown; returns the one that was.
+    fn swap_run(&mut self, run: Parked) -> Parked {
+        Parked {
+            runner: std::mem::replace(&mut self.runner, run.runner),
+            view: std::mem::replace(&mut self.view, run.view),
+            previous: std::mem::replace(&mut self.previous, run.previous),
+            show_previous: std::mem::replace(&mut self.show_previous, run.show_previous),
+            views: std::mem::replace(&mut self.views, run.views),
+            speed: std::mem::replace(&mut self.speed, run.speed),
+            speed_max: std::mem::replace(&mut self.speed_max, run.speed_max),
+            speed_auto: std::mem::replace(&mut self.speed_auto, run.speed_auto),
+        }
+    }
+
+    /// Labs whose runs wait in the background (for tests).
+    pub fn parked_labs(&self) -> Vec<&'static str> {
+        let mut labs: Vec<_> = self.parked.keys().copied().collect();
+        labs.sort_unstable();
+        labs
+    }
+
+    /// The lab's default pace, once its budget is known, until the user picks another.
+    fn apply_default_speed(&mut self) {
+        if self.speed_auto && self.runner.budget > 0 {
+            let (speed, max) = default_speed(self.runner.budget);
+            if (speed, max) != (self.speed, self.speed_max) {
+                (self.speed, self.speed_max) = (speed, max);
+                self.runner.speed(if max { None } else { Some(speed) });
+            }
+        }
     }
 
     /// A hyper-parameter changed in the panel. `settled` is false while a slider is dragged.
@@ -767,6 +829,7 @@ impl TenlabApp {
             let r1 = ui.add_enabled(!self.speed_max, slider).labelled_by(label);
             let r2 = ui.checkbox(&mut self.speed_max, max);
             if r1.changed() || r2.changed() {
+                self.speed_auto = false;
                 self.runner.speed(if self.speed_max { None } else { Some(self.speed) });
             }
         });
@@ -925,6 +988,20 @@ fn draw_markers(plot_ui: &mut egui_plot::PlotUi<'_>, markers: &[Marker], lang: L
 
 /// egui's fonts with the CJK font behind them, so that Chinese (labels, poems, numerals)
 /// draws in every family.
+/// A training thread whose events repaint the window.
+fn spawn_runner(ctx: &egui::Context) -> Runner {
+    let repaint = ctx.clone();
+    Runner::spawn(Arc::new(move || repaint.request_repaint()))
+}
+
+/// Play's default pace for a lab with this budget: the whole run in about half a minute, so
+/// that a class sees it end (GCN's 200 steps at ~7 a second, the MLP's 2,500 at ~83); a lab
+/// that would need more than 1,000 steps a second (DQN's 150,000) trains flat out.
+pub fn default_speed(budget: u64) -> (f32, bool) {
+    let pace = budget as f32 / 30.0;
+    if pace > 1000.0 { (1000.0, true) } else { (pace.clamp(2.0, 1000.0).round(), false) }
+}
+
 pub fn install_fonts(ctx: &egui::Context) {
     let mut fonts = egui::FontDefinitions::default();
     fonts.font_data.insert("cjk".into(), Arc::new(egui::FontData::from_static(CJK_FONT)));
@@ -948,6 +1025,10 @@ impl eframe::App for TenlabApp {
         if let Some(curves) = self.runner.replaced.take() {
             // An opened model replaced a run that trained: keep its curves to compare with.
             self.previous = Some(curves);
+        }
+        self.apply_default_speed();
+        if let Some(step) = self.runner.budget_reached.take() {
+            self.notices.push((true, self.t("ui.budget_reached").replace("{steps}", &step.to_string())));
         }
         let saved = std::mem::take(&mut self.runner.saved);
         for path in saved {

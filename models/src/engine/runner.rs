@@ -73,6 +73,13 @@ pub enum Event {
         charts: Vec<&'static str>,
         notices: Vec<LabError>,
         values: Values,
+        /// The training steps the lab's settings are tuned for: Play pauses there.
+        budget: u64,
+    },
+    /// Play reached the lab's budget (`step`) and paused; a further Play trains on.
+    BudgetReached {
+        generation: u64,
+        step: u64,
     },
     LoadFailed {
         generation: u64,
@@ -127,6 +134,7 @@ impl Event {
     fn generation(&self) -> u64 {
         match self {
             Self::Loaded { generation, .. }
+            | Self::BudgetReached { generation, .. }
             | Self::LoadFailed { generation, .. }
             | Self::OpenFailed { generation, .. }
             | Self::Metrics { generation, .. }
@@ -200,6 +208,10 @@ pub struct Runner {
     pub errors: Vec<LabError>,
     /// A change was made that takes effect only after a reset.
     pub needs_reset: bool,
+    /// The training steps the lab's settings are tuned for (0 until it is built).
+    pub budget: u64,
+    /// Play reached the budget at this step and paused; not yet reported to the user.
+    pub budget_reached: Option<u64>,
     /// Model files saved, not yet reported to the user.
     pub saved: Vec<PathBuf>,
     /// The curves of the run that an opened model file replaced (to compare with).
@@ -235,6 +247,8 @@ impl Runner {
             charts: Vec::new(),
             errors: Vec::new(),
             needs_reset: false,
+            budget: 0,
+            budget_reached: None,
             saved: Vec::new(),
             replaced: None,
             view_asked: HashMap::new(),
@@ -296,6 +310,8 @@ impl Runner {
         self.view_asked.clear();
         self.errors.clear();
         self.needs_reset = false;
+        self.budget = 0;
+        self.budget_reached = None;
     }
 
     /// Opens a model file of lab `lab` (its settings and weights). The current run goes on
@@ -415,7 +431,8 @@ impl Runner {
             }
             changed = true;
             match event {
-                Event::Loaded { device, views, charts, notices, values, .. } => {
+                Event::Loaded { device, views, charts, notices, values, budget, .. } => {
+                    self.budget = budget;
                     self.device = Some(device);
                     self.view_specs = views;
                     self.charts = charts;
@@ -424,6 +441,7 @@ impl Runner {
                     self.values = values;
                 }
                 Event::OpenFailed { error, .. } => self.errors.push(error),
+                Event::BudgetReached { step, .. } => self.budget_reached = Some(step),
                 Event::Saved { path, .. } => self.saved.push(path),
                 Event::LoadFailed { error, .. } => {
                     self.status.state = RunState::Failed;
@@ -573,6 +591,7 @@ impl Worker {
             charts: session.charts(),
             notices,
             values: session.values.clone(),
+            budget: session.budget(),
         });
         self.session = Some(session);
     }
@@ -734,6 +753,13 @@ impl Worker {
         let Some(session) = &mut self.session else { return };
         match session.step() {
             Ok(points) => {
+                // Play stops where the lab's settings are tuned to end (once: Play again
+                // trains on past it).
+                if self.playing && session.steps() == session.budget() {
+                    self.playing = false;
+                    let step = session.steps();
+                    self.outbox.push_back(Event::BudgetReached { generation: self.generation, step });
+                }
                 self.points.extend(points);
                 if self.points.len() > PENDING_POINTS_CAP {
                     // The UI is not reading: keep every other point.
