@@ -435,7 +435,7 @@ fn play_stops_at_the_budget_and_a_further_play_trains_on() {
     );
     assert_eq!(h.state().runner.status.step, budget);
     h.run_steps(2);
-    h.get_by_label(&tr(Lang::En, "ui.budget_reached").replace("{steps}", "200"));
+    h.get_by_label(&tenlab_app::i18n::trf(Lang::En, "ui.budget_reached", &[&200]));
     h.get_by_label("▶ Play").click();
     assert!(frames_until(&mut h, 30, |a| a.runner.status.step > budget + 10));
     h.get_by_label("⏸ Pause").click();

@@ -50,10 +50,18 @@ fn scatter() -> Scatter {
         y_range: (-2.5, 2.5),
         field: Some(field),
         arrows,
-        paths: vec![(0..20).map(|k| [-2.0 + k as f32 * 0.2, (k as f32 * 0.3).sin()]).collect()],
+        paths: vec![tenlab_models::view::Path::plain(
+            (0..20).map(|k| [-2.0 + k as f32 * 0.2, (k as f32 * 0.3).sin()]).collect(),
+        )],
         layers: vec![
-            PointLayer { name: "label.real", points: ring(2.0, 64), color: 2, faint: true },
-            PointLayer { name: "label.generated_points", points: generated, color: 3, faint: false },
+            PointLayer { name: "label.real", arg: None, points: ring(2.0, 64), color: 2, faint: true },
+            PointLayer {
+                name: "label.generated_points",
+                arg: None,
+                points: generated,
+                color: 3,
+                faint: false,
+            },
         ],
         draw: None,
         labels: vec![],
@@ -114,7 +122,7 @@ fn examples() -> Vec<(&'static str, &'static str, View)> {
         (0..6)
             .map(|i| {
                 let mut d = digit();
-                d.title = format!("#{i}");
+                d.title = format!("#{i}").into();
                 d
             })
             .collect::<Vec<_>>(),
@@ -261,6 +269,10 @@ fn examples() -> Vec<(&'static str, &'static str, View)> {
                     run: 1,
                     drive: Some("drive"),
                     driven: 120,
+                    caption: Some((
+                        "label.kept_network",
+                        vec!["95000".into(), "500.0".into(), "312.4".into()],
+                    )),
                 }),
             ),
         ])

@@ -17,7 +17,7 @@ use tenlab_models::labs::LabDef;
 use tenlab_models::params::{Group, ParamKind, ParamSpec};
 use tenlab_models::{DeviceChoice, Metric, ParamValue, Runner, Values};
 
-use crate::i18n::{Lang, error_text, lab_tr, param_help, param_label, tr};
+use crate::i18n::{Lang, error_text, lab_tr, param_help, param_label, tr, trf};
 use crate::views::{self, Views};
 
 /// What persists between launches.
@@ -472,7 +472,11 @@ impl TenlabApp {
         ui.horizontal_wrapped(|ui| {
             ui.label(self.t("ui.presets"));
             for p in self.lab.presets {
-                if ui.button(lab_tr(lang, lab, &format!("preset.{}", p.id))).clicked() {
+                let mut button = ui.button(lab_tr(lang, lab, &format!("preset.{}", p.id)));
+                if let Some(help) = crate::i18n::lab_lookup(lang, lab, &format!("preset.{}.help", p.id)) {
+                    button = button.on_hover_text(help);
+                }
+                if button.clicked() {
                     chosen = Some(*p);
                 }
             }
@@ -1028,7 +1032,7 @@ impl eframe::App for TenlabApp {
         }
         self.apply_default_speed();
         if let Some(step) = self.runner.budget_reached.take() {
-            self.notices.push((true, self.t("ui.budget_reached").replace("{steps}", &step.to_string())));
+            self.notices.push((true, trf(self.lang(), "ui.budget_reached", &[&step])));
         }
         let saved = std::mem::take(&mut self.runner.saved);
         for path in saved {

@@ -25,10 +25,44 @@ pub enum Scale {
     Sequential,
 }
 
+/// Words on a picture: the data's own (a class name, a number), or a translation key
+/// (`label.<...>`) whose `{0}`, `{1}`… the app fills with these texts.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Text {
+    #[default]
+    None,
+    Plain(String),
+    Key(&'static str, Vec<String>),
+}
+
+impl From<String> for Text {
+    fn from(s: String) -> Self {
+        Self::Plain(s)
+    }
+}
+
+impl From<&str> for Text {
+    fn from(s: &str) -> Self {
+        Self::Plain(s.to_owned())
+    }
+}
+
+impl Text {
+    /// Whether there is nothing to show.
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Self::None => true,
+            Self::Plain(s) => s.is_empty(),
+            Self::Key(..) => false,
+        }
+    }
+}
+
 /// A grid of numbers: a weight matrix, a confusion matrix, a neuron's output over the plane.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Heatmap {
-    pub title: String,
+    pub title: Text,
     pub rows: usize,
     pub cols: usize,
     /// Row-major, `rows * cols` values.
@@ -47,7 +81,7 @@ impl Heatmap {
     pub fn diverging(title: String, rows: usize, cols: usize, values: Vec<f32>) -> Self {
         let m = values.iter().fold(1e-6f32, |m, v| m.max(v.abs()));
         Self {
-            title,
+            title: title.into(),
             rows,
             cols,
             values,
@@ -120,6 +154,8 @@ pub struct Reading {
 pub struct PointLayer {
     /// A translation key (`label.<...>`), shown in the legend.
     pub name: &'static str,
+    /// Data's own words for the key's `{0}` (e.g. a class name from the file).
+    pub arg: Option<String>,
     pub points: Vec<[f32; 2]>,
     /// Index into the class colours.
     pub color: usize,
@@ -138,7 +174,7 @@ pub struct Scatter {
     /// Arrows: where each starts and its vector, in plane units.
     pub arrows: Vec<([f32; 2], [f32; 2])>,
     /// Lines through points (e.g. an even grid of a generator's latent space, as it maps it).
-    pub paths: Vec<Vec<[f32; 2]>>,
+    pub paths: Vec<Path>,
     pub layers: Vec<PointLayer>,
     /// Points the user draws: the key of the lab's live text parameter that holds them
     /// (`x,y;x,y;...`, see `data::points::parse_points`). A click on the plane adds one, a
@@ -146,6 +182,20 @@ pub struct Scatter {
     pub draw: Option<&'static str>,
     /// Words written beside points (e.g. a word map).
     pub labels: Vec<([f32; 2], String)>,
+}
+
+/// A line through points on a plane.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Path {
+    pub points: Vec<[f32; 2]>,
+    /// Index into the class colours; none: the plane's one ink.
+    pub color: Option<usize>,
+}
+
+impl Path {
+    pub fn plain(points: Vec<[f32; 2]>) -> Self {
+        Self { points, color: None }
+    }
 }
 
 /// One line of a [`Lines`] plot.
@@ -188,6 +238,8 @@ pub struct CartPoleRun {
     pub drive: Option<&'static str>,
     /// The user's transitions the lab holds.
     pub driven: usize,
+    /// Which agent plays: a translation key with its `{0}`, `{1}`… filled by these texts.
+    pub caption: Option<(&'static str, Vec<String>)>,
 }
 
 /// A graph to explore: nodes at their layout positions (in [-1, 1]²), each filled by its

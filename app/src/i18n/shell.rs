@@ -113,8 +113,8 @@ pub const SHELL: &[(&str, &str, &str)] = &[
     ("ui.model.file", "tenlab model", "tenlab 模型"),
     (
         "ui.budget_reached",
-        "Step {steps}: the run has reached the steps this lab's settings are tuned for, and paused. Play trains on.",
-        "第 {steps} 步：已达到本实验设置所针对的训练步数，训练暂停。再按播放可继续训练。",
+        "Step {0}: the run has reached the steps this lab's settings are tuned for, and paused. Play trains on.",
+        "第 {0} 步：已达到本实验设置所针对的训练步数，训练暂停。再按播放可继续训练。",
     ),
     ("status.device", "Device", "设备"),
     ("status.step", "Step", "步数"),

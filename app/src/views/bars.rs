@@ -15,25 +15,19 @@ pub struct BarsView {
 impl ViewUi for BarsView {
     fn ui(&mut self, ui: &mut egui::Ui, cx: &Cx<'_>, view: &View) -> Option<Action> {
         if let View::Bars { image, bars } = view {
-            bars_ui(ui, cx.id, cx.rev, image.as_ref(), bars, &mut self.textures);
+            bars_ui(ui, cx, image.as_ref(), bars, &mut self.textures);
         }
         None
     }
 }
 
 /// A picture (optional) beside horizontal bars with labels and values.
-pub fn bars_ui(
-    ui: &mut egui::Ui,
-    id: &str,
-    rev: u64,
-    image: Option<&Heatmap>,
-    bars: &Bars,
-    tex: &mut Textures,
-) {
+pub fn bars_ui(ui: &mut egui::Ui, cx: &Cx<'_>, image: Option<&Heatmap>, bars: &Bars, tex: &mut Textures) {
+    let Cx { id, rev, .. } = *cx;
     ui.horizontal_top(|ui| {
         if let Some(h) = image {
             ui.vertical(|ui| {
-                ui.label(&h.title);
+                ui.label(cx.text(&h.title));
                 let side = (ui.available_width() * 0.35).clamp(80.0, 220.0);
                 let texture = tex
                     .get(ui.ctx(), format!("{id}/image"), rev, TextureOptions::NEAREST, || heatmap_image(h));

@@ -82,7 +82,7 @@ fn canvas_ui(
     tex: &mut Textures,
     drawing: &mut Drawing,
 ) -> Option<Action> {
-    let Cx { lang, id, rev, .. } = *cx;
+    let Cx { lang, id, .. } = *cx;
     let Pad { input, side, reading } = pad;
     drawing.ensure(side);
     let mut send = false;
@@ -136,12 +136,13 @@ fn canvas_ui(
             }
         });
         if let Some(r) = reading {
-            ui.vertical(|ui| bars_ui(ui, id, rev, Some(&r.image), &r.bars, tex));
+            ui.vertical(|ui| bars_ui(ui, cx, Some(&r.image), &r.bars, tex));
         }
     });
     if let Some(r) = reading {
         ui.separator();
-        heatmap_rows_ui(ui, &format!("{id}/maps"), rev, &r.maps, Style::Thumbnails, None, tex);
+        let maps = format!("{id}/maps");
+        heatmap_rows_ui(ui, &Cx { id: &maps, ..*cx }, &r.maps, Style::Thumbnails, None, tex);
     }
     if send {
         drawing.last_sent = Some(std::time::Instant::now());

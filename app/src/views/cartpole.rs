@@ -84,6 +84,17 @@ impl ViewUi for CartPoleView {
                 ui.label(trf(cx.lang, "ui.cartpole.driven", &[&run.driven]));
             }
         });
+        // Which network plays (the lab's words, with its figures).
+        if self.drive.is_none() {
+            let shown = self.playing.as_ref().unwrap_or(run);
+            if let Some((key, args)) = &shown.caption {
+                let text = args
+                    .iter()
+                    .enumerate()
+                    .fold(lab_tr(cx.lang, cx.lab, key), |t, (i, a)| t.replace(&format!("{{{i}}}"), a));
+                ui.label(egui::RichText::new(text).strong());
+            }
+        }
         let side = ui.available_width().min(ui.available_height() * 1.6).clamp(200.0, 1000.0);
         let (rect, _) = ui.allocate_exact_size(Vec2::new(side, side / 1.6), egui::Sense::hover());
         let painter = ui.painter_at(rect);

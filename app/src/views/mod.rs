@@ -47,6 +47,22 @@ pub struct Cx<'a> {
     pub rev: u64,
 }
 
+impl Cx<'_> {
+    /// Words on a picture in the user's language.
+    pub fn text(&self, t: &tenlab_models::view::Text) -> String {
+        use tenlab_models::view::Text;
+        match t {
+            Text::None => String::new(),
+            Text::Plain(s) => s.clone(),
+            Text::Key(key, args) => {
+                args.iter().enumerate().fold(crate::i18n::lab_tr(self.lang, self.lab, key), |t, (i, a)| {
+                    t.replace(&format!("{{{i}}}"), a)
+                })
+            }
+        }
+    }
+}
+
 /// A view kind: draws its data into the space it is given and says what the user did.
 pub trait ViewUi {
     fn ui(&mut self, ui: &mut egui::Ui, cx: &Cx<'_>, view: &View) -> Option<Action>;

@@ -104,8 +104,9 @@ pub fn scatter_ui(
     let plane = Plane { rect, x: x_range, y: y_range };
     let to_screen = |p| plane.to_screen(p);
     for path in &s.paths {
-        let points: Vec<Pos2> = path.iter().map(|&p| to_screen(p)).collect();
-        painter.add(egui::Shape::line(points, Stroke::new(1.0, Color32::from_rgb(120, 90, 170))));
+        let points: Vec<Pos2> = path.points.iter().map(|&p| to_screen(p)).collect();
+        let color = path.color.map_or(Color32::from_rgb(120, 90, 170), class_color);
+        painter.add(egui::Shape::line(points, Stroke::new(1.0, color)));
     }
     let arrow_color = Color32::from_gray(110);
     for &(from, v) in &s.arrows {
@@ -157,7 +158,10 @@ pub fn scatter_ui(
     let font = egui::FontId::proportional(12.0);
     let mut y = rect.top() + 8.0;
     for layer in s.layers.iter().filter(|l| !l.points.is_empty()) {
-        let name = lab_tr(cx.lang, cx.lab, layer.name);
+        let mut name = lab_tr(cx.lang, cx.lab, layer.name);
+        if let Some(arg) = &layer.arg {
+            name = name.replace("{0}", arg);
+        }
         let galley = painter.layout_no_wrap(name, font.clone(), Color32::BLACK);
         let pos = Pos2::new(rect.right() - galley.size().x - 22.0, y);
         painter.circle_filled(pos + Vec2::new(0.0, 6.0), 5.0, class_color(layer.color));

@@ -16,7 +16,7 @@ pub struct RowsView {
 impl ViewUi for RowsView {
     fn ui(&mut self, ui: &mut egui::Ui, cx: &Cx<'_>, view: &View) -> Option<Action> {
         let View::HeatmapRows { rows, style, picker } = view else { return None };
-        heatmap_rows_ui(ui, cx.id, cx.rev, rows, *style, picker.as_ref(), &mut self.textures)
+        heatmap_rows_ui(ui, cx, rows, *style, picker.as_ref(), &mut self.textures)
             .map(|(k, v)| Action::Set(k, v))
     }
 }
@@ -24,13 +24,13 @@ impl ViewUi for RowsView {
 /// Rows of small heatmaps with captions (neurons per layer, weight matrices).
 pub fn heatmap_rows_ui(
     ui: &mut egui::Ui,
-    id: &str,
-    rev: u64,
+    cx: &Cx<'_>,
     rows: &[Vec<Heatmap>],
     style: Style,
     picker: Option<&Picker>,
     tex: &mut Textures,
 ) -> Option<(&'static str, i64)> {
+    let Cx { id, rev, .. } = *cx;
     let mut picked = None;
     let widest = rows.iter().map(Vec::len).max().unwrap_or(1).max(1);
     let is_thumbs = style == Style::Thumbnails;
@@ -95,7 +95,7 @@ pub fn heatmap_rows_ui(
                             });
                         }
                         ui.vertical(|ui| {
-                            ui.small(&h.title);
+                            ui.small(cx.text(&h.title));
                             let options =
                                 if is_thumbs { TextureOptions::LINEAR } else { TextureOptions::NEAREST };
                             let texture =
@@ -116,7 +116,7 @@ pub fn heatmap_rows_ui(
                             };
                             ui.painter().rect_stroke(rect, 0.0, rim, egui::StrokeKind::Outside);
                             if pick.is_some() {
-                                let title = h.title.clone();
+                                let title = cx.text(&h.title);
                                 response.widget_info(|| {
                                     egui::WidgetInfo::labeled(egui::accesskit::Role::Button, true, &title)
                                 });
@@ -141,7 +141,7 @@ pub fn heatmap_rows_ui(
                                 let name =
                                     |labels: &[String], k: usize| labels.get(k).cloned().unwrap_or_default();
                                 let text = if is_thumbs {
-                                    format!("{}: {v:.3}", h.title)
+                                    format!("{}: {v:.3}", cx.text(&h.title))
                                 } else {
                                     format!(
                                         "{} ➡ {}: {v:+.3}",

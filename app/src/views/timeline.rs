@@ -6,7 +6,7 @@ use tenlab_models::view::{Bars, Heatmap, View};
 
 use super::paint::{CLASS_COLORS, Textures, heatmap_image, value_color};
 use super::{Action, Cx, ViewUi};
-use crate::i18n::{Lang, tr};
+use crate::i18n::tr;
 
 /// The `Timeline` view kind.
 #[derive(Default)]
@@ -17,7 +17,7 @@ pub struct TimelineView {
 impl ViewUi for TimelineView {
     fn ui(&mut self, ui: &mut egui::Ui, cx: &Cx<'_>, view: &View) -> Option<Action> {
         if let View::Timeline { history, bars } = view {
-            timeline_ui(ui, cx.lang, cx.id, cx.rev, history, bars, &mut self.textures);
+            timeline_ui(ui, cx, history, bars, &mut self.textures);
         }
         None
     }
@@ -25,15 +25,8 @@ impl ViewUi for TimelineView {
 
 /// One row per item: its name, its history as a colour strip (oldest left), its latest value
 /// as a bar. Rows line up, so a layer's past and present read along one line.
-pub fn timeline_ui(
-    ui: &mut egui::Ui,
-    lang: Lang,
-    id: &str,
-    rev: u64,
-    history: &Heatmap,
-    bars: &Bars,
-    tex: &mut Textures,
-) {
+pub fn timeline_ui(ui: &mut egui::Ui, cx: &Cx<'_>, history: &Heatmap, bars: &Bars, tex: &mut Textures) {
+    let Cx { lang, id, rev, .. } = *cx;
     let n = bars.labels.len().max(1);
     let font = egui::FontId::proportional(14.0);
     let small = egui::FontId::proportional(12.0);
@@ -58,7 +51,7 @@ pub fn timeline_ui(
     p.text(
         rect.left_top() + Vec2::new(label_w, 0.0),
         egui::Align2::LEFT_TOP,
-        &history.title,
+        cx.text(&history.title),
         small.clone(),
         text,
     );

@@ -75,7 +75,7 @@ impl CnnLab {
             let best = argmax(&probs);
             let names = &self.data.test.class_names;
             let image = Heatmap {
-                title: names[best].clone(),
+                title: names[best].clone().into(),
                 rows: 28,
                 cols: 28,
                 values: img.clone(),

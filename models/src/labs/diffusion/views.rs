@@ -31,7 +31,7 @@ impl DiffusionLab {
             m
         } else {
             Heatmap {
-                title,
+                title: title.into(),
                 rows: h,
                 cols: w,
                 // From [-1, 1] to [0, 1].
@@ -152,7 +152,7 @@ impl DiffusionLab {
             Data::Points { real, .. } => real.clone(),
             Data::Images(_) => vec![],
         };
-        PointLayer { name: "label.real", points, color: 7, faint: true }
+        PointLayer { name: "label.real", arg: None, points, color: 7, faint: true }
     }
 
     fn scatter(&self, points: Vec<[f32; 2]>, arrows: Vec<([f32; 2], [f32; 2])>) -> Scatter {
@@ -162,7 +162,7 @@ impl DiffusionLab {
             field: None,
             arrows,
             paths: vec![],
-            layers: [self.real_layer(), PointLayer { name: "label.samples", points, color: 1, faint: false }]
+            layers: [self.real_layer(), PointLayer { name: "label.samples", arg: None, points, color: 1, faint: false }]
                 .into_iter()
                 .chain(self.data.drawn_layer())
                 .collect(),

@@ -42,6 +42,7 @@ pub const DEF: LabDef = LabDef {
                 Curve::bold("return_avg100"),
                 Curve::bold("eval_return_mean"),
                 Curve::faint("eval_return_min"),
+                Curve::bold("kept_return_mean"),
             ],
             unit: false,
             line: Some(475.0),
@@ -74,7 +75,16 @@ pub const DEF: LabDef = LabDef {
                 ("eps_end", "0.05"),
                 ("eps_decay", "20000"),
                 ("double", "true"),
+                ("lr_decay", "cosine"),
+                ("decay_steps", "150000"),
+                ("shown", "kept"),
             ],
+        },
+        // Our defaults with what steadies them taken away: a constant rate, and the network
+        // training now shown. The returns reach 500 and fall back: the agent forgets.
+        Preset {
+            id: "forgetting",
+            values: &[("lr_decay", "constant"), ("shown", "latest")],
         },
         // The article's recipe: 2 x 24 ReLU, MSE, Adam, a fixed epsilon of 0.01, the target
         // copied every few steps, no Double DQN, no clipping, a small memory.
@@ -122,7 +132,7 @@ fn params() -> Vec<ParamSpec> {
         ParamSpec::new("layers", Model, Int { default: 2, min: 1, max: 4 }),
         ParamSpec::new("optimizer", Training, Choice { default: "adam", options: Optim::KEYS }).live(),
         ParamSpec::new("lr", Training, Float { default: 5e-4, min: 1e-5, max: 0.1, log: true }).live(),
-        ParamSpec::new("lr_decay", Training, Choice { default: "constant", options: Decay::KEYS }).live(),
+        ParamSpec::new("lr_decay", Training, Choice { default: "cosine", options: Decay::KEYS }).live(),
         ParamSpec::new("decay_steps", Training, Int { default: 150_000, min: 10, max: 1_000_000 })
             .live()
             .shown_if(is_cosine),
@@ -142,6 +152,7 @@ fn params() -> Vec<ParamSpec> {
         ParamSpec::new("double", Agent, Bool { default: true }).live(),
         ParamSpec::new("eval_every", Agent, Int { default: 5_000, min: 10, max: 100_000 }).live(),
         ParamSpec::new("eval_episodes", Agent, Int { default: 100, min: 1, max: 100 }).live(),
+        ParamSpec::new("shown", Agent, Choice { default: "kept", options: &["kept", "latest"] }).live(),
         seed_spec(),
     ]
 }
@@ -184,7 +195,27 @@ struct Config {
     double: bool,
     eval_every: u64,
     eval_episodes: usize,
+    shown: Shown,
     seed: u64,
+}
+
+/// The network that acts in the cart-pole view and answers the final evaluation.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+enum Shown {
+    /// The best one evaluated so far (DQN's returns can collapse after they peak).
+    Kept,
+    /// The one training now.
+    Latest,
+}
+
+/// A copy of the acting network at the evaluation that scored best so far.
+#[derive(Clone, Debug)]
+struct Kept {
+    net: QNet,
+    step: u64,
+    /// Its mean greedy return at that evaluation.
+    mean: f32,
 }
 
 impl Config {
@@ -252,6 +283,10 @@ struct DqnLab {
     shown: u64,
     /// Transitions the user drove into the replay buffer.
     driven: usize,
+    /// The best network evaluated so far.
+    kept: Option<Kept>,
+    /// The latest network's mean return at the last evaluation.
+    last_eval: Option<f32>,
 }
 
 impl DqnLab {
@@ -279,6 +314,8 @@ impl DqnLab {
             show: None,
             shown: 0,
             driven: 0,
+            kept: None,
+            last_eval: None,
             train_device,
             device: device.clone(),
             cfg,
@@ -359,14 +396,24 @@ impl DqnLab {
         value
     }
 
-    /// One greedy episode (epsilon 0) of the current network from a seeded start, for the
+    /// The network the cart-pole view shows and the final evaluation measures, with the
+    /// evaluation that kept it (none: the latest network).
+    fn shown_net(&self) -> (&QNet, Option<&Kept>) {
+        match (&self.kept, self.cfg.shown) {
+            (Some(kept), Shown::Kept) => (&kept.net, Some(kept)),
+            _ => (&self.acting, None),
+        }
+    }
+
+    /// One greedy episode (epsilon 0) of the shown network from a seeded start, for the
     /// cart-pole view.
     fn greedy_episode(&self, seed: u64) -> Episode {
+        let net = self.shown_net().0;
         let mut env = CartPole::reset(&mut Rng::new(seed));
         let mut e = Episode::default();
         while env.ended().is_none() {
             let obs = env.observation();
-            let q = self.q_values(&self.acting, &[obs])[0];
+            let q = self.q_values(net, &[obs])[0];
             e.states.push(obs);
             e.actions.push(greedy(q));
             e.q.push(q);
@@ -377,15 +424,15 @@ impl DqnLab {
         e
     }
 
-    /// Plays `episodes` greedy episodes side by side from seeded starts: their returns.
-    fn evaluate_greedy(&self, episodes: usize, seed: u64) -> Vec<f32> {
+    /// Plays `episodes` greedy episodes of `net` side by side from seeded starts: their returns.
+    fn evaluate_greedy(&self, net: &QNet, episodes: usize, seed: u64) -> Vec<f32> {
         let mut rng = Rng::new(seed);
         let mut envs: Vec<CartPole> = (0..episodes).map(|_| CartPole::reset(&mut rng)).collect();
         let mut returns = vec![0.0f32; episodes];
         let mut live: Vec<usize> = (0..episodes).collect();
         while !live.is_empty() {
             let obs: Vec<[f32; 4]> = live.iter().map(|&i| envs[i].observation()).collect();
-            let q = self.q_values(&self.acting, &obs);
+            let q = self.q_values(net, &obs);
             for (k, &i) in live.iter().enumerate() {
                 let s = envs[i].step(greedy(q[k]));
                 returns[i] += s.reward as f32;
@@ -394,6 +441,12 @@ impl DqnLab {
         }
         returns
     }
+}
+
+/// The mean and the smallest of some returns.
+fn mean_min(returns: &[f32]) -> (f32, f32) {
+    let mean = returns.iter().sum::<f32>() / returns.len().max(1) as f32;
+    (mean, returns.iter().copied().fold(f32::INFINITY, f32::min))
 }
 
 /// The action with the larger Q-value, left on a tie (unlike `kit::argmax`, which takes the
@@ -467,10 +520,39 @@ impl Lab for DqnLab {
     }
 
     fn evaluate(&mut self) -> Result<Evaluation, LabError> {
-        let returns = self.evaluate_greedy(self.cfg.eval_episodes, self.cfg.seed.wrapping_mul(7919).wrapping_add(self.steps));
-        let mean = returns.iter().sum::<f32>() / returns.len().max(1) as f32;
-        let min = returns.iter().copied().fold(f32::INFINITY, f32::min);
-        Ok(Evaluation { values: vec![("eval_return_mean", mean), ("eval_return_min", min)] })
+        let seed = self.cfg.seed.wrapping_mul(7919).wrapping_add(self.steps);
+        let (mean, min) = mean_min(&self.evaluate_greedy(&self.acting, self.cfg.eval_episodes, seed));
+        self.last_eval = Some(mean);
+        // The best network so far is kept (a tie goes to the later, more trained one).
+        if self.kept.as_ref().is_none_or(|k| mean >= k.mean) {
+            self.kept = Some(Kept { net: self.acting.clone(), step: self.steps, mean });
+        }
+        let kept = self.kept.as_ref().map_or(mean, |k| k.mean);
+        Ok(Evaluation {
+            values: vec![("eval_return_mean", mean), ("eval_return_min", min), ("kept_return_mean", kept)],
+        })
+    }
+
+    /// The evaluation, then both networks on the same fresh episodes: the latest one
+    /// (`final_latest_mean`, `_min`) and the kept one (`final_kept_mean`, `_min`, kept at
+    /// `kept_step`); `final_shown_mean` is the one the settings show.
+    fn final_evaluation(&mut self) -> Result<Evaluation, LabError> {
+        let mut e = self.evaluate()?;
+        let seed = self.cfg.seed.wrapping_mul(104_729).wrapping_add(self.steps);
+        let episodes = self.cfg.eval_episodes;
+        let (latest, latest_min) = mean_min(&self.evaluate_greedy(&self.acting, episodes, seed));
+        let kept = self.kept.as_ref().expect("evaluate keeps a network");
+        let (kept_mean, kept_min) = mean_min(&self.evaluate_greedy(&kept.net, episodes, seed));
+        let shown = if self.shown_net().1.is_some() { kept_mean } else { latest };
+        e.values.extend([
+            ("final_latest_mean", latest),
+            ("final_latest_min", latest_min),
+            ("final_kept_mean", kept_mean),
+            ("final_kept_min", kept_min),
+            ("kept_step", kept.step as f32),
+            ("final_shown_mean", shown),
+        ]);
+        Ok(e)
     }
 
     fn eval_every(&self) -> u64 {
@@ -542,6 +624,8 @@ impl Lab for DqnLab {
         self.acting = self.online.valid();
         self.target = saved.target;
         self.steps = steps;
+        // A model file holds the networks training, not a kept copy: keeping starts again.
+        self.kept = None;
         Ok(())
     }
 }

@@ -4,7 +4,7 @@
 
 use super::DqnLab;
 use crate::data::cartpole::{Ended, THETA_LIMIT};
-use crate::view::{Bars, CartPoleRun, Heatmap, Lines, Scale, Scatter, Series, View};
+use crate::view::{Bars, CartPoleRun, Heatmap, Lines, Path, Scale, Scatter, Series, View};
 
 /// Environment steps of training after which the cart-pole view records a new episode.
 const SHOW_EVERY: u64 = 2_000;
@@ -37,7 +37,18 @@ impl DqnLab {
             run: self.shown,
             drive: Some("drive"),
             driven: self.driven,
+            caption: Some(self.network_caption()),
         })
+    }
+
+    /// Which network the view shows, in words: the kept one with its step and score beside the
+    /// latest one's, or the latest.
+    fn network_caption(&self) -> (&'static str, Vec<String>) {
+        let latest = self.last_eval.map_or_else(|| "–".to_string(), |m| format!("{m:.1}"));
+        match self.shown_net().1 {
+            Some(kept) => ("label.kept_network", vec![kept.step.to_string(), format!("{:.1}", kept.mean), latest]),
+            None => ("label.latest_network", vec![self.steps.to_string()]),
+        }
     }
 
     pub(super) fn q_values_view(&self) -> View {
@@ -87,7 +98,7 @@ impl DqnLab {
                 y_range: (-OMEGA, OMEGA),
                 field: Some(field),
                 arrows: vec![],
-                paths: vec![path.clone()],
+                paths: vec![Path::plain(path.clone())],
                 layers: vec![],
                 draw: None,
                 labels: vec![],

@@ -95,8 +95,8 @@ pub const STRINGS: Strings = &[
     ("view.manifold", "Latent space, warped", "潜空间的扭曲"),
     (
         "view.manifold.help",
-        "An even grid over the generator's first two latent numbers, as the generator maps it onto the plane",
-        "生成器前两个潜变量上的均匀网格，经生成器映射到平面后的样子",
+        "An even grid over the generator's first two latent numbers, as the generator maps it onto the plane: the lines along z₁ in one colour, along z₂ in the other",
+        "生成器前两个潜变量上的均匀网格，经生成器映射到平面后的样子：沿 z₁ 的线一种颜色，沿 z₂ 的线另一种颜色",
     ),
     ("view.gallery", "Samples", "生成样本"),
     (

@@ -12,7 +12,7 @@ use crate::data::points::EXTENT;
 use crate::labs::kit;
 use crate::labs::kit::judge::picture;
 use crate::rng::Rng;
-use crate::view::{Heatmap, Lines, PointLayer, Scatter, Series, Style, View};
+use crate::view::{Heatmap, Lines, Path, PointLayer, Scatter, Series, Style, View};
 
 /// Resolution of the discriminator's field.
 const FIELD: usize = 48;
@@ -27,8 +27,8 @@ impl GanLab {
             Data::Images(_) => vec![],
         };
         let mut layers = vec![
-            PointLayer { name: "label.real", points: real, color: 2, faint: true },
-            PointLayer { name: "label.generated_points", points: generated, color: 3, faint: false },
+            PointLayer { name: "label.real", arg: None, points: real, color: 2, faint: true },
+            PointLayer { name: "label.generated_points", arg: None, points: generated, color: 3, faint: false },
         ];
         layers.extend(self.data.drawn_layer());
         layers
@@ -108,7 +108,7 @@ impl GanLab {
                     }
                     z.extend(v);
                 }
-                paths_len.push(along);
+                paths_len.push((dir, along));
                 if latent == 1 {
                     break;
                 }
@@ -117,8 +117,9 @@ impl GanLab {
         let out = self.generate_from(z);
         let mut paths = Vec::new();
         let mut pts = out.chunks(2).map(|p| [p[0], p[1]]);
-        for n in paths_len {
-            paths.push(pts.by_ref().take(n).collect());
+        // Lines along z₁ in one colour, along z₂ in another.
+        for (dir, n) in paths_len {
+            paths.push(Path { points: pts.by_ref().take(n).collect(), color: Some(dir) });
         }
         let mut layers = self.layers(self.points(SHOWN));
         layers[1].faint = true;

@@ -4,21 +4,7 @@
 use super::GcnLab;
 use crate::data::graph::Part;
 use crate::labs::kit::{argmax, padded_ranges, pca2};
-use crate::view::{GraphPicture, PointLayer, Scatter, View};
-
-/// Legend keys of the predicted classes (the tenth stands for the tenth and beyond).
-const CLASS_KEYS: [&str; 10] = [
-    "label.class_1",
-    "label.class_2",
-    "label.class_3",
-    "label.class_4",
-    "label.class_5",
-    "label.class_6",
-    "label.class_7",
-    "label.class_8",
-    "label.class_9",
-    "label.class_10",
-];
+use crate::view::{GraphPicture, Path, PointLayer, Scatter, View};
 
 impl GcnLab {
     /// The graph as laid out, nodes filled by predicted class and ringed by true class.
@@ -61,7 +47,8 @@ impl GcnLab {
         let predicted: Vec<usize> = (0..n).map(|i| argmax(&probs[i * k..(i + 1) * k])).collect();
         let mut layers: Vec<PointLayer> = (0..k)
             .map(|c| PointLayer {
-                name: CLASS_KEYS[c.min(CLASS_KEYS.len() - 1)],
+                name: "label.predicted_class",
+                arg: Some(self.graph.class_names[c].clone()),
                 points: (0..n).filter(|&i| predicted[i] == c).map(|i| pts[i]).collect(),
                 color: c,
                 faint: false,
@@ -69,6 +56,7 @@ impl GcnLab {
             .collect();
         layers.push(PointLayer {
             name: "label.labelled",
+            arg: None,
             points: (0..n).filter(|&i| self.parts[i] == Part::Train).map(|i| pts[i]).collect(),
             color: 8,
             faint: false,
@@ -78,7 +66,7 @@ impl GcnLab {
             y_range,
             field: None,
             arrows: vec![],
-            paths: self.graph.edges.iter().map(|&(a, b)| vec![pts[a], pts[b]]).collect(),
+            paths: self.graph.edges.iter().map(|&(a, b)| Path::plain(vec![pts[a], pts[b]])).collect(),
             layers,
             draw: None,
             labels: vec![],

@@ -51,7 +51,7 @@ pub fn confusion_view(counts: &[u32], class_names: &[String]) -> View {
     let k = class_names.len();
     let max = counts.iter().copied().max().unwrap_or(1).max(1) as f32;
     View::Heatmap(Heatmap {
-        title: String::new(),
+        title: crate::view::Text::None,
         rows: k,
         cols: k,
         values: counts.iter().map(|&c| c as f32).collect(),

@@ -92,7 +92,7 @@ impl Data {
     pub fn drawn_layer(&self) -> Option<PointLayer> {
         match self {
             Self::Points { cloud: Cloud::Drawn(p), .. } => {
-                Some(PointLayer { name: "label.drawn", points: p.clone(), color: 0, faint: false })
+                Some(PointLayer { name: "label.drawn", arg: None, points: p.clone(), color: 0, faint: false })
             }
             _ => None,
         }

@@ -35,7 +35,7 @@ pub fn picture(set: &ImageSet, i: usize, title: String) -> Heatmap {
     let values =
         (0..h * w).map(|p| (0..set.channels).map(|c| img[c * h * w + p]).sum::<f32>() / set.channels as f32);
     Heatmap {
-        title,
+        title: title.into(),
         rows: h,
         cols: w,
         values: values.collect(),

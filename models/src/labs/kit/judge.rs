@@ -162,7 +162,7 @@ pub fn picture(pixels: &[f32], i: usize, shape: [usize; 3], title: String) -> He
     let [c, h, w] = shape;
     let img = &pixels[i * c * h * w..(i + 1) * c * h * w];
     Heatmap {
-        title,
+        title: title.into(),
         rows: h,
         cols: w,
         values: (0..h * w).map(|p| (0..c).map(|ch| img[ch * h * w + p]).sum::<f32>() / c as f32).collect(),

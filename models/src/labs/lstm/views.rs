@@ -81,7 +81,7 @@ impl LstmLab {
             let values: Vec<f32> = (from..to).flat_map(|u| (0..t).map(move |s| (s, u))).map(|(s, u)| v[s * h + u]).collect();
             let mut m = match scale {
                 Scale::Sequential => Heatmap {
-                    title: String::new(),
+                    title: crate::view::Text::None,
                     rows: to - from,
                     cols: t,
                     values,

@@ -103,6 +103,7 @@ pub const STRINGS: Strings = &[
     ),
     ("chart.loss", "Loss (nats per token)", "损失（每词元奈特）"),
     ("chart.accuracy", "Exact-sequence accuracy", "整句完全正确率"),
+    ("label.layer_head", "layer {0} · head {1}", "第 {0} 层 · 第 {1} 头"),
     ("label.encoder_self", "Encoder self-attention", "编码器自注意力"),
     (
         "label.decoder_self",

@@ -246,7 +246,7 @@ fn maps<'a>(layers: impl Iterator<Item = &'a Tensor<4>>, queries: &[String], key
             let v: Vec<f32> = w.clone().into_data().iter::<f32>().collect();
             (0..heads)
                 .map(|h| Heatmap {
-                    title: format!("L{}·H{}", l + 1, h + 1),
+                    title: crate::view::Text::Key("label.layer_head", vec![(l + 1).to_string(), (h + 1).to_string()]),
                     rows: q,
                     cols: k,
                     values: v[h * q * k..(h + 1) * q * k].to_vec(),

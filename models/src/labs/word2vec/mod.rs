@@ -178,7 +178,7 @@ impl Corpus {
     /// `words`: Chinese cut into words by jieba (else one character a token).
     fn new(text: &str, words: bool, min_count: u64, subsample: f64) -> Result<Self, LabError> {
         let tokens = if words && text.chars().any(text::is_cjk) {
-            text::tokenize_with(text, &text::Chinese::Words(&jieba_rs::Jieba::new()))
+            text::tokenize_with(text, &text::Chinese::Words(&text::segmenter()))
         } else {
             text::tokenize(text)
         };
