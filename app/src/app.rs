@@ -1056,10 +1056,15 @@ impl eframe::App for TenlabApp {
             self.prompt_ui(ui);
             ui.separator();
             if ui.available_width() > 760.0 {
-                ui.columns(2, |cols| {
-                    self.views_ui(&mut cols[0]);
-                    self.curves_ui(&mut cols[1]);
-                });
+                // The lab's picture gets the room; the curves sit in a narrower panel that the
+                // user can widen.
+                let width = ui.available_width();
+                egui::Panel::right("curves")
+                    .resizable(true)
+                    .default_size(width * 0.32)
+                    .min_size(220.0)
+                    .show(ui, |ui| self.curves_ui(ui));
+                egui::CentralPanel::default().show(ui, |ui| self.views_ui(ui));
             } else {
                 self.views_ui(ui);
                 self.curves_ui(ui);

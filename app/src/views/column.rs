@@ -14,8 +14,13 @@ impl ViewUi for ColumnView {
     fn ui(&mut self, ui: &mut egui::Ui, cx: &Cx<'_>, view: &View) -> Option<Action> {
         let View::Column(parts) = view else { return None };
         self.parts.truncate(parts.len());
-        let share =
-            ((ui.available_height() - 8.0 * parts.len() as f32) / parts.len().max(1) as f32).max(120.0);
+        // Pictures (planes, images, maps) get twice the height of plots, bars and text.
+        let weight = |v: &View| match v {
+            View::Lines(_) | View::Bars { .. } | View::Text(_) => 1.0,
+            _ => 2.0,
+        };
+        let total: f32 = parts.iter().map(|(_, p)| weight(p)).sum();
+        let room = ui.available_height() - 8.0 * parts.len() as f32 - 20.0 * parts.len() as f32;
         let width = ui.available_width();
         let mut action = None;
         for (k, (caption, part)) in parts.iter().enumerate() {
@@ -33,6 +38,7 @@ impl ViewUi for ColumnView {
             }
             let id = format!("{}/{k}", cx.id);
             let sub = Cx { id: &id, ..*cx };
+            let share = (room * weight(part) / total.max(1.0)).max(120.0);
             ui.allocate_ui(egui::vec2(width, share), |ui| {
                 ui.set_max_height(share);
                 if let Some(a) = self.parts[k].1.ui(ui, &sub, part) {

@@ -140,18 +140,45 @@ pub fn scatter_ui(
         }
     }
     let small = egui::FontId::proportional(12.0);
+    // Labels in the lab's order (the most important first); one that would overlap a label
+    // already written is left out, and hovering its dot shows it.
+    let mut taken: Vec<Rect> = Vec::new();
+    let mut nearest: Option<(f32, &str, Pos2)> = None;
+    let hover = response.hover_pos();
     for (p, text) in &s.labels {
         let q = to_screen(*p);
-        if rect.contains(q) {
-            painter.circle_filled(q, 2.5, Color32::from_rgb(30, 110, 200));
-            painter.text(
-                q + Vec2::new(4.0, -2.0),
-                egui::Align2::LEFT_BOTTOM,
-                text,
-                small.clone(),
-                Color32::from_gray(30),
-            );
+        if !rect.contains(q) {
+            continue;
         }
+        painter.circle_filled(q, 2.5, Color32::from_rgb(30, 110, 200));
+        if let Some(h) = hover {
+            let d = h.distance(q);
+            if d < 8.0 && nearest.is_none_or(|(best, ..)| d < best) {
+                nearest = Some((d, text, q));
+            }
+        }
+        let galley = painter.layout_no_wrap(text.clone(), small.clone(), Color32::from_gray(30));
+        let mut at = q + Vec2::new(4.0, -2.0 - galley.size().y);
+        if at.x + galley.size().x > rect.right() {
+            // Near the right edge: the label goes to the dot's left.
+            at.x = q.x - 4.0 - galley.size().x;
+        }
+        let area = Rect::from_min_size(at, galley.size()).expand(1.0);
+        if taken.iter().any(|r| r.intersects(area)) {
+            continue;
+        }
+        taken.push(area);
+        painter.galley(at, galley, Color32::from_gray(30));
+    }
+    if let Some((_, text, q)) = nearest {
+        let galley = painter.layout_no_wrap(text.to_string(), small.clone(), Color32::BLACK);
+        let at = q + Vec2::new(4.0, -2.0 - galley.size().y);
+        painter.rect_filled(
+            Rect::from_min_size(at, galley.size()).expand(2.0),
+            2.0,
+            Color32::from_rgb(255, 250, 205),
+        );
+        painter.galley(at, galley, Color32::BLACK);
     }
     plane.frame(&painter, 1);
     // Legend, top right.
