@@ -145,7 +145,7 @@ fn loaded(runner: &mut Runner) -> bool {
 fn runner_plays_pauses_steps_resets_and_stops() {
     let mut r = Runner::spawn(Arc::new(|| {}));
     let mlp = find_lab("mlp").unwrap();
-    r.load(mlp.id, values(&[("dataset", text("circle"))]), DeviceChoice::Cpu);
+    r.load(mlp, values(&[("dataset", text("circle"))]), DeviceChoice::Cpu);
     assert!(loaded(&mut r));
     assert_eq!(r.device.as_ref().unwrap().name, "CPU (flex)");
 
@@ -181,7 +181,7 @@ fn runner_plays_pauses_steps_resets_and_stops() {
 
     // Reset while playing never deadlocks, and nothing of the old run leaks into the new one.
     r.play();
-    r.load(mlp.id, values(&[("dataset", text("xor"))]), DeviceChoice::Cpu);
+    r.load(mlp, values(&[("dataset", text("xor"))]), DeviceChoice::Cpu);
     assert!(loaded(&mut r));
     std::thread::sleep(Duration::from_millis(100));
     r.poll();
@@ -189,10 +189,10 @@ fn runner_plays_pauses_steps_resets_and_stops() {
     assert!(r.history.is_empty());
 
     // A failing config is reported and the runner keeps working.
-    r.load(mlp.id, values(&[("dataset", text("csv"))]), DeviceChoice::Cpu);
+    r.load(mlp, values(&[("dataset", text("csv"))]), DeviceChoice::Cpu);
     assert!(r.wait_until(Duration::from_secs(10), |r| r.status.state == RunState::Failed));
     assert!(matches!(r.errors[0], LabError::Invalid { .. }));
-    r.load(mlp.id, Values::new(), DeviceChoice::Cpu);
+    r.load(mlp, Values::new(), DeviceChoice::Cpu);
     assert!(loaded(&mut r));
     drop(r); // Stop: returns at once.
 }
@@ -209,7 +209,7 @@ fn runner_pauses_on_nan_and_reports_it() {
         ("layers", ParamValue::Int(4)),
         ("neurons", ParamValue::Int(32)),
     ]);
-    r.load("mlp", v, DeviceChoice::Cpu);
+    r.load(find_lab("mlp").unwrap(), v, DeviceChoice::Cpu);
     assert!(loaded(&mut r));
     r.play();
     assert!(r.wait_until(Duration::from_secs(20), |r| !r.errors.is_empty()));

@@ -171,7 +171,7 @@ impl TenlabApp {
         if self.runner.status.step > 0 {
             self.previous = Some(self.runner.history.clone());
         }
-        self.runner.load(self.lab.id, values, self.settings.device);
+        self.runner.load(self.lab, values, self.settings.device);
         self.runner.speed(if self.speed_max { None } else { Some(self.speed) });
         self.view_dirty = true;
     }
@@ -367,14 +367,14 @@ impl TenlabApp {
     /// file of another lab, of other shapes, or a broken one gets a message and changes
     /// nothing.
     pub fn open_model(&mut self, path: PathBuf) {
-        self.runner.open(self.lab.id, path);
+        self.runner.open(self.lab, path);
         self.view_dirty = true;
     }
 
     /// Replaces the run with the trained model the lab ships with (the curves of a run that
     /// trained stay to compare with, as for any opened model).
     pub fn open_trained(&mut self) {
-        self.runner.open_trained(self.lab.id);
+        self.runner.open_trained(self.lab);
         self.view_dirty = true;
     }
 

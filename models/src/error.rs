@@ -163,7 +163,7 @@ pub enum LabError {
     Text { file: String, problem: TextProblem },
     /// A graph file (nodes, edges or features) that could not be read.
     #[error("{file}: {problem}")]
-    Graph { file: String, problem: crate::data::graph::GraphProblem },
+    Graph { file: String, problem: GraphProblem },
     #[error("{0}")]
     Folder(FolderProblem),
     /// A notice: these files could not be read and were left out; the rest loaded.
@@ -214,6 +214,59 @@ impl fmt::Display for CsvProblem {
                 write!(f, "no label column '{column}' (the file has {columns} columns)")
             }
             Self::TooFew { what } => write!(f, "the file needs at least two {what}"),
+        }
+    }
+}
+
+/// Why a graph file could not be read (the file named in [`crate::data::graph::GraphError`]).
+#[derive(Clone, Debug, PartialEq)]
+pub enum GraphProblem {
+    Io(String),
+    /// No data rows.
+    Empty,
+    /// A row has too few fields (1-based line).
+    Fields {
+        line: usize,
+        expected: usize,
+        got: usize,
+    },
+    /// A node id that the nodes file does not have.
+    UnknownNode {
+        line: usize,
+        column: usize,
+        id: String,
+    },
+    /// A split that is not train, val, test or empty.
+    BadSplit {
+        line: usize,
+        column: usize,
+        text: String,
+    },
+    /// A node listed twice.
+    Duplicate {
+        line: usize,
+        id: String,
+    },
+    /// Fewer than two classes.
+    OneClass,
+}
+
+impl std::fmt::Display for GraphProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Io(e) => write!(f, "cannot read the file: {e}"),
+            Self::Empty => write!(f, "the file has no data rows"),
+            Self::Fields { line, expected, got } => {
+                write!(f, "line {line}: {got} fields, expected at least {expected}")
+            }
+            Self::UnknownNode { line, column, id } => {
+                write!(f, "line {line}, column {column}: no node '{id}' in the nodes file")
+            }
+            Self::BadSplit { line, column, text } => {
+                write!(f, "line {line}, column {column}: split '{text}' is not train, val, test or empty")
+            }
+            Self::Duplicate { line, id } => write!(f, "line {line}: node '{id}' is listed twice"),
+            Self::OneClass => write!(f, "the nodes need at least two classes"),
         }
     }
 }

@@ -132,7 +132,7 @@ pub fn error_text(lang: Lang, lab: &str, e: &LabError) -> String {
             format!("{file}: {what}")
         }
         LabError::Graph { file, problem } => {
-            use tenlab_models::data::graph::GraphProblem as G;
+            use tenlab_models::error::GraphProblem as G;
             let what = match problem {
                 G::Io(e) => trf(lang, "err.graph.io", &[e]),
                 G::Empty => tr(lang, "err.graph.empty"),
@@ -269,13 +269,10 @@ mod tests {
             LabError::BadChoice { key: "k".into(), value: "v".into(), options: "a, b".into() },
             LabError::WrongType { key: "k".into(), value: "v".into(), expected: "number" },
             LabError::WrongType { key: "points".into(), value: "x,0".into(), expected: "point" },
+            LabError::Graph { file: "e.csv".into(), problem: tenlab_models::error::GraphProblem::Empty },
             LabError::Graph {
                 file: "e.csv".into(),
-                problem: tenlab_models::data::graph::GraphProblem::Empty,
-            },
-            LabError::Graph {
-                file: "e.csv".into(),
-                problem: tenlab_models::data::graph::GraphProblem::UnknownNode {
+                problem: tenlab_models::error::GraphProblem::UnknownNode {
                     line: 3,
                     column: 2,
                     id: "q".into(),

@@ -5,10 +5,10 @@
 //! names the file, the line and the column.
 
 use std::collections::HashMap;
-use std::fmt;
 use std::io::Read;
 use std::path::Path;
 
+use crate::error::GraphProblem;
 use crate::rng::Rng;
 
 /// Which part of the split a node belongs to.
@@ -36,59 +36,6 @@ pub struct Graph {
     /// Per node, the indices of its features that are 1; `None`: one-hot node identities.
     pub features: Option<Vec<Vec<u32>>>,
     pub feature_count: usize,
-}
-
-/// Why a graph file could not be read (the file named in [`GraphError`]).
-#[derive(Clone, Debug, PartialEq)]
-pub enum GraphProblem {
-    Io(String),
-    /// No data rows.
-    Empty,
-    /// A row has too few fields (1-based line).
-    Fields {
-        line: usize,
-        expected: usize,
-        got: usize,
-    },
-    /// A node id that the nodes file does not have.
-    UnknownNode {
-        line: usize,
-        column: usize,
-        id: String,
-    },
-    /// A split that is not train, val, test or empty.
-    BadSplit {
-        line: usize,
-        column: usize,
-        text: String,
-    },
-    /// A node listed twice.
-    Duplicate {
-        line: usize,
-        id: String,
-    },
-    /// Fewer than two classes.
-    OneClass,
-}
-
-impl fmt::Display for GraphProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Io(e) => write!(f, "cannot read the file: {e}"),
-            Self::Empty => write!(f, "the file has no data rows"),
-            Self::Fields { line, expected, got } => {
-                write!(f, "line {line}: {got} fields, expected at least {expected}")
-            }
-            Self::UnknownNode { line, column, id } => {
-                write!(f, "line {line}, column {column}: no node '{id}' in the nodes file")
-            }
-            Self::BadSplit { line, column, text } => {
-                write!(f, "line {line}, column {column}: split '{text}' is not train, val, test or empty")
-            }
-            Self::Duplicate { line, id } => write!(f, "line {line}: node '{id}' is listed twice"),
-            Self::OneClass => write!(f, "the nodes need at least two classes"),
-        }
-    }
 }
 
 /// Zachary's karate club, bundled (networkx's copy, BSD-3-Clause).

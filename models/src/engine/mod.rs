@@ -3,11 +3,14 @@
 
 mod history;
 pub mod model_file;
+mod protocol;
 mod runner;
 mod session;
+mod worker;
 
 pub use history::{History, Marker};
-pub use runner::{Command, Event, RunState, Runner, Status, Waker};
+pub use protocol::{Command, Event, RunState, Status, Waker};
+pub use runner::Runner;
 pub use session::Session;
 
 use serde::Serialize;

@@ -1,182 +1,27 @@
-//! The runner: one long-lived, named training thread that owns the session (the lab and its
-//! device), and a handle for the UI that never blocks.
+//! The UI's handle on the training thread ([`Runner`]): it sends commands, takes in events and
+//! keeps what the UI draws (curves, views, status, messages). Every method returns at once.
 //!
 //! Commands go in on a bounded channel and are drained between steps; events come back on a
-//! bounded channel. The thread never blocks on a full event channel: metric points wait in a
-//! local buffer (decimated if the UI stops reading), views are dropped and asked for again.
-//! After sending, the thread calls the waker, which the app sets to "repaint"; this crate does
-//! not know it is egui. Every event carries the generation of the load it belongs to, so
-//! nothing from before a reset or a lab switch reaches the new run's curves.
+//! bounded channel. After sending, the thread calls the waker, which the app sets to
+//! "repaint"; this crate does not know it is egui. Every event carries the generation of the
+//! load it belongs to, so nothing from before a reset or a lab switch reaches the new run's
+//! curves. The thread itself: [`super::worker`].
 
 use std::collections::{HashMap, VecDeque};
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, TryRecvError, TrySendError, bounded};
+use crossbeam_channel::{Receiver, Sender, TryRecvError, TrySendError};
 
-use super::{History, Marker, MetricPoint, Session};
+use super::protocol::{Command, Event, RunState, Status, Waker};
+use super::worker::start_thread;
+use super::{History, Marker};
 use crate::device::{DeviceChoice, DeviceInfo};
 use crate::error::LabError;
-use crate::labs::Applied;
+use crate::labs::{Applied, LabDef};
 use crate::params::{ParamValue, Values};
 use crate::view::{View, ViewSpec};
 
-/// Called by the training thread when it has sent something.
-pub type Waker = Arc<dyn Fn() + Send + Sync>;
-
-#[derive(Clone, Debug)]
-pub enum Command {
-    /// Builds a lab (a new lab, or a reset of the current one); the run starts paused.
-    Load {
-        generation: u64,
-        lab: &'static str,
-        values: Values,
-        device: DeviceChoice,
-    },
-    Play,
-    Pause,
-    /// Trains this many steps, then pauses.
-    Step(u32),
-    Set(String, ParamValue),
-    /// Replaces the lab with one built from a model file (of the same lab) as load
-    /// `generation`; on failure the current run goes on untouched.
-    Open {
-        generation: u64,
-        lab: &'static str,
-        /// None: the trained model the lab ships with.
-        path: Option<PathBuf>,
-    },
-    /// Saves the model with its settings to a file.
-    Save(PathBuf),
-    /// Steps per second; `None` is as fast as possible.
-    Speed(Option<f32>),
-    View(String),
-    /// User data for the lab (e.g. a drawing), then a fresh copy of the view that shows it.
-    Input {
-        key: String,
-        data: Vec<f32>,
-        view: String,
-    },
-    Stop,
-}
-
-#[derive(Clone, Debug)]
-pub enum Event {
-    /// A lab was built (or opened from a file): its device, views, notices and the settings
-    /// the session accepted.
-    Loaded {
-        generation: u64,
-        device: DeviceInfo,
-        views: Vec<ViewSpec>,
-        /// The ids of the charts it draws.
-        charts: Vec<&'static str>,
-        notices: Vec<LabError>,
-        values: Values,
-        /// The training steps the lab's settings are tuned for: Play pauses there.
-        budget: u64,
-    },
-    /// Play reached the lab's budget (`step`) and paused; a further Play trains on.
-    BudgetReached {
-        generation: u64,
-        step: u64,
-    },
-    LoadFailed {
-        generation: u64,
-        error: LabError,
-    },
-    /// A model file could not be opened; the run of the previous generation goes on.
-    OpenFailed {
-        generation: u64,
-        error: LabError,
-    },
-    Metrics {
-        generation: u64,
-        points: Vec<MetricPoint>,
-    },
-    Status {
-        generation: u64,
-        status: Status,
-    },
-    View {
-        generation: u64,
-        id: String,
-        view: Box<View>,
-    },
-    /// A change was taken (live, or for the next reset); `values` are the session's settings,
-    /// and `needs_reset` says whether any of them waits for a reset.
-    Applied {
-        generation: u64,
-        step: u64,
-        key: String,
-        value: ParamValue,
-        applied: Applied,
-        values: Values,
-        needs_reset: bool,
-    },
-    /// A change was refused; `values` are the session's settings, unchanged.
-    Rejected {
-        generation: u64,
-        error: LabError,
-        values: Values,
-    },
-    Saved {
-        generation: u64,
-        path: PathBuf,
-    },
-    Error {
-        generation: u64,
-        error: LabError,
-    },
-}
-
-impl Event {
-    fn generation(&self) -> u64 {
-        match self {
-            Self::Loaded { generation, .. }
-            | Self::BudgetReached { generation, .. }
-            | Self::LoadFailed { generation, .. }
-            | Self::OpenFailed { generation, .. }
-            | Self::Metrics { generation, .. }
-            | Self::Status { generation, .. }
-            | Self::View { generation, .. }
-            | Self::Applied { generation, .. }
-            | Self::Rejected { generation, .. }
-            | Self::Saved { generation, .. }
-            | Self::Error { generation, .. } => *generation,
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum RunState {
-    /// No lab yet, or building one.
-    #[default]
-    Loading,
-    Paused,
-    Playing,
-    /// The lab could not be built (see the error).
-    Failed,
-}
-
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Status {
-    pub state: RunState,
-    pub step: u64,
-    pub steps_per_sec: f32,
-    /// Seconds spent in training steps and evaluations.
-    pub train_secs: f64,
-    /// Seconds of real time the run has been going (playing or stepping), which adds drawing
-    /// the views and the speed limit to the training time.
-    pub wall_secs: f64,
-    /// The learning rate(s) the lab applied at its latest step, by parameter key.
-    pub rates: Vec<(&'static str, f64)>,
-}
-
-const COMMAND_CAPACITY: usize = 64;
-const EVENT_CAPACITY: usize = 256;
-/// Metric points kept while the UI is not reading; beyond this they are thinned.
-const PENDING_POINTS_CAP: usize = 20_000;
 const VIEW_INTERVAL: Duration = Duration::from_millis(100);
 const VIEW_TIMEOUT: Duration = Duration::from_secs(2);
 
@@ -288,7 +133,7 @@ impl Runner {
     }
 
     /// Builds `lab` from `values` (a new lab or a reset): clears curves, views and errors.
-    pub fn load(&mut self, lab: &'static str, values: Values, device: DeviceChoice) {
+    pub fn load(&mut self, lab: &'static LabDef, values: Values, device: DeviceChoice) {
         self.generation += 1;
         self.opening = None;
         // Commands for the previous run are moot now.
@@ -300,30 +145,55 @@ impl Runner {
 
     /// Forgets everything of the current run (curves, views, errors, the device).
     fn clear_run(&mut self) {
-        self.sets_in_flight = 0;
-        self.history = History::default();
-        self.status = Status::default();
-        self.device = None;
-        self.views.clear();
-        self.view_specs.clear();
-        self.charts.clear();
-        self.view_asked.clear();
-        self.errors.clear();
-        self.needs_reset = false;
-        self.budget = 0;
-        self.budget_reached = None;
+        // Every field by name, so that one added later is placed here: kept, or reset.
+        let Self {
+            tx: _,
+            rx: _,
+            waker: _,
+            outbox: _,
+            generation: _,
+            opening: _,
+            values: _,
+            sets_in_flight,
+            history,
+            status,
+            device,
+            views,
+            view_revision: _,
+            view_specs,
+            charts,
+            errors,
+            needs_reset,
+            budget,
+            budget_reached,
+            saved: _,
+            replaced: _,
+            view_asked,
+        } = self;
+        *sets_in_flight = 0;
+        *history = History::default();
+        *status = Status::default();
+        *device = None;
+        views.clear();
+        view_specs.clear();
+        charts.clear();
+        view_asked.clear();
+        errors.clear();
+        *needs_reset = false;
+        *budget = 0;
+        *budget_reached = None;
     }
 
     /// Opens a model file of lab `lab` (its settings and weights). The current run goes on
     /// until the file is open, and goes on untouched if it cannot be.
-    pub fn open(&mut self, lab: &'static str, path: PathBuf) {
+    pub fn open(&mut self, lab: &'static LabDef, path: PathBuf) {
         let generation = self.generation + 1;
         self.opening = Some(generation);
         self.send(Command::Open { generation, lab, path: Some(path) });
     }
 
     /// Replaces the run with the trained model the lab ships with.
-    pub fn open_trained(&mut self, lab: &'static str) {
+    pub fn open_trained(&mut self, lab: &'static LabDef) {
         let generation = self.generation + 1;
         self.opening = Some(generation);
         self.send(Command::Open { generation, lab, path: None });
@@ -502,339 +372,5 @@ impl Drop for Runner {
     fn drop(&mut self) {
         // Never wait for the thread: it stops at its next look at the channel.
         let _ = self.tx.try_send(Command::Stop);
-    }
-}
-
-/// Starts a training thread; returns its command and event channels.
-fn start_thread(waker: Waker) -> std::io::Result<(Sender<Command>, Receiver<Event>)> {
-    let (tx, cmd_rx) = bounded(COMMAND_CAPACITY);
-    let (ev_tx, rx) = bounded(EVENT_CAPACITY);
-    std::thread::Builder::new().name("tenlab-training".into()).spawn(move || {
-        // The training loop runs as one of the workers of a pool of its own, sized like the
-        // global one: see `on_pool`. Without a pool (it could not start threads), here.
-        let threads = rayon::current_num_threads();
-        let built = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .thread_name(|i| format!("tenlab-training-{i}"))
-            .build();
-        match built {
-            Ok(pool) => pool.install(move || Worker::new(cmd_rx, ev_tx, waker).run()),
-            Err(_) => Worker::new(cmd_rx, ev_tx, waker).run(),
-        }
-    })?;
-    Ok((tx, rx))
-}
-
-/// The training thread's state.
-struct Worker {
-    commands: Receiver<Command>,
-    events: Sender<Event>,
-    waker: Waker,
-    session: Option<Session>,
-    generation: u64,
-    playing: bool,
-    steps_left: u32,
-    speed: Option<f32>,
-    next_step_at: Instant,
-    outbox: VecDeque<Event>,
-    points: Vec<MetricPoint>,
-    last_status: Instant,
-    rate: (Instant, u64, f32),
-    /// The device choice of the last load (a model file opens on the same).
-    device: DeviceChoice,
-    wall_secs: f64,
-}
-
-impl Worker {
-    fn new(commands: Receiver<Command>, events: Sender<Event>, waker: Waker) -> Self {
-        let now = Instant::now();
-        Self {
-            commands,
-            events,
-            waker,
-            session: None,
-            generation: 0,
-            playing: false,
-            steps_left: 0,
-            speed: None,
-            next_step_at: now,
-            outbox: VecDeque::new(),
-            points: Vec::new(),
-            last_status: now,
-            rate: (now, 0, 0.0),
-            device: DeviceChoice::Auto,
-            wall_secs: 0.0,
-        }
-    }
-
-    /// Load `generation` starts: nothing of the run before it is kept (its session, pending
-    /// steps, points, events, times).
-    fn begin_run(&mut self, generation: u64) {
-        self.generation = generation;
-        self.session = None;
-        self.playing = false;
-        self.steps_left = 0;
-        self.points.clear();
-        self.outbox.clear();
-        self.wall_secs = 0.0;
-        self.rate = (Instant::now(), 0, 0.0);
-    }
-
-    /// A session is built: say so, and keep it.
-    fn loaded(&mut self, session: Session, notices: Vec<LabError>) {
-        // A model file starts at the steps it trained: the rate counts from there.
-        self.rate.1 = session.steps();
-        self.outbox.push_back(Event::Loaded {
-            generation: self.generation,
-            device: session.device.clone(),
-            views: session.views(),
-            charts: session.charts(),
-            notices,
-            values: session.values.clone(),
-            budget: session.budget(),
-        });
-        self.session = Some(session);
-    }
-
-    fn busy(&self) -> bool {
-        self.session.is_some() && (self.playing || self.steps_left > 0)
-    }
-
-    fn run(mut self) {
-        loop {
-            // Commands: drain what is there; when idle, wait for one (briefly, to flush).
-            let first = if self.busy() || !self.outbox.is_empty() || !self.points.is_empty() {
-                match self.commands.try_recv() {
-                    Ok(c) => Some(c),
-                    Err(TryRecvError::Empty) => None,
-                    Err(TryRecvError::Disconnected) => return,
-                }
-            } else {
-                match self.commands.recv_timeout(Duration::from_millis(100)) {
-                    Ok(c) => Some(c),
-                    Err(RecvTimeoutError::Timeout) => None,
-                    Err(RecvTimeoutError::Disconnected) => return,
-                }
-            };
-            // Real time counts for the run while it trains (steps, views, the speed limit),
-            // not while it waits for a command.
-            let start = Instant::now();
-            if let Some(c) = first {
-                if !self.handle(c) {
-                    return;
-                }
-                while let Ok(c) = self.commands.try_recv() {
-                    if !self.handle(c) {
-                        return;
-                    }
-                }
-            }
-            if self.busy() {
-                self.train_one();
-                self.wall_secs += start.elapsed().as_secs_f64();
-                if !self.busy() {
-                    // The run stopped (its steps done, or an error): the final figures.
-                    self.send_status();
-                }
-            }
-            self.report();
-        }
-    }
-
-    /// Returns false to stop the thread.
-    fn handle(&mut self, command: Command) -> bool {
-        match command {
-            Command::Stop => return false,
-            Command::Load { generation, lab, values, device } => {
-                self.begin_run(generation);
-                self.device = device;
-                match crate::labs::find_lab(lab).and_then(|def| Session::new(def, &values, device)) {
-                    Ok((session, notices)) => self.loaded(session, notices),
-                    Err(error) => self.outbox.push_back(Event::LoadFailed { generation, error }),
-                }
-                self.send_status();
-            }
-            Command::Open { generation, lab, path } => {
-                let opened = crate::labs::find_lab(lab).and_then(|def| match &path {
-                    Some(path) => Session::open(def, path, &Values::new(), self.device),
-                    None => Session::open_trained(def, &Values::new(), self.device),
-                });
-                match opened {
-                    Ok((session, notices)) => {
-                        self.begin_run(generation);
-                        self.loaded(session, notices);
-                        self.send_status();
-                    }
-                    Err(error) => self.outbox.push_back(Event::OpenFailed { generation, error }),
-                }
-            }
-            Command::Save(path) => {
-                if let Some(session) = &self.session {
-                    let generation = self.generation;
-                    let event = match session.save(&path) {
-                        Ok(()) => Event::Saved { generation, path },
-                        Err(error) => Event::Error { generation, error },
-                    };
-                    self.outbox.push_back(event);
-                }
-            }
-            Command::Play => {
-                self.playing = self.session.is_some();
-                self.next_step_at = Instant::now();
-                self.send_status();
-            }
-            Command::Pause => {
-                self.playing = false;
-                self.steps_left = 0;
-                self.send_status();
-            }
-            Command::Step(n) => {
-                if !self.playing {
-                    self.steps_left = self.steps_left.saturating_add(n);
-                }
-            }
-            Command::Speed(s) => {
-                self.speed = s.filter(|s| s.is_finite() && *s > 0.0);
-                self.next_step_at = Instant::now();
-            }
-            Command::Set(key, value) => {
-                if let Some(session) = &mut self.session {
-                    let generation = self.generation;
-                    let step = session.steps();
-                    let event = match session.set(&key, value.clone()) {
-                        Ok(applied) => {
-                            let (values, needs_reset) = (session.values.clone(), session.needs_reset());
-                            Event::Applied { generation, step, key, value, applied, values, needs_reset }
-                        }
-                        Err(error) => Event::Rejected { generation, error, values: session.values.clone() },
-                    };
-                    self.outbox.push_back(event);
-                }
-            }
-            Command::Input { key, data, view } => {
-                if let Some(session) = &mut self.session {
-                    let generation = self.generation;
-                    let event = match session.input(&key, data).and_then(|()| session.render(&view)) {
-                        Ok(v) => Event::View { generation, id: view, view: Box::new(v) },
-                        Err(error) => Event::Error { generation, error },
-                    };
-                    self.outbox.push_back(event);
-                }
-            }
-            Command::View(id) => {
-                // A view of the lab as it was before a model file replaced it (the request
-                // crossed the new run on its way): the app asks again for one that exists.
-                if let Some(session) = &mut self.session
-                    && session.views().iter().any(|v| v.id == id)
-                {
-                    let generation = self.generation;
-                    let event = match session.render(&id) {
-                        Ok(view) => Event::View { generation, id, view: Box::new(view) },
-                        Err(error) => Event::Error { generation, error },
-                    };
-                    self.outbox.push_back(event);
-                }
-            }
-        }
-        true
-    }
-
-    fn train_one(&mut self) {
-        if let Some(limit) = self.speed {
-            let now = Instant::now();
-            if now < self.next_step_at {
-                std::thread::sleep((self.next_step_at - now).min(Duration::from_millis(10)));
-                return;
-            }
-            let period = Duration::from_secs_f32(1.0 / limit);
-            // Do not try to catch up after a slow step.
-            self.next_step_at = (self.next_step_at + period).max(now);
-        }
-        let Some(session) = &mut self.session else { return };
-        match session.step() {
-            Ok(points) => {
-                // Play stops where the lab's settings are tuned to end (once: Play again
-                // trains on past it).
-                if self.playing && session.steps() == session.budget() {
-                    self.playing = false;
-                    let step = session.steps();
-                    self.outbox.push_back(Event::BudgetReached { generation: self.generation, step });
-                }
-                self.points.extend(points);
-                if self.points.len() > PENDING_POINTS_CAP {
-                    // The UI is not reading: keep every other point.
-                    let mut i = 0;
-                    self.points.retain(|_| {
-                        i += 1;
-                        i % 2 == 0
-                    });
-                }
-                self.steps_left = self.steps_left.saturating_sub(1);
-            }
-            Err(error) => {
-                self.playing = false;
-                self.steps_left = 0;
-                self.outbox.push_back(Event::Error { generation: self.generation, error });
-            }
-        }
-    }
-
-    fn send_status(&mut self) {
-        let state = match (&self.session, self.playing) {
-            (None, _) => RunState::Failed,
-            (Some(_), true) => RunState::Playing,
-            (Some(_), false) => RunState::Paused,
-        };
-        let (step, train_secs, rates) =
-            self.session.as_ref().map_or((0, 0.0, Vec::new()), |s| (s.steps(), s.train_secs(), s.rates()));
-        let now = Instant::now();
-        let (since, at_step, rate) = self.rate;
-        let elapsed = now.duration_since(since).as_secs_f32();
-        let mut steps_per_sec = rate;
-        if elapsed >= 0.5 {
-            steps_per_sec = step.saturating_sub(at_step) as f32 / elapsed;
-            self.rate = (now, step, steps_per_sec);
-        }
-        if state != RunState::Playing {
-            steps_per_sec = 0.0;
-        }
-        self.last_status = now;
-        // Only the latest status matters.
-        self.outbox.retain(|e| !matches!(e, Event::Status { .. }));
-        let status = Status { state, step, steps_per_sec, train_secs, wall_secs: self.wall_secs, rates };
-        self.outbox.push_back(Event::Status { generation: self.generation, status });
-    }
-
-    /// Sends what is waiting, without blocking, and wakes the UI if anything went out.
-    fn report(&mut self) {
-        // While training, the step counter and rate go out ~10 times a second.
-        if self.busy() && self.last_status.elapsed() >= Duration::from_millis(100) {
-            self.send_status();
-        }
-        let mut sent = false;
-        if !self.points.is_empty() {
-            let points = std::mem::take(&mut self.points);
-            match self.events.try_send(Event::Metrics { generation: self.generation, points }) {
-                Ok(()) => sent = true,
-                Err(TrySendError::Full(Event::Metrics { points, .. })) => self.points = points,
-                Err(_) => return,
-            }
-        }
-        while let Some(event) = self.outbox.pop_front() {
-            match self.events.try_send(event) {
-                Ok(()) => sent = true,
-                Err(TrySendError::Full(event)) => {
-                    // A view can be asked for again; everything else waits its turn.
-                    if !matches!(event, Event::View { .. }) {
-                        self.outbox.push_front(event);
-                    }
-                    break;
-                }
-                Err(TrySendError::Disconnected(_)) => return,
-            }
-        }
-        if sent {
-            (self.waker)();
-        }
     }
 }

@@ -362,7 +362,7 @@ mod tests {
 
     use crate::ops::testing::{relative_error, values};
 
-    use crate::labs::kit::lstm::{GatedLstm, steps_of};
+    use crate::labs::lstm::gated::{GatedLstm, steps_of};
 
     /// The fused sequence against the same cell composed of Burn's operations step by step:
     /// hidden states, last state, and the gradients of a loss that weighs every hidden state and

@@ -326,7 +326,7 @@ impl Lab for CnnLab {
         Ok(())
     }
 
-    crate::config_and_model!();
+    crate::labs::kit::weights::config_and_model!();
 }
 
 #[cfg(test)]

@@ -345,7 +345,7 @@ impl Lab for GcnLab {
         Ok(())
     }
 
-    crate::config_and_model!();
+    crate::labs::kit::weights::config_and_model!();
 }
 
 #[cfg(test)]

@@ -11,7 +11,6 @@ pub mod ema;
 pub mod generative;
 pub mod images;
 pub mod judge;
-pub mod lstm;
 pub mod pca;
 pub mod sample;
 pub mod strings;

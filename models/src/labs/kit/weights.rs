@@ -42,8 +42,7 @@ pub fn from_bytes<M: Module>(model: &M, bytes: &[u8]) -> Result<M, LabError> {
 /// The `settings`, `rates`, `parameters`, `weights` and `load_weights` of a lab whose typed
 /// config is `self.cfg` (its parameters from the lab module's `params()`), whose network is
 /// `self.model`, whose step count is `self.steps` and whose applied rates are `self.rates`:
-/// `crate::config_and_model!();` in its `impl Lab`.
-#[macro_export]
+/// `weights::config_and_model!();` in its `impl Lab`.
 macro_rules! config_and_model {
     () => {
         fn settings(&self) -> $crate::params::Values {
@@ -69,3 +68,4 @@ macro_rules! config_and_model {
         }
     };
 }
+pub(crate) use config_and_model;

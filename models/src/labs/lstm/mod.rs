@@ -4,6 +4,7 @@
 //! bottom: parameters -> data -> step -> evaluation; the network is in `model.rs`, the
 //! pictures (gates, samples, the series, gradients back in time) in `views.rs`.
 
+pub(crate) mod gated;
 mod model;
 mod strings;
 mod views;
@@ -432,7 +433,7 @@ impl Lab for LstmLab {
         Ok(())
     }
 
-    crate::config_and_model!();
+    crate::labs::kit::weights::config_and_model!();
 }
 
 #[cfg(test)]

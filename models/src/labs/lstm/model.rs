@@ -6,7 +6,7 @@ use burn::module::Module;
 use burn::nn::{Dropout, DropoutConfig, Embedding, EmbeddingConfig, Linear, LinearConfig};
 use burn::tensor::{Device, Int, Tensor};
 
-use crate::labs::kit::lstm::{GatedLstm, Recording};
+use super::gated::{GatedLstm, Recording};
 
 /// What goes in at each step.
 #[derive(Clone, Copy, Debug)]

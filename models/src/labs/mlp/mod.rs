@@ -409,5 +409,5 @@ impl Lab for MlpLab {
         Ok(())
     }
 
-    crate::config_and_model!();
+    crate::labs::kit::weights::config_and_model!();
 }

@@ -221,5 +221,5 @@ impl Lab for ResNetLab {
         Ok(())
     }
 
-    crate::config_and_model!();
+    crate::labs::kit::weights::config_and_model!();
 }

@@ -570,7 +570,7 @@ impl Lab for TransformerLab {
         Ok(())
     }
 
-    crate::config_and_model!();
+    crate::labs::kit::weights::config_and_model!();
 }
 
 /// Sets every dropout of the network (embeddings, attention weights, sub-layers) to `p`.

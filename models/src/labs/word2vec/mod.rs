@@ -466,7 +466,7 @@ impl Lab for Word2VecLab {
         Ok(())
     }
 
-    crate::config_and_model!();
+    crate::labs::kit::weights::config_and_model!();
 }
 
 #[cfg(test)]

@@ -47,7 +47,9 @@ impl GatedLstm {
     }
 
     /// `x` `[batch, steps, inputs]` -> the hidden state after each step `[batch, steps,
-    /// hidden]`, and with `record` the gates and cells.
+    /// hidden]`, and with `record` the gates and cells (the lab goes through
+    /// [`forward_from`](Self::forward_from); the tests start here).
+    #[cfg(test)]
     pub fn forward(&self, x: Tensor<3>, record: bool) -> (Tensor<3>, Option<Recording>) {
         let (out, _, rec) = self.forward_from(x, None, record);
         (out, rec)
