@@ -237,6 +237,45 @@ impl UNet {
     }
 }
 
+/// The noise predictor: an MLP for points or a U-Net for images (one of the two is set).
+#[derive(Module, Debug)]
+pub(crate) struct Denoiser {
+    pub points: Option<PointNet>,
+    pub unet: Option<UNet>,
+}
+
+impl Denoiser {
+    pub(super) fn new(cfg: &super::Config, data: &super::Data, device: &Device) -> Self {
+        let classes = (cfg.conditional && data.classes() > 0).then(|| data.classes());
+        match data {
+            super::Data::Points { .. } => {
+                Self { points: Some(PointNet::new(cfg.hidden, cfg.layers, None, device)), unet: None }
+            }
+            super::Data::Images(s) => {
+                Self { points: None, unet: Some(UNet::new(s.train.channels, cfg.width, classes, device)) }
+            }
+        }
+    }
+
+    /// Predicted noise for x_t (`[n, dim]`) at timesteps `ts`, for classes `labels` when
+    /// class-conditional (the index `classes` means none).
+    pub(super) fn forward(&self, x: Tensor<2>, ts: &[usize], labels: Option<&[u32]>, side: [usize; 3]) -> Tensor<2> {
+        let device = x.device();
+        let labels = labels.map(|l| {
+            Tensor::<1, Int>::from_data(TensorData::new(l.iter().map(|&c| c as i64).collect(), [l.len()]), &device)
+        });
+        match (&self.points, &self.unet) {
+            (Some(net), _) => net.forward(x, ts, labels),
+            (None, Some(unet)) => {
+                let [n, dim] = x.dims();
+                let [c, h, w] = side;
+                unet.forward(x.reshape([n, c, h, w]), ts, labels).reshape([n, dim])
+            }
+            (None, None) => unreachable!("a denoiser has one network"),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,8 @@
 
 use burn::tensor::{Tensor, TensorData};
 
-use super::{Data, DiffusionLab, Frame, T_BUCKETS, normals};
+use super::sampler::Frame;
+use super::{Data, DiffusionLab, T_BUCKETS, normals};
 use crate::data::points::EXTENT;
 use crate::rng::Rng;
 use crate::labs::kit;

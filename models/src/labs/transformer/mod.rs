@@ -6,28 +6,27 @@
 //! (attention maps, positional encoding, next-token bars, generated text, answers) in
 //! `views.rs`.
 
+mod data;
 mod model;
 mod strings;
 mod views;
 
-use std::collections::HashMap;
-
 use burn::module::Module;
 use burn::optim::{GradientsParams, ModuleOptimizer};
 use burn::tensor::activation::log_softmax;
-use burn::tensor::{Bool, Device, Int, Tensor, TensorData};
+use burn::tensor::{Device, Tensor};
 use serde::{Deserialize, Serialize};
 
-use crate::data::sequences::{self, DigitTask};
-use crate::data::text::CharText;
+use crate::data::sequences::DigitTask;
 use crate::error::LabError;
 use crate::labs::kit::charlm::{self, text_batch};
-use crate::labs::kit::{Training, TrainingDefaults, argmax, seed_spec, token_cross_entropy};
+use crate::labs::kit::{Training, TrainingDefaults, seed_spec, token_cross_entropy};
 use crate::labs::{CLASSIFIER_CHARTS, Evaluation, Lab, LabDef, Preset, StepMetrics, Suits};
 use crate::params::{self, Group, ParamKind, ParamSpec, Values, text_of};
 use crate::rng::Rng;
 use crate::view::{View, ViewSpec};
-use model::{Shape, Transformer};
+use data::{Data, PairBatch, draw_pairs, pair_batch};
+use model::{Shape, Transformer, greedy};
 
 pub const DEF: LabDef = LabDef {
     id: "transformer",
@@ -171,153 +170,6 @@ impl Config {
     }
 }
 
-// ---------------------------------------------------------------------------------------
-// Tokens and data
-
-const PAD: u32 = 0;
-const BOS: u32 = 1;
-const EOS: u32 = 2;
-
-/// A sequence task's tokens: padding, start and end, then the task's own.
-#[derive(Clone, Debug)]
-struct Tokens {
-    names: Vec<String>,
-    index: HashMap<String, u32>,
-}
-
-impl Tokens {
-    fn new(own: impl IntoIterator<Item = String>) -> Self {
-        let mut names: Vec<String> = ["·", "<s>", "</s>"].map(String::from).to_vec();
-        for t in own {
-            if !names.contains(&t) {
-                names.push(t);
-            }
-        }
-        let index = names.iter().enumerate().map(|(i, n)| (n.clone(), i as u32)).collect();
-        Self { names, index }
-    }
-
-    fn len(&self) -> usize {
-        self.names.len()
-    }
-
-    /// Known tokens of `pieces`, in order (unknown ones left out).
-    fn encode<'a>(&self, pieces: impl IntoIterator<Item = &'a str>) -> Vec<u32> {
-        pieces.into_iter().filter_map(|p| self.index.get(p).copied()).collect()
-    }
-}
-
-/// English words of a number as tokens: "forty-five" -> forty, -, five.
-fn english_tokens(s: &str) -> Vec<String> {
-    s.split_whitespace()
-        .flat_map(|w| {
-            let parts: Vec<&str> = w.split('-').collect();
-            let n = parts.len();
-            parts.into_iter().enumerate().flat_map(move |(k, p)| {
-                let mut v = vec![p.to_string()];
-                if k + 1 < n {
-                    v.push("-".into());
-                }
-                v
-            })
-        })
-        .collect()
-}
-
-/// The pieces of a task's source text the user types: digits one by one, English as words.
-fn source_pieces(task: Task, s: &str) -> Vec<String> {
-    match task {
-        Task::Translate => english_tokens(&s.to_lowercase()),
-        _ => s.chars().filter(|c| !c.is_whitespace()).map(String::from).collect(),
-    }
-}
-
-enum Data {
-    /// Source and target token ids; training draws fresh pairs (digits) or from the
-    /// training numbers (translation).
-    Pairs { tokens: Tokens, train_numbers: Vec<u32>, test: Vec<(Vec<u32>, Vec<u32>)> },
-    Text(CharText),
-}
-
-/// Held-out pairs the digit tasks are measured on (the translation task: its held-out numbers).
-const DIGIT_TEST: usize = 1000;
-
-impl Data {
-    fn new(cfg: &Config) -> Result<Self, LabError> {
-        if cfg.task == Task::Text {
-            return Ok(Data::Text(charlm::corpus(&cfg.corpus, &cfg.file, cfg.seed)?));
-        }
-        if cfg.task == Task::Translate {
-            let tokens = Tokens::new(
-                (0..10_000u32).flat_map(|n| english_tokens(&sequences::english(n))).chain(
-                    "零一二三四五六七八九十百千".chars().map(String::from),
-                ),
-            );
-            let (train, test) = sequences::number_split(cfg.held_out, cfg.seed);
-            let test = test.iter().map(|&n| number_pair(&tokens, n)).collect();
-            return Ok(Data::Pairs { tokens, train_numbers: train, test });
-        }
-        let tokens = Tokens::new((0..10).map(|d| d.to_string()));
-        let mut rng = Rng::new(cfg.seed.wrapping_add(5));
-        let test = (0..DIGIT_TEST).map(|_| digit_pair(cfg, &tokens, &mut rng)).collect();
-        Ok(Data::Pairs { tokens, train_numbers: vec![], test })
-    }
-}
-
-fn number_pair(tokens: &Tokens, n: u32) -> (Vec<u32>, Vec<u32>) {
-    let en = english_tokens(&sequences::english(n));
-    let zh = sequences::chinese(n);
-    (tokens.encode(en.iter().map(String::as_str)), zh.chars().map(|c| tokens.index[&c.to_string()]).collect())
-}
-
-fn digit_pair(cfg: &Config, tokens: &Tokens, rng: &mut Rng) -> (Vec<u32>, Vec<u32>) {
-    let (lo, hi) = cfg.lengths();
-    let len = lo + rng.below(hi - lo + 1);
-    let (s, t) = sequences::digit_pair(cfg.task.digits().expect("a digit task"), len, rng);
-    let ids = |s: &str| s.chars().map(|c| tokens.index[&c.to_string()]).collect();
-    (ids(&s), ids(&t))
-}
-
-/// A batch of pairs as tensors: sources `[b, S]` with their padding, decoder inputs `[b, T]`
-/// (start, then the target), what each position should predict `[b * T]` (the target, then
-/// the end) and which of those count (not padding).
-struct PairBatch {
-    source: Tensor<2, Int>,
-    pad: Tensor<2, Bool>,
-    input: Tensor<2, Int>,
-    output: Tensor<1, Int>,
-    weight: Tensor<1>,
-}
-
-fn pair_batch(pairs: &[(Vec<u32>, Vec<u32>)], device: &Device) -> PairBatch {
-    let b = pairs.len();
-    let s = pairs.iter().map(|p| p.0.len()).max().unwrap_or(1).max(1);
-    let t = pairs.iter().map(|p| p.1.len() + 1).max().unwrap_or(1);
-    let (mut src, mut pad) = (vec![PAD as i64; b * s], vec![true; b * s]);
-    let (mut inp, mut out, mut w) = (vec![PAD as i64; b * t], vec![PAD as i64; b * t], vec![0.0f32; b * t]);
-    for (i, (x, y)) in pairs.iter().enumerate() {
-        for (k, &v) in x.iter().enumerate() {
-            src[i * s + k] = v as i64;
-            pad[i * s + k] = false;
-        }
-        inp[i * t] = BOS as i64;
-        for (k, &v) in y.iter().enumerate() {
-            inp[i * t + k + 1] = v as i64;
-            out[i * t + k] = v as i64;
-            w[i * t + k] = 1.0;
-        }
-        out[i * t + y.len()] = EOS as i64;
-        w[i * t + y.len()] = 1.0;
-    }
-    PairBatch {
-        source: Tensor::from_data(TensorData::new(src, [b, s]), device),
-        pad: Tensor::from_data(TensorData::new(pad, [b, s]), device),
-        input: Tensor::from_data(TensorData::new(inp, [b, t]), device),
-        output: Tensor::from_data(TensorData::new(out, [b * t]), device),
-        weight: Tensor::from_data(TensorData::new(w, [b * t]), device),
-    }
-}
-
 fn build(values: &Values, device: &Device) -> Result<Box<dyn Lab>, LabError> {
     let cfg: Config = params::typed(&params(), values)?;
     if !cfg.d_model.is_multiple_of(cfg.heads) || !cfg.d_model.is_multiple_of(2) {
@@ -380,15 +232,6 @@ struct TransformerLab {
 }
 
 /// `n` training pairs: fresh digit strings, or numbers of the training set.
-fn draw_pairs(cfg: &Config, data: &Data, n: usize, rng: &mut Rng) -> Vec<(Vec<u32>, Vec<u32>)> {
-    let Data::Pairs { tokens, train_numbers, .. } = data else { return vec![] };
-    if cfg.task == Task::Translate {
-        (0..n).map(|_| number_pair(tokens, train_numbers[rng.below(train_numbers.len())])).collect()
-    } else {
-        (0..n).map(|_| digit_pair(cfg, tokens, rng)).collect()
-    }
-}
-
 /// Mean cross-entropy of the target positions that count.
 fn pair_loss(model: &Transformer, batch: PairBatch) -> Tensor<1> {
     let (logits, _) = model.forward(Some((batch.source, Some(batch.pad))), batch.input);
@@ -405,32 +248,6 @@ fn text_loss(model: &Transformer, windows: &[&[u32]], device: &Device) -> Tensor
     token_cross_entropy(logits.reshape([b * t, v]), y)
 }
 
-/// Greedy answers to `sources`, each up to `max_len` tokens (the end token not included).
-fn greedy(model: &Transformer, sources: &[Vec<u32>], max_len: usize, device: &Device) -> Vec<Vec<u32>> {
-    let b = sources.len();
-    let pairs: Vec<(Vec<u32>, Vec<u32>)> = sources.iter().map(|s| (s.clone(), vec![])).collect();
-    let batch = pair_batch(&pairs, device);
-    let memory = model.encode(batch.source, Some(batch.pad.clone()), &mut Vec::new());
-    let mut prefix: Vec<Vec<u32>> = vec![vec![BOS]; b];
-    let mut done = vec![false; b];
-    for _ in 0..=max_len {
-        let t = prefix[0].len();
-        let flat: Vec<i64> = prefix.iter().flat_map(|p| p.iter().map(|&v| v as i64)).collect();
-        let input = Tensor::<2, Int>::from_data(TensorData::new(flat, [b, t]), device);
-        let logits = model.decode(input, Some((memory.clone(), Some(batch.pad.clone()))), &mut Vec::new());
-        let v = logits.dims()[2];
-        let last: Vec<f32> = logits.slice([0..b, t - 1..t]).reshape([b, v]).into_data().iter::<f32>().collect();
-        for (i, row) in last.chunks(v).enumerate() {
-            let next = if done[i] { PAD } else { argmax(row) as u32 };
-            done[i] |= next == EOS;
-            prefix[i].push(next);
-        }
-        if done.iter().all(|&d| d) {
-            break;
-        }
-    }
-    prefix.into_iter().map(|p| p[1..].iter().copied().take_while(|&v| v != EOS && v != PAD).collect()).collect()
-}
 
 impl TransformerLab {
     /// Mean validation (or training) loss over `n` fixed windows, in batches of 32.
@@ -587,7 +404,9 @@ fn set_dropout(model: &mut Transformer, p: f64) {
 
 #[cfg(test)]
 mod tests {
+    use super::data::english_tokens;
     use super::*;
+    use burn::tensor::{Int, TensorData};
     use crate::view::{Mark, View};
 
     fn lab(sets: &[(&str, &str)]) -> Box<dyn Lab> {

@@ -11,7 +11,10 @@ use burn::nn::{
     Dropout, DropoutConfig, Embedding, Initializer, EmbeddingConfig, Gelu, LayerNorm, LayerNormConfig, Linear, LinearConfig,
 };
 use burn::tensor::activation::{quiet_softmax, softmax};
-use burn::tensor::{Bool, Device, Int, Tensor};
+use burn::tensor::{Bool, Device, Int, Tensor, TensorData};
+
+use super::data::{BOS, EOS, PAD, pair_batch};
+use crate::labs::kit::argmax;
 
 /// `linear` applied to each row of `x` `[batch, len, d_in]`, as one `[batch · len, d_in]`
 /// product. On a 3-D input Burn's dispatch composes `linear` as a matrix product with the weight
@@ -237,6 +240,33 @@ impl Transformer {
         let logits = self.decode(target, memory, &mut decoder);
         (logits, Seen { encoder, decoder })
     }
+}
+
+/// Greedy answers to `sources`, each up to `max_len` tokens (the end token not included).
+pub(super) fn greedy(model: &Transformer, sources: &[Vec<u32>], max_len: usize, device: &Device) -> Vec<Vec<u32>> {
+    let b = sources.len();
+    let pairs: Vec<(Vec<u32>, Vec<u32>)> = sources.iter().map(|s| (s.clone(), vec![])).collect();
+    let batch = pair_batch(&pairs, device);
+    let memory = model.encode(batch.source, Some(batch.pad.clone()), &mut Vec::new());
+    let mut prefix: Vec<Vec<u32>> = vec![vec![BOS]; b];
+    let mut done = vec![false; b];
+    for _ in 0..=max_len {
+        let t = prefix[0].len();
+        let flat: Vec<i64> = prefix.iter().flat_map(|p| p.iter().map(|&v| v as i64)).collect();
+        let input = Tensor::<2, Int>::from_data(TensorData::new(flat, [b, t]), device);
+        let logits = model.decode(input, Some((memory.clone(), Some(batch.pad.clone()))), &mut Vec::new());
+        let v = logits.dims()[2];
+        let last: Vec<f32> = logits.slice([0..b, t - 1..t]).reshape([b, v]).into_data().iter::<f32>().collect();
+        for (i, row) in last.chunks(v).enumerate() {
+            let next = if done[i] { PAD } else { argmax(row) as u32 };
+            done[i] |= next == EOS;
+            prefix[i].push(next);
+        }
+        if done.iter().all(|&d| d) {
+            break;
+        }
+    }
+    prefix.into_iter().map(|p| p[1..].iter().copied().take_while(|&v| v != EOS && v != PAD).collect()).collect()
 }
 
 #[cfg(test)]

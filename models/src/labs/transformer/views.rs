@@ -7,8 +7,9 @@ use burn::module::Module;
 use burn::tensor::activation::softmax;
 use burn::tensor::{Int, Tensor, TensorData};
 
-use super::model::Weights;
-use super::{BOS, Data, Task, Tokens, TransformerLab, english_tokens, greedy, pair_batch, source_pieces};
+use super::data::{BOS, Data, EOS, Tokens, english_tokens, pair_batch, source_pieces};
+use super::model::{Weights, greedy};
+use super::{Task, TransformerLab};
 use crate::data::sequences;
 use crate::labs::kit::sample::{draw, probabilities};
 use crate::labs::kit::charlm::{self, char_label};
@@ -149,7 +150,7 @@ impl TransformerLab {
                 let (logits, _) = model.forward(Some((batch.source, None)), input);
                 let v = logits.dims()[2];
                 let p: Vec<f32> = softmax(logits.slice([0..1, n - 1..n]).reshape([1, v]), 1).into_data().iter::<f32>().collect();
-                let want = right.map(|r| r.get(at).copied().unwrap_or(super::EOS) as usize);
+                let want = right.map(|r| r.get(at).copied().unwrap_or(EOS) as usize);
                 (tokens.names.clone(), p, want)
             }
         };
