@@ -1,0 +1,91 @@
+//! The live curves: the lab's charts against the step, the previous run's dashed beside them,
+//! and a marker wherever a hyper-parameter changed mid-run.
+
+use super::*;
+
+/// The bold curves of a chart, in order (train in orange, test in blue, as the classes).
+const CURVE_COLORS: [Color32; 4] =
+    [views::CLASS_COLORS[1], views::CLASS_COLORS[0], views::CLASS_COLORS[2], views::CLASS_COLORS[3]];
+
+impl TenlabApp {
+    pub(super) fn curves_ui(&mut self, ui: &mut egui::Ui) {
+        if self.previous.is_some() {
+            let label = self.t("ui.show_previous");
+            ui.checkbox(&mut self.show_previous, label).on_hover_text(self.t("ui.show_previous.help"));
+        }
+        let lang = self.lang();
+        let h = &self.runner.history;
+        let link = egui::Id::unique("curves-x");
+        // The lab's charts that fit its current data (all of them until it is built).
+        let shown = &self.runner.charts;
+        let charts: Vec<_> =
+            self.lab.charts.iter().filter(|c| shown.is_empty() || shown.contains(&c.id)).collect();
+        let height =
+            ((ui.available_height() - 20.0 * charts.len() as f32) / charts.len().max(1) as f32).max(120.0);
+        let lab = self.lab.id;
+        let previous = self.previous.as_ref().filter(|_| self.show_previous);
+        let step_axis = self.t("ui.step_axis");
+        for chart in charts {
+            ui.label(RichText::new(lab_tr(lang, lab, &format!("chart.{}", chart.id))).strong());
+            let mut plot = Plot::new(("chart", chart.id))
+                .height(height)
+                .legend(Legend::default())
+                .link_axis(link, [true, false])
+                .include_y(0.0)
+                .x_axis_label(step_axis.clone());
+            if chart.unit {
+                plot = plot.include_y(1.0);
+            }
+            if let Some(level) = chart.line {
+                plot = plot.include_y(level as f64);
+            }
+            plot.show(ui, |plot_ui| {
+                if let Some(level) = chart.line {
+                    let name = lab_tr(lang, lab, &format!("chart.{}.line", chart.id));
+                    plot_ui.hline(
+                        egui_plot::HLine::new(name, level as f64)
+                            .color(Color32::from_rgb(60, 160, 80))
+                            .style(egui_plot::LineStyle::dashed_loose()),
+                    );
+                }
+                // Bold curves take the class colours in turn (train, test, ...); faint ones are grey.
+                let mut bold = 0;
+                for curve in chart.curves {
+                    let m = Metric(curve.key);
+                    let name = lab_tr(lang, lab, &format!("metric.{}", curve.key));
+                    if curve.faint {
+                        plot_ui.line(
+                            Line::new(name, h.curve(m).to_vec())
+                                .color(Color32::from_rgb(190, 190, 190))
+                                .width(1.0),
+                        );
+                        continue;
+                    }
+                    let color = CURVE_COLORS[bold % CURVE_COLORS.len()];
+                    bold += 1;
+                    plot_ui.line(Line::new(name.clone(), h.curve(m).to_vec()).color(color).width(2.0));
+                    if let Some(p) = previous {
+                        let name = format!("{name} ({})", tr(lang, "ui.previous"));
+                        plot_ui.line(
+                            Line::new(name, p.curve(m).to_vec())
+                                .color(color.gamma_multiply(0.6))
+                                .width(1.5)
+                                .style(egui_plot::LineStyle::dashed_loose()),
+                        );
+                    }
+                }
+                draw_markers(plot_ui, &h.markers, lang, lab);
+            });
+        }
+    }
+}
+
+/// A vertical line wherever a hyper-parameter changed mid-run, named after the change.
+fn draw_markers(plot_ui: &mut egui_plot::PlotUi<'_>, markers: &[Marker], lang: Lang, lab: &str) {
+    for m in markers {
+        // A long value (the points of a drawing) is only said to have changed.
+        let value = if m.value.chars().count() > 24 { tr(lang, "ui.changed") } else { m.value.clone() };
+        let label = format!("{} = {}", param_label(lang, lab, &m.key), value);
+        plot_ui.vline(VLine::new(label, m.step as f64).color(Color32::from_gray(150)).width(1.0));
+    }
+}

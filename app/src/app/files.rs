@@ -1,0 +1,209 @@
+//! Files: settings and model files opened and saved through the system's dialog (on a
+//! thread, so the window keeps drawing), or through a typed path where no dialog can open.
+
+use super::*;
+
+/// A saved settings file: the lab and its hyper-parameters.
+#[derive(Serialize, Deserialize)]
+pub(super) struct ConfigFile {
+    lab: String,
+    values: Values,
+}
+
+/// A file dialog's answer: the path picked, if any, and how long the dialog was open.
+/// What the file panel keeps between frames.
+pub(super) struct Files {
+    /// Whether system dialogs may open (not in tests).
+    pub(super) dialogs: bool,
+    /// Where no file dialog can open: what a typed path is for, and the path so far.
+    pub(super) prompt: Option<(Pick, String)>,
+    /// An open file dialog: what it is for; its answer and how long it was open.
+    pub(super) picking: Option<(Pick, Receiver<DialogAnswer>)>,
+}
+
+pub(super) type DialogAnswer = (Option<PathBuf>, Duration);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Pick {
+    /// A `Path` parameter of the lab: a file with these extensions, or a folder.
+    Param {
+        key: &'static str,
+        folder: bool,
+        extensions: &'static [&'static str],
+    },
+    OpenConfig,
+    SaveConfig,
+    OpenModel,
+    SaveModel,
+}
+
+/// The extension of model files.
+pub(super) const MODEL_EXT: &str = "tenlab";
+
+impl TenlabApp {
+    /// No file dialog could open: a parameter's path is typed in its own box; a settings or
+    /// model file in a box that opens for it.
+    pub(super) fn no_dialog(&mut self, pick: Pick) {
+        let name = match pick {
+            Pick::Param { .. } => {
+                self.notices.push((false, self.t("ui.browse.none")));
+                return;
+            }
+            Pick::SaveConfig => "tenlab-settings.json".to_string(),
+            Pick::SaveModel => format!("{}.{MODEL_EXT}", self.lab.id),
+            Pick::OpenConfig | Pick::OpenModel => String::new(),
+        };
+        self.files.prompt = Some((pick, name));
+    }
+
+    pub(super) fn start_pick(&mut self, pick: Pick) {
+        if !self.files.dialogs {
+            self.no_dialog(pick);
+            return;
+        }
+        let (tx, rx) = crossbeam_channel::bounded(1);
+        // The dialog runs on its own thread so that a missing desktop portal can never freeze
+        // the window; the answer arrives on the channel.
+        let repaint = self.repaint.clone();
+        let (model_kind, lab) = (self.t("ui.model.file"), self.lab.id);
+        let spawned = std::thread::Builder::new().name("tenlab-file-dialog".into()).spawn(move || {
+            let opened = std::time::Instant::now();
+            let dialog = rfd::FileDialog::new();
+            let path = match pick {
+                Pick::Param { folder: true, .. } => dialog.pick_folder(),
+                Pick::Param { extensions: [], .. } => dialog.pick_file(),
+                Pick::Param { extensions, .. } => {
+                    dialog.add_filter(extensions.join(", ").to_uppercase(), extensions).pick_file()
+                }
+                Pick::OpenConfig => dialog.add_filter("JSON", &["json"]).pick_file(),
+                Pick::SaveConfig => {
+                    dialog.add_filter("JSON", &["json"]).set_file_name("tenlab-settings.json").save_file()
+                }
+                Pick::OpenModel => dialog.add_filter(&model_kind, &[MODEL_EXT]).pick_file(),
+                Pick::SaveModel => dialog
+                    .add_filter(&model_kind, &[MODEL_EXT])
+                    .set_file_name(format!("{lab}.{MODEL_EXT}"))
+                    .save_file(),
+            };
+            let _ = tx.send((path, opened.elapsed()));
+            repaint.request_repaint();
+        });
+        match spawned {
+            Ok(_) => self.files.picking = Some((pick, rx)),
+            Err(_) => self.no_dialog(pick),
+        }
+    }
+
+    pub(super) fn poll_pick(&mut self) {
+        let Some((pick, rx)) = &self.files.picking else { return };
+        let pick = *pick;
+        let (answer, open_for) = match rx.try_recv() {
+            Ok(a) => a,
+            Err(crossbeam_channel::TryRecvError::Empty) => return,
+            Err(crossbeam_channel::TryRecvError::Disconnected) => (None, Duration::ZERO),
+        };
+        self.files.picking = None;
+        if answer.is_none() && open_for < Duration::from_millis(400) {
+            // No person cancels that fast: no dialog could open (no desktop portal).
+            self.no_dialog(pick);
+        }
+        if let Some(path) = answer {
+            self.picked(pick, path);
+        }
+    }
+
+    /// A file or folder was chosen, in a dialog or typed in.
+    pub(super) fn picked(&mut self, pick: Pick, path: PathBuf) {
+        match pick {
+            Pick::Param { key, .. } => {
+                if let Some(spec) = self.lab.spec(key) {
+                    let mut values = self.runner.values().clone();
+                    values.insert(spec.key.into(), ParamValue::Text(path.display().to_string()));
+                    // A new file or folder is new data: rebuild.
+                    self.load(values);
+                }
+            }
+            Pick::OpenModel => self.open_model(path),
+            Pick::SaveModel => self.runner.save(path),
+            Pick::OpenConfig => self.open_config(&path),
+            Pick::SaveConfig => {
+                let file = ConfigFile { lab: self.lab.id.into(), values: self.runner.values().clone() };
+                let text = serde_json::to_string_pretty(&file).expect("values are plain JSON");
+                match std::fs::write(&path, text) {
+                    Ok(()) => {
+                        self.notices.push((true, format!("{} {}", self.t("ui.config.saved"), path.display())))
+                    }
+                    Err(e) => self.notices.push((false, format!("{}: {e}", self.t("ui.config.bad")))),
+                }
+            }
+        }
+    }
+
+    /// Opens a model file of the current lab: its settings and weights replace the run. A
+    /// file of another lab, of other shapes, or a broken one gets a message and changes
+    /// nothing.
+    pub fn open_model(&mut self, path: PathBuf) {
+        self.runner.open(self.lab, path);
+        self.view_dirty = true;
+    }
+
+    /// Replaces the run with the trained model the lab ships with (the curves of a run that
+    /// trained stay to compare with, as for any opened model).
+    pub fn open_trained(&mut self) {
+        self.runner.open_trained(self.lab);
+        self.view_dirty = true;
+    }
+
+    /// Loads a settings file. A broken or invalid file gets a message and changes nothing.
+    pub fn open_config(&mut self, path: &std::path::Path) {
+        let parsed = std::fs::read_to_string(path)
+            .map_err(|e| e.to_string())
+            .and_then(|text| serde_json::from_str::<ConfigFile>(&text).map_err(|e| e.to_string()))
+            .and_then(|file| {
+                let lang = self.lang();
+                let lab = tenlab_models::find_lab(&file.lab).map_err(|e| error_text(lang, &file.lab, &e))?;
+                let values = lab.validate(&file.values).map_err(|e| error_text(lang, lab.id, &e))?;
+                Ok((lab, values))
+            });
+        match parsed {
+            Ok((lab, values)) => self.switch_lab(lab, Some(values)),
+            // The current settings stay as they were.
+            Err(e) => {
+                self.notices.push((false, format!("{} ({}): {e}", self.t("ui.config.bad"), path.display())))
+            }
+        }
+    }
+
+    /// A box for a file's path where no file dialog can open.
+    pub(super) fn prompt_ui(&mut self, ui: &mut egui::Ui) {
+        let Some((pick, mut text)) = self.files.prompt.take() else { return };
+        let mut done = None;
+        egui::Frame::new().fill(Color32::from_rgb(255, 243, 205)).inner_margin(6.0).corner_radius(4.0).show(
+            ui,
+            |ui| {
+                ui.horizontal_wrapped(|ui| {
+                    let label = ui.colored_label(Color32::from_rgb(110, 80, 0), self.t("ui.path_prompt")).id;
+                    let r =
+                        ui.add(egui::TextEdit::singleline(&mut text).desired_width(320.0)).labelled_by(label);
+                    let verb = if matches!(pick, Pick::SaveConfig | Pick::SaveModel) {
+                        "ui.save"
+                    } else {
+                        "ui.open"
+                    };
+                    let entered = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                    if (ui.button(self.t(verb)).clicked() || entered) && !text.trim().is_empty() {
+                        done = Some(true);
+                    }
+                    if ui.button(self.t("ui.cancel")).clicked() {
+                        done = Some(false);
+                    }
+                });
+            },
+        );
+        match done {
+            Some(true) => self.picked(pick, PathBuf::from(text.trim())),
+            Some(false) => {}
+            None => self.files.prompt = Some((pick, text)),
+        }
+    }
+}
