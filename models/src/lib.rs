@@ -17,6 +17,7 @@ pub mod ops;
 pub mod params;
 pub mod picture;
 pub mod rng;
+pub mod tensors;
 pub mod view;
 
 pub use device::{DeviceChoice, DeviceInfo};

@@ -9,12 +9,13 @@ use super::{CANVAS_SIDE, CnnLab};
 use crate::labs::kit::images::{image_batch, picture, test_strip};
 use crate::labs::kit::{Activation, argmax};
 use crate::view::{Bars, Heatmap, Reading, Scale, Style, View};
+use crate::tensors::Floats;
 
 impl CnnLab {
     pub(super) fn filters(&self) -> View {
         let w = self.model.convs[0].weight.val();
         let [f, c, k, _] = w.dims();
-        let v: Vec<f32> = w.into_data().iter::<f32>().collect();
+        let v: Vec<f32> = w.floats();
         let row = (0..f)
             .map(|i| {
                 let values =
@@ -38,13 +39,13 @@ impl CnnLab {
     /// Class probabilities and every block's feature maps for one image `[1, c, h, w]`.
     pub(super) fn block_maps(&self, x: Tensor<4>) -> (Vec<f32>, Vec<Vec<Heatmap>>) {
         let (logits, maps) = self.model.valid().forward_maps(x, self.cfg.activation, self.cfg.pooling);
-        let probs = softmax(logits, 1).into_data().iter::<f32>().collect();
+        let probs = softmax(logits, 1).floats();
         let rows = maps
             .into_iter()
             .enumerate()
             .map(|(b, m)| {
                 let [_, f, h, w] = m.dims();
-                let v: Vec<f32> = m.into_data().iter::<f32>().collect();
+                let v: Vec<f32> = m.floats();
                 (0..f.min(32))
                     .map(|c| {
                         let title = format!("B{}·{}", b + 1, c + 1);

@@ -27,6 +27,7 @@ use crate::view::{View, ViewSpec};
 pub(crate) use model::Denoiser;
 use sampler::Trace;
 use schedule::{Kind, Schedule};
+use crate::tensors::{Floats, floats};
 
 pub const DEF: LabDef = LabDef {
     id: "diffusion",
@@ -345,10 +346,10 @@ impl DiffusionLab {
             let r = c[0] * dim..(c[c.len() - 1] + 1) * dim;
             let xt = self.noised(&x0[r.clone()], &eps[r.clone()], &ts[c[0]..c[0] + c.len()]);
             let x = Tensor::from_data(TensorData::new(xt, [c.len(), dim]), &self.device);
-            let e = Tensor::<2>::from_data(TensorData::new(eps[r].to_vec(), [c.len(), dim]), &self.device);
+            let e = floats(eps[r].to_vec(), [c.len(), dim], &self.device);
             let l = labels.map(|l| &l[c[0]..c[0] + c.len()]);
             let pred = model.forward(x, &ts[c[0]..c[0] + c.len()], l, self.side());
-            let per: Vec<f32> = (pred - e).powi_scalar(2).mean_dim(1).into_data().iter::<f32>().collect();
+            let per: Vec<f32> = (pred - e).powi_scalar(2).mean_dim(1).floats();
             out.extend(per);
         }
         out
@@ -396,7 +397,7 @@ impl Lab for DiffusionLab {
             labels.iter().map(|&c| if self.rng.f32() < 0.1 { classes } else { c }).collect()
         });
         let x = Tensor::from_data(TensorData::new(xt, [n, dim]), &self.train_device);
-        let e = Tensor::<2>::from_data(TensorData::new(eps, [n, dim]), &self.train_device);
+        let e = floats(eps, [n, dim], &self.train_device);
         let pred = self.model.forward(x, &ts, labels.as_deref(), self.side()); // [n, dim]
         let per = (pred - e).powi_scalar(2).mean_dim(1); // [n, 1]
         let weighting = match (self.cfg.weighting, &self.data) {
@@ -418,11 +419,11 @@ impl Lab for DiffusionLab {
                         snr.min(5.0) / snr.max(1e-8)
                     })
                     .collect();
-                let w = Tensor::<2>::from_data(TensorData::new(w, [n, 1]), &self.train_device);
+                let w = floats(w, [n, 1], &self.train_device);
                 (per.clone() * w).mean()
             }
         };
-        let per: Vec<f32> = per.into_data().iter::<f32>().collect();
+        let per: Vec<f32> = per.floats();
         let grads = GradientsParams::from_grads(loss.backward(), &self.model);
         let lr = self.cfg.train.lr_at(self.steps);
         self.rates = vec![("lr", lr)];
@@ -585,9 +586,7 @@ impl Lab for DiffusionLab {
         let saved = weights::from_bytes(&self.saved(), bytes)?;
         self.model = saved.model;
         self.ema = saved.ema;
-        if let (Some(judge), Some(net)) = (&mut self.judge, saved.judge) {
-            judge.restore(net, steps);
-        }
+        Judge::load_saved(&mut self.judge, saved.judge, steps);
         self.steps = steps;
         self.trace = None;
         self.census = None;
@@ -597,7 +596,7 @@ impl Lab for DiffusionLab {
 
 impl DiffusionLab {
     fn saved(&self) -> Saved {
-        Saved { model: self.model.clone(), ema: self.ema.clone(), judge: self.judge.as_ref().map(|j| j.net.clone()) }
+        Saved { model: self.model.clone(), ema: self.ema.clone(), judge: Judge::saved(&self.judge) }
     }
 }
 

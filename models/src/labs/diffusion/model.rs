@@ -10,6 +10,7 @@ use burn::tensor::activation::silu;
 use burn::tensor::{Device, Int, Tensor, TensorData};
 
 use crate::ops::group_norm::group_norm_silu;
+use crate::tensors::floats;
 
 /// Sinusoidal embeddings of timesteps: `[n, dim]`, row i = sin/cos of t_i at `dim / 2`
 /// frequencies from 1 to 1/10,000.
@@ -75,7 +76,7 @@ const FOURIER: [f32; 6] = [1.0, 2.0, 4.0, 8.0, 16.0, 32.0];
 fn fourier(x: Tensor<2>) -> Tensor<2> {
     let [n, _] = x.dims();
     let k = FOURIER.len();
-    let f = Tensor::<3>::from_data(TensorData::new(FOURIER.to_vec(), [1, 1, k]), &x.device());
+    let f = floats(FOURIER.to_vec(), [1, 1, k], &x.device());
     let a = x.clone().unsqueeze_dim::<3>(2) * f; // [n, 2, k]
     Tensor::cat(vec![x, a.clone().sin().reshape([n, 2 * k]), a.cos().reshape([n, 2 * k])], 1)
 }
@@ -279,18 +280,19 @@ impl Denoiser {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tensors::Floats;
 
     #[test]
     fn folding_pixels_into_channels_and_back_is_the_identity() {
         let device = Device::flex();
         let v: Vec<f32> = (0..2 * 3 * 4 * 6).map(|i| i as f32).collect();
-        let x = Tensor::<4>::from_data(TensorData::new(v.clone(), [2, 3, 4, 6]), &device);
+        let x = floats(v.clone(), [2, 3, 4, 6], &device);
         let folded = unshuffle(x);
         assert_eq!(folded.dims(), [2, 12, 2, 3]);
         // Channel 1 of the first image's colour 0 holds the pixels right of each 2x2 corner.
-        let c1: Vec<f32> = folded.clone().slice([0..1, 1..2, 0..2, 0..3]).into_data().iter::<f32>().collect();
+        let c1: Vec<f32> = folded.clone().slice([0..1, 1..2, 0..2, 0..3]).floats();
         assert_eq!(c1, vec![1.0, 3.0, 5.0, 13.0, 15.0, 17.0]);
-        let back: Vec<f32> = shuffle(folded).into_data().iter::<f32>().collect();
+        let back: Vec<f32> = shuffle(folded).floats();
         assert_eq!(back, v);
     }
 }

@@ -3,6 +3,7 @@
 //! and the predicted x_0) for the denoising views.
 
 use super::*;
+use crate::tensors::{Floats, floats};
 
 impl DiffusionLab {
     /// Runs the sampler on `n` samples from noise seeded by `seed`, keeping up to `frames`
@@ -69,15 +70,15 @@ impl DiffusionLab {
     /// model is class-conditional: eps = eps(no class) + w (eps(class) - eps(no class)).
     pub(super) fn predict(&self, model: &Denoiser, x: &[f32], t: usize, n: usize, labels: Option<&[u32]>) -> Vec<f32> {
         let dim = self.data.dim();
-        let tensor = |v: Vec<f32>, rows: usize| Tensor::<2>::from_data(TensorData::new(v, [rows, dim]), &self.device);
+        let tensor = |v: Vec<f32>, rows: usize| floats(v, [rows, dim], &self.device);
         match labels {
-            None => model.forward(tensor(x.to_vec(), n), &vec![t; n], None, self.side()).into_data().iter::<f32>().collect(),
+            None => model.forward(tensor(x.to_vec(), n), &vec![t; n], None, self.side()).floats(),
             Some(labels) => {
                 let none = self.data.classes() as u32;
                 let both: Vec<u32> = labels.iter().copied().chain(std::iter::repeat_n(none, n)).collect();
                 let xx: Vec<f32> = x.iter().chain(x).copied().collect();
                 let out: Vec<f32> =
-                    model.forward(tensor(xx, 2 * n), &vec![t; 2 * n], Some(&both), self.side()).into_data().iter::<f32>().collect();
+                    model.forward(tensor(xx, 2 * n), &vec![t; 2 * n], Some(&both), self.side()).floats();
                 let (cond, uncond) = out.split_at(n * dim);
                 let w = self.cfg.guidance as f32;
                 uncond.iter().zip(cond).map(|(u, c)| u + w * (c - u)).collect()

@@ -28,6 +28,7 @@ use crate::rng::Rng;
 use crate::view::{View, ViewSpec};
 use model::QNet;
 use replay::{Replay, Transition};
+use crate::tensors::{Floats, floats};
 
 pub const DEF: LabDef = LabDef {
     id: "dqn",
@@ -332,7 +333,7 @@ impl DqnLab {
         if states.is_empty() {
             return vec![];
         }
-        let q: Vec<f32> = net.forward(self.states(states, &self.device)).into_data().iter::<f32>().collect();
+        let q: Vec<f32> = net.forward(self.states(states, &self.device)).floats();
         q.chunks(2).map(|c| [c[0], c[1]]).collect()
     }
 
@@ -366,11 +367,11 @@ impl DqnLab {
         let actions: Vec<u32> = batch.iter().map(|t| t.action as u32).collect();
         let mask = onehot(&actions, ACTIONS);
         let q = self.online.forward(self.states(&states, &self.train_device)); // [n, 2]
-        let mask = Tensor::<2>::from_data(TensorData::new(mask, [n, ACTIONS]), &self.train_device);
+        let mask = floats(mask, [n, ACTIONS], &self.train_device);
         let q_sa = (q * mask).sum_dim(1).reshape([n]); // [n]
-        let y = Tensor::<1>::from_data(TensorData::new(y, [n]), &self.train_device);
+        let y = floats(y, [n], &self.train_device);
         let diff = q_sa - y; // [n]
-        let errors: Vec<f32> = diff.clone().into_data().iter::<f32>().collect();
+        let errors: Vec<f32> = diff.clone().floats();
         let loss = match self.cfg.loss {
             Loss::Mse => diff.powi_scalar(2).mean(),
             Loss::Huber => {

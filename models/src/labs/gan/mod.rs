@@ -23,6 +23,7 @@ use crate::params::{self, Group, ParamKind, ParamSpec, Values, text_of};
 use crate::rng::Rng;
 use crate::view::{View, ViewSpec};
 use model::{Discriminator, Generator, Shape};
+use crate::tensors::Floats;
 
 pub const DEF: LabDef = LabDef {
     id: "gan",
@@ -327,7 +328,7 @@ impl GanLab {
         }
         let x = self.tensor(mixed.clone(), dim, &self.train_device).require_grad();
         let grads = self.d.forward(x.clone()).sum().backward();
-        let g: Vec<f32> = x.grad(&grads).map(|g| g.into_data().iter::<f32>().collect()).unwrap_or_default();
+        let g: Vec<f32> = x.grad(&grads).map(|g| g.floats()).unwrap_or_default();
         let mut plus = Vec::with_capacity(mixed.len());
         let mut minus = Vec::with_capacity(mixed.len());
         for i in 0..n {
@@ -353,7 +354,7 @@ impl GanLab {
         let mut rng = Rng::new(self.rng.next_u64());
         let z = self.latents(&mut rng, n);
         let fake = self.g.forward(self.tensor(z, self.latent(), &self.train_device)).detach();
-        let fake_values: Vec<f32> = fake.clone().into_data().iter::<f32>().collect();
+        let fake_values: Vec<f32> = fake.clone().floats();
         let lr = self.d.forward(self.tensor(real.clone(), self.dim(), &self.train_device));
         let lf = self.d.forward(fake);
         let g_value = self.g_loss(lf.clone()).into_scalar::<f32>();
@@ -403,7 +404,7 @@ impl GanLab {
 
     fn generate_from(&self, z: Vec<f32>) -> Vec<f32> {
         let g = self.g.valid();
-        let out: Vec<f32> = g.forward(self.tensor(z, self.latent(), &self.device)).into_data().iter::<f32>().collect();
+        let out: Vec<f32> = g.forward(self.tensor(z, self.latent(), &self.device)).floats();
         if self.signed() { out.into_iter().map(|v| (v + 1.0) / 2.0).collect() } else { out }
     }
 
@@ -574,9 +575,7 @@ impl Lab for GanLab {
         let saved = weights::from_bytes(&self.saved(), bytes)?;
         self.g = saved.g;
         self.d = saved.d;
-        if let (Some(judge), Some(net)) = (&mut self.judge, saved.judge) {
-            judge.restore(net, steps);
-        }
+        Judge::load_saved(&mut self.judge, saved.judge, steps);
         self.steps = steps;
         self.census = None;
         Ok(())
@@ -585,7 +584,7 @@ impl Lab for GanLab {
 
 impl GanLab {
     fn saved(&self) -> Saved {
-        Saved { g: self.g.clone(), d: self.d.clone(), judge: self.judge.as_ref().map(|j| j.net.clone()) }
+        Saved { g: self.g.clone(), d: self.d.clone(), judge: Judge::saved(&self.judge) }
     }
 }
 

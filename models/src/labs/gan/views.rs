@@ -13,6 +13,7 @@ use crate::labs::kit;
 use crate::labs::kit::judge::picture;
 use crate::rng::Rng;
 use crate::view::{Heatmap, Lines, Path, PointLayer, Scatter, Series, Style, View};
+use crate::tensors::Floats;
 
 /// Resolution of the discriminator's field.
 const FIELD: usize = 48;
@@ -46,7 +47,7 @@ impl GanLab {
             .collect();
         let logits = d.forward(self.tensor(grid, 2, &self.device));
         let mut values: Vec<f32> = if self.cfg.loss == Loss::WganGp {
-            logits.into_data().iter::<f32>().collect()
+            logits.floats()
         } else {
             sigmoid(logits).into_data().iter::<f32>().map(|p| p - 0.5).collect()
         };
@@ -70,7 +71,7 @@ impl GanLab {
         let x = self.tensor(flat, 2, &self.train_device).require_grad();
         let loss = self.g_loss(self.d.forward(x.clone()));
         let grads = loss.backward();
-        let g: Vec<f32> = x.grad(&grads).map(|g| g.into_data().iter::<f32>().collect()).unwrap_or_default();
+        let g: Vec<f32> = x.grad(&grads).map(|g| g.floats()).unwrap_or_default();
         let longest = g.chunks(2).map(|v| v[0].hypot(v[1])).fold(1e-12f32, f32::max);
         pts.iter().zip(g.chunks(2)).map(|(p, v)| (*p, [-v[0] / longest * 0.4, -v[1] / longest * 0.4])).collect()
     }
@@ -179,9 +180,9 @@ impl GanLab {
         let score = |x: Vec<f32>| -> Vec<f32> {
             let logits: Tensor<2> = d.forward(self.tensor(x, 784, &self.device));
             if self.cfg.loss == Loss::WganGp {
-                logits.into_data().iter::<f32>().collect()
+                logits.floats()
             } else {
-                sigmoid(logits).into_data().iter::<f32>().collect()
+                sigmoid(logits).floats()
             }
         };
         let (r, f) = (score(real), score(fake));

@@ -22,6 +22,7 @@ use crate::params::{self, Group, ParamKind, ParamSpec, Values, text_of};
 use crate::rng::Rng;
 use crate::view::{View, ViewSpec};
 use model::{Features, Gcn, Sparse};
+use crate::tensors::Floats;
 
 pub const DEF: LabDef = LabDef {
     id: "gcn",
@@ -249,9 +250,9 @@ impl GcnLab {
     fn infer(&self) -> (Vec<f32>, Vec<Vec<f32>>) {
         let model = self.model.valid();
         let outs = model.forward(&self.features, &self.adj.1);
-        let layers: Vec<Vec<f32>> = outs.iter().map(|o| o.clone().into_data().iter::<f32>().collect()).collect();
+        let layers: Vec<Vec<f32>> = outs.iter().map(|o| o.clone().floats()).collect();
         let logits = outs.last().expect("at least one layer").clone();
-        let probs = burn::tensor::activation::softmax(logits, 1).into_data().iter::<f32>().collect();
+        let probs = burn::tensor::activation::softmax(logits, 1).floats();
         (probs, layers)
     }
 }

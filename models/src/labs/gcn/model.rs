@@ -95,6 +95,8 @@ fn with_bias(xw: Tensor<2>, layer: &Linear) -> Tensor<2> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tensors::floats;
+    use crate::tensors::Floats;
 
     #[test]
     fn the_sparse_product_equals_the_dense_one() {
@@ -102,8 +104,8 @@ mod tests {
         // A 3x3 with a repeated row index (the scatter must add) times a 3x2.
         let a = [(0, 0, 1.0), (0, 2, 2.0), (1, 1, -1.0), (2, 0, 0.5), (2, 1, 3.0)];
         let s = Sparse::new(3, &a, &device);
-        let x = Tensor::<2>::from_data(TensorData::new(vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0], [3, 2]), &device);
-        let got: Vec<f32> = s.matmul(x).into_data().iter::<f32>().collect();
+        let x = floats(vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0], [3, 2], &device);
+        let got: Vec<f32> = s.matmul(x).floats();
         // Rows: [1*1 + 2*5, 1*2 + 2*6], [-3, -4], [0.5*1 + 3*3, 0.5*2 + 3*4].
         assert_eq!(got, vec![11.0, 14.0, -3.0, -4.0, 9.5, 13.0]);
     }

@@ -48,6 +48,7 @@ pub fn warmed_decay(decay: f64, steps: u64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tensors::Floats;
     use burn::nn::{Linear, LinearConfig};
     use burn::tensor::Device;
 
@@ -58,9 +59,9 @@ mod tests {
         // The same ids, other values.
         let b = a.clone().map(&mut Blend { live: HashMap::new(), decay: 0.0 });
         let b = Linear { weight: b.weight.map(|w| w.add_scalar(1.0)), bias: b.bias };
-        let before: Vec<f32> = a.weight.val().into_data().iter::<f32>().collect();
+        let before: Vec<f32> = a.weight.val().floats();
         let moved = update(a, &b, 0.75);
-        let after: Vec<f32> = moved.weight.val().into_data().iter::<f32>().collect();
+        let after: Vec<f32> = moved.weight.val().floats();
         for (x, y) in before.iter().zip(&after) {
             assert!((y - x - 0.25).abs() < 1e-6, "{x} -> {y}");
         }

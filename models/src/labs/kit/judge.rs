@@ -13,6 +13,7 @@ use burn::tensor::{Device, Tensor, TensorData};
 use super::{Batches, cross_entropy, onehot};
 use crate::data::images::ImageSet;
 use crate::rng::Rng;
+use crate::tensors::Floats;
 use crate::view::{Bars, Heatmap, Scale, Style, View};
 
 /// Two convolutions with max pooling and a linear read-out (~99% on MNIST's test set).
@@ -109,6 +110,18 @@ impl Judge {
         self.steps += 1;
     }
 
+    /// The judge's network as a model file holds it beside the lab's (none without a judge).
+    pub fn saved(judge: &Option<Judge>) -> Option<JudgeNet> {
+        judge.as_ref().map(|j| j.net.clone())
+    }
+
+    /// Back from a model file: the saved network, if the file has one and the lab a judge.
+    pub fn load_saved(judge: &mut Option<Judge>, net: Option<JudgeNet>, steps: u64) {
+        if let (Some(judge), Some(net)) = (judge, net) {
+            judge.restore(net, steps);
+        }
+    }
+
     /// Takes the saved weights of a judge that trained beside its lab for `steps` steps (it
     /// goes on learning if those were fewer than `JUDGE_STEPS`).
     pub fn restore(&mut self, net: JudgeNet, steps: u64) {
@@ -123,7 +136,7 @@ impl Judge {
             TensorData::new(pixels.to_vec(), [n, shape[0], shape[1], shape[2]]),
             &self.device,
         );
-        softmax(net.forward(x), 1).into_data().iter::<f32>().collect()
+        softmax(net.forward(x), 1).floats()
     }
 
     /// Reads samples: counts per class, the confident share, the classes seen.

@@ -164,6 +164,7 @@ pub fn steps_of(x: Tensor<3>) -> Vec<Tensor<2>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tensors::Floats;
     use burn::tensor::Distribution;
 
     #[test]
@@ -176,15 +177,15 @@ mod tests {
         let (want, _) = burn_lstm.forward(x.clone(), None);
         let (got, rec) = ours.forward(x, true);
         let (want, got): (Vec<f32>, Vec<f32>) =
-            (want.into_data().iter::<f32>().collect(), got.into_data().iter::<f32>().collect());
+            (want.floats(), got.floats());
         assert_eq!(want.len(), 3 * 6 * 7);
         let worst = want.iter().zip(&got).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max);
         assert!(worst < 1e-5, "{worst}");
         // The recording: gates in (0, 1), and h = o tanh(c) at every step.
         let rec = rec.unwrap();
-        let gates: Vec<f32> = rec.forget.clone().into_data().iter::<f32>().collect();
+        let gates: Vec<f32> = rec.forget.clone().floats();
         assert!(gates.iter().all(|&v| v > 0.0 && v < 1.0));
-        let h: Vec<f32> = (rec.output * tanh(rec.cell)).into_data().iter::<f32>().collect();
+        let h: Vec<f32> = (rec.output * tanh(rec.cell)).floats();
         let worst = h.iter().zip(&got).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max);
         assert!(worst < 1e-6, "{worst}");
     }

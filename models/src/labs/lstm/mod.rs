@@ -439,6 +439,7 @@ impl Lab for LstmLab {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tensors::Floats;
     use crate::view::View;
     use burn::tensor::Int;
 
@@ -459,8 +460,8 @@ mod tests {
         // Reading the last step from the state after the first two gives the same output.
         let (first, state, _) = net.run(net.embed(ids.clone().slice([0..2, 0..2])), None, false);
         let (last, _, _) = net.run(net.embed(ids.slice([0..2, 2..3])), Some(state), false);
-        let whole: Vec<f32> = top.into_data().iter::<f32>().collect();
-        let parts: Vec<f32> = Tensor::cat(vec![first, last], 1).into_data().iter::<f32>().collect();
+        let whole: Vec<f32> = top.floats();
+        let parts: Vec<f32> = Tensor::cat(vec![first, last], 1).floats();
         let worst = whole.iter().zip(&parts).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max);
         assert!(worst < 1e-6, "{worst}");
         // A digit: 28 rows in, 10 scores out.

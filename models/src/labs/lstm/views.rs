@@ -13,6 +13,7 @@ use crate::labs::kit::sample::{draw, probabilities};
 use crate::labs::kit::{cross_entropy, onehot, token_cross_entropy};
 use crate::rng::Rng;
 use crate::view::{Heatmap, Lines, Mark, Scale, Series, Style, TextPicture, View};
+use crate::tensors::Floats;
 
 /// The longest string the gate view reads.
 const GATE_CHARS: usize = 100;
@@ -76,7 +77,7 @@ impl LstmLab {
         let units: Vec<String> = (from..to).map(|u| format!("{u}")).collect();
         let t = steps.len();
         let matrix = |tensor: &Tensor<3>, scale: Scale| {
-            let v: Vec<f32> = tensor.clone().into_data().iter::<f32>().collect();
+            let v: Vec<f32> = tensor.clone().floats();
             // [1, t, h] -> rows: units, columns: steps.
             let values: Vec<f32> = (from..to).flat_map(|u| (0..t).map(move |s| (s, u))).map(|(s, u)| v[s * h + u]).collect();
             let mut m = match scale {
@@ -127,7 +128,7 @@ impl LstmLab {
         let mut last = top.slice([0..1, len - 1..len]).reshape([1, hd]);
         let mut out = Vec::with_capacity(n);
         for _ in 0..n {
-            let mut logits: Vec<f32> = model.head.forward(last).into_data().iter::<f32>().collect();
+            let mut logits: Vec<f32> = model.head.forward(last).floats();
             charlm::never_unknown(&mut logits);
             let next = draw(&probabilities(&logits, temperature, 0), &mut rng) as u32;
             out.push(next);
@@ -147,7 +148,7 @@ impl LstmLab {
         let model = self.model.valid();
         let x = Tensor::from_data(TensorData::new(s[..warm].to_vec(), [1, warm, 1]), &self.device);
         let (top, mut state, _) = model.run(x, None, false);
-        let one_step: Vec<f32> = model.outputs(top).into_data().iter::<f32>().collect();
+        let one_step: Vec<f32> = model.outputs(top).floats();
         let mut free = vec![one_step[warm - 1]];
         while free.len() < s.len() - warm {
             let x = Tensor::from_data(TensorData::new(vec![*free.last().unwrap()], [1, 1, 1]), &self.device);
@@ -209,7 +210,7 @@ impl LstmLab {
         };
         let grads = loss.backward();
         let [b, n, d] = x.dims();
-        let g: Vec<f32> = x.grad(&grads).map(|g| g.into_data().iter::<f32>().collect()).unwrap_or_else(|| vec![0.0; b * n * d]);
+        let g: Vec<f32> = x.grad(&grads).map(|g| g.floats()).unwrap_or_else(|| vec![0.0; b * n * d]);
         let mut norms = vec![0.0f32; n];
         for (i, row) in g.chunks(d).enumerate() {
             norms[i % n] += row.iter().map(|v| v * v).sum::<f32>().sqrt() / b as f32;

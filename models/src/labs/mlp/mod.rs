@@ -21,6 +21,7 @@ use crate::params::{self, Group, ParamKind, ParamSpec, Values, text_of};
 use crate::rng::Rng;
 use crate::view::{View, ViewSpec};
 use model::Net;
+use crate::tensors::Floats;
 
 pub const DEF: LabDef = LabDef {
     id: "mlp",
@@ -337,7 +338,7 @@ impl MlpLab {
         let rows = x.len() / dims.max(1);
         let x = Tensor::from_data(TensorData::new(x, [rows, dims]), &self.device);
         let logits = self.model.valid().forward(x, self.cfg.activation);
-        softmax(logits, 1).into_data().iter::<f32>().collect()
+        softmax(logits, 1).floats()
     }
 }
 

@@ -7,6 +7,7 @@ use burn::tensor::{Tensor, TensorData};
 use super::{MlpLab, Plane};
 use crate::labs::kit::Activation;
 use crate::view::{Boundary, Heatmap, Scale, Style, View};
+use crate::tensors::Floats;
 
 impl MlpLab {
     /// Points of a `res` x `res` grid over the plane, top row first.
@@ -53,7 +54,7 @@ impl MlpLab {
         let mut layer_maps =
             |t: Tensor<2>, title: &dyn Fn(usize) -> String, scale: Option<(f32, f32, Scale)>| {
                 let width = t.dims()[1];
-                let v: Vec<f32> = t.into_data().iter::<f32>().collect();
+                let v: Vec<f32> = t.floats();
                 let row = (0..width)
                     .map(|n| {
                         let values: Vec<f32> = (0..res * res).map(|k| v[k * width + n]).collect();
@@ -90,7 +91,7 @@ impl MlpLab {
             .enumerate()
             .map(|(l, layer)| {
                 let [d_in, d_out] = layer.weight.dims();
-                let w: Vec<f32> = layer.weight.val().into_data().iter::<f32>().collect();
+                let w: Vec<f32> = layer.weight.val().floats();
                 let mut h = Heatmap::diverging(format!("W{} ({d_in}×{d_out})", l + 1), d_in, d_out, w);
                 h.row_labels = if l == 0 {
                     self.data.train.feature_names.clone()

@@ -5,6 +5,7 @@ use burn::module::Module;
 use super::ResNetLab;
 use crate::labs::kit::images::{image_batch, test_strip};
 use crate::view::{Bars, Heatmap, Scale, Style, View};
+use crate::tensors::Floats;
 
 impl ResNetLab {
     /// Each main-path convolution's weight-gradient norm: its history as log10 (one column
@@ -45,7 +46,7 @@ impl ResNetLab {
         let mut rows = vec![strip];
         rows.extend(maps.into_iter().enumerate().map(|(b, m)| {
             let [_, f, h, w] = m.dims();
-            let v: Vec<f32> = m.into_data().iter::<f32>().collect();
+            let v: Vec<f32> = m.floats();
             (0..f.min(16))
                 .map(|c| {
                     // Block outputs are the residual stream before its activation: signed.

@@ -406,6 +406,7 @@ fn set_dropout(model: &mut Transformer, p: f64) {
 mod tests {
     use super::data::english_tokens;
     use super::*;
+    use crate::tensors::Floats;
     use burn::tensor::{Int, TensorData};
     use crate::view::{Mark, View};
 
@@ -438,7 +439,7 @@ mod tests {
         for encoder in [0, 1] {
             let m = tiny(encoder);
             let source = (encoder > 0).then(|| (ids(&[3, 4, 5]), None));
-            let run = |t: &[i64]| -> Vec<f32> { m.forward(source.clone(), ids(t)).0.into_data().iter::<f32>().collect() };
+            let run = |t: &[i64]| -> Vec<f32> { m.forward(source.clone(), ids(t)).0.floats() };
             let a = run(&[1, 5, 6, 7, 8]);
             let b = run(&[1, 5, 6, 9, 2]);
             // Positions 0..3 (3 * 11 scores) are the same; position 3 differs.
@@ -453,7 +454,7 @@ mod tests {
         assert_eq!(seen.decoder[1].attn.dims(), [1, 2, 2, 2]);
         assert_eq!(seen.decoder[1].cross.as_ref().unwrap().dims(), [1, 2, 2, 4]);
         // Masked: the first position attends only to itself.
-        let w: Vec<f32> = seen.decoder[0].attn.clone().into_data().iter::<f32>().collect();
+        let w: Vec<f32> = seen.decoder[0].attn.clone().floats();
         assert_eq!(w[1], 0.0);
     }
 

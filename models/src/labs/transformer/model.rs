@@ -15,6 +15,7 @@ use burn::tensor::{Bool, Device, Int, Tensor, TensorData};
 
 use super::data::{BOS, EOS, PAD, pair_batch};
 use crate::labs::kit::argmax;
+use crate::tensors::Floats;
 
 /// `linear` applied to each row of `x` `[batch, len, d_in]`, as one `[batch · len, d_in]`
 /// product. On a 3-D input Burn's dispatch composes `linear` as a matrix product with the weight
@@ -256,7 +257,7 @@ pub(super) fn greedy(model: &Transformer, sources: &[Vec<u32>], max_len: usize, 
         let input = Tensor::<2, Int>::from_data(TensorData::new(flat, [b, t]), device);
         let logits = model.decode(input, Some((memory.clone(), Some(batch.pad.clone()))), &mut Vec::new());
         let v = logits.dims()[2];
-        let last: Vec<f32> = logits.slice([0..b, t - 1..t]).reshape([b, v]).into_data().iter::<f32>().collect();
+        let last: Vec<f32> = logits.slice([0..b, t - 1..t]).reshape([b, v]).floats();
         for (i, row) in last.chunks(v).enumerate() {
             let next = if done[i] { PAD } else { argmax(row) as u32 };
             done[i] |= next == EOS;
@@ -274,8 +275,10 @@ mod tests {
     use burn::nn::attention::{MhaInput, MultiHeadAttentionConfig, generate_autoregressive_mask};
     use burn::tensor::{Device, Distribution, Tensor};
 
+    use crate::tensors::Floats;
+
     fn values<const D: usize>(t: Tensor<D>) -> Vec<f32> {
-        t.into_data().iter::<f32>().collect()
+        t.floats()
     }
 
     fn close(got: &[f32], want: &[f32]) -> bool {

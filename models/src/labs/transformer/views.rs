@@ -15,6 +15,7 @@ use crate::labs::kit::sample::{draw, probabilities};
 use crate::labs::kit::charlm::{self, char_label};
 use crate::rng::Rng;
 use crate::view::{Bars, Heatmap, Mark, Scale, Style, TextPicture, View};
+use crate::tensors::Floats;
 
 /// Answers shown beside the user's own input.
 const EXAMPLES: usize = 8;
@@ -112,7 +113,7 @@ impl TransformerLab {
             _ => self.cfg.lengths().1 + 1,
         };
         let n = n.min(self.cfg.context.max(super::MIN_POSITIONS));
-        let values: Vec<f32> = self.model.valid().position_table(n, &self.device).into_data().iter::<f32>().collect();
+        let values: Vec<f32> = self.model.valid().position_table(n, &self.device).floats();
         let mut h = Heatmap::diverging(String::new(), n, self.cfg.d_model, values);
         h.row_labels = (0..n).map(|p| p.to_string()).collect();
         h.col_labels = (0..self.cfg.d_model).map(|d| d.to_string()).collect();
@@ -131,7 +132,7 @@ impl TransformerLab {
                 let x = Tensor::<2, Int>::from_data(TensorData::new(ids.into_iter().map(i64::from).collect::<Vec<_>>(), [1, n]), device);
                 let (logits, _) = model.forward(None, x);
                 let v = logits.dims()[2];
-                let last: Vec<f32> = logits.slice([0..1, n - 1..n]).reshape([v]).into_data().iter::<f32>().collect();
+                let last: Vec<f32> = logits.slice([0..1, n - 1..n]).reshape([v]).floats();
                 let p = probabilities(&last, self.cfg.temperature as f32, self.cfg.top_k);
                 (t.chars.iter().map(|&c| char_label(c)).collect(), p, None)
             }
@@ -149,7 +150,7 @@ impl TransformerLab {
                 let input = Tensor::<2, Int>::from_data(TensorData::new(prefix.into_iter().map(i64::from).collect::<Vec<_>>(), [1, n]), device);
                 let (logits, _) = model.forward(Some((batch.source, None)), input);
                 let v = logits.dims()[2];
-                let p: Vec<f32> = softmax(logits.slice([0..1, n - 1..n]).reshape([1, v]), 1).into_data().iter::<f32>().collect();
+                let p: Vec<f32> = softmax(logits.slice([0..1, n - 1..n]).reshape([1, v]), 1).floats();
                 let want = right.map(|r| r.get(at).copied().unwrap_or(EOS) as usize);
                 (tokens.names.clone(), p, want)
             }
@@ -195,7 +196,7 @@ impl TransformerLab {
             let x = Tensor::<2, Int>::from_data(TensorData::new(window, [1, len]), &self.device);
             let (logits, _) = model.forward(None, x);
             let v = logits.dims()[2];
-            let mut last: Vec<f32> = logits.slice([0..1, len - 1..len]).reshape([v]).into_data().iter::<f32>().collect();
+            let mut last: Vec<f32> = logits.slice([0..1, len - 1..len]).reshape([v]).floats();
             charlm::never_unknown(&mut last);
             all.push(draw(&probabilities(&last, self.cfg.temperature as f32, self.cfg.top_k), &mut rng) as u32);
         }
@@ -244,7 +245,7 @@ fn maps<'a>(layers: impl Iterator<Item = &'a Tensor<4>>, queries: &[String], key
         .enumerate()
         .map(|(l, w)| {
             let [_, heads, q, k] = w.dims();
-            let v: Vec<f32> = w.clone().into_data().iter::<f32>().collect();
+            let v: Vec<f32> = w.clone().floats();
             (0..heads)
                 .map(|h| Heatmap {
                     title: crate::view::Text::Key("label.layer_head", vec![(l + 1).to_string(), (h + 1).to_string()]),

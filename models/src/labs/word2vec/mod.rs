@@ -22,6 +22,7 @@ use crate::rng::Rng;
 use crate::view::{View, ViewSpec};
 use corpus::{Corpus, corpus_text};
 use model::Word2Vec;
+use crate::tensors::Floats;
 
 pub const DEF: LabDef = LabDef {
     id: "word2vec",
@@ -202,7 +203,7 @@ impl Word2VecLab {
 
     /// The input vectors, normalised to length 1, row-major `[vocab, dim]`.
     fn unit_vectors(&self) -> Vec<f32> {
-        let w: Vec<f32> = self.model.input.weight.val().into_data().iter::<f32>().collect();
+        let w: Vec<f32> = self.model.input.weight.val().floats();
         let d = self.cfg.dim;
         w.chunks(d)
             .flat_map(|v| {

@@ -1,0 +1,35 @@
+//! A tensor's numbers out and numbers in, without Burn's ceremony each time:
+//! `t.floats()` for `t.floats()`, and [`floats`] for
+//! `Tensor::from_data(TensorData::new(values, shape), device)`.
+
+use burn::tensor::{Device, Tensor, TensorData};
+
+/// A float tensor's numbers, in row-major order.
+pub trait Floats {
+    fn floats(self) -> Vec<f32>;
+}
+
+impl<const D: usize> Floats for Tensor<D> {
+    fn floats(self) -> Vec<f32> {
+        self.into_data().iter::<f32>().collect()
+    }
+}
+
+/// A float tensor of `shape` holding `values` (row-major) on `device`.
+pub fn floats<const D: usize>(values: Vec<f32>, shape: [usize; D], device: &Device) -> Tensor<D> {
+    Tensor::from_data(TensorData::new(values, shape), device)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_go_in_and_come_out_in_order() {
+        let device = Device::flex();
+        let t = floats(vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0], [2, 3], &device);
+        assert_eq!(t.dims(), [2, 3]);
+        assert_eq!(t.clone().transpose().floats(), [1.0, 4.0, 2.0, 5.0, 3.0, 6.0]);
+        assert_eq!(t.floats(), [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
+    }
+}
