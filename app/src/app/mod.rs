@@ -448,12 +448,17 @@ pub fn default_speed(budget: u64) -> (f32, bool) {
     if pace > 1000.0 { (1000.0, true) } else { (pace.clamp(2.0, 1000.0).round(), false) }
 }
 
+/// The fonts the app draws with: egui's, then a CJK font, then egui's monospace font for the
+/// symbols the proportional one lacks.
 pub fn install_fonts(ctx: &egui::Context) {
     let mut fonts = egui::FontDefinitions::default();
     fonts.font_data.insert("cjk".into(), Arc::new(egui::FontData::from_static(CJK_FONT)));
     for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
         fonts.families.entry(family).or_default().push("cjk".into());
     }
+    // Arrows, primes and combining marks (→, ′, x̂) that the proportional font lacks: from
+    // egui's monospace font, which has them.
+    fonts.families.entry(egui::FontFamily::Proportional).or_default().push("Hack".into());
     ctx.set_fonts(fonts);
 }
 

@@ -311,6 +311,31 @@ mod tests {
         assert!(error_text(Lang::En, "mlp", other).contains("of the CNN lab, not of the MLP lab"));
     }
 
+    /// Every character of every string, in both languages, has a glyph in the fonts the app
+    /// bundles (a missing one draws as a box, e.g. in a tooltip no test hovers).
+    #[test]
+    fn every_string_has_glyphs_in_the_bundled_fonts() {
+        let ctx = egui::Context::default();
+        crate::app::install_fonts(&ctx);
+        let _ = ctx.run_ui(egui::RawInput::default(), |_| {});
+        let rooms = [shell::SHELL, kit_strings::STRINGS]
+            .into_iter()
+            .chain(tenlab_models::registry().iter().map(|d| d.strings));
+        let mut missing = std::collections::BTreeSet::new();
+        ctx.fonts_mut(|fonts| {
+            for table in rooms {
+                for (key, en, zh) in table.iter() {
+                    for c in en.chars().chain(zh.chars()) {
+                        if !c.is_whitespace() && !fonts.has_glyph(&egui::FontId::proportional(14.0), c) {
+                            missing.insert(format!("{c} (U+{:04X}) in {key}", c as u32));
+                        }
+                    }
+                }
+            }
+        });
+        assert!(missing.is_empty(), "no glyph for: {missing:?}");
+    }
+
     #[test]
     fn keys_are_unique_and_chinese_differs_from_english_for_sentences() {
         let rooms = [shell::SHELL, kit_strings::STRINGS]

@@ -116,8 +116,8 @@ pub const STRINGS: Strings = &[
     ("view.denoise", "Denoising, step by step", "逐步去噪"),
     (
         "view.denoise.help",
-        "A sampling run from pure noise: for each sample x_t, the noise the network sees in it (ε̂) and the clean image it predicts (x̂₀). Play, pause or drag the slider; sample again with the current model.",
-        "一次从纯噪声开始的采样：每个样本的 x_t、网络在其中看到的噪声（ε̂）和它预测的干净图像（x̂₀）。可播放、暂停或拖动滑块；也可用当前模型重新采样。",
+        "A sampling run from pure noise: for each sample x_t, the noise the network sees in it (ε) and the clean image it predicts (x₀). Play, pause or drag the slider; sample again with the current model.",
+        "一次从纯噪声开始的采样：每个样本的 x_t、网络在其中看到的噪声（ε）和它预测的干净图像（x₀）。可播放、暂停或拖动滑块；也可用当前模型重新采样。",
     ),
     ("view.gallery", "Samples", "生成样本"),
     (
