@@ -9,9 +9,9 @@ const CURVE_COLORS: [Color32; 4] =
 
 impl TenlabApp {
     pub(super) fn curves_ui(&mut self, ui: &mut egui::Ui) {
-        if self.previous.is_some() {
+        if self.room.previous.is_some() {
             let label = self.t("ui.show_previous");
-            ui.checkbox(&mut self.show_previous, label).on_hover_text(self.t("ui.show_previous.help"));
+            ui.checkbox(&mut self.room.show_previous, label).on_hover_text(self.t("ui.show_previous.help"));
         }
         let lang = self.lang();
         let h = &self.runner.history;
@@ -23,7 +23,7 @@ impl TenlabApp {
         let height =
             ((ui.available_height() - 20.0 * charts.len() as f32) / charts.len().max(1) as f32).max(120.0);
         let lab = self.lab.id;
-        let previous = self.previous.as_ref().filter(|_| self.show_previous);
+        let previous = self.room.previous.as_ref().filter(|_| self.room.show_previous);
         let step_axis = self.t("ui.step_axis");
         for chart in charts {
             ui.label(RichText::new(lab_tr(lang, lab, &format!("chart.{}", chart.id))).strong());

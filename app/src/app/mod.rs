@@ -47,28 +47,11 @@ const SETTINGS_KEY: &str = "tenlab.settings";
 /// A CJK-capable font so that 简体中文 renders on any machine (Apache-2.0, see assets/fonts).
 const CJK_FONT: &[u8] = include_bytes!("../../../assets/fonts/DroidSansFallbackFull.ttf");
 
-/// A lab's run while the user visits other labs: its training thread (the model, its settings
-/// and step, paused), its curves, views and the widgets' state, as they were left.
-struct Parked {
-    runner: Runner,
+/// What the window keeps of one lab's run beside its training thread: the view shown, the
+/// previous run's curves, the view widgets' state and the speed. A lab the user leaves keeps
+/// it, with its runner (paused), until the user comes back.
+struct Room {
     view: Option<String>,
-    previous: Option<History>,
-    show_previous: bool,
-    views: Views,
-    speed: f32,
-    speed_max: bool,
-    speed_auto: bool,
-}
-
-pub struct TenlabApp {
-    pub settings: Settings,
-    lab: &'static LabDef,
-    /// The runs of the labs shown before, each paused where the user left it.
-    parked: HashMap<&'static str, Parked>,
-    /// The training thread's handle (public for tests).
-    pub runner: Runner,
-    view: Option<String>,
-    view_dirty: bool,
     /// The curves of the run before the last reset (same lab), drawn dashed for comparison.
     previous: Option<History>,
     show_previous: bool,
@@ -78,6 +61,32 @@ pub struct TenlabApp {
     speed_max: bool,
     /// The speed is the lab's default (see [`default_speed`]) until the user sets one.
     speed_auto: bool,
+}
+
+impl Default for Room {
+    fn default() -> Self {
+        // The speed until the lab is built and its budget known.
+        Self {
+            view: None,
+            previous: None,
+            show_previous: true,
+            views: Views::default(),
+            speed: 100.0,
+            speed_max: false,
+            speed_auto: true,
+        }
+    }
+}
+
+pub struct TenlabApp {
+    pub settings: Settings,
+    lab: &'static LabDef,
+    /// The runs of the labs shown before, each paused where the user left it.
+    parked: HashMap<&'static str, (Runner, Room)>,
+    /// The training thread's handle (public for tests).
+    pub runner: Runner,
+    room: Room,
+    view_dirty: bool,
     /// Messages that are not lab errors, each marked good news (a file saved) or not.
     notices: Vec<(bool, String)>,
     /// The file dialogs and typed paths ([`files::Files`]).
@@ -107,15 +116,8 @@ impl TenlabApp {
             lab,
             parked: HashMap::new(),
             runner,
-            view: None,
+            room: Room::default(),
             view_dirty: true,
-            views: Views::default(),
-            previous: None,
-            show_previous: true,
-            // Until the lab is built and its budget known.
-            speed: 100.0,
-            speed_max: false,
-            speed_auto: true,
             notices: Vec::new(),
             files: files::Files { dialogs, prompt: None, picking: None },
             repaint: ctx.clone(),
@@ -144,10 +146,10 @@ impl TenlabApp {
     fn load(&mut self, values: Values) {
         // Keep the curves of a run that trained, to compare the next one with it.
         if self.runner.status.step > 0 {
-            self.previous = Some(self.runner.history.clone());
+            self.room.previous = Some(self.runner.history.clone());
         }
         self.runner.load(self.lab, values, self.settings.device);
-        self.runner.speed(if self.speed_max { None } else { Some(self.speed) });
+        self.runner.speed(if self.room.speed_max { None } else { Some(self.room.speed) });
         self.view_dirty = true;
     }
 
@@ -159,17 +161,8 @@ impl TenlabApp {
             self.runner.pause();
             let back = self.parked.remove(lab.id);
             let fresh = back.is_none();
-            let incoming = back.unwrap_or_else(|| Parked {
-                runner: spawn_runner(&self.repaint),
-                view: None,
-                previous: None,
-                show_previous: true,
-                views: Views::default(),
-                speed: 100.0,
-                speed_max: false,
-                speed_auto: true,
-            });
-            let left = self.swap_run(incoming);
+            let (runner, room) = back.unwrap_or_else(|| (spawn_runner(&self.repaint), Room::default()));
+            let left = (std::mem::replace(&mut self.runner, runner), std::mem::replace(&mut self.room, room));
             self.parked.insert(self.lab.id, left);
             self.lab = lab;
             self.settings.last_lab = lab.id.into();
@@ -185,20 +178,6 @@ impl TenlabApp {
         }
     }
 
-    /// Makes `run` the one shown; returns the one that was.
-    fn swap_run(&mut self, run: Parked) -> Parked {
-        Parked {
-            runner: std::mem::replace(&mut self.runner, run.runner),
-            view: std::mem::replace(&mut self.view, run.view),
-            previous: std::mem::replace(&mut self.previous, run.previous),
-            show_previous: std::mem::replace(&mut self.show_previous, run.show_previous),
-            views: std::mem::replace(&mut self.views, run.views),
-            speed: std::mem::replace(&mut self.speed, run.speed),
-            speed_max: std::mem::replace(&mut self.speed_max, run.speed_max),
-            speed_auto: std::mem::replace(&mut self.speed_auto, run.speed_auto),
-        }
-    }
-
     /// Labs whose runs wait in the background (for tests).
     pub fn parked_labs(&self) -> Vec<&'static str> {
         let mut labs: Vec<_> = self.parked.keys().copied().collect();
@@ -208,10 +187,10 @@ impl TenlabApp {
 
     /// The lab's default pace, once its budget is known, until the user picks another.
     fn apply_default_speed(&mut self) {
-        if self.speed_auto && self.runner.budget > 0 {
+        if self.room.speed_auto && self.runner.budget > 0 {
             let (speed, max) = default_speed(self.runner.budget);
-            if (speed, max) != (self.speed, self.speed_max) {
-                (self.speed, self.speed_max) = (speed, max);
+            if (speed, max) != (self.room.speed, self.room.speed_max) {
+                (self.room.speed, self.room.speed_max) = (speed, max);
                 self.runner.speed(if max { None } else { Some(speed) });
             }
         }
@@ -353,15 +332,15 @@ impl TenlabApp {
             ui.separator();
             let label = ui.label(self.t("ui.speed")).on_hover_text(self.t("ui.speed.help")).id;
             let (rate, max) = (format!(" {}", self.t("status.rate")), self.t("ui.speed.max"));
-            let slider = egui::Slider::new(&mut self.speed, 1.0..=1000.0)
+            let slider = egui::Slider::new(&mut self.room.speed, 1.0..=1000.0)
                 .logarithmic(true)
                 .suffix(rate)
                 .fixed_decimals(0);
-            let r1 = ui.add_enabled(!self.speed_max, slider).labelled_by(label);
-            let r2 = ui.checkbox(&mut self.speed_max, max);
+            let r1 = ui.add_enabled(!self.room.speed_max, slider).labelled_by(label);
+            let r2 = ui.checkbox(&mut self.room.speed_max, max);
             if r1.changed() || r2.changed() {
-                self.speed_auto = false;
-                self.runner.speed(if self.speed_max { None } else { Some(self.speed) });
+                self.room.speed_auto = false;
+                self.runner.speed(if self.room.speed_max { None } else { Some(self.room.speed) });
             }
         });
         ui.label(RichText::new(lab_tr(self.lang(), self.lab.id, "desc")).italics());
@@ -372,10 +351,10 @@ impl TenlabApp {
         if specs.is_empty() {
             return;
         }
-        if self.view.as_ref().is_none_or(|v| !specs.iter().any(|s| s.id == v)) {
-            self.view = Some(specs[0].id.to_string());
+        if self.room.view.as_ref().is_none_or(|v| !specs.iter().any(|s| s.id == v)) {
+            self.room.view = Some(specs[0].id.to_string());
         }
-        let current = self.view.clone().unwrap_or_default();
+        let current = self.room.view.clone().unwrap_or_default();
         let (lang, lab) = (self.lang(), self.lab.id);
         ui.horizontal_wrapped(|ui| {
             for spec in &specs {
@@ -385,7 +364,7 @@ impl TenlabApp {
                     .on_hover_text(lab_tr(lang, lab, &format!("view.{}.help", spec.id)))
                     .clicked()
                 {
-                    self.view = Some(spec.id.to_string());
+                    self.room.view = Some(spec.id.to_string());
                     self.view_dirty = true;
                 }
             }
@@ -403,7 +382,7 @@ impl TenlabApp {
         let action = match self.runner.views.get(&current) {
             Some((rev, view)) => {
                 let cx = views::Cx { lang, lab, id: &current, rev: *rev };
-                self.views.ui(ui, &cx, view)
+                self.room.views.ui(ui, &cx, view)
             }
             None => {
                 ui.label(self.t("ui.waiting"));
@@ -475,7 +454,7 @@ impl eframe::App for TenlabApp {
         self.runner.poll();
         if let Some(curves) = self.runner.replaced.take() {
             // An opened model replaced a run that trained: keep its curves to compare with.
-            self.previous = Some(curves);
+            self.room.previous = Some(curves);
         }
         self.apply_default_speed();
         if let Some(step) = self.runner.budget_reached.take() {
