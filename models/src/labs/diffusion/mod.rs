@@ -42,8 +42,8 @@ pub const DEF: LabDef = LabDef {
     steps: 3000,
     small: &[("dataset", "ring"), ("batch", "32"), ("hidden", "16"), ("diffusion_steps", "20")],
     suits: Suits::Gpu,
-    // `tenlab train diffusion --steps 6000 --set weighting=min_snr --save assets/models/diffusion-mnist.tenlab`
-    // (made as 3,000 steps, then 3,000 more with --load)
+    // `tenlab train diffusion --steps 14000 --set conditional=true --set weighting=min_snr --set lr_decay=cosine`
+    // `--set decay_steps=14000 --set ema_decay=0.999 --save assets/models/diffusion-mnist.tenlab` (README: Trained models)
     trained: Some(crate::labs::Trained {
         file: "assets/models/diffusion-mnist.tenlab",
         bytes: include_bytes!("../../../../assets/models/diffusion-mnist.tenlab"),
