@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::data::cartpole::{CartPole, Ended};
 use crate::error::LabError;
-use crate::labs::kit::{Decay, Optim, onehot, seed_spec, weights};
+use crate::labs::kit::{self, Training, TrainingDefaults, onehot, seed_spec, weights};
 use crate::labs::{Chart, Curve, Evaluation, Lab, LabDef, Preset, StepMetrics, Suits};
 use crate::params::{self, Group, ParamKind, ParamSpec, Values, text_of};
 use crate::rng::Rng;
@@ -118,9 +118,6 @@ pub const DEF: LabDef = LabDef {
 fn is_hard(v: &Values) -> bool {
     text_of(v, "target") == "hard"
 }
-fn is_cosine(v: &Values) -> bool {
-    text_of(v, "lr_decay") == "cosine"
-}
 fn is_soft(v: &Values) -> bool {
     text_of(v, "target") == "soft"
 }
@@ -128,16 +125,19 @@ fn is_soft(v: &Values) -> bool {
 fn params() -> Vec<ParamSpec> {
     use Group::*;
     use ParamKind::*;
-    vec![
+    let mut p = vec![
         ParamSpec::new("hidden", Model, Int { default: 128, min: 2, max: 512 }),
         ParamSpec::new("layers", Model, Int { default: 2, min: 1, max: 4 }),
-        ParamSpec::new("optimizer", Training, Choice { default: "adam", options: Optim::KEYS }).live(),
-        ParamSpec::new("lr", Training, Float { default: 5e-4, min: 1e-5, max: 0.1, log: true }).live(),
-        ParamSpec::new("lr_decay", Training, Choice { default: "cosine", options: Decay::KEYS }).live(),
-        ParamSpec::new("decay_steps", Training, Int { default: 150_000, min: 10, max: 1_000_000 })
-            .live()
-            .shown_if(is_cosine),
-        ParamSpec::new("batch", Training, Int { default: 64, min: 1, max: 512 }).live(),
+    ];
+    // Optimizer, rate, its decay (a cosine over the budget) and batch, as every trainer has them.
+    p.extend(kit::Training::specs(TrainingDefaults {
+        lr: 5e-4,
+        lr_max: 0.1,
+        batch: 64,
+        decay: "cosine",
+        decay_steps: 150_000,
+    }));
+    p.extend([
         ParamSpec::new("gamma", Training, Float { default: 0.99, min: 0.5, max: 0.999, log: false }).live(),
         ParamSpec::new("loss", Training, Choice { default: "huber", options: &["huber", "mse"] }).live(),
         ParamSpec::new("clip", Training, Float { default: 10.0, min: 0.0, max: 100.0, log: false }).live(),
@@ -155,7 +155,8 @@ fn params() -> Vec<ParamSpec> {
         ParamSpec::new("eval_episodes", Agent, Int { default: 100, min: 1, max: 100 }).live(),
         ParamSpec::new("shown", Agent, Choice { default: "kept", options: &["kept", "latest"] }).live(),
         seed_spec(),
-    ]
+    ]);
+    p
 }
 
 #[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
@@ -176,11 +177,8 @@ enum Target {
 struct Config {
     hidden: usize,
     layers: usize,
-    optimizer: Optim,
-    lr: f64,
-    lr_decay: Decay,
-    decay_steps: u64,
-    batch: usize,
+    #[serde(flatten)]
+    train: Training,
     gamma: f64,
     loss: Loss,
     clip: f64,
@@ -229,7 +227,7 @@ impl Config {
 
     /// A fresh optimizer, clipping the gradient's global norm at `clip` (0: no clipping).
     fn optimizer(&self) -> ModuleOptimizer {
-        self.optimizer.build_clipped((self.clip > 0.0).then_some(GradientClippingConfig::Norm(self.clip as f32)))
+        self.train.optimizer.build_clipped((self.clip > 0.0).then_some(GradientClippingConfig::Norm(self.clip as f32)))
     }
 }
 
@@ -339,7 +337,7 @@ impl DqnLab {
 
     /// One gradient step on a mini-batch from the replay buffer; returns the loss.
     fn learn(&mut self) -> f32 {
-        let batch = self.replay.sample(self.cfg.batch, &mut self.rng);
+        let batch = self.replay.sample(self.cfg.train.batch, &mut self.rng);
         self.learn_on(&batch)
     }
 
@@ -383,7 +381,7 @@ impl DqnLab {
         };
         let value = loss.clone().into_scalar::<f32>();
         let grads = GradientsParams::from_grads(loss.backward(), &self.online);
-        let lr = self.cfg.lr_decay.lr(self.cfg.lr, self.steps, self.cfg.decay_steps);
+        let lr = self.cfg.train.lr_at(self.steps);
         self.rates = vec![("lr", lr)];
         self.online = self.optim.step(lr, self.online.clone(), grads);
         self.acting = self.online.valid();
@@ -595,7 +593,7 @@ impl Lab for DqnLab {
 
     fn reconfigure(&mut self, values: &Values) -> Result<(), LabError> {
         let new: Config = params::typed(&params(), values)?;
-        if new.optimizer != self.cfg.optimizer || new.clip != self.cfg.clip {
+        if new.train.optimizer != self.cfg.train.optimizer || new.clip != self.cfg.clip {
             self.optim = new.optimizer();
         }
         // Everything else is read where it is used.
