@@ -269,10 +269,10 @@ fn examples() -> Vec<(&'static str, &'static str, View)> {
                     run: 1,
                     drive: Some("drive"),
                     driven: 120,
-                    caption: Some((
+                    caption: tenlab_models::view::Text::Key(
                         "label.kept_network",
                         vec!["95000".into(), "500.0".into(), "312.4".into()],
-                    )),
+                    ),
                 }),
             ),
         ])

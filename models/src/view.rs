@@ -238,8 +238,8 @@ pub struct CartPoleRun {
     pub drive: Option<&'static str>,
     /// The user's transitions the lab holds.
     pub driven: usize,
-    /// Which agent plays: a translation key with its `{0}`, `{1}`… filled by these texts.
-    pub caption: Option<(&'static str, Vec<String>)>,
+    /// Which agent plays (empty: nothing to say).
+    pub caption: Text,
 }
 
 /// A graph to explore: nodes at their layout positions (in [-1, 1]²), each filled by its

@@ -87,12 +87,8 @@ impl ViewUi for CartPoleView {
         // Which network plays (the lab's words, with its figures).
         if self.drive.is_none() {
             let shown = self.playing.as_ref().unwrap_or(run);
-            if let Some((key, args)) = &shown.caption {
-                let text = args
-                    .iter()
-                    .enumerate()
-                    .fold(lab_tr(cx.lang, cx.lab, key), |t, (i, a)| t.replace(&format!("{{{i}}}"), a));
-                ui.label(egui::RichText::new(text).strong());
+            if !shown.caption.is_empty() {
+                ui.label(egui::RichText::new(cx.text(&shown.caption)).strong());
             }
         }
         let side = ui.available_width().min(ui.available_height() * 1.6).clamp(200.0, 1000.0);

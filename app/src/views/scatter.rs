@@ -4,11 +4,11 @@
 
 use egui::{Color32, Pos2, Rect, Sense, Stroke, TextureOptions, Vec2};
 use tenlab_models::data::points::PointEdit;
-use tenlab_models::view::{Scatter, View};
+use tenlab_models::view::{Scatter, Text, View};
 
 use super::paint::{Plane, Textures, class_color, heatmap_image, lerp};
 use super::{Action, Cx, ViewUi};
-use crate::i18n::{lab_tr, tr};
+use crate::i18n::tr;
 
 /// The `Scatter` view kind.
 #[derive(Default)]
@@ -185,10 +185,7 @@ pub fn scatter_ui(
     let font = egui::FontId::proportional(12.0);
     let mut y = rect.top() + 8.0;
     for layer in s.layers.iter().filter(|l| !l.points.is_empty()) {
-        let mut name = lab_tr(cx.lang, cx.lab, layer.name);
-        if let Some(arg) = &layer.arg {
-            name = name.replace("{0}", arg);
-        }
+        let name = cx.text(&Text::Key(layer.name, layer.arg.iter().cloned().collect()));
         let galley = painter.layout_no_wrap(name, font.clone(), Color32::BLACK);
         let pos = Pos2::new(rect.right() - galley.size().x - 22.0, y);
         painter.circle_filled(pos + Vec2::new(0.0, 6.0), 5.0, class_color(layer.color));

@@ -4,7 +4,7 @@
 
 use super::DqnLab;
 use crate::data::cartpole::{Ended, THETA_LIMIT};
-use crate::view::{Bars, CartPoleRun, Heatmap, Lines, Path, Scale, Scatter, Series, View};
+use crate::view::{Bars, CartPoleRun, Heatmap, Lines, Path, Scale, Scatter, Series, Text, View};
 
 /// Environment steps of training after which the cart-pole view records a new episode.
 const SHOW_EVERY: u64 = 2_000;
@@ -37,17 +37,17 @@ impl DqnLab {
             run: self.shown,
             drive: Some("drive"),
             driven: self.driven,
-            caption: Some(self.network_caption()),
+            caption: self.network_caption(),
         })
     }
 
     /// Which network the view shows, in words: the kept one with its step and score beside the
     /// latest one's, or the latest.
-    fn network_caption(&self) -> (&'static str, Vec<String>) {
+    fn network_caption(&self) -> Text {
         let latest = self.last_eval.map_or_else(|| "–".to_string(), |m| format!("{m:.1}"));
         match self.shown_net().1 {
-            Some(kept) => ("label.kept_network", vec![kept.step.to_string(), format!("{:.1}", kept.mean), latest]),
-            None => ("label.latest_network", vec![self.steps.to_string()]),
+            Some(kept) => Text::Key("label.kept_network", vec![kept.step.to_string(), format!("{:.1}", kept.mean), latest]),
+            None => Text::Key("label.latest_network", vec![self.steps.to_string()]),
         }
     }
 
