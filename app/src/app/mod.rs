@@ -63,6 +63,13 @@ struct Room {
     speed_auto: bool,
 }
 
+impl Room {
+    /// The steps per second the runner is held to; none: as fast as it can.
+    fn limit(&self) -> Option<f32> {
+        (!self.speed_max).then_some(self.speed)
+    }
+}
+
 impl Default for Room {
     fn default() -> Self {
         // The speed until the lab is built and its budget known.
@@ -149,7 +156,7 @@ impl TenlabApp {
             self.room.previous = Some(self.runner.history.clone());
         }
         self.runner.load(self.lab, values, self.settings.device);
-        self.runner.speed(if self.room.speed_max { None } else { Some(self.room.speed) });
+        self.runner.speed(self.room.limit());
         self.view_dirty = true;
     }
 
@@ -191,7 +198,7 @@ impl TenlabApp {
             let (speed, max) = default_speed(self.runner.budget);
             if (speed, max) != (self.room.speed, self.room.speed_max) {
                 (self.room.speed, self.room.speed_max) = (speed, max);
-                self.runner.speed(if max { None } else { Some(speed) });
+                self.runner.speed(self.room.limit());
             }
         }
     }
@@ -340,7 +347,7 @@ impl TenlabApp {
             let r2 = ui.checkbox(&mut self.room.speed_max, max);
             if r1.changed() || r2.changed() {
                 self.room.speed_auto = false;
-                self.runner.speed(if self.room.speed_max { None } else { Some(self.room.speed) });
+                self.runner.speed(self.room.limit());
             }
         });
         ui.label(RichText::new(lab_tr(self.lang(), self.lab.id, "desc")).italics());
