@@ -40,12 +40,15 @@ impl TenlabApp {
             if let Some(level) = chart.line {
                 plot = plot.include_y(level as f64);
             }
+            // A reference level in the text's colour, dashed: no curve's colour (a green level
+            // read as one more curve beside DQN's green "best network so far").
+            let level_color = ui.visuals().text_color();
             plot.show(ui, |plot_ui| {
                 if let Some(level) = chart.line {
                     let name = lab_tr(lang, lab, &format!("chart.{}.line", chart.id));
                     plot_ui.hline(
                         egui_plot::HLine::new(name, level as f64)
-                            .color(Color32::from_rgb(60, 160, 80))
+                            .color(level_color)
                             .style(egui_plot::LineStyle::dashed_loose()),
                     );
                 }

@@ -59,12 +59,13 @@ pub fn heatmap_rows_ui(
             cell = cell.min(by_height);
         }
     }
+    let full_h = ui.available_height();
     egui::ScrollArea::vertical().id_salt(id).auto_shrink([false, false]).show(ui, |ui| {
         // Thumbnails: one size for all, as many to a line as fit.
         let full_w = ui.available_width();
-        let thumb = ((full_w + 8.0) / widest.min(8) as f32 - 8.0).clamp(40.0, 110.0);
-        let per_line =
-            if is_thumbs { (((full_w + 8.0) / (thumb + 8.0)) as usize).max(1) } else { usize::MAX };
+        let lens: Vec<usize> = rows.iter().map(Vec::len).collect();
+        let (thumb, per_line) = thumb_layout(full_w, full_h, &lens);
+        let per_line = if is_thumbs { per_line } else { usize::MAX };
         for (r, row) in rows.iter().enumerate() {
             for (line, items) in row.chunks(per_line.min(row.len().max(1))).enumerate() {
                 ui.horizontal(|ui| {
@@ -161,6 +162,33 @@ pub fn heatmap_rows_ui(
     picked
 }
 
+/// Height of a line of thumbnails besides the images (the caption above, the spacing below),
+/// and of the gap after each row.
+const THUMB_LINE: f32 = 22.0;
+const ROW_GAP: f32 = 6.0;
+
+/// The thumbnails' size and how many go to a line, for rows of `lens` thumbnails in a
+/// `width` x `height` area. A row of up to 12 (a timeline: noise to digit) stays on one line,
+/// so that it reads left to right; longer rows (feature maps) wrap at about 8 to a line. The
+/// size then shrinks, down to 48 px, until every row fits the height without scrolling, and
+/// grows up to 160 px where there is room.
+fn thumb_layout(width: f32, height: f32, lens: &[usize]) -> (f32, usize) {
+    let widest = lens.iter().copied().max().unwrap_or(1).max(1);
+    let across = if widest <= 12 { widest } else { 8 };
+    let per_line = |thumb: f32| (((width + 8.0) / (thumb + 8.0)) as usize).max(1);
+    let by_width = ((width + 8.0) / across as f32 - 8.0).clamp(40.0, 160.0);
+    let lines = |thumb: f32| -> f32 {
+        let n = per_line(thumb);
+        lens.iter().map(|&l| l.max(1).div_ceil(n) as f32).sum::<f32>()
+    };
+    let fits = |thumb: f32| lines(thumb) * (thumb + THUMB_LINE) + lens.len() as f32 * ROW_GAP <= height;
+    let mut thumb = by_width;
+    while thumb > 48.0 && !fits(thumb) {
+        thumb -= 2.0;
+    }
+    (thumb, per_line(thumb))
+}
+
 /// The names of a matrix's columns under it: upright when they fit the cells, else turned to
 /// read upwards (e.g. the tokens an attention map attends to).
 fn column_labels(ui: &mut egui::Ui, rect: Rect, cell: f32, labels: &[String]) {
@@ -186,5 +214,28 @@ fn column_labels(ui: &mut egui::Ui, rect: Rect, cell: f32, labels: &[String]) {
                 egui::epaint::TextShape::new(pos, galley, color).with_angle(-std::f32::consts::FRAC_PI_2),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_timeline_keeps_each_row_on_one_line_and_a_gallery_fits_the_height() {
+        // The denoising timeline: 8 samples x 11 frames in 700 x 720 px.
+        let (thumb, per_line) = thumb_layout(700.0, 720.0, &[11; 8]);
+        assert!(per_line >= 11, "{thumb} px, {per_line} to a line");
+        assert!(8.0 * (thumb + THUMB_LINE) <= 720.0);
+        // A gallery of 8 x 8 fits without scrolling, as large as the height allows.
+        let (thumb, per_line) = thumb_layout(700.0, 720.0, &[8; 8]);
+        assert!(per_line >= 8, "{per_line}");
+        assert!(8.0 * (thumb + THUMB_LINE + ROW_GAP) <= 720.0 && thumb >= 60.0, "{thumb}");
+        // Three rows on a big screen grow past the old 110 px.
+        let (thumb, _) = thumb_layout(1400.0, 1000.0, &[8; 3]);
+        assert!(thumb > 110.0, "{thumb}");
+        // 32 feature maps wrap at about 8 to a line.
+        let (_, per_line) = thumb_layout(700.0, 720.0, &[32, 32]);
+        assert!((7..=9).contains(&per_line), "{per_line}");
     }
 }
