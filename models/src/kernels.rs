@@ -385,7 +385,7 @@ mod tests {
         xs.extend(grid);
         xs.extend_from_slice(extremes);
         let n = xs.len();
-        let x = Tensor::<1>::from_data(burn::tensor::TensorData::new(xs.clone(), [n]), device).require_grad();
+        let x = crate::tensors::floats(xs.clone(), [n], device).require_grad();
         (xs, x)
     }
 
@@ -437,7 +437,7 @@ mod tests {
             }
         }
         // NaN stays NaN (the labs' NaN guard relies on it).
-        let nan = Tensor::<1>::from_data(burn::tensor::TensorData::new(vec![f32::NAN], [1]), &device);
+        let nan = crate::tensors::floats(vec![f32::NAN], [1], &device);
         assert!(values(sigmoid(nan.clone()))[0].is_nan() && values(tanh(nan))[0].is_nan());
     }
 
@@ -519,7 +519,7 @@ mod tests {
                 );
             }
         }
-        let nan = Tensor::<1>::from_data(burn::tensor::TensorData::new(vec![f32::NAN], [1]), &device);
+        let nan = crate::tensors::floats(vec![f32::NAN], [1], &device);
         assert!(values(nan.clone().exp())[0].is_nan() && values(gelu(nan))[0].is_nan());
     }
 
@@ -529,7 +529,7 @@ mod tests {
     /// through it.
     #[test]
     fn mask_where_selects_by_the_definition() {
-        use burn::tensor::{DType, TensorData};
+        use burn::tensor::DType;
         let device = Device::flex();
         for dtype in [DType::F32, DType::F64] {
             for (seed, n) in [(1u64, 1027usize), (2, 5), (3, 64)] {
@@ -539,7 +539,7 @@ mod tests {
                 // A tensor of its own, not shared with any other.
                 let fresh = |xs: &[f64]| {
                     let xs: Vec<f32> = xs.iter().map(|&x| x as f32).collect();
-                    Tensor::<1>::from_data(TensorData::new(xs, [n]), &device).cast(dtype)
+                    crate::tensors::floats(xs, [n], &device).cast(dtype)
                 };
                 let read = |t: Tensor<1>| values(t.cast(DType::F32));
                 let mask = || fresh(&mv).greater_elem(0.0);

@@ -1,8 +1,8 @@
 //! A tensor's numbers out and numbers in, without Burn's ceremony each time:
-//! `t.floats()` for `t.floats()`, and [`floats`] for
+//! `t.floats()` for `t.into_data().iter::<f32>().collect()`, and [`floats`] / [`ints`] for
 //! `Tensor::from_data(TensorData::new(values, shape), device)`.
 
-use burn::tensor::{Device, Tensor, TensorData};
+use burn::tensor::{Device, Int, Tensor, TensorData};
 
 /// A float tensor's numbers, in row-major order.
 pub trait Floats {
@@ -20,6 +20,11 @@ pub fn floats<const D: usize>(values: Vec<f32>, shape: [usize; D], device: &Devi
     Tensor::from_data(TensorData::new(values, shape), device)
 }
 
+/// An integer tensor (indices, token ids, labels) of `shape` holding `values` on `device`.
+pub fn ints<const D: usize>(values: Vec<i64>, shape: [usize; D], device: &Device) -> Tensor<D, Int> {
+    Tensor::from_data(TensorData::new(values, shape), device)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -31,5 +36,7 @@ mod tests {
         assert_eq!(t.dims(), [2, 3]);
         assert_eq!(t.clone().transpose().floats(), [1.0, 4.0, 2.0, 5.0, 3.0, 6.0]);
         assert_eq!(t.floats(), [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
+        let i = ints(vec![3, 1, 2], [3], &device);
+        assert_eq!(i.into_data().iter::<i64>().collect::<Vec<_>>(), [3, 1, 2]);
     }
 }

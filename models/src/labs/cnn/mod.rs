@@ -8,7 +8,7 @@ mod views;
 
 use burn::module::Module;
 use burn::optim::{GradientsParams, ModuleOptimizer};
-use burn::tensor::{Device, Tensor, TensorData};
+use burn::tensor::Device;
 use serde::{Deserialize, Serialize};
 
 use crate::data::images::{self, ImageSet, Split};
@@ -20,6 +20,7 @@ use crate::params::{self, Group, ParamKind, ParamSpec, Values, text_of};
 use crate::rng::Rng;
 use crate::view::{View, ViewSpec};
 use model::Net;
+use crate::tensors;
 
 pub const DEF: LabDef = LabDef {
     id: "cnn",
@@ -257,10 +258,7 @@ impl Lab for CnnLab {
         let train = &self.data.train;
         let x = image_batch(train, &idx, shift, &self.train_device);
         let labels: Vec<u32> = idx.iter().map(|&i| train.labels[i]).collect();
-        let y = Tensor::from_data(
-            TensorData::new(onehot(&labels, self.classes), [idx.len(), self.classes]),
-            &self.train_device,
-        );
+        let y = tensors::floats(onehot(&labels, self.classes), [idx.len(), self.classes], &self.train_device);
         let (logits, _) = self.model.forward_maps(x, self.cfg.activation, self.cfg.pooling);
         let loss = cross_entropy(logits, y);
         let value = loss.clone().into_scalar::<f32>();

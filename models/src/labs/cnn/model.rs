@@ -3,11 +3,12 @@
 use burn::module::{Module, Param};
 use burn::nn::pool::{AvgPool2d, AvgPool2dConfig, MaxPool2d, MaxPool2dConfig};
 use burn::nn::{Dropout, DropoutConfig, Linear, PaddingConfig2d, conv::Conv2d, conv::Conv2dConfig};
-use burn::tensor::{Device, Tensor, TensorData};
+use burn::tensor::{Device, Tensor};
 
 use super::{Config, Pooling};
 use crate::labs::kit::Activation;
 use crate::rng::Rng;
+use crate::tensors;
 
 #[derive(Module, Debug)]
 pub(super) struct Net {
@@ -22,7 +23,7 @@ pub(super) struct Net {
 fn linear(rng: &mut Rng, d_in: usize, d_out: usize, act: Activation, device: &Device) -> Linear {
     let w = act.init(rng, d_in * d_out, d_in, d_out);
     Linear {
-        weight: Param::from_tensor(Tensor::from_data(TensorData::new(w, [d_in, d_out]), device)),
+        weight: Param::from_tensor(tensors::floats(w, [d_in, d_out], device)),
         bias: Some(Param::from_tensor(Tensor::zeros([d_out], device))),
     }
 }
@@ -46,10 +47,7 @@ impl Net {
                     .init(device);
                 let w =
                     cfg.activation.init(rng, cfg.filters * c_in * k * k, c_in * k * k, cfg.filters * k * k);
-                conv.weight = Param::from_tensor(Tensor::from_data(
-                    TensorData::new(w, [cfg.filters, c_in, k, k]),
-                    device,
-                ));
+                conv.weight = Param::from_tensor(tensors::floats(w, [cfg.filters, c_in, k, k], device));
                 conv.bias = Some(Param::from_tensor(Tensor::zeros([cfg.filters], device)));
                 c_in = cfg.filters;
                 conv

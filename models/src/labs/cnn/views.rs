@@ -3,13 +3,13 @@
 
 use burn::module::Module;
 use burn::tensor::activation::softmax;
-use burn::tensor::{Tensor, TensorData};
+use burn::tensor::Tensor;
 
 use super::{CANVAS_SIDE, CnnLab};
 use crate::labs::kit::images::{image_batch, picture, test_strip};
 use crate::labs::kit::{Activation, argmax};
 use crate::view::{Bars, Heatmap, Reading, Scale, Style, View};
-use crate::tensors::Floats;
+use crate::tensors::{self, Floats};
 
 impl CnnLab {
     pub(super) fn filters(&self) -> View {
@@ -71,7 +71,7 @@ impl CnnLab {
     /// The drawing pad and what the network makes of the last drawing.
     pub(super) fn canvas(&self) -> View {
         let reading = self.drawing.as_ref().map(|img| {
-            let x = Tensor::from_data(TensorData::new(img.clone(), [1, 1, 28, 28]), &self.device);
+            let x = tensors::floats(img.clone(), [1, 1, 28, 28], &self.device);
             let (probs, maps) = self.block_maps(x);
             let best = argmax(&probs);
             let names = &self.data.test.class_names;

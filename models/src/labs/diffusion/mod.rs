@@ -13,7 +13,7 @@ mod views;
 
 use burn::module::Module;
 use burn::optim::{GradientsParams, ModuleOptimizer};
-use burn::tensor::{Device, Tensor, TensorData};
+use burn::tensor::Device;
 use serde::{Deserialize, Serialize};
 
 use crate::labs::kit::generative::{Data, is_images, is_points, points_spec};
@@ -28,6 +28,7 @@ pub(crate) use model::Denoiser;
 use sampler::Trace;
 use schedule::{Kind, Schedule};
 use crate::tensors::{Floats, floats};
+use crate::tensors;
 
 pub const DEF: LabDef = LabDef {
     id: "diffusion",
@@ -345,7 +346,7 @@ impl DiffusionLab {
         for c in (0..ts.len()).collect::<Vec<_>>().chunks(256) {
             let r = c[0] * dim..(c[c.len() - 1] + 1) * dim;
             let xt = self.noised(&x0[r.clone()], &eps[r.clone()], &ts[c[0]..c[0] + c.len()]);
-            let x = Tensor::from_data(TensorData::new(xt, [c.len(), dim]), &self.device);
+            let x = tensors::floats(xt, [c.len(), dim], &self.device);
             let e = floats(eps[r].to_vec(), [c.len(), dim], &self.device);
             let l = labels.map(|l| &l[c[0]..c[0] + c.len()]);
             let pred = model.forward(x, &ts[c[0]..c[0] + c.len()], l, self.side());
@@ -396,7 +397,7 @@ impl Lab for DiffusionLab {
         let labels: Option<Vec<u32>> = self.cfg.conditional.then(|| {
             labels.iter().map(|&c| if self.rng.f32() < 0.1 { classes } else { c }).collect()
         });
-        let x = Tensor::from_data(TensorData::new(xt, [n, dim]), &self.train_device);
+        let x = tensors::floats(xt, [n, dim], &self.train_device);
         let e = floats(eps, [n, dim], &self.train_device);
         let pred = self.model.forward(x, &ts, labels.as_deref(), self.side()); // [n, dim]
         let per = (pred - e).powi_scalar(2).mean_dim(1); // [n, 1]
@@ -613,7 +614,7 @@ struct Saved {
 mod tests {
     use super::model::UNet;
     use super::*;
-    use burn::tensor::Int;
+    use burn::tensor::Tensor;
 
     fn lab(sets: &[(&str, &str)]) -> DiffusionLab {
         let specs = params();
@@ -629,7 +630,7 @@ mod tests {
             for classes in [None, Some(10)] {
                 let net = UNet::new(1, w, classes, &device);
                 let x = Tensor::<4>::zeros([3, 1, 28, 28], &device);
-                let labels = classes.map(|_| Tensor::<1, Int>::from_data(TensorData::new(vec![0i64, 5, 10], [3]), &device));
+                let labels = classes.map(|_| tensors::ints(vec![0i64, 5, 10], [3], &device));
                 assert_eq!(net.forward(x, &[0, 10, 999], labels).dims(), [3, 1, 28, 28], "width {w}");
             }
         }

@@ -7,10 +7,10 @@ use burn::module::Module;
 use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::{Embedding, EmbeddingConfig, GroupNorm, GroupNormConfig, Linear, LinearConfig, PaddingConfig2d};
 use burn::tensor::activation::silu;
-use burn::tensor::{Device, Int, Tensor, TensorData};
+use burn::tensor::{Device, Int, Tensor};
 
 use crate::ops::group_norm::group_norm_silu;
-use crate::tensors::floats;
+use crate::tensors::{self, floats};
 
 /// Sinusoidal embeddings of timesteps: `[n, dim]`, row i = sin/cos of t_i at `dim / 2`
 /// frequencies from 1 to 1/10,000.
@@ -27,7 +27,7 @@ pub(super) fn time_embedding(ts: &[usize], dim: usize, device: &Device) -> Tenso
             v.push((t as f32 * w).cos());
         }
     }
-    Tensor::from_data(TensorData::new(v, [ts.len(), dim]), device)
+    tensors::floats(v, [ts.len(), dim], device)
 }
 
 /// The timestep (and class) as one vector per sample, for every block to add.
@@ -263,7 +263,7 @@ impl Denoiser {
     pub(super) fn forward(&self, x: Tensor<2>, ts: &[usize], labels: Option<&[u32]>, side: [usize; 3]) -> Tensor<2> {
         let device = x.device();
         let labels = labels.map(|l| {
-            Tensor::<1, Int>::from_data(TensorData::new(l.iter().map(|&c| c as i64).collect(), [l.len()]), &device)
+            tensors::ints(l.iter().map(|&c| c as i64).collect(), [l.len()], &device)
         });
         match (&self.points, &self.unet) {
             (Some(net), _) => net.forward(x, ts, labels),

@@ -3,7 +3,6 @@
 //! directions), the final samples, the reverse process as a timeline, the forward process at
 //! a chosen timestep beside alpha-bar, and the loss by timestep.
 
-use burn::tensor::{Tensor, TensorData};
 
 use super::sampler::Frame;
 use super::{Data, DiffusionLab, T_BUCKETS, normals};
@@ -11,6 +10,7 @@ use crate::data::points::EXTENT;
 use crate::rng::Rng;
 use crate::labs::kit;
 use crate::view::{Heatmap, Lines, PointLayer, Scale, Scatter, Series, Style, View};
+use crate::tensors;
 
 /// Samples per row in the player and the timeline.
 const SHOWN: usize = 8;
@@ -128,10 +128,7 @@ impl DiffusionLab {
         let grid: Vec<[f32; 2]> = (0..GRID * GRID)
             .map(|k| [-EXTENT + step * ((k % GRID) as f32 + 0.5), -EXTENT + step * ((k / GRID) as f32 + 0.5)])
             .collect();
-        let x = Tensor::from_data(
-            TensorData::new(grid.iter().flatten().copied().collect::<Vec<f32>>(), [grid.len(), 2]),
-            &self.device,
-        );
+        let x = tensors::floats(grid.iter().flatten().copied().collect::<Vec<f32>>(), [grid.len(), 2], &self.device);
         let eps: Vec<f32> = model
             .forward(x, &vec![t; grid.len()], None, self.side())
             .into_data()

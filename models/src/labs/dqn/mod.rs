@@ -16,7 +16,7 @@ mod views;
 use burn::grad_clipping::GradientClippingConfig;
 use burn::module::Module;
 use burn::optim::{GradientsParams, ModuleOptimizer};
-use burn::tensor::{Device, Tensor, TensorData};
+use burn::tensor::{Device, Tensor};
 use serde::{Deserialize, Serialize};
 
 use crate::data::cartpole::{CartPole, Ended};
@@ -29,6 +29,7 @@ use crate::view::{View, ViewSpec};
 use model::QNet;
 use replay::{Replay, Transition};
 use crate::tensors::{Floats, floats};
+use crate::tensors;
 
 pub const DEF: LabDef = LabDef {
     id: "dqn",
@@ -323,7 +324,7 @@ impl DqnLab {
 
     fn states(&self, states: &[[f32; 4]], device: &Device) -> Tensor<2> {
         let flat: Vec<f32> = states.iter().flatten().copied().collect();
-        Tensor::from_data(TensorData::new(flat, [states.len(), 4]), device)
+        tensors::floats(flat, [states.len(), 4], device)
     }
 
     /// Q-values of the acting network for each state.

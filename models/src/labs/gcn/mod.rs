@@ -11,7 +11,7 @@ mod views;
 
 use burn::module::Module;
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
-use burn::tensor::{Device, Int, Tensor, TensorData};
+use burn::tensor::Device;
 use serde::{Deserialize, Serialize};
 
 use crate::data::graph::{Graph, Part};
@@ -22,7 +22,7 @@ use crate::params::{self, Group, ParamKind, ParamSpec, Values, text_of};
 use crate::rng::Rng;
 use crate::view::{View, ViewSpec};
 use model::{Features, Gcn, Sparse};
-use crate::tensors::Floats;
+use crate::tensors::{self, Floats};
 
 pub const DEF: LabDef = LabDef {
     id: "gcn",
@@ -264,12 +264,9 @@ impl Lab for GcnLab {
         let input = features(&self.graph, Some((self.cfg.dropout, &mut self.rng)), &self.train_device);
         let outs = self.model.forward(&input, &self.adj.0);
         let logits = outs.last().expect("at least one layer").clone();
-        let idx = Tensor::<1, Int>::from_data(
-            TensorData::new(train.iter().map(|&i| i as i64).collect::<Vec<_>>(), [train.len()]),
-            &self.train_device,
-        );
+        let idx = tensors::ints(train.iter().map(|&i| i as i64).collect::<Vec<_>>(), [train.len()], &self.train_device);
         let labels: Vec<u32> = train.iter().map(|&i| self.graph.labels[i]).collect();
-        let y = Tensor::from_data(TensorData::new(onehot(&labels, k), [train.len(), k]), &self.train_device);
+        let y = tensors::floats(onehot(&labels, k), [train.len(), k], &self.train_device);
         let mut loss = cross_entropy(logits.select(0, idx), y);
         // L2 on the first layer's weights, as Kipf & Welling: weight_decay * |W1|² / 2.
         if self.cfg.weight_decay > 0.0 {

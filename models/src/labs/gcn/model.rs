@@ -6,7 +6,8 @@
 use burn::module::Module;
 use burn::nn::{Dropout, DropoutConfig, Linear, LinearConfig};
 use burn::tensor::activation::relu;
-use burn::tensor::{Device, IndexingUpdateOp, Int, Tensor, TensorData};
+use burn::tensor::{Device, IndexingUpdateOp, Int, Tensor};
+use crate::tensors;
 
 /// Â as tensors: for each non-zero (row, column, weight).
 #[derive(Clone, Debug)]
@@ -23,13 +24,13 @@ impl Sparse {
         let nnz = triples.len();
         let ints = |f: fn(&(usize, usize, f32)) -> usize| {
             let v: Vec<i64> = triples.iter().map(|t| f(t) as i64).collect();
-            Tensor::<1, Int>::from_data(TensorData::new(v, [nnz]), device)
+            tensors::ints(v, [nnz], device)
         };
         Self {
             n,
             rows: ints(|t| t.0),
             cols: ints(|t| t.1),
-            weights: Tensor::from_data(TensorData::new(triples.iter().map(|t| t.2).collect(), [nnz, 1]), device),
+            weights: tensors::floats(triples.iter().map(|t| t.2).collect(), [nnz, 1], device),
         }
     }
 

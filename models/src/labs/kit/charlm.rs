@@ -2,11 +2,12 @@
 //! corpora, a prompt when the user gives none, windows of text as batches, measuring over
 //! fixed windows, and how a character is named on an axis.
 
-use burn::tensor::{Device, Int, Tensor, TensorData};
+use burn::tensor::{Device, Int, Tensor};
 
 use crate::data::text::{self, CharText};
 use crate::error::LabError;
 use crate::rng::Rng;
+use crate::tensors;
 
 /// The characters a text model knows: the most frequent (the Tang poems use ~5,100; the
 /// 3,000 most frequent cover 98.9% of the text).
@@ -60,10 +61,7 @@ pub fn text_batch(windows: &[&[u32]], device: &Device) -> (Tensor<2, Int>, Tenso
     let len = windows[0].len() - 1;
     let x: Vec<i64> = windows.iter().flat_map(|w| w[..len].iter().map(|&c| c as i64)).collect();
     let y: Vec<i64> = windows.iter().flat_map(|w| w[1..].iter().map(|&c| c as i64)).collect();
-    (
-        Tensor::from_data(TensorData::new(x, [windows.len(), len]), device),
-        Tensor::from_data(TensorData::new(y, [windows.len() * len]), device),
-    )
+    (tensors::ints(x, [windows.len(), len], device), tensors::ints(y, [windows.len() * len], device))
 }
 
 /// `n` random windows of `len` ids (at most a run's length) from `set`.

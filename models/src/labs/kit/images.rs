@@ -2,12 +2,13 @@
 //! knob that picks from it, and evaluation on a training subset and the test set.
 
 use burn::tensor::activation::softmax;
-use burn::tensor::{Device, Tensor, TensorData};
+use burn::tensor::{Device, Tensor};
 
 use super::score;
 use crate::data::images::{ImageSet, Split};
 use crate::labs::Evaluation;
 use crate::params::ParamSpec;
+use crate::tensors;
 use crate::view::{Heatmap, Picker, Scale};
 
 /// A batch of images as a `[n, c, h, w]` tensor, each optionally shifted by up to two pixels
@@ -19,7 +20,7 @@ pub fn image_batch(
     device: &Device,
 ) -> Tensor<4> {
     let px = crate::data::images::shifted(set, idx, shift);
-    Tensor::from_data(TensorData::new(px, [idx.len(), set.channels, set.h, set.w]), device)
+    tensors::floats(px, [idx.len(), set.channels, set.h, set.w], device)
 }
 
 /// The live parameter `sample`: which test image the views show (test sets hold up to 2,000).

@@ -8,12 +8,12 @@ use burn::nn::pool::{MaxPool2d, MaxPool2dConfig};
 use burn::nn::{Linear, LinearConfig, PaddingConfig2d};
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::tensor::activation::{relu, softmax};
-use burn::tensor::{Device, Tensor, TensorData};
+use burn::tensor::{Device, Tensor};
 
 use super::{Batches, cross_entropy, onehot};
 use crate::data::images::ImageSet;
 use crate::rng::Rng;
-use crate::tensors::Floats;
+use crate::tensors::{self, Floats};
 use crate::view::{Bars, Heatmap, Scale, Style, View};
 
 /// Two convolutions with max pooling and a linear read-out (~99% on MNIST's test set).
@@ -102,7 +102,7 @@ impl Judge {
         let x = super::images::image_batch(set, &idx, None, &self.train_device);
         let labels: Vec<u32> = idx.iter().map(|&i| set.labels[i]).collect();
         let k = set.class_names.len();
-        let y = Tensor::from_data(TensorData::new(onehot(&labels, k), [idx.len(), k]), &self.train_device);
+        let y = tensors::floats(onehot(&labels, k), [idx.len(), k], &self.train_device);
         let loss = cross_entropy(self.net.forward(x), y);
         let grads = GradientsParams::from_grads(loss.backward(), &self.net);
         let lr = super::Decay::Cosine.lr(JUDGE_LR, self.steps, JUDGE_STEPS);
@@ -132,10 +132,7 @@ impl Judge {
     /// Class probabilities of images (`[n, c, h, w]` flattened, values in [0, 1]).
     pub fn probs(&self, pixels: &[f32], n: usize, shape: [usize; 3]) -> Vec<f32> {
         let net = self.net.valid();
-        let x = Tensor::<4>::from_data(
-            TensorData::new(pixels.to_vec(), [n, shape[0], shape[1], shape[2]]),
-            &self.device,
-        );
+        let x = tensors::floats(pixels.to_vec(), [n, shape[0], shape[1], shape[2]], &self.device);
         softmax(net.forward(x), 1).floats()
     }
 

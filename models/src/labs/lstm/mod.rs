@@ -13,7 +13,7 @@ mod views;
 use burn::grad_clipping::GradientClippingConfig;
 use burn::module::Module;
 use burn::optim::{GradientsParams, ModuleOptimizer};
-use burn::tensor::{Device, Tensor, TensorData};
+use burn::tensor::{Device, Tensor};
 use serde::{Deserialize, Serialize};
 
 use crate::data::images::{self, ImageSet, Split};
@@ -27,6 +27,7 @@ use crate::labs::{CLASSIFIER_CHARTS, Evaluation, Lab, LabDef, Preset, StepMetric
 use crate::params::{self, Group, ParamKind, ParamSpec, Values, text_of};
 use crate::rng::Rng;
 use crate::view::{View, ViewSpec};
+use crate::tensors;
 use model::{Input, Net};
 
 pub const DEF: LabDef = LabDef {
@@ -231,7 +232,7 @@ struct LstmLab {
 /// An image set's rows as a sequence `[n, rows, row length]`.
 fn image_rows(set: &ImageSet, idx: &[usize], device: &Device) -> Tensor<3> {
     let px: Vec<f32> = idx.iter().flat_map(|&i| set.image(i).iter().copied()).collect();
-    Tensor::from_data(TensorData::new(px, [idx.len(), set.h, set.w * set.channels]), device)
+    tensors::floats(px, [idx.len(), set.h, set.w * set.channels], device)
 }
 
 /// Series of `len + 1` values as inputs `[b, len, 1]` and next values `[b, len, 1]`.
@@ -240,8 +241,8 @@ fn series_batch(series: &[&[f32]], device: &Device) -> (Tensor<3>, Tensor<3>) {
     let x: Vec<f32> = series.iter().flat_map(|s| s[..len].iter().copied()).collect();
     let y: Vec<f32> = series.iter().flat_map(|s| s[1..].iter().copied()).collect();
     (
-        Tensor::from_data(TensorData::new(x, [series.len(), len, 1]), device),
-        Tensor::from_data(TensorData::new(y, [series.len(), len, 1]), device),
+        tensors::floats(x, [series.len(), len, 1], device),
+        tensors::floats(y, [series.len(), len, 1], device),
     )
 }
 
@@ -306,7 +307,7 @@ impl Lab for LstmLab {
                 let idx = self.batches.next(b, &mut self.rng);
                 let labels: Vec<u32> = idx.iter().map(|&i| s.train.labels[i]).collect();
                 let k = s.train.class_names.len();
-                let y = Tensor::from_data(TensorData::new(onehot(&labels, k), [idx.len(), k]), &device);
+                let y = tensors::floats(onehot(&labels, k), [idx.len(), k], &device);
                 cross_entropy(Self::digit_logits(&self.model, image_rows(&s.train, &idx, &device)), y)
             }
             Data::Text(t) => {
@@ -439,9 +440,8 @@ impl Lab for LstmLab {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tensors::Floats;
+    use crate::tensors::{self, Floats};
     use crate::view::View;
-    use burn::tensor::Int;
 
     fn lab(sets: &[(&str, &str)]) -> Box<dyn Lab> {
         crate::labs::small_lab(&DEF, sets)
@@ -451,7 +451,7 @@ mod tests {
     fn shapes_of_each_task_and_a_state_carried_on() {
         let device = Device::flex();
         let net = Net::new(Input::Tokens(7), 5, 2, 7, 0.0, &device);
-        let ids = Tensor::<2, Int>::from_data(TensorData::new(vec![1i64, 2, 3, 4, 5, 6], [2, 3]), &device);
+        let ids = tensors::ints(vec![1i64, 2, 3, 4, 5, 6], [2, 3], &device);
         let (top, state, recs) = net.run(net.embed(ids.clone()), None, true);
         assert_eq!(top.dims(), [2, 3, 5]);
         assert_eq!(net.outputs(top.clone()).dims(), [2, 3, 7]);

@@ -3,7 +3,7 @@
 //! reaches each step back in time.
 
 use burn::module::Module;
-use burn::tensor::{Int, Tensor, TensorData};
+use burn::tensor::Tensor;
 
 use super::{Data, LstmLab, Net, image_rows, series_batch};
 use crate::data::text::CharText;
@@ -13,7 +13,7 @@ use crate::labs::kit::sample::{draw, probabilities};
 use crate::labs::kit::{cross_entropy, onehot, token_cross_entropy};
 use crate::rng::Rng;
 use crate::view::{Heatmap, Lines, Mark, Scale, Series, Style, TextPicture, View};
-use crate::tensors::Floats;
+use crate::tensors::{self, Floats};
 
 /// The longest string the gate view reads.
 const GATE_CHARS: usize = 100;
@@ -48,7 +48,7 @@ impl LstmLab {
                 let ids: Vec<i64> = t.encode(&s).into_iter().map(i64::from).collect();
                 let ids = if ids.is_empty() { vec![0] } else { ids };
                 let n = ids.len();
-                let x = model.embed(Tensor::<2, Int>::from_data(TensorData::new(ids, [1, n]), device));
+                let x = model.embed(tensors::ints(ids, [1, n], device));
                 let labels = if chars.is_empty() { vec!["?".into()] } else { chars.iter().map(|&c| char_label(c)).collect() };
                 (x, labels)
             }
@@ -64,7 +64,7 @@ impl LstmLab {
                         mark_x: None,
                     }),
                 ));
-                let x = Tensor::from_data(TensorData::new(s.to_vec(), [1, s.len(), 1]), device);
+                let x = tensors::floats(s.to_vec(), [1, s.len(), 1], device);
                 (x, (0..s.len()).map(|t| t.to_string()).collect())
             }
         };
@@ -122,7 +122,7 @@ impl LstmLab {
         // An empty prompt starts from a line end (or the unknown character).
         let ids = if ids.is_empty() { vec![t.encode("\n").first().copied().unwrap_or(0) as i64] } else { ids };
         let len = ids.len();
-        let embed = |ids: Vec<i64>, n: usize| model.embed(Tensor::<2, Int>::from_data(TensorData::new(ids, [1, n]), device));
+        let embed = |ids: Vec<i64>, n: usize| model.embed(tensors::ints(ids, [1, n], device));
         let (top, mut state, _) = model.run(embed(ids, len), None, false);
         let hd = top.dims()[2];
         let mut last = top.slice([0..1, len - 1..len]).reshape([1, hd]);
@@ -146,12 +146,12 @@ impl LstmLab {
         let s = &held[0];
         let warm = s.len() / 2;
         let model = self.model.valid();
-        let x = Tensor::from_data(TensorData::new(s[..warm].to_vec(), [1, warm, 1]), &self.device);
+        let x = tensors::floats(s[..warm].to_vec(), [1, warm, 1], &self.device);
         let (top, mut state, _) = model.run(x, None, false);
         let one_step: Vec<f32> = model.outputs(top).floats();
         let mut free = vec![one_step[warm - 1]];
         while free.len() < s.len() - warm {
-            let x = Tensor::from_data(TensorData::new(vec![*free.last().unwrap()], [1, 1, 1]), &self.device);
+            let x = tensors::floats(vec![*free.last().unwrap()], [1, 1, 1], &self.device);
             let (top, st, _) = model.run(x, Some(state), false);
             state = st;
             free.push(model.outputs(top).into_scalar::<f32>());
@@ -180,7 +180,7 @@ impl LstmLab {
                 let idx: Vec<usize> = (0..s.test.len().min(64)).collect();
                 let labels: Vec<u32> = idx.iter().map(|&i| s.test.labels[i]).collect();
                 let k = s.test.class_names.len();
-                let y = Tensor::from_data(TensorData::new(onehot(&labels, k), [idx.len(), k]), device);
+                let y = tensors::floats(onehot(&labels, k), [idx.len(), k], device);
                 let x = image_rows(&s.test, &idx, device).require_grad();
                 let loss = cross_entropy(Self::digit_logits(&model, x.clone()), y);
                 (x, loss)
@@ -194,7 +194,7 @@ impl LstmLab {
                 let hd = top.dims()[2];
                 let logits = model.head.forward(top.slice([0..b, n - 1..n]).reshape([b, hd]));
                 let last: Vec<i64> = y.into_data().iter::<i64>().collect::<Vec<_>>().chunks(n).map(|c| c[n - 1]).collect();
-                let y = Tensor::<1, Int>::from_data(TensorData::new(last, [b]), device);
+                let y = tensors::ints(last, [b], device);
                 (x, token_cross_entropy(logits, y))
             }
             Data::Sines(held) => {

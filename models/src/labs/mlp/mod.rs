@@ -9,7 +9,7 @@ mod views;
 use burn::module::Module;
 use burn::optim::{GradientsParams, ModuleOptimizer};
 use burn::tensor::activation::softmax;
-use burn::tensor::{Device, Int, Tensor, TensorData};
+use burn::tensor::{Device, Tensor};
 use serde::{Deserialize, Serialize};
 
 use crate::data::toy2d::{self, EXTENT, Shape};
@@ -21,7 +21,7 @@ use crate::params::{self, Group, ParamKind, ParamSpec, Values, text_of};
 use crate::rng::Rng;
 use crate::view::{View, ViewSpec};
 use model::Net;
-use crate::tensors::Floats;
+use crate::tensors::{self, Floats};
 
 pub const DEF: LabDef = LabDef {
     id: "mlp",
@@ -274,8 +274,8 @@ fn load_data(cfg: &Config) -> Result<Data, LabError> {
 
 /// Features and one-hot targets of a table as tensors on `device`.
 fn tensors(t: &Table, classes: usize, device: &Device) -> (Tensor<2>, Tensor<2>) {
-    let x = Tensor::from_data(TensorData::new(t.x.clone(), [t.rows(), t.dims]), device);
-    (x, Tensor::from_data(TensorData::new(onehot(&t.y, classes), [t.rows(), classes]), device))
+    let x = tensors::floats(t.x.clone(), [t.rows(), t.dims], device);
+    (x, tensors::floats(onehot(&t.y, classes), [t.rows(), classes], device))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -336,7 +336,7 @@ impl MlpLab {
     /// Class probabilities of many input rows, with the plain (non-autodiff) model.
     fn probs(&self, x: Vec<f32>, dims: usize) -> Vec<f32> {
         let rows = x.len() / dims.max(1);
-        let x = Tensor::from_data(TensorData::new(x, [rows, dims]), &self.device);
+        let x = tensors::floats(x, [rows, dims], &self.device);
         let logits = self.model.valid().forward(x, self.cfg.activation);
         softmax(logits, 1).floats()
     }
@@ -347,7 +347,7 @@ impl Lab for MlpLab {
         let batch: Vec<i64> =
             self.batches.next(self.cfg.train.batch, &mut self.rng).into_iter().map(|i| i as i64).collect();
         let b = batch.len();
-        let idx = Tensor::<1, Int>::from_data(TensorData::new(batch, [b]), &self.train_device);
+        let idx = tensors::ints(batch, [b], &self.train_device);
         let x = self.x_train.clone().select(0, idx.clone());
         let y = self.y_train.clone().select(0, idx);
         let logits = self.model.forward(x, self.cfg.activation);

@@ -2,10 +2,11 @@
 
 use burn::module::{Module, Param};
 use burn::nn::Linear;
-use burn::tensor::{Device, Tensor, TensorData};
+use burn::tensor::{Device, Tensor};
 
 use crate::labs::kit::Activation;
 use crate::rng::Rng;
+use crate::tensors;
 
 #[derive(Module, Debug)]
 pub struct Net {
@@ -22,10 +23,7 @@ impl Net {
                 let (fan_in, fan_out) = (w[0], w[1]);
                 let weight = act.init(rng, fan_in * fan_out, fan_in, fan_out);
                 Linear {
-                    weight: Param::from_tensor(Tensor::from_data(
-                        TensorData::new(weight, [fan_in, fan_out]),
-                        device,
-                    )),
+                    weight: Param::from_tensor(tensors::floats(weight, [fan_in, fan_out], device)),
                     bias: Some(Param::from_tensor(Tensor::zeros([fan_out], device))),
                 }
             })

@@ -2,12 +2,12 @@
 
 use burn::module::Module;
 use burn::tensor::activation::softmax;
-use burn::tensor::{Tensor, TensorData};
+use burn::tensor::Tensor;
 
 use super::{MlpLab, Plane};
 use crate::labs::kit::Activation;
 use crate::view::{Boundary, Heatmap, Scale, Style, View};
-use crate::tensors::Floats;
+use crate::tensors::{self, Floats};
 
 impl MlpLab {
     /// Points of a `res` x `res` grid over the plane, top row first.
@@ -48,7 +48,7 @@ impl MlpLab {
         let res = 28;
         let dims = self.data.train.dims;
         let inputs: Vec<f32> = Self::grid(plane, res).into_iter().flat_map(|p| plane.inputs.of(p)).collect();
-        let x = Tensor::from_data(TensorData::new(inputs, [res * res, dims]), &self.device);
+        let x = tensors::floats(inputs, [res * res, dims], &self.device);
         let (logits, hidden) = self.model.valid().forward_all(x, self.cfg.activation);
         let mut rows = Vec::new();
         let mut layer_maps =

@@ -13,7 +13,7 @@ mod views;
 
 use burn::module::Module;
 use burn::optim::{GradientsParams, ModuleOptimizer};
-use burn::tensor::{Device, Tensor, TensorData};
+use burn::tensor::Device;
 use serde::{Deserialize, Serialize};
 
 use crate::data::images::{self, ImageSet, Split};
@@ -25,6 +25,7 @@ use crate::params::{self, Group, ParamKind, ParamSpec, Values};
 use crate::rng::Rng;
 use crate::view::{View, ViewSpec};
 use model::Net;
+use crate::tensors;
 
 pub const DEF: LabDef = LabDef {
     id: "resnet",
@@ -158,10 +159,7 @@ impl Lab for ResNetLab {
         let shift = if self.cfg.augment { Some(&mut self.rng) } else { None };
         let x = image_batch(train, &idx, shift, &self.train_device);
         let labels: Vec<u32> = idx.iter().map(|&i| train.labels[i]).collect();
-        let y = Tensor::from_data(
-            TensorData::new(onehot(&labels, self.classes), [idx.len(), self.classes]),
-            &self.train_device,
-        );
+        let y = tensors::floats(onehot(&labels, self.classes), [idx.len(), self.classes], &self.train_device);
         self.model.set_norm_momentum((1.0 / (self.steps + 1) as f64).max(0.1));
         let (logits, _) = self.model.forward_maps(x, self.cfg.skips, self.cfg.activation);
         let loss = cross_entropy(logits, y);

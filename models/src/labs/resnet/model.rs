@@ -4,12 +4,13 @@
 use burn::module::{Module, Param};
 use burn::nn::conv::{Conv2d, Conv2dConfig};
 use burn::nn::{BatchNorm, BatchNormConfig, Linear, PaddingConfig2d};
-use burn::tensor::{Device, Tensor, TensorData};
+use burn::tensor::{Device, Tensor};
 
 use super::Config;
 use crate::labs::kit::Activation;
 use crate::ops::batch_norm::batch_norm_relu;
 use crate::rng::Rng;
+use crate::tensors;
 
 /// A 3x3 (or 1x1) convolution with seeded uniform weights (He for ReLU, Glorot otherwise); a
 /// bias only without batch norm (batch norm's shift does its job).
@@ -33,7 +34,7 @@ fn conv(
         *bias = Param::from_tensor(Tensor::zeros([c_out], device));
     }
     let w = s.act.init(rng, c_out * c_in * k * k, c_in * k * k, c_out * k * k);
-    conv.weight = Param::from_tensor(Tensor::from_data(TensorData::new(w, [c_out, c_in, k, k]), device));
+    conv.weight = Param::from_tensor(tensors::floats(w, [c_out, c_in, k, k], device));
     conv
 }
 
@@ -130,10 +131,7 @@ impl Net {
             blocks,
             out_bn: norm(out_width, s.bn, device),
             head: Linear {
-                weight: Param::from_tensor(Tensor::from_data(
-                    TensorData::new(head_w, [out_width, classes]),
-                    device,
-                )),
+                weight: Param::from_tensor(tensors::floats(head_w, [out_width, classes], device)),
                 bias: Some(Param::from_tensor(Tensor::zeros([classes], device))),
             },
         }

@@ -12,6 +12,7 @@ use crate::data::text::CharText;
 use crate::error::LabError;
 use crate::labs::kit::charlm;
 use crate::rng::Rng;
+use crate::tensors;
 
 pub(super) const PAD: u32 = 0;
 pub(super) const BOS: u32 = 1;
@@ -149,11 +150,11 @@ pub(super) fn pair_batch(pairs: &[(Vec<u32>, Vec<u32>)], device: &Device) -> Pai
         w[i * t + y.len()] = 1.0;
     }
     PairBatch {
-        source: Tensor::from_data(TensorData::new(src, [b, s]), device),
+        source: tensors::ints(src, [b, s], device),
         pad: Tensor::from_data(TensorData::new(pad, [b, s]), device),
-        input: Tensor::from_data(TensorData::new(inp, [b, t]), device),
-        output: Tensor::from_data(TensorData::new(out, [b * t]), device),
-        weight: Tensor::from_data(TensorData::new(w, [b * t]), device),
+        input: tensors::ints(inp, [b, t], device),
+        output: tensors::ints(out, [b * t], device),
+        weight: tensors::floats(w, [b * t], device),
     }
 }
 

@@ -406,8 +406,8 @@ fn set_dropout(model: &mut Transformer, p: f64) {
 mod tests {
     use super::data::english_tokens;
     use super::*;
-    use crate::tensors::Floats;
-    use burn::tensor::{Int, TensorData};
+    use crate::tensors::{self, Floats};
+    use burn::tensor::Int;
     use crate::view::{Mark, View};
 
     fn lab(sets: &[(&str, &str)]) -> Box<dyn Lab> {
@@ -431,7 +431,7 @@ mod tests {
     }
 
     fn ids(v: &[i64]) -> Tensor<2, Int> {
-        Tensor::from_data(TensorData::new(v.to_vec(), [1, v.len()]), &Device::flex())
+        tensors::ints(v.to_vec(), [1, v.len()], &Device::flex())
     }
 
     #[test]

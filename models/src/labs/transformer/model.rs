@@ -11,11 +11,11 @@ use burn::nn::{
     Dropout, DropoutConfig, Embedding, Initializer, EmbeddingConfig, Gelu, LayerNorm, LayerNormConfig, Linear, LinearConfig,
 };
 use burn::tensor::activation::{quiet_softmax, softmax};
-use burn::tensor::{Bool, Device, Int, Tensor, TensorData};
+use burn::tensor::{Bool, Device, Int, Tensor};
 
 use super::data::{BOS, EOS, PAD, pair_batch};
 use crate::labs::kit::argmax;
-use crate::tensors::Floats;
+use crate::tensors::{self, Floats};
 
 /// `linear` applied to each row of `x` `[batch, len, d_in]`, as one `[batch · len, d_in]`
 /// product. On a 3-D input Burn's dispatch composes `linear` as a matrix product with the weight
@@ -254,7 +254,7 @@ pub(super) fn greedy(model: &Transformer, sources: &[Vec<u32>], max_len: usize, 
     for _ in 0..=max_len {
         let t = prefix[0].len();
         let flat: Vec<i64> = prefix.iter().flat_map(|p| p.iter().map(|&v| v as i64)).collect();
-        let input = Tensor::<2, Int>::from_data(TensorData::new(flat, [b, t]), device);
+        let input = tensors::ints(flat, [b, t], device);
         let logits = model.decode(input, Some((memory.clone(), Some(batch.pad.clone()))), &mut Vec::new());
         let v = logits.dims()[2];
         let last: Vec<f32> = logits.slice([0..b, t - 1..t]).reshape([b, v]).floats();

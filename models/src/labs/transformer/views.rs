@@ -5,7 +5,7 @@
 
 use burn::module::Module;
 use burn::tensor::activation::softmax;
-use burn::tensor::{Int, Tensor, TensorData};
+use burn::tensor::Tensor;
 
 use super::data::{BOS, Data, EOS, Tokens, english_tokens, pair_batch, source_pieces};
 use super::model::{Weights, greedy};
@@ -15,7 +15,7 @@ use crate::labs::kit::sample::{draw, probabilities};
 use crate::labs::kit::charlm::{self, char_label};
 use crate::rng::Rng;
 use crate::view::{Bars, Heatmap, Mark, Scale, Style, TextPicture, View};
-use crate::tensors::Floats;
+use crate::tensors::{self, Floats};
 
 /// Answers shown beside the user's own input.
 const EXAMPLES: usize = 8;
@@ -97,7 +97,7 @@ impl TransformerLab {
                 let (_, ids) = self.prompt_ids(t);
                 let n = ids.len();
                 let labels: Vec<String> = t.decode(&ids).chars().map(char_label).collect();
-                let x = Tensor::<2, Int>::from_data(TensorData::new(ids.into_iter().map(i64::from).collect::<Vec<_>>(), [1, n]), device);
+                let x = tensors::ints(ids.into_iter().map(i64::from).collect::<Vec<_>>(), [1, n], device);
                 let (_, seen) = model.forward(None, x);
                 View::Column(vec![(Some("label.masked_self"), maps(seen.decoder.iter().map(|w: &Weights| &w.attn), &labels, &labels))])
             }
@@ -129,7 +129,7 @@ impl TransformerLab {
             Data::Text(t) => {
                 let (_, ids) = self.prompt_ids(t);
                 let n = ids.len();
-                let x = Tensor::<2, Int>::from_data(TensorData::new(ids.into_iter().map(i64::from).collect::<Vec<_>>(), [1, n]), device);
+                let x = tensors::ints(ids.into_iter().map(i64::from).collect::<Vec<_>>(), [1, n], device);
                 let (logits, _) = model.forward(None, x);
                 let v = logits.dims()[2];
                 let last: Vec<f32> = logits.slice([0..1, n - 1..n]).reshape([v]).floats();
@@ -147,7 +147,7 @@ impl TransformerLab {
                 prefix.extend(&answer[..at.min(answer.len())]);
                 let n = prefix.len();
                 let batch = pair_batch(&[(source, vec![])], device);
-                let input = Tensor::<2, Int>::from_data(TensorData::new(prefix.into_iter().map(i64::from).collect::<Vec<_>>(), [1, n]), device);
+                let input = tensors::ints(prefix.into_iter().map(i64::from).collect::<Vec<_>>(), [1, n], device);
                 let (logits, _) = model.forward(Some((batch.source, None)), input);
                 let v = logits.dims()[2];
                 let p: Vec<f32> = softmax(logits.slice([0..1, n - 1..n]).reshape([1, v]), 1).floats();
@@ -193,7 +193,7 @@ impl TransformerLab {
             let from = all.len().saturating_sub(self.cfg.context);
             let window: Vec<i64> = all[from..].iter().map(|&v| v as i64).collect();
             let len = window.len();
-            let x = Tensor::<2, Int>::from_data(TensorData::new(window, [1, len]), &self.device);
+            let x = tensors::ints(window, [1, len], &self.device);
             let (logits, _) = model.forward(None, x);
             let v = logits.dims()[2];
             let mut last: Vec<f32> = logits.slice([0..1, len - 1..len]).reshape([v]).floats();

@@ -11,7 +11,7 @@ mod views;
 
 use burn::module::Module;
 use burn::optim::{GradientsParams, ModuleOptimizer, SgdConfig};
-use burn::tensor::{Device, Int, Tensor, TensorData};
+use burn::tensor::Device;
 use serde::{Deserialize, Serialize};
 
 use crate::error::LabError;
@@ -22,7 +22,7 @@ use crate::rng::Rng;
 use crate::view::{View, ViewSpec};
 use corpus::{Corpus, corpus_text};
 use model::Word2Vec;
-use crate::tensors::Floats;
+use crate::tensors::{self, Floats};
 
 pub const DEF: LabDef = LabDef {
     id: "word2vec",
@@ -280,8 +280,8 @@ impl Lab for Word2VecLab {
                 english: "no word of the text has a neighbour: use a longer text or a lower minimum count",
             });
         }
-        let ctx = Tensor::<2, Int>::from_data(TensorData::new(contexts, [b, c]), &self.train_device);
-        let tgt = Tensor::<2, Int>::from_data(TensorData::new(targets, [b, self.cfg.negatives + 1]), &self.train_device);
+        let ctx = tensors::ints(contexts, [b, c], &self.train_device);
+        let tgt = tensors::ints(targets, [b, self.cfg.negatives + 1], &self.train_device);
         let loss = self.model.loss(ctx, tgt);
         let per_pair = loss.clone().into_scalar::<f32>() / b as f32;
         let grads = GradientsParams::from_grads(loss.backward(), &self.model);
@@ -301,8 +301,8 @@ impl Lab for Word2VecLab {
         let b = targets.len() / (self.cfg.negatives + 1);
         let device = self.device.clone();
         let model = self.model.valid();
-        let ctx = Tensor::<2, Int>::from_data(TensorData::new(contexts, [b, c]), &device);
-        let tgt = Tensor::<2, Int>::from_data(TensorData::new(targets, [b, self.cfg.negatives + 1]), &device);
+        let ctx = tensors::ints(contexts, [b, c], &device);
+        let tgt = tensors::ints(targets, [b, self.cfg.negatives + 1], &device);
         let loss = model.loss(ctx, tgt).into_scalar::<f32>() / b.max(1) as f32;
         let sims = self.pair_similarities();
         self.pair_history.push((self.steps, sims.iter().map(|s| s.1).collect()));

@@ -7,6 +7,7 @@ use burn::module::Module;
 use burn::nn::{Embedding, EmbeddingConfig, Initializer};
 use burn::tensor::activation::log_sigmoid;
 use burn::tensor::{Device, Int, Tensor};
+use crate::tensors;
 
 #[derive(Module, Debug)]
 pub(crate) struct Word2Vec {
@@ -34,7 +35,7 @@ impl Word2Vec {
         let u = self.output.forward(targets); // [b, 1 + k, d]
         let scores = (u * v).sum_dim(2).reshape([b, k1]); // [b, 1 + k]
         let signs: Vec<f32> = (0..b * k1).map(|i| if i % k1 == 0 { 1.0 } else { -1.0 }).collect();
-        let signs = Tensor::<2>::from_data(burn::tensor::TensorData::new(signs, [b, k1]), &scores.device());
+        let signs = tensors::floats(signs, [b, k1], &scores.device());
         -log_sigmoid(scores * signs).sum()
     }
 }
