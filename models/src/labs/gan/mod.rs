@@ -11,19 +11,19 @@ mod views;
 use burn::module::Module;
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::tensor::activation::softplus;
-use burn::tensor::{Device, Tensor, TensorData};
+use burn::tensor::{Device, Tensor};
 use serde::{Deserialize, Serialize};
 
 use crate::labs::kit::generative::{Data, is_images, is_points, points_spec};
 use crate::error::LabError;
 use crate::labs::kit::judge::{Census, Judge, JudgeNet};
-use crate::labs::kit::{Batches, Optim, seed_spec, weights};
+use crate::labs::kit::{Batches, Optim, ema, onehot, seed_spec, weights};
 use crate::labs::{Chart, Curve, Evaluation, Lab, LabDef, StepMetrics, Suits};
 use crate::params::{self, Group, ParamKind, ParamSpec, Values, text_of};
 use crate::rng::Rng;
 use crate::view::{View, ViewSpec};
 use model::{Discriminator, Generator, Shape};
-use crate::tensors::Floats;
+use crate::tensors::{self, Floats};
 
 pub const DEF: LabDef = LabDef {
     id: "gan",
@@ -43,7 +43,7 @@ pub const DEF: LabDef = LabDef {
     steps: 8000,
     small: &[("batch", "16"), ("g_width", "16"), ("d_width", "16")],
     suits: Suits::Cpu,
-    // `tenlab train gan --set dataset=mnist --steps 16000 --save assets/models/gan-mnist.tenlab`
+    // `tenlab train gan --set dataset=mnist --set conditional=true --steps 16000 --save assets/models/gan-mnist.tenlab`
     trained: Some(crate::labs::Trained {
         file: "assets/models/gan-mnist.tenlab",
         bytes: include_bytes!("../../../../assets/models/gan-mnist.tenlab"),
@@ -59,6 +59,12 @@ fn is_dcgan(v: &Values) -> bool {
 }
 fn is_mlp(v: &Values) -> bool {
     !is_dcgan(v)
+}
+fn has_ema(v: &Values) -> bool {
+    is_images(v) && matches!(v.get("ema"), Some(params::ParamValue::Bool(true)))
+}
+fn is_conditional(v: &Values) -> bool {
+    is_images(v) && matches!(v.get("conditional"), Some(params::ParamValue::Bool(true)))
 }
 fn is_adam(v: &Values) -> bool {
     text_of(v, "optimizer") == "adam"
@@ -84,6 +90,7 @@ fn params() -> Vec<ParamSpec> {
         ParamSpec::new("g_layers", Model, Int { default: 2, min: 1, max: 4 }).shown_if(is_points),
         ParamSpec::new("d_width", Model, Int { default: 128, min: 4, max: 512 }).shown_if(is_mlp),
         ParamSpec::new("d_layers", Model, Int { default: 2, min: 1, max: 4 }).shown_if(is_points),
+        ParamSpec::new("conditional", Model, Bool { default: false }).shown_if(is_images),
         ParamSpec::new("loss", Training, Choice { default: "bce", options: &["bce", "lsgan", "wgan_gp"] }).live(),
         ParamSpec::new("train", Training, Choice { default: "both", options: &["both", "d_only", "g_only"] }).live(),
         ParamSpec::new("d_steps", Training, Int { default: 1, min: 1, max: 10 }).live(),
@@ -97,7 +104,12 @@ fn params() -> Vec<ParamSpec> {
             .live()
             .shown_if(is_adam),
         ParamSpec::new("batch", Training, Int { default: 64, min: 1, max: 512 }).live(),
+        ParamSpec::new("ema", Training, Bool { default: true }).live().shown_if(is_images),
+        ParamSpec::new("ema_decay", Training, Float { default: 0.999, min: 0.9, max: 0.9999, log: true })
+            .live()
+            .shown_if(has_ema),
         seed_spec(),
+        ParamSpec::new("digit", Sampling, Int { default: -1, min: -1, max: 9 }).live().shown_if(is_conditional),
     ]
 }
 
@@ -134,6 +146,7 @@ struct Config {
     g_layers: usize,
     d_width: usize,
     d_layers: usize,
+    conditional: bool,
     loss: Loss,
     train: Train,
     d_steps: usize,
@@ -143,7 +156,10 @@ struct Config {
     beta1: f64,
     beta2: f64,
     batch: usize,
+    ema: bool,
+    ema_decay: f64,
     seed: u64,
+    digit: i64,
 }
 
 impl Config {
@@ -182,6 +198,9 @@ struct GanLab {
     device: Device,
     data: Data,
     g: Generator,
+    /// The moving average of the generator's weights (inference device): the images are
+    /// drawn with it when `ema` is on (images only; the 2-D views show the live generator).
+    g_ema: Generator,
     d: Discriminator,
     g_optim: ModuleOptimizer,
     d_optim: ModuleOptimizer,
@@ -213,10 +232,12 @@ impl GanLab {
         device.seed(cfg.seed);
         train_device.seed(cfg.seed);
         let shape = Self::shape(&cfg, &data);
+        let g = Generator::new(&shape, &train_device);
         Self {
             rates: Vec::new(),
             steps: 0,
-            g: Generator::new(&shape, &train_device),
+            g_ema: g.valid(),
+            g,
             d: Discriminator::new(&shape, &train_device),
             g_optim: cfg.optimizer(),
             d_optim: cfg.optimizer(),
@@ -239,6 +260,7 @@ impl GanLab {
         let images = matches!(data, Data::Images(_));
         Shape {
             latent: if images { cfg.latent } else { cfg.latent_2d },
+            classes: if images && cfg.conditional { data.classes() } else { 0 },
             dim: if images { 784 } else { 2 },
             dcgan: images && cfg.generator == "dcgan",
             g_width: cfg.g_width,
@@ -269,20 +291,67 @@ impl GanLab {
         matches!(self.data, Data::Images(_)) && self.cfg.generator == "dcgan"
     }
 
-    /// A batch of real samples as the networks see them.
-    fn real_batch(&mut self, n: usize) -> Vec<f32> {
+    /// A batch of real samples as the networks see them, with their classes when the
+    /// networks are conditional.
+    fn real_batch(&mut self, n: usize) -> (Vec<f32>, Option<Vec<u32>>) {
         let signed = self.signed();
+        let conditional = self.classes() > 0;
         match &self.data {
             Data::Points { cloud, .. } => {
-                cloud.sample(n, self.cfg.noise as f32, &mut self.rng).into_iter().flatten().collect()
+                (cloud.sample(n, self.cfg.noise as f32, &mut self.rng).into_iter().flatten().collect(), None)
             }
             Data::Images(s) => {
                 let idx = self.batches.next(n, &mut self.rng);
-                idx.iter()
+                let px = idx
+                    .iter()
                     .flat_map(|&i| s.train.image(i).iter().map(move |&v| if signed { v * 2.0 - 1.0 } else { v }))
-                    .collect()
+                    .collect();
+                (px, conditional.then(|| idx.iter().map(|&i| s.train.labels[i]).collect()))
             }
         }
+    }
+
+    /// Classes the networks are conditioned on (0: unconditional).
+    fn classes(&self) -> usize {
+        if self.cfg.conditional { self.data.classes() } else { 0 }
+    }
+
+    /// The classes a conditional generator draws for the pictures: the chosen digit, or each
+    /// in turn.
+    fn sample_labels(&self, n: usize) -> Option<Vec<u32>> {
+        let k = self.classes();
+        (k > 0).then(|| {
+            (0..n).map(|i| if self.cfg.digit >= 0 { self.cfg.digit as u32 % k as u32 } else { (i % k) as u32 }).collect()
+        })
+    }
+
+    /// Random classes for the generated half of a training batch (conditional only).
+    fn random_labels(&mut self, n: usize) -> Option<Vec<u32>> {
+        let k = self.classes();
+        (k > 0).then(|| (0..n).map(|_| self.rng.below(k) as u32).collect())
+    }
+
+    /// The generator's input: each latent row followed by its one-hot class (if any).
+    fn g_input(&self, z: Vec<f32>, labels: Option<&[u32]>, device: &Device) -> Tensor<2> {
+        let latent = self.latent();
+        match labels {
+            None => self.tensor(z, latent, device),
+            Some(labels) => {
+                let k = self.classes();
+                let hot = onehot(labels, k);
+                let rows: Vec<f32> = z
+                    .chunks(latent)
+                    .zip(hot.chunks(k))
+                    .flat_map(|(z, h)| z.iter().chain(h).copied().collect::<Vec<_>>())
+                    .collect();
+                self.tensor(rows, latent + k, device)
+            }
+        }
+    }
+
+    /// The discriminator's class input: one-hot rows (conditional only).
+    fn d_classes(&self, labels: Option<&[u32]>, device: &Device) -> Option<Tensor<2>> {
+        labels.map(|l| self.tensor(onehot(l, self.classes()), self.classes(), device))
     }
 
     /// Latent vectors: standard normal, `n` of them.
@@ -292,7 +361,7 @@ impl GanLab {
 
     fn tensor(&self, v: Vec<f32>, cols: usize, device: &Device) -> Tensor<2> {
         let rows = v.len() / cols.max(1);
-        Tensor::from_data(TensorData::new(v, [rows, cols]), device)
+        tensors::floats(v, [rows, cols], device)
     }
 
     /// The generator's loss on the discriminator's logits for generated samples.
@@ -318,7 +387,7 @@ impl GanLab {
     /// Burn has no second derivatives, so the gradient's norm is measured as the slope of D
     /// along the gradient's direction by a central difference, which is differentiable in
     /// D's weights: (D(x + h u) - D(x - h u)) / 2h with u = grad D(x) / |grad D(x)|.
-    fn gradient_penalty(&mut self, real: &[f32], fake: &[f32]) -> Tensor<1> {
+    fn gradient_penalty(&mut self, real: &[f32], fake: &[f32], labels: Option<&[u32]>) -> Tensor<1> {
         let dim = self.dim();
         let n = real.len() / dim;
         let mut mixed = Vec::with_capacity(real.len());
@@ -327,7 +396,8 @@ impl GanLab {
             mixed.extend((0..dim).map(|k| e * real[i * dim + k] + (1.0 - e) * fake[i * dim + k]));
         }
         let x = self.tensor(mixed.clone(), dim, &self.train_device).require_grad();
-        let grads = self.d.forward(x.clone()).sum().backward();
+        let y = self.d_classes(labels, &self.train_device);
+        let grads = self.d.forward(x.clone(), y.clone()).sum().backward();
         let g: Vec<f32> = x.grad(&grads).map(|g| g.floats()).unwrap_or_default();
         let mut plus = Vec::with_capacity(mixed.len());
         let mut minus = Vec::with_capacity(mixed.len());
@@ -340,8 +410,8 @@ impl GanLab {
                 minus.push(mixed[i * dim + k] - GP_STEP * u);
             }
         }
-        let dp = self.d.forward(self.tensor(plus, dim, &self.train_device));
-        let dm = self.d.forward(self.tensor(minus, dim, &self.train_device));
+        let dp = self.d.forward(self.tensor(plus, dim, &self.train_device), y.clone());
+        let dm = self.d.forward(self.tensor(minus, dim, &self.train_device), y);
         let slope = (dp - dm).div_scalar(2.0 * GP_STEP);
         slope.sub_scalar(1.0).powi_scalar(2).mean().mul_scalar(GP_WEIGHT)
     }
@@ -349,18 +419,21 @@ impl GanLab {
     /// One discriminator step; returns its loss and the generator's loss on the same batch.
     fn d_step(&mut self) -> (f32, f32) {
         let n = self.cfg.batch;
-        let real = self.real_batch(n);
+        let (real, real_labels) = self.real_batch(n);
         let n = real.len() / self.dim();
         let mut rng = Rng::new(self.rng.next_u64());
         let z = self.latents(&mut rng, n);
-        let fake = self.g.forward(self.tensor(z, self.latent(), &self.train_device)).detach();
+        let fake_labels = self.random_labels(n);
+        let dev = self.train_device.clone();
+        let fake = self.g.forward(self.g_input(z, fake_labels.as_deref(), &dev)).detach();
         let fake_values: Vec<f32> = fake.clone().floats();
-        let lr = self.d.forward(self.tensor(real.clone(), self.dim(), &self.train_device));
-        let lf = self.d.forward(fake);
+        let lr = self.d.forward(self.tensor(real.clone(), self.dim(), &dev), self.d_classes(real_labels.as_deref(), &dev));
+        let lf = self.d.forward(fake, self.d_classes(fake_labels.as_deref(), &dev));
         let g_value = self.g_loss(lf.clone()).into_scalar::<f32>();
         let mut loss = self.d_loss(lr, lf);
         if self.cfg.loss == Loss::WganGp {
-            loss = loss + self.gradient_penalty(&real, &fake_values);
+            // Each mixed sample takes its real end's class (the generated end's was drawn at random).
+            loss = loss + self.gradient_penalty(&real, &fake_values, real_labels.as_deref());
         }
         let value = loss.clone().into_scalar::<f32>();
         let grads = GradientsParams::from_grads(loss.backward(), &self.d);
@@ -374,8 +447,10 @@ impl GanLab {
         let n = self.cfg.batch;
         let mut rng = Rng::new(self.rng.next_u64());
         let z = self.latents(&mut rng, n);
-        let fake = self.g.forward(self.tensor(z, self.latent(), &self.train_device));
-        let loss = self.g_loss(self.d.forward(fake));
+        let labels = self.random_labels(n);
+        let dev = self.train_device.clone();
+        let fake = self.g.forward(self.g_input(z, labels.as_deref(), &dev));
+        let loss = self.g_loss(self.d.forward(fake, self.d_classes(labels.as_deref(), &dev)));
         let value = loss.clone().into_scalar::<f32>();
         let grads = GradientsParams::from_grads(loss.backward(), &self.g);
         applied(&mut self.rates, "g_lr", self.cfg.g_lr);
@@ -386,13 +461,15 @@ impl GanLab {
     /// The discriminator's loss now, without training it.
     fn d_loss_now(&mut self) -> f32 {
         let n = self.cfg.batch;
-        let real = self.real_batch(n);
+        let (real, real_labels) = self.real_batch(n);
+        let n = real.len() / self.dim();
         let mut rng = Rng::new(self.rng.next_u64());
-        let z = self.latents(&mut rng, real.len() / self.dim());
-        let (g, d) = (self.g.valid(), self.d.valid());
-        let fake = g.forward(self.tensor(z, self.latent(), &self.device));
-        let lr = d.forward(self.tensor(real, self.dim(), &self.device));
-        self.d_loss(lr, d.forward(fake)).into_scalar::<f32>()
+        let z = self.latents(&mut rng, n);
+        let fake_labels = self.random_labels(n);
+        let (g, d, dev) = (self.g.valid(), self.d.valid(), self.device.clone());
+        let fake = g.forward(self.g_input(z, fake_labels.as_deref(), &dev));
+        let lr = d.forward(self.tensor(real, self.dim(), &dev), self.d_classes(real_labels.as_deref(), &dev));
+        self.d_loss(lr, d.forward(fake, self.d_classes(fake_labels.as_deref(), &dev))).into_scalar::<f32>()
     }
 
     /// `n` generated samples (flattened) from latents seeded by `seed`, as the data's values
@@ -402,9 +479,25 @@ impl GanLab {
         self.generate_from(z)
     }
 
+    /// The generator that draws the pictures: the moving average where it is on.
+    fn sampler(&self) -> Generator {
+        if self.averaged() { self.g_ema.clone() } else { self.g.valid() }
+    }
+
+    fn averaged(&self) -> bool {
+        self.cfg.ema && matches!(self.data, Data::Images(_))
+    }
+
+    /// Samples for latents `z`, of the classes [`GanLab::sample_labels`] gives (conditional).
     fn generate_from(&self, z: Vec<f32>) -> Vec<f32> {
-        let g = self.g.valid();
-        let out: Vec<f32> = g.forward(self.tensor(z, self.latent(), &self.device)).floats();
+        let labels = self.sample_labels(z.len() / self.latent());
+        self.generate_with(&self.sampler(), z, labels.as_deref())
+    }
+
+    /// Samples from `g` (the live generator or its average) for latents `z` and, when the
+    /// generator is conditional, `labels`.
+    fn generate_with(&self, g: &Generator, z: Vec<f32>, labels: Option<&[u32]>) -> Vec<f32> {
+        let out: Vec<f32> = g.forward(self.g_input(z, labels, &self.device)).floats();
         if self.signed() { out.into_iter().map(|v| (v + 1.0) / 2.0).collect() } else { out }
     }
 
@@ -448,6 +541,10 @@ impl Lab for GanLab {
         }
         if self.cfg.train != Train::DOnly {
             g_loss = self.g_step();
+            if self.averaged() {
+                let decay = ema::warmed_decay(self.cfg.ema_decay, self.steps);
+                self.g_ema = ema::update(self.g_ema.clone(), &self.g.valid(), decay);
+            }
             if self.cfg.train == Train::GOnly {
                 d_loss = self.d_loss_now();
             }
@@ -546,9 +643,10 @@ impl Lab for GanLab {
             self.g_optim = new.optimizer();
             self.d_optim = new.optimizer();
         }
-        // The loss, the step mode, the learning rates, the batch and the data's noise are read
-        // where they are used; a new drawing is new data.
-        if self.data.redraw(&new.points, new.noise as f32, new.seed)? {
+        // The loss, the step mode, the learning rates, the batch, the EMA decay and the data's
+        // noise are read where they are used; a new drawing is new data.
+        let resample = new.ema != self.cfg.ema || new.digit != self.cfg.digit;
+        if self.data.redraw(&new.points, new.noise as f32, new.seed)? || resample {
             self.census = None;
         }
         self.cfg = new;
@@ -572,7 +670,11 @@ impl Lab for GanLab {
     }
 
     fn load_weights(&mut self, bytes: &[u8], steps: u64) -> Result<(), LabError> {
-        let saved = weights::from_bytes(&self.saved(), bytes)?;
+        // A file saved before the generator's average existed holds none: it starts from the
+        // generator.
+        let saved = weights::from_bytes(&self.saved(), bytes)
+            .or_else(|e| weights::from_bytes(&Saved { g_ema: None, ..self.saved() }, bytes).map_err(|_| e))?;
+        self.g_ema = saved.g_ema.unwrap_or_else(|| saved.g.valid());
         self.g = saved.g;
         self.d = saved.d;
         Judge::load_saved(&mut self.judge, saved.judge, steps);
@@ -584,14 +686,16 @@ impl Lab for GanLab {
 
 impl GanLab {
     fn saved(&self) -> Saved {
-        Saved { g: self.g.clone(), d: self.d.clone(), judge: Judge::saved(&self.judge) }
+        Saved { g: self.g.clone(), g_ema: Some(self.g_ema.clone()), d: self.d.clone(), judge: Judge::saved(&self.judge) }
     }
 }
 
-/// What a model file holds: both networks and the classifier that reads the samples.
+/// What a model file holds: both networks, the generator's moving average and the
+/// classifier that reads the samples.
 #[derive(Module, Debug)]
 struct Saved {
     g: Generator,
+    g_ema: Option<Generator>,
     d: Discriminator,
     judge: Option<JudgeNet>,
 }
@@ -614,8 +718,39 @@ mod tests {
             let px = lab.generate(3, 1);
             assert_eq!(px.len(), 3 * 784, "{generator}");
             assert!(px.iter().all(|v| (0.0..=1.0).contains(v)), "{generator}: values in [0, 1]");
-            let d = lab.d.valid().forward(lab.tensor(px, 784, &lab.device));
+            let d = lab.d.valid().forward(lab.tensor(px, 784, &lab.device), None);
             assert_eq!(d.dims(), [3, 1]);
+        }
+    }
+
+    #[test]
+    fn a_conditional_gan_draws_the_class_it_is_asked_for_and_is_scored_by_class() {
+        for generator in ["dcgan", "mlp"] {
+            let sets = [("dataset", "mnist"), ("train_size", "100"), ("generator", generator), ("latent", "8")];
+            let mut lab = lab(&[sets.as_slice(), &[("conditional", "true")]].concat());
+            assert_eq!(lab.sample_labels(12).unwrap(), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1]);
+            // The same latent with two classes gives two different images.
+            let z = lab.latents(&mut Rng::new(5), 1);
+            let g = lab.g.valid();
+            let a = lab.generate_with(&g, z.clone(), Some(&[3]));
+            let b = lab.generate_with(&g, z, Some(&[7]));
+            assert_eq!(a.len(), 784);
+            assert!(a.iter().zip(&b).any(|(x, y)| (x - y).abs() > 1e-4), "{generator}: the class changes the image");
+            // The discriminator's score of one image depends on the class it is told.
+            let d = lab.d.valid();
+            let x = lab.tensor(a.clone(), 784, &lab.device);
+            let score = |c: u32| d.forward(x.clone(), lab.d_classes(Some(&[c]), &lab.device)).floats()[0];
+            assert_ne!(score(3), score(7), "{generator}");
+            // It trains, views included, and a chosen digit is drawn throughout.
+            for _ in 0..3 {
+                lab.step().unwrap();
+            }
+            lab.reconfigure(&params::parse_pairs(&params(), &[sets.as_slice(), &[("conditional", "true"), ("digit", "4")]].concat()).unwrap())
+                .unwrap();
+            assert!(lab.sample_labels(5).unwrap().iter().all(|&c| c == 4));
+            for view in lab.views() {
+                lab.render(view.id).unwrap();
+            }
         }
     }
 

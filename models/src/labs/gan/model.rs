@@ -1,6 +1,9 @@
 //! The generator and the discriminator: MLPs (2-D points, and the article's MNIST GAN:
 //! latent 100 -> 128 -> 784 with a sigmoid; 784 -> 128 -> 1) or a small DCGAN (transposed
 //! convolutions with batch norm up to 28x28; strided convolutions down to a score).
+//! Class-conditional (Mirza & Osindero 2014): the generator reads the class as a one-hot
+//! vector beside its latent; the discriminator scores it by projection (Miyato & Koyama
+//! 2018): the inner product of a learned class embedding with its last features.
 
 use burn::module::Module;
 use burn::nn::conv::{Conv2d, Conv2dConfig, ConvTranspose2d, ConvTranspose2dConfig};
@@ -30,15 +33,23 @@ impl Mlp {
 
     /// `leaky`: LeakyReLU(0.2) between layers (a discriminator), else ReLU (a generator).
     fn forward(&self, x: Tensor<2>, leaky: bool) -> Tensor<2> {
-        let mut x = x;
         let last = self.layers.len() - 1;
-        for (i, layer) in self.layers.iter().enumerate() {
+        self.layers[last].forward(self.features(x, leaky))
+    }
+
+    /// What the last layer reads: the hidden layers' output (the input itself without any).
+    fn features(&self, x: Tensor<2>, leaky: bool) -> Tensor<2> {
+        let mut x = x;
+        for layer in &self.layers[..self.layers.len() - 1] {
             x = layer.forward(x);
-            if i < last {
-                x = if leaky { leaky_relu(x, 0.2) } else { relu(x) };
-            }
+            x = if leaky { leaky_relu(x, 0.2) } else { relu(x) };
         }
         x
+    }
+
+    /// Width of [`Mlp::features`].
+    fn feature_width(&self) -> usize {
+        self.layers[self.layers.len() - 1].weight.dims()[0]
     }
 }
 
@@ -88,11 +99,15 @@ pub(crate) struct Generator {
 pub(crate) struct Discriminator {
     pub mlp: Option<Mlp>,
     pub dc: Option<DcDiscriminator>,
+    /// Class-conditional: one-hot class -> an embedding as wide as the last features.
+    pub embed: Option<Linear>,
 }
 
 /// What the networks are made of.
 pub(crate) struct Shape {
     pub latent: usize,
+    /// Classes the networks are conditioned on (0: unconditional).
+    pub classes: usize,
     /// Numbers per sample (2 for points, 784 for MNIST).
     pub dim: usize,
     pub dcgan: bool,
@@ -112,7 +127,7 @@ impl Generator {
             Self {
                 mlp: None,
                 dc: Some(DcGenerator {
-                    project: LinearConfig::new(s.latent, 2 * c * 49).init(device),
+                    project: LinearConfig::new(s.latent + s.classes, 2 * c * 49).init(device),
                     bn0: BatchNormConfig::new(2 * c).init(device),
                     up1: up(2 * c, c, device),
                     bn1: BatchNormConfig::new(c).init(device),
@@ -122,11 +137,12 @@ impl Generator {
                 squash: false,
             }
         } else {
-            Self { mlp: Some(Mlp::new(s.latent, s.g_width, s.g_hidden, s.dim, device)), dc: None, squash: s.images }
+            let mlp = Mlp::new(s.latent + s.classes, s.g_width, s.g_hidden, s.dim, device);
+            Self { mlp: Some(mlp), dc: None, squash: s.images }
         }
     }
 
-    /// `[n, latent]` -> `[n, dim]`.
+    /// `[n, latent + classes]` (the latent, then the one-hot class) -> `[n, dim]`.
     pub(crate) fn forward(&self, z: Tensor<2>) -> Tensor<2> {
         match (&self.mlp, &self.dc) {
             (Some(mlp), _) => {
@@ -149,33 +165,41 @@ impl Generator {
 
 impl Discriminator {
     pub(crate) fn new(s: &Shape, device: &Device) -> Self {
-        if s.dcgan {
+        let (mlp, dc, width) = if s.dcgan {
             let c = s.channels;
-            Self {
-                mlp: None,
-                dc: Some(DcDiscriminator {
-                    down1: down(1, c, device),
-                    down2: down(c, 2 * c, device),
-                    out: LinearConfig::new(2 * c * 49, 1).init(device),
-                }),
-            }
+            let dc = DcDiscriminator {
+                down1: down(1, c, device),
+                down2: down(c, 2 * c, device),
+                out: LinearConfig::new(2 * c * 49, 1).init(device),
+            };
+            (None, Some(dc), 2 * c * 49)
         } else {
-            Self { mlp: Some(Mlp::new(s.dim, s.d_width, s.d_hidden, 1, device)), dc: None }
-        }
+            let mlp = Mlp::new(s.dim, s.d_width, s.d_hidden, 1, device);
+            let width = mlp.feature_width();
+            (Some(mlp), None, width)
+        };
+        let embed = (s.classes > 0).then(|| LinearConfig::new(s.classes, width).with_bias(false).init(device));
+        Self { mlp, dc, embed }
     }
 
-    /// `[n, dim]` -> logits `[n, 1]`.
-    pub(crate) fn forward(&self, x: Tensor<2>) -> Tensor<2> {
-        match (&self.mlp, &self.dc) {
-            (Some(mlp), _) => mlp.forward(x, true),
+    /// `[n, dim]` (and the one-hot classes `[n, classes]` when conditional) -> logits `[n, 1]`.
+    pub(crate) fn forward(&self, x: Tensor<2>, classes: Option<Tensor<2>>) -> Tensor<2> {
+        let (features, out) = match (&self.mlp, &self.dc) {
+            (Some(mlp), _) => (mlp.features(x, true), &mlp.layers[mlp.layers.len() - 1]),
             (None, Some(d)) => {
                 let n = x.dims()[0];
                 let x: Tensor<4> = x.reshape([n, 1, 28, 28]);
                 let x = leaky_relu(d.down1.forward(x), 0.2); // [n, c, 14, 14]
                 let x = leaky_relu(d.down2.forward(x), 0.2); // [n, 2c, 7, 7]
-                d.out.forward(x.flatten(1, 3)) // [n, 1]
+                (x.flatten(1, 3), &d.out) // [n, 2c·49]
             }
             (None, None) => unreachable!("a discriminator has one network"),
+        };
+        let logits = out.forward(features.clone());
+        match (&self.embed, classes) {
+            // Projection: how well the features match the class's embedding.
+            (Some(embed), Some(y)) => logits + (embed.forward(y) * features).sum_dim(1),
+            _ => logits,
         }
     }
 }

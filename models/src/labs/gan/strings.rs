@@ -52,6 +52,12 @@ pub const STRINGS: Strings = &[
     ("d_width.help", "Units in each hidden layer of the discriminator", "判别器每个隐藏层的单元数"),
     ("d_layers", "Discriminator layers", "判别器层数"),
     ("d_layers.help", "Hidden layers of the discriminator", "判别器的隐藏层数"),
+    ("conditional", "Class-conditional", "按类别条件生成"),
+    (
+        "conditional.help",
+        "Both networks are told the class: the generator draws the digit it is asked for, and the discriminator judges whether an image is a real one of that class",
+        "两个网络都知道类别：生成器画出被要求的数字，判别器判断图像是否为该类别的真实图像",
+    ),
     // Parameters: training
     ("loss", "Loss", "损失函数"),
     (
@@ -85,6 +91,20 @@ pub const STRINGS: Strings = &[
     ),
     ("beta2", "Adam β₂", "Adam β₂"),
     ("beta2.help", "Memory of Adam's squared-gradient average", "Adam 梯度平方平均的记忆长度"),
+    ("ema", "Average the generator (EMA)", "生成器权重滑动平均（EMA）"),
+    (
+        "ema.help",
+        "Draw the images with a moving average of the generator's weights: the two networks chase each other, and the average smooths out their back and forth. The discriminator's scores still show the live generator",
+        "用生成器权重的滑动平均来画图：两个网络互相追逐，平均值能抚平它们的来回摆动。判别器的得分仍按当前生成器显示",
+    ),
+    ("digit", "Class to draw", "要画的类别"),
+    ("digit.help", "-1: every class in turn; 0 to 9: only that class", "-1：依次画每一类；0 到 9：只画这一类"),
+    ("ema_decay", "EMA decay", "EMA 衰减"),
+    (
+        "ema_decay.help",
+        "How slowly the average follows the generator (0.999: about the last 1,000 steps)",
+        "平均值跟随生成器的快慢（0.999：约为最近 1000 步）",
+    ),
     // Views
     ("view.plane", "Discriminator and generator", "判别器与生成器"),
     (

@@ -45,7 +45,7 @@ impl GanLab {
         let grid: Vec<f32> = (0..FIELD * FIELD)
             .flat_map(|k| [-EXTENT + step * ((k % FIELD) as f32 + 0.5), EXTENT - step * ((k / FIELD) as f32 + 0.5)])
             .collect();
-        let logits = d.forward(self.tensor(grid, 2, &self.device));
+        let logits = d.forward(self.tensor(grid, 2, &self.device), None);
         let mut values: Vec<f32> = if self.cfg.loss == Loss::WganGp {
             logits.floats()
         } else {
@@ -69,7 +69,7 @@ impl GanLab {
     fn generator_arrows(&self, pts: &[[f32; 2]]) -> Vec<([f32; 2], [f32; 2])> {
         let flat: Vec<f32> = pts.iter().flatten().copied().collect();
         let x = self.tensor(flat, 2, &self.train_device).require_grad();
-        let loss = self.g_loss(self.d.forward(x.clone()));
+        let loss = self.g_loss(self.d.forward(x.clone(), None));
         let grads = loss.backward();
         let g: Vec<f32> = x.grad(&grads).map(|g| g.floats()).unwrap_or_default();
         let longest = g.chunks(2).map(|v| v[0].hypot(v[1])).fold(1e-12f32, f32::max);
@@ -136,18 +136,30 @@ impl GanLab {
         })
     }
 
+    /// "#3", or "#3 · 2" where the generator was asked for a class.
+    fn caption(&self, i: usize, labels: Option<&[u32]>) -> String {
+        match (labels, &self.data) {
+            (Some(l), Data::Images(s)) => format!("#{} · {}", i + 1, s.train.class_names[l[i] as usize]),
+            _ => format!("#{}", i + 1),
+        }
+    }
+
     pub(super) fn gallery_view(&self) -> View {
         let px = self.generate(64, self.cfg.seed.wrapping_add(99));
-        let all: Vec<Heatmap> = (0..64).map(|i| picture(&px, i, [1, 28, 28], format!("#{}", i + 1))).collect();
+        let labels = self.sample_labels(64);
+        let all: Vec<Heatmap> =
+            (0..64).map(|i| picture(&px, i, [1, 28, 28], self.caption(i, labels.as_deref()))).collect();
         View::HeatmapRows { rows: all.chunks(8).map(<[Heatmap]>::to_vec).collect(), style: Style::Thumbnails, picker: None }
     }
 
-    /// Rows of images along straight lines between two fixed latent vectors.
+    /// Rows of images along straight lines between two fixed latent vectors (a conditional
+    /// generator keeps one class along a row: the row's, or the chosen digit).
     pub(super) fn interpolation_view(&self) -> View {
         let steps = 10;
         let mut rng = Rng::new(self.cfg.seed.wrapping_add(77));
+        let classes = self.sample_labels(3);
         let rows = (0..3)
-            .map(|_| {
+            .map(|r| {
                 let a = self.latents(&mut rng, 1);
                 let b = self.latents(&mut rng, 1);
                 let z: Vec<f32> = (0..steps)
@@ -156,7 +168,8 @@ impl GanLab {
                         a.iter().zip(&b).map(move |(x, y)| x + (y - x) * t).collect::<Vec<_>>()
                     })
                     .collect();
-                let px = self.generate_from(z);
+                let labels = classes.as_ref().map(|c| vec![c[r]; steps]);
+                let px = self.generate_with(&self.sampler(), z, labels.as_deref());
                 (0..steps).map(|k| picture(&px, k, [1, 28, 28], format!("{:.1}", k as f32 / (steps - 1) as f32))).collect()
             })
             .collect();
@@ -171,21 +184,26 @@ impl GanLab {
         let signed = self.signed();
         let real: Vec<f32> =
             split.test.pixels[..n * 784].iter().map(|&v| if signed { v * 2.0 - 1.0 } else { v }).collect();
+        // What the discriminator trains against: the live generator, not its average; real
+        // images with their classes, generated ones with the classes they were drawn for.
+        let z = self.latents(&mut Rng::new(self.cfg.seed.wrapping_add(555)), n);
+        let fake_labels = self.sample_labels(n);
+        let real_labels = (self.classes() > 0).then(|| split.test.labels[..n].to_vec());
         let fake: Vec<f32> = self
-            .generate(n, self.cfg.seed.wrapping_add(555))
+            .generate_with(&self.g.valid(), z, fake_labels.as_deref())
             .into_iter()
             .map(|v| if signed { v * 2.0 - 1.0 } else { v })
             .collect();
         let d = self.d.valid();
-        let score = |x: Vec<f32>| -> Vec<f32> {
-            let logits: Tensor<2> = d.forward(self.tensor(x, 784, &self.device));
+        let score = |x: Vec<f32>, labels: Option<&[u32]>| -> Vec<f32> {
+            let logits: Tensor<2> = d.forward(self.tensor(x, 784, &self.device), self.d_classes(labels, &self.device));
             if self.cfg.loss == Loss::WganGp {
                 logits.floats()
             } else {
                 sigmoid(logits).floats()
             }
         };
-        let (r, f) = (score(real), score(fake));
+        let (r, f) = (score(real, real_labels.as_deref()), score(fake, fake_labels.as_deref()));
         let (lo, hi) = if self.cfg.loss == Loss::WganGp {
             let all = r.iter().chain(&f);
             (all.clone().copied().fold(f32::INFINITY, f32::min), all.copied().fold(f32::NEG_INFINITY, f32::max))
