@@ -755,6 +755,22 @@ mod tests {
     }
 
     #[test]
+    fn a_file_saved_before_the_generators_average_existed_still_opens() {
+        let mut a = lab(&[("dataset", "mnist"), ("train_size", "100"), ("latent", "8")]);
+        a.step().unwrap();
+        let old = weights::to_bytes(&Saved { g_ema: None, ..a.saved() }).unwrap();
+        let mut b = lab(&[("dataset", "mnist"), ("train_size", "100"), ("latent", "8")]);
+        b.load_weights(&old, 1).unwrap();
+        // The average starts from the generator it opened.
+        let z = b.latents(&mut Rng::new(3), 2);
+        assert_eq!(b.generate_with(&b.g_ema.clone(), z.clone(), None), a.generate_with(&a.g.valid(), z, None));
+        // A file of other networks is refused, and the lab keeps its own.
+        let other = weights::to_bytes(&lab(&[("dataset", "mnist"), ("train_size", "100"), ("latent", "9")]).saved());
+        assert!(b.load_weights(&other.unwrap(), 5).is_err());
+        assert_eq!(b.steps, 1);
+    }
+
+    #[test]
     fn the_discriminator_learns_when_only_it_trains() {
         for loss in ["bce", "lsgan", "wgan_gp"] {
             let mut lab = lab(&[("loss", loss), ("train", "d_only"), ("d_lr", "0.003")]);

@@ -120,7 +120,9 @@ fn params() -> Vec<ParamSpec> {
         ParamSpec::new("dropout", Model, Float { default: 0.0, min: 0.0, max: 0.5, log: false }).live(),
         ParamSpec::new("positions", Model, Choice { default: "sinusoidal", options: &["sinusoidal", "learned"] }),
     ];
-    p.extend(crate::labs::kit::Training::specs(TrainingDefaults { lr: 1e-3, lr_max: 0.05, batch: 64, decay: "constant", decay_steps: 3000 }));
+    // Cosine over 2,000 steps (the digit tasks' budgets; 1,500-1,800 for the others): at a constant rate
+    // after warm-up, held-out accuracy dipped mid-run (sort 0.94 at step 1,000, translate 0.82 at 1,250).
+    p.extend(crate::labs::kit::Training::specs(TrainingDefaults { lr: 1e-3, lr_max: 0.05, batch: 64, decay: "cosine", decay_steps: 2000 }));
     p.extend([
         ParamSpec::new("warmup", Group::Training, Int { default: 200, min: 0, max: 20_000 }).live(),
         ParamSpec::new("prompt", Sampling, Text { default: "" }).live(),
@@ -472,7 +474,7 @@ mod tests {
 
     #[test]
     fn the_rate_it_reports_is_the_warmed_up_one() {
-        let mut l = lab(&[("task", "copy"), ("lr", "0.001"), ("warmup", "100")]);
+        let mut l = lab(&[("task", "copy"), ("lr", "0.001"), ("warmup", "100"), ("lr_decay", "constant")]);
         l.step().unwrap();
         assert_eq!(l.rates(), vec![("lr", 0.001 * 1.0 / 100.0)], "the first step's rate: 1/100 of the way");
         for _ in 0..99 {
