@@ -16,7 +16,7 @@ use burn::optim::{GradientsParams, ModuleOptimizer};
 use burn::tensor::Device;
 use serde::{Deserialize, Serialize};
 
-use crate::labs::kit::generative::{Data, is_images, is_points, points_spec};
+use crate::labs::kit::generative::{Data, drawn_classes, is_conditional, is_images, is_points, points_spec};
 use crate::error::LabError;
 use crate::labs::kit::judge::{Census, Judge, JudgeNet};
 use crate::labs::kit::{Batches, Training, TrainingDefaults, ema, seed_spec, weights};
@@ -60,9 +60,6 @@ fn is_linear(v: &Values) -> bool {
 }
 fn is_ddim(v: &Values) -> bool {
     text_of(v, "sampler") == "ddim"
-}
-fn is_conditional(v: &Values) -> bool {
-    is_images(v) && matches!(v.get("conditional"), Some(params::ParamValue::Bool(true)))
 }
 fn has_ema(v: &Values) -> bool {
     matches!(v.get("ema"), Some(params::ParamValue::Bool(true)))
@@ -331,10 +328,7 @@ impl DiffusionLab {
 
     /// The classes a class-conditional sampling run draws: the chosen digit, or each in turn.
     fn sample_labels(&self, n: usize) -> Option<Vec<u32>> {
-        let k = self.data.classes();
-        (self.cfg.conditional && k > 0).then(|| {
-            (0..n).map(|i| if self.cfg.digit >= 0 { self.cfg.digit as u32 % k as u32 } else { (i % k) as u32 }).collect()
-        })
+        drawn_classes(if self.cfg.conditional { self.data.classes() } else { 0 }, self.cfg.digit, n)
     }
 
     /// The mean squared error of predicted noise on `x0` at timesteps `ts` with noise `eps`,

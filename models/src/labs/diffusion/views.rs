@@ -47,13 +47,7 @@ impl DiffusionLab {
     }
 
     fn caption(&self, i: usize) -> String {
-        match self.trace.as_ref().and_then(|t| t.labels.as_ref()) {
-            Some(labels) => match &self.data {
-                Data::Images(s) => format!("#{} · {}", i + 1, s.train.class_names[labels[i] as usize]),
-                Data::Points { .. } => format!("#{}", i + 1),
-            },
-            None => format!("#{}", i + 1),
-        }
+        self.data.caption(i, self.trace.as_ref().and_then(|t| t.labels.as_deref()))
     }
 
     pub(super) fn denoise_view(&mut self) -> View {

@@ -14,7 +14,7 @@ use burn::tensor::activation::softplus;
 use burn::tensor::{Device, Tensor};
 use serde::{Deserialize, Serialize};
 
-use crate::labs::kit::generative::{Data, is_images, is_points, points_spec};
+use crate::labs::kit::generative::{Data, drawn_classes, is_conditional, is_images, is_points, points_spec};
 use crate::error::LabError;
 use crate::labs::kit::judge::{Census, Judge, JudgeNet};
 use crate::labs::kit::{Batches, Optim, ema, onehot, seed_spec, weights};
@@ -62,9 +62,6 @@ fn is_mlp(v: &Values) -> bool {
 }
 fn has_ema(v: &Values) -> bool {
     is_images(v) && matches!(v.get("ema"), Some(params::ParamValue::Bool(true)))
-}
-fn is_conditional(v: &Values) -> bool {
-    is_images(v) && matches!(v.get("conditional"), Some(params::ParamValue::Bool(true)))
 }
 fn is_adam(v: &Values) -> bool {
     text_of(v, "optimizer") == "adam"
@@ -319,10 +316,7 @@ impl GanLab {
     /// The classes a conditional generator draws for the pictures: the chosen digit, or each
     /// in turn.
     fn sample_labels(&self, n: usize) -> Option<Vec<u32>> {
-        let k = self.classes();
-        (k > 0).then(|| {
-            (0..n).map(|i| if self.cfg.digit >= 0 { self.cfg.digit as u32 % k as u32 } else { (i % k) as u32 }).collect()
-        })
+        drawn_classes(self.classes(), self.cfg.digit, n)
     }
 
     /// Random classes for the generated half of a training batch (conditional only).
@@ -339,11 +333,8 @@ impl GanLab {
             Some(labels) => {
                 let k = self.classes();
                 let hot = onehot(labels, k);
-                let rows: Vec<f32> = z
-                    .chunks(latent)
-                    .zip(hot.chunks(k))
-                    .flat_map(|(z, h)| z.iter().chain(h).copied().collect::<Vec<_>>())
-                    .collect();
+                let rows: Vec<f32> =
+                    z.chunks(latent).zip(hot.chunks(k)).flat_map(|(z, h)| z.iter().chain(h).copied()).collect();
                 self.tensor(rows, latent + k, device)
             }
         }

@@ -136,19 +136,11 @@ impl GanLab {
         })
     }
 
-    /// "#3", or "#3 · 2" where the generator was asked for a class.
-    fn caption(&self, i: usize, labels: Option<&[u32]>) -> String {
-        match (labels, &self.data) {
-            (Some(l), Data::Images(s)) => format!("#{} · {}", i + 1, s.train.class_names[l[i] as usize]),
-            _ => format!("#{}", i + 1),
-        }
-    }
-
     pub(super) fn gallery_view(&self) -> View {
         let px = self.generate(64, self.cfg.seed.wrapping_add(99));
         let labels = self.sample_labels(64);
         let all: Vec<Heatmap> =
-            (0..64).map(|i| picture(&px, i, [1, 28, 28], self.caption(i, labels.as_deref()))).collect();
+            (0..64).map(|i| picture(&px, i, [1, 28, 28], self.data.caption(i, labels.as_deref()))).collect();
         View::HeatmapRows { rows: all.chunks(8).map(<[Heatmap]>::to_vec).collect(), style: Style::Thumbnails, picker: None }
     }
 

@@ -5,7 +5,7 @@
 use crate::data::images::{self, Split};
 use crate::data::points::{Cloud, parse_points};
 use crate::error::LabError;
-use crate::params::{Group, ParamKind, ParamSpec, Values, text_of};
+use crate::params::{Group, ParamKind, ParamSpec, ParamValue, Values, text_of};
 use crate::rng::Rng;
 use crate::view::PointLayer;
 
@@ -15,6 +15,20 @@ pub const IMAGE_SETS: [&str; 2] = ["mnist", "fashion"];
 /// Whether the chosen data set is images (for `shown_if`).
 pub fn is_images(v: &Values) -> bool {
     IMAGE_SETS.contains(&text_of(v, "dataset"))
+}
+
+/// Whether the model is class-conditional: image data with the `conditional` switch on (for
+/// `shown_if`).
+pub fn is_conditional(v: &Values) -> bool {
+    is_images(v) && matches!(v.get("conditional"), Some(ParamValue::Bool(true)))
+}
+
+/// The classes a class-conditional model draws `n` pictures of: `digit` for all of them when
+/// it is one of the `k` classes' (0 to 9 for MNIST), else each class in turn; none when the
+/// model is not conditional (`k` = 0).
+pub fn drawn_classes(k: usize, digit: i64, n: usize) -> Option<Vec<u32>> {
+    (k > 0)
+        .then(|| (0..n).map(|i| if digit >= 0 { digit as u32 % k as u32 } else { (i % k) as u32 }).collect())
 }
 
 /// Whether the chosen data set is the user's drawing (for `shown_if`).
@@ -127,6 +141,14 @@ impl Data {
         match self {
             Self::Points { .. } => 0,
             Self::Images(s) => s.train.class_names.len(),
+        }
+    }
+
+    /// A sample's caption: "#3", or "#3 · 2" with the class it was drawn for.
+    pub fn caption(&self, i: usize, classes: Option<&[u32]>) -> String {
+        match (classes, self) {
+            (Some(c), Self::Images(s)) => format!("#{} · {}", i + 1, s.train.class_names[c[i] as usize]),
+            _ => format!("#{}", i + 1),
         }
     }
 
