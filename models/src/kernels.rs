@@ -3,8 +3,8 @@
 //! forward and backward, bias included (strides, dilation, asymmetric padding, groups), batch
 //! normalisation (its statistics, output and gradients, in training and with running
 //! statistics), max pooling (output and gradient), `mask_where` (both in-place paths, f32 and
-//! f64), and sigmoid, tanh, exp and GELU (computed
-//! without libm calls, in loops that vectorise) with their gradients.
+//! f64), sigmoid, tanh, exp and GELU (computed without libm calls, in loops that vectorise)
+//! with their gradients, and element-wise ops on broadcast operands and with a scalar.
 
 #[cfg(test)]
 mod tests {
@@ -551,6 +551,84 @@ mod tests {
                 assert_eq!(got, want, "{dtype:?}, n {n}, in place in the value");
                 assert_eq!(read(held), tv, "{dtype:?}, n {n}: the held tensor is unchanged");
             }
+        }
+    }
+
+    /// Element-wise ops with one operand broadcast — a row repeated along the leading
+    /// dimensions (a bias), one value per row (a scale) — written in place into either operand or
+    /// into a fresh tensor, and ops with a scalar (in place and not, above and below the size at
+    /// which they split across threads), against their definitions in f32, to the bit; runs
+    /// long enough for the vectorised path and a short one that keeps the generic loop.
+    #[test]
+    fn broadcast_and_scalar_ops_compute_the_definition() {
+        type Op = (&'static str, fn(Tensor<3>, Tensor<3>) -> Tensor<3>, fn(f32, f32) -> f32);
+        /// An operand's shape, its values, and the index into them of element (i, j, k).
+        type Broadcast<'a> = ([usize; 3], &'a [f32], &'a dyn Fn(usize, usize, usize) -> usize);
+        let ops: [Op; 4] = [
+            ("add", |x, y| x + y, |x, y| x + y),
+            ("sub", |x, y| x - y, |x, y| x - y),
+            ("mul", |x, y| x * y, |x, y| x * y),
+            ("div", |x, y| x / y, |x, y| x / y),
+        ];
+        let device = Device::flex();
+        device.seed(11);
+        let f32s = |t: Tensor<3>| -> Vec<f32> { values(t).into_iter().map(|v| v as f32).collect() };
+        for [a, b, c] in [[3usize, 5, 37], [2, 3, 5]] {
+            let draw =
+                |shape: [usize; 3]| f32s(Tensor::<3>::random(shape, Distribution::Normal(0.0, 1.0), &device));
+            let full = draw([a, b, c]);
+            let fresh = |xs: &[f32], shape: [usize; 3]| crate::tensors::floats(xs.to_vec(), shape, &device);
+            let row = draw([1, 1, c]);
+            let col = draw([a, b, 1]);
+            let others: [Broadcast; 2] =
+                [([1, 1, c], &row, &|_, _, k| k), ([a, b, 1], &col, &move |i, j, _| i * b + j)];
+            for (name, op, def) in ops {
+                for (shape, ov, at) in &others {
+                    let want = |flip: bool| -> Vec<f32> {
+                        let mut w = Vec::with_capacity(a * b * c);
+                        for i in 0..a {
+                            for j in 0..b {
+                                for k in 0..c {
+                                    let (x, y) = (full[(i * b + j) * c + k], ov[at(i, j, k)]);
+                                    w.push(if flip { def(y, x) } else { def(x, y) });
+                                }
+                            }
+                        }
+                        w
+                    };
+                    let case = format!("{name}, [{a}, {b}, {c}] with {shape:?}");
+                    let got = f32s(op(fresh(&full, [a, b, c]), fresh(ov, *shape)));
+                    assert_eq!(got, want(false), "{case}: into the full operand");
+                    let got = f32s(op(fresh(ov, *shape), fresh(&full, [a, b, c])));
+                    assert_eq!(got, want(true), "{case}, flipped: into the full operand");
+                    let held = fresh(&full, [a, b, c]);
+                    let got = f32s(op(held.clone(), fresh(ov, *shape)));
+                    assert_eq!(got, want(false), "{case}: into a fresh tensor");
+                    let got = f32s(op(fresh(ov, *shape), held.clone()));
+                    assert_eq!(got, want(true), "{case}, flipped: into a fresh tensor");
+                    assert_eq!(f32s(held), full, "{case}: the held operand is unchanged");
+                }
+            }
+        }
+        for n in [37usize, 300_007] {
+            let xs = f32s(Tensor::<3>::random([1, 1, n], Distribution::Normal(0.0, 1.0), &device));
+            let fresh = || crate::tensors::floats(xs.clone(), [1, 1, n], &device);
+            let held = fresh();
+            type ScalarOp = (&'static str, fn(Tensor<3>) -> Tensor<3>, fn(f32) -> f32);
+            let ops: [ScalarOp; 4] = [
+                ("add_scalar", |t| t.add_scalar(0.3), |x| x + 0.3),
+                ("sub_scalar", |t| t.sub_scalar(0.3), |x| x - 0.3),
+                ("mul_scalar", |t| t.mul_scalar(1.7), |x| x * 1.7),
+                ("div_scalar", |t| t.div_scalar(1.7), |x| x / 1.7),
+            ];
+            for (name, op, def) in ops {
+                let want: Vec<f32> = xs.iter().map(|&x| def(x)).collect();
+                assert_eq!(f32s(op(fresh())), want, "{name}, {n} elements, in place");
+                assert_eq!(f32s(op(held.clone())), want, "{name}, {n} elements, into a fresh tensor");
+                let view = held.clone().slice([0..1, 0..1, 1..n]);
+                assert_eq!(f32s(op(view)), want[1..], "{name}, {n} elements, of a view at an offset");
+            }
+            assert_eq!(f32s(held), xs, "{n} elements: the held tensor is unchanged");
         }
     }
 }

@@ -120,6 +120,10 @@ where
         Ok(out) => return out,
         Err(operands) => operands,
     };
+    let (lhs, rhs) = match nest_zip_f32(lhs, rhs, crate::simd::fastmath::Fun(op)) {
+        Ok(out) => return out,
+        Err(operands) => operands,
+    };
 
     // Broadcast operands fall through to `binary_op_typed`, whose
     // collapsed loop nest handles every stride pattern in a single pass
@@ -177,10 +181,126 @@ where
         return binary_op(lhs, rhs, move |a, b| kernel.apply(a, b), f64_op, None);
     }
     let (lhs, rhs) = crate::ops::expand::broadcast_binary(lhs, rhs);
-    match dense_zip_f32(lhs, rhs, kernel) {
+    let (lhs, rhs) = match dense_zip_f32(lhs, rhs, kernel) {
+        Ok(out) => return out,
+        Err(operands) => operands,
+    };
+    match nest_zip_f32(lhs, rhs, kernel) {
         Ok(out) => out,
         Err((lhs, rhs)) => binary_op_typed(lhs, rhs, move |a: f32, b: f32| kernel.apply(a, b)),
     }
+}
+
+/// Shortest inner run [`nest_zip_f32`] takes: below it the dispatched call per run costs more
+/// than the generic loop's narrower vectors.
+#[cfg(feature = "simd")]
+const NEST_MIN_RUN: usize = 16;
+
+/// Broadcast f32 operands (a bias row added to every row, a per-row scale, a mask over heads)
+/// through the joint loop nest of [`crate::zip`], each inner run through a loop compiled for
+/// the CPU's best instruction set — the generic nest in [`binary_op_typed`] is compiled for
+/// baseline x86-64, one SSE register at a time. Takes runs that are contiguous in both operands
+/// or contiguous in one and a single repeated element in the other, at least
+/// [`NEST_MIN_RUN`] long; hands the operands back otherwise. Writes into an operand it owns
+/// alone and walks densely, else into a fresh output.
+#[cfg(feature = "simd")]
+fn nest_zip_f32<K: crate::simd::fastmath::Zip>(
+    mut lhs: FlexTensor,
+    mut rhs: FlexTensor,
+    kernel: K,
+) -> Result<FlexTensor, (FlexTensor, FlexTensor)> {
+    use crate::simd::fastmath::Flip;
+    use crate::zip::collapse_for_zip;
+    let numel = lhs.layout().num_elements();
+    if numel == 0 {
+        return Err((lhs, rhs));
+    }
+    let takes = |nest: &crate::zip::ZipNest, in_place: bool| {
+        if nest.ndim == 0 || nest.shape[..nest.ndim].contains(&0) {
+            return false;
+        }
+        let (len, l_st, r_st) = nest.inner();
+        len >= NEST_MIN_RUN
+            && match (l_st, r_st) {
+                (1, 1) | (1, 0) => true,
+                (0, 1) => !in_place,
+                _ => false,
+            }
+    };
+    if lhs.is_unique()
+        && let Some(nest) = collapse_for_zip(lhs.layout(), rhs.layout())
+        && nest.lhs_is_dense_from_zero()
+        && takes(&nest, true)
+    {
+        let src: &[f32] = rhs.storage();
+        nest_inplace_f32(&nest, lhs.storage_mut(), src, kernel);
+        return Ok(lhs);
+    }
+    if rhs.is_unique()
+        && let Some(nest) = collapse_for_zip(rhs.layout(), lhs.layout())
+        && nest.lhs_is_dense_from_zero()
+        && takes(&nest, true)
+    {
+        let src: &[f32] = lhs.storage();
+        nest_inplace_f32(&nest, rhs.storage_mut(), src, Flip(kernel));
+        return Ok(rhs);
+    }
+    let Some(nest) = collapse_for_zip(lhs.layout(), rhs.layout()) else {
+        return Err((lhs, rhs));
+    };
+    if !takes(&nest, false) {
+        return Err((lhs, rhs));
+    }
+    let out = nest_new_f32(&nest, lhs.storage(), rhs.storage(), numel, kernel);
+    Ok(make_tensor(out, lhs.layout().shape().clone(), DType::F32))
+}
+
+/// `dst = k(dst, src)` over a nest whose destination is dense and whose source runs are
+/// contiguous or one repeated element (checked by [`nest_zip_f32`]).
+#[cfg(feature = "simd")]
+fn nest_inplace_f32<K: crate::simd::fastmath::Zip>(
+    nest: &crate::zip::ZipNest,
+    dst: &mut [f32],
+    src: &[f32],
+    k: K,
+) {
+    use crate::simd::fastmath::{BindRhs, map_inplace, zip_inplace};
+    let (len, _, r_st) = nest.inner();
+    if r_st == 1 {
+        nest.for_each_run(|lb, rb| zip_inplace(&mut dst[lb..lb + len], &src[rb..rb + len], k));
+    } else {
+        nest.for_each_run(|lb, rb| map_inplace(&mut dst[lb..lb + len], BindRhs(k, src[rb])));
+    }
+}
+
+/// `k(lhs, rhs)` over a nest into a fresh vector of `numel` elements, run after run.
+#[cfg(feature = "simd")]
+fn nest_new_f32<K: crate::simd::fastmath::Zip>(
+    nest: &crate::zip::ZipNest,
+    lhs: &[f32],
+    rhs: &[f32],
+    numel: usize,
+    k: K,
+) -> Vec<f32> {
+    use crate::simd::fastmath::{BindLhs, BindRhs, map_into, zip_into};
+    let (len, l_st, r_st) = nest.inner();
+    let mut out: Vec<f32> = Vec::with_capacity(numel);
+    let spare = &mut out.spare_capacity_mut()[..numel];
+    let mut at = 0;
+    nest.for_each_run(|lb, rb| {
+        let dst = &mut spare[at..at + len];
+        match (l_st, r_st) {
+            (1, 1) => zip_into(&lhs[lb..lb + len], &rhs[rb..rb + len], dst, k),
+            (1, _) => map_into(&lhs[lb..lb + len], dst, BindRhs(k, rhs[rb])),
+            _ => map_into(&rhs[rb..rb + len], dst, BindLhs(k, lhs[lb])),
+        }
+        at += len;
+    });
+    assert_eq!(at, numel, "nest_new_f32: the runs did not cover the output");
+    // SAFETY: the runs wrote `numel` consecutive elements from index 0 (each run's `len`
+    // elements at `at`, and `at` ended at `numel`).
+    unsafe { out.set_len(numel) };
+    out
 }
 
 /// Fallback when SIMD is disabled.
@@ -337,12 +457,15 @@ pub fn scalar_op<F32Op, F64Op>(
     f64_op: F64Op,
 ) -> FlexTensor
 where
-    F32Op: Fn(f32, f32) -> f32 + Copy,
+    F32Op: Fn(f32, f32) -> f32 + Copy + Send + Sync,
     F64Op: Fn(f64, f64) -> f64 + Copy,
 {
     let dtype = tensor.dtype();
 
     match dtype {
+        #[cfg(feature = "simd")]
+        DType::F32 => scalar_op_f32(tensor, scalar as f32, f32_op),
+        #[cfg(not(feature = "simd"))]
         DType::F32 => scalar_op_typed(tensor, scalar as f32, f32_op),
         DType::F64 => scalar_op_typed(tensor, scalar, f64_op),
         DType::F16 => {
@@ -360,6 +483,29 @@ where
             })
         }
         _ => panic!("scalar_op: unsupported dtype {:?}", dtype),
+    }
+}
+
+/// An f32 tensor and a scalar: contiguous data through a loop compiled for the CPU's best
+/// instruction set (split across threads when large, as unary ops are); views through
+/// [`scalar_op_typed`].
+#[cfg(feature = "simd")]
+fn scalar_op_f32<Op>(mut tensor: FlexTensor, scalar: f32, op: Op) -> FlexTensor
+where
+    Op: Fn(f32, f32) -> f32 + Copy + Send + Sync,
+{
+    use crate::simd::fastmath::{BindRhs, Fun, map_inplace_split, map_new};
+    let kernel = BindRhs(Fun(op), scalar);
+    match tensor.layout().contiguous_offsets() {
+        Some((0, end)) if tensor.is_unique() => {
+            map_inplace_split(&mut tensor.storage_mut()[..end], kernel, end >= crate::ops::PARALLEL_THRESHOLD);
+            tensor
+        }
+        Some((start, end)) => {
+            let out = map_new(&tensor.storage()[start..end], kernel, end - start >= crate::ops::PARALLEL_THRESHOLD);
+            make_tensor(out, tensor.layout().shape().clone(), DType::F32)
+        }
+        None => scalar_op_typed(tensor, scalar, op),
     }
 }
 

@@ -149,6 +149,28 @@ impl<K: Zip> Zip for Flip<K> {
     }
 }
 
+/// A two-operand kernel with its right operand fixed: `x -> k(x, s)`.
+#[derive(Clone, Copy)]
+pub struct BindRhs<K>(pub K, pub f32);
+
+impl<K: Zip> Map for BindRhs<K> {
+    #[inline(always)]
+    fn apply(&self, x: f32) -> f32 {
+        self.0.apply(x, self.1)
+    }
+}
+
+/// A two-operand kernel with its left operand fixed: `x -> k(s, x)`.
+#[derive(Clone, Copy)]
+pub struct BindLhs<K>(pub K, pub f32);
+
+impl<K: Zip> Map for BindLhs<K> {
+    #[inline(always)]
+    fn apply(&self, x: f32) -> f32 {
+        self.0.apply(self.1, x)
+    }
+}
+
 /// e^x as a kernel.
 #[derive(Clone, Copy)]
 pub struct Exp;
