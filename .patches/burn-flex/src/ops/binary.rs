@@ -193,7 +193,6 @@ where
 
 /// Shortest inner run [`nest_zip_f32`] takes: below it the dispatched call per run costs more
 /// than the generic loop's narrower vectors.
-#[cfg(feature = "simd")]
 const NEST_MIN_RUN: usize = 16;
 
 /// Broadcast f32 operands (a bias row added to every row, a per-row scale, a mask over heads)
@@ -203,7 +202,6 @@ const NEST_MIN_RUN: usize = 16;
 /// or contiguous in one and a single repeated element in the other, at least
 /// [`NEST_MIN_RUN`] long; hands the operands back otherwise. Writes into an operand it owns
 /// alone and walks densely, else into a fresh output.
-#[cfg(feature = "simd")]
 fn nest_zip_f32<K: crate::simd::fastmath::Zip>(
     mut lhs: FlexTensor,
     mut rhs: FlexTensor,
@@ -215,8 +213,9 @@ fn nest_zip_f32<K: crate::simd::fastmath::Zip>(
     if numel == 0 {
         return Err((lhs, rhs));
     }
+    // (With no empty dimension, `ndim == 0` is the only nest without an inner run.)
     let takes = |nest: &crate::zip::ZipNest, in_place: bool| {
-        if nest.ndim == 0 || nest.shape[..nest.ndim].contains(&0) {
+        if nest.ndim == 0 {
             return false;
         }
         let (len, l_st, r_st) = nest.inner();
@@ -227,8 +226,10 @@ fn nest_zip_f32<K: crate::simd::fastmath::Zip>(
                 _ => false,
             }
     };
+    // One nest serves writing into `lhs` and writing a fresh output.
+    let forward = collapse_for_zip(lhs.layout(), rhs.layout());
     if lhs.is_unique()
-        && let Some(nest) = collapse_for_zip(lhs.layout(), rhs.layout())
+        && let Some(nest) = forward
         && nest.lhs_is_dense_from_zero()
         && takes(&nest, true)
     {
@@ -245,7 +246,7 @@ fn nest_zip_f32<K: crate::simd::fastmath::Zip>(
         nest_inplace_f32(&nest, rhs.storage_mut(), src, Flip(kernel));
         return Ok(rhs);
     }
-    let Some(nest) = collapse_for_zip(lhs.layout(), rhs.layout()) else {
+    let Some(nest) = forward else {
         return Err((lhs, rhs));
     };
     if !takes(&nest, false) {
@@ -257,7 +258,6 @@ fn nest_zip_f32<K: crate::simd::fastmath::Zip>(
 
 /// `dst = k(dst, src)` over a nest whose destination is dense and whose source runs are
 /// contiguous or one repeated element (checked by [`nest_zip_f32`]).
-#[cfg(feature = "simd")]
 fn nest_inplace_f32<K: crate::simd::fastmath::Zip>(
     nest: &crate::zip::ZipNest,
     dst: &mut [f32],
@@ -274,7 +274,6 @@ fn nest_inplace_f32<K: crate::simd::fastmath::Zip>(
 }
 
 /// `k(lhs, rhs)` over a nest into a fresh vector of `numel` elements, run after run.
-#[cfg(feature = "simd")]
 fn nest_new_f32<K: crate::simd::fastmath::Zip>(
     nest: &crate::zip::ZipNest,
     lhs: &[f32],
@@ -463,10 +462,7 @@ where
     let dtype = tensor.dtype();
 
     match dtype {
-        #[cfg(feature = "simd")]
         DType::F32 => scalar_op_f32(tensor, scalar as f32, f32_op),
-        #[cfg(not(feature = "simd"))]
-        DType::F32 => scalar_op_typed(tensor, scalar as f32, f32_op),
         DType::F64 => scalar_op_typed(tensor, scalar, f64_op),
         DType::F16 => {
             let scalar_f16 = f16::from_f32(scalar as f32);
@@ -489,7 +485,6 @@ where
 /// An f32 tensor and a scalar: contiguous data through a loop compiled for the CPU's best
 /// instruction set (split across threads when large, as unary ops are); views through
 /// [`scalar_op_typed`].
-#[cfg(feature = "simd")]
 fn scalar_op_f32<Op>(mut tensor: FlexTensor, scalar: f32, op: Op) -> FlexTensor
 where
     Op: Fn(f32, f32) -> f32 + Copy + Send + Sync,

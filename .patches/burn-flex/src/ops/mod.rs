@@ -13,8 +13,9 @@ pub(crate) const INDEX_DTYPE: DType = DType::I64;
 #[cfg(target_pointer_width = "32")]
 pub(crate) const INDEX_DTYPE: DType = DType::I32;
 
-/// Minimum total element count for rayon fan-out on per-row or per-chunk loops.
-/// Below this, task-dispatch overhead dominates the per-unit work.
+/// Minimum total element count for rayon fan-out on per-row or per-chunk loops, element-wise
+/// loops (`simd/portable.rs`, `simd/fastmath.rs`) and sorts. Below this, task-dispatch overhead
+/// dominates the per-unit work.
 #[cfg(feature = "rayon")]
 pub(crate) const PARALLEL_THRESHOLD: usize = 64 * 1024;
 

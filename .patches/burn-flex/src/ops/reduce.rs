@@ -1803,7 +1803,7 @@ pub fn min_dim_with_indices(tensor: FlexTensor, dim: usize) -> (FlexTensor, Flex
 // Extremum helpers (SIMD fast paths + generic scalar, parallelized with rayon)
 // ============================================================================
 
-// Lower threshold than the global PARALLEL_THRESHOLD (256K) because the per-element
+// Lower threshold than the global PARALLEL_THRESHOLD (64K) because the per-element
 // work (a single comparison + conditional store) is cheap enough that rayon overhead
 // is amortized at smaller sizes. 32K elements * ~1.5ns/elem = ~48µs of serial work,
 // enough to justify thread-pool dispatch.

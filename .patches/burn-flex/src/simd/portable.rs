@@ -8,10 +8,10 @@ use macerator::{Scalar, Simd, VBitAnd, VBitOr, VBitXor, vload_unaligned, vstore_
 #[cfg(feature = "rayon")]
 use rayon::prelude::*;
 
-/// Threshold for parallel execution (elements).
-/// For memory-bound operations, parallelism helps when data exceeds L3 cache.
+/// Threshold for parallel execution (elements): the crate's one threshold for element-wise
+/// loops, so that in-place and allocating ops split at the same size.
 #[cfg(feature = "rayon")]
-const PARALLEL_THRESHOLD: usize = 64 * 1024;
+use crate::ops::PARALLEL_THRESHOLD;
 
 #[cfg(feature = "rayon")]
 const CHUNK_SIZE: usize = 4096;
