@@ -74,12 +74,16 @@ mod tests {
         let w = Tensor::<4>::random(c.w, normal, &device).require_grad();
         let options = ConvOptions::new_with_padding(c.stride, c.pad, c.dilation, c.groups);
         let bias = Tensor::<1>::random([c.w[0]], normal, &device).require_grad();
-        let out = burn::tensor::module::conv2d(x.clone(), w.clone(), Some(bias.clone()), options);
+        let out = burn::tensor::module::conv2d(x.clone(), w.clone(), Some(bias.clone()), options.clone());
         let r = Tensor::<4>::random(out.dims(), normal, &device);
         let grads = (out.clone() * r.clone()).sum().backward();
         let r = values(r);
         let (mut want_out, want_dx, want_dw) =
             by_definition(c, &values(x.clone().detach()), &values(w.clone().detach()), &r);
+        // Without a bias, the output is the definition's as it stands.
+        let unbiased = burn::tensor::module::conv2d(x.clone().detach(), w.clone().detach(), None, options);
+        let e = relative_error(&values(unbiased), &want_out);
+        assert!(e < 1e-4, "output without a bias of {c:?}: relative error {e:e}");
         // The bias, added to every output position of its channel; its gradient, the sum of
         // `r` over each channel.
         let plane = want_out.len() / (c.x[0] * c.w[0]);
@@ -179,6 +183,25 @@ mod tests {
                 pad: [(1, 1), (1, 1)],
                 dilation: [1, 1],
                 groups: 1,
+            },
+            // At least 32 output channels per group (the forward's product position-major), on
+            // a 7x7 plane (three images per product, the last run holding two) and, with
+            // groups, strided.
+            Case {
+                x: [5, 3, 7, 7],
+                w: [32, 3, 3, 3],
+                stride: [1, 1],
+                pad: [(1, 1), (1, 1)],
+                dilation: [1, 1],
+                groups: 1,
+            },
+            Case {
+                x: [3, 4, 9, 8],
+                w: [64, 2, 3, 3],
+                stride: [2, 2],
+                pad: [(1, 1), (1, 1)],
+                dilation: [1, 1],
+                groups: 2,
             },
             // Batches large enough that several images share one matrix product (the last chunk
             // holding fewer), with groups, and strided.
