@@ -216,11 +216,14 @@ fn bench_times_training_steps_and_reports_speed_memory_and_parameters() {
     assert!((mlp["steps_per_sec"].as_f64().unwrap() - steps / secs).abs() < 1e-6 * steps / secs);
     assert!((mlp["samples_per_sec"].as_f64().unwrap() - 16.0 * steps / secs).abs() < 1e-3 * steps / secs);
     assert!(mlp["last_loss"].as_f64().unwrap().is_finite());
+    // Start-up holds the first step, which is timed on its own too.
+    let (startup, first) = (mlp["startup_secs"].as_f64().unwrap(), mlp["first_step_secs"].as_f64().unwrap());
+    assert!(first > 0.0 && startup >= first, "{mlp}");
     // Full-batch GCN: no batch setting, so no samples/s.
     assert!(labs[1]["batch"].is_null() && labs[1]["samples_per_sec"].is_null());
     // The table names every column.
     let table = tenlab(&["bench", "--lab", "mlp", "--warmup", "0", "--secs", "0.05"]).unwrap();
-    for column in ["steps/s", "samples/s", "cores busy", "peak MiB", "parameters"] {
+    for column in ["steps/s", "samples/s", "cores busy", "peak MiB", "parameters", "start-up"] {
         assert!(table.contains(column), "{table}");
     }
 }

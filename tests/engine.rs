@@ -217,6 +217,29 @@ fn runner_pauses_on_nan_and_reports_it() {
     assert!(r.wait_until(Duration::from_secs(5), |r| r.status.state == RunState::Paused));
 }
 
+/// A lab on the GPU (lavapipe in CI) says it is warming up while its first steps compile and
+/// tune kernels, instead of a speed, and stops once warm; on the CPU it never says so.
+#[test]
+fn runner_says_when_the_gpu_is_warming_up() {
+    let mut r = Runner::spawn(Arc::new(|| {}));
+    let tiny = values(&[("points", ParamValue::Int(50)), ("neurons", ParamValue::Int(4))]);
+    r.load(find_lab("mlp").unwrap(), tiny, DeviceChoice::Gpu);
+    // Starting lavapipe beside the other tests takes a while.
+    let ready = r.wait_until(Duration::from_secs(120), |r| r.status.state == RunState::Paused);
+    assert!(ready, "{:?} {:?}", r.status, r.errors);
+    let gpu = r.device.as_ref().unwrap().gpu;
+    assert!(!r.status.warming, "not while nothing trains");
+    let mut seen = false;
+    r.step(5);
+    let done = r.wait_until(Duration::from_secs(120), |r| {
+        seen |= r.status.warming;
+        r.status.step == 5
+    });
+    assert!(done, "{:?}", r.status);
+    assert_eq!(seen, gpu, "warming shown on the GPU only ({:?})", r.device);
+    assert!(!r.status.warming, "warm after five steps: {:?}", r.status);
+}
+
 fn cnn(pairs: &[(&str, ParamValue)]) -> Result<(Session, Vec<LabError>), LabError> {
     Session::new(find_lab("cnn").unwrap(), &values(pairs), DeviceChoice::Cpu)
 }

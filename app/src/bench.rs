@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use serde::Serialize;
+use tenlab_models::device::Speeds;
 use tenlab_models::{DeviceChoice, ParamValue, Session};
 
 use crate::cli::{lab_def, parse_sets};
@@ -24,6 +25,9 @@ pub struct BenchPlan {
     pub warmup: Duration,
     pub measure: Duration,
     pub seed: u64,
+    /// Keep each lab's figure in the cache that `auto` chooses a device by (only for labs at
+    /// their defaults on the default thread pool: the speed a class would get).
+    pub record: bool,
 }
 
 /// One lab's figures.
@@ -46,6 +50,12 @@ pub struct LabBench {
     pub peak_mib: Option<f64>,
     /// The last batch loss, so that a run that learns nothing shows.
     pub last_loss: Option<f32>,
+    /// Seconds from starting to build the lab (data, networks, the device: a GPU starts here)
+    /// to the end of its first training step, which on a GPU compiles and tunes its kernels
+    /// (what a class waits for after pressing Play).
+    pub startup_secs: f64,
+    /// Seconds the first training step took alone.
+    pub first_step_secs: f64,
 }
 
 /// Every lab's figures, with the machine they were measured on.
@@ -108,13 +118,17 @@ pub fn bench(plan: &BenchPlan, mut progress: impl FnMut(usize, &str, &str)) -> a
         let mut values = parse_sets(def, &plan.sets)?;
         values.insert("seed".into(), ParamValue::Int(plan.seed as i64));
         let measured_memory = reset_peak_memory();
+        let built = Instant::now();
         let (mut session, notices) = Session::new(def, &values, plan.device).map_err(said)?;
         for n in notices {
             eprintln!("{}: {}", def.id, error_text(Lang::En, def.id, &n));
         }
         progress(done, def.id, "warming up");
+        let first = Instant::now();
+        session.train_step().map_err(said).with_context(|| format!("warming up {}", def.id))?;
+        let (first_step_secs, startup_secs) = (first.elapsed().as_secs_f64(), built.elapsed().as_secs_f64());
         let start = Instant::now();
-        let mut warm = 0;
+        let mut warm = 1;
         while warm < 2 || start.elapsed() < plan.warmup {
             session.train_step().map_err(said).with_context(|| format!("warming up {}", def.id))?;
             warm += 1;
@@ -131,6 +145,12 @@ pub fn bench(plan: &BenchPlan, mut progress: impl FnMut(usize, &str, &str)) -> a
         let seconds = start.elapsed().as_secs_f64();
         let cores_busy = cpu_seconds().zip(cpu_before).map(|(after, before)| (after - before) / seconds);
         let steps_per_sec = steps as f64 / seconds;
+        if plan.record
+            && let Some(file) = Speeds::file()
+            && let Err(why) = Speeds::record(&file, def.id, &session.device.name, steps_per_sec)
+        {
+            eprintln!("{}: the speed is not kept for the automatic device choice ({why})", def.id);
+        }
         let batch = session.batch();
         labs.push(LabBench {
             lab: def.id.to_string(),
@@ -144,6 +164,8 @@ pub fn bench(plan: &BenchPlan, mut progress: impl FnMut(usize, &str, &str)) -> a
             cores_busy,
             peak_mib: if measured_memory { peak_memory_mib() } else { None },
             last_loss,
+            startup_secs,
+            first_step_secs,
         });
     }
     Ok(BenchReport {
@@ -163,12 +185,12 @@ pub fn table(report: &BenchReport) -> String {
         report.threads, report.cores, report.warmup_secs, report.measure_secs
     );
     out.push_str(&format!(
-        "{:<12} {:>10} {:>12} {:>6} {:>11} {:>10} {:>10}  {}\n",
-        "lab", "steps/s", "samples/s", "batch", "cores busy", "peak MiB", "parameters", "device"
+        "{:<12} {:>10} {:>12} {:>6} {:>11} {:>10} {:>10} {:>10}  {}\n",
+        "lab", "steps/s", "samples/s", "batch", "cores busy", "peak MiB", "parameters", "start-up", "device"
     ));
     for l in &report.labs {
         out.push_str(&format!(
-            "{:<12} {:>10.1} {:>12} {:>6} {:>11} {:>10} {:>10}  {}\n",
+            "{:<12} {:>10.1} {:>12} {:>6} {:>11} {:>10} {:>10} {:>9.1}s  {}\n",
             l.lab,
             l.steps_per_sec,
             l.samples_per_sec.map_or_else(dash, |s| format!("{s:.0}")),
@@ -176,6 +198,7 @@ pub fn table(report: &BenchReport) -> String {
             l.cores_busy.map_or_else(dash, |c| format!("{c:.2}")),
             l.peak_mib.map_or_else(dash, |m| format!("{m:.0}")),
             l.parameters,
+            l.startup_secs,
             l.device
         ));
     }

@@ -163,8 +163,10 @@ pub fn run(command: Command) -> anyhow::Result<String> {
                 Duration::try_from_secs_f64(s)
                     .map_err(|_| anyhow::anyhow!("--{what} wants seconds ≥ 0, got {s}"))
             };
+            let record = set.is_empty() && threads.is_none();
             let plan = crate::bench::BenchPlan {
                 labs,
+                record,
                 sets: set,
                 device,
                 warmup: span(warmup, "warmup")?,
@@ -415,6 +417,10 @@ pub fn train(run: Run<'_>, outputs: Outputs, progress: bool) -> anyhow::Result<s
         indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} steps  {per_sec}  eta {eta}  {msg}")
             .expect("a valid template"),
     );
+    if session.device.gpu {
+        // Until the first evaluation's figures replace it.
+        bar.set_message(crate::i18n::tr(Lang::En, "status.warming"));
+    }
     let start = Instant::now();
     for _ in 0..steps {
         let points = session.step().map_err(said)?;

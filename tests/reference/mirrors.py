@@ -11,6 +11,8 @@ noise) is done here too, with torch on the CPU.
 
 prints one JSON line: lab, steps/s, samples/s, parameters, cores busy, peak MiB.
 `--variant` picks a lab's second setting where tenlab's bench measures one (`--set`).
+`--device cuda` runs the same step on an NVIDIA GPU (every tensor and module is made there;
+the loss read back each step is then also the step's one GPU-to-host sync).
 """
 
 import argparse
@@ -56,9 +58,10 @@ class Images:
     """`n` MNIST-shaped images (1x28x28 in [0, 1]) and labels; batches drawn at random."""
 
     def __init__(self, n=20_000, side=28):
+        # Drawn on the CPU (the same numbers on any device), then kept where the step runs.
         g = torch.Generator().manual_seed(1)
-        self.x = torch.rand(n, 1, side, side, generator=g)
-        self.y = torch.randint(0, 10, (n,), generator=g)
+        self.x = torch.rand(n, 1, side, side, generator=g, device="cpu").to(torch.get_default_device())
+        self.y = torch.randint(0, 10, (n,), generator=g, device="cpu").to(torch.get_default_device())
 
     def batch(self, b, shift=False):
         idx = torch.randint(0, self.x.shape[0], (b,))
@@ -270,7 +273,7 @@ class Seq2Seq(nn.Module):
         scale = math.sqrt(self.d)
         s = self.embed(src) * scale + self.positions(src.shape[1])
         t = self.embed(tgt) * scale + self.positions(tgt.shape[1])
-        mask = nn.Transformer.generate_square_subsequent_mask(tgt.shape[1])
+        mask = nn.Transformer.generate_square_subsequent_mask(tgt.shape[1], device=tgt.device)
         out = self.core(s, t, tgt_mask=mask, src_key_padding_mask=src_pad, memory_key_padding_mask=src_pad, tgt_is_causal=True)
         return self.head(out)
 
@@ -386,10 +389,14 @@ def main():
     ap.add_argument("--threads", type=int, default=0)
     ap.add_argument("--warmup", type=float, default=3.0)
     ap.add_argument("--secs", type=float, default=10.0)
-    ap.add_argument("--device", default="cpu")
+    ap.add_argument("--device", default="cpu", help="cpu, or cuda for an NVIDIA GPU")
     args = ap.parse_args()
     global ARGS
     ARGS = args
+    if args.device != "cpu":
+        if args.device.startswith("cuda") and not torch.cuda.is_available():
+            sys.exit(f"--device {args.device}: this PyTorch sees no CUDA GPU")
+        torch.set_default_device(args.device)
     if args.threads:
         torch.set_num_threads(args.threads)
         torch.set_num_interop_threads(1)
@@ -419,6 +426,7 @@ def main():
         "parameters": params, "cores_busy": (cpu_seconds() - cpu0) / secs,
         "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
         "threads": torch.get_num_threads(), "torch": torch.__version__, "last_loss": loss,
+        "device": torch.cuda.get_device_name() if args.device.startswith("cuda") else "cpu",
     }))
 
 

@@ -20,7 +20,12 @@ impl TenlabApp {
             ui.separator();
             ui.label(format!("{} {}", self.t("status.step"), s.step));
             ui.separator();
-            ui.label(format!("{:.0} {}", s.steps_per_sec, self.t("status.rate")));
+            if s.warming {
+                ui.label(RichText::new(self.t("status.warming")).italics())
+                    .on_hover_text(self.t("status.warming.help"));
+            } else {
+                ui.label(format!("{:.0} {}", s.steps_per_sec, self.t("status.rate")));
+            }
             // The rate(s) the lab applied at its latest step, as it reports them.
             for &(key, lr) in &s.rates {
                 ui.separator();

@@ -164,6 +164,7 @@ pub fn error_text(lang: Lang, lab: &str, e: &LabError) -> String {
         LabError::NonFinite { step, what } => trf(lang, "err.non_finite", &[what, step]),
         LabError::Panic(msg) => trf(lang, "err.panic", &[msg]),
         LabError::GpuFallback(msg) => trf(lang, "err.gpu_fallback", &[msg]),
+        LabError::GpuCache(msg) => trf(lang, "err.gpu_cache", &[msg]),
         LabError::UnknownView(v) => trf(lang, "err.unknown_view", &[v]),
         LabError::ModelFile { file, problem } => match problem {
             ModelFileProblem::Io(e) => trf(lang, "err.model.io", &[file, e]),
@@ -293,6 +294,7 @@ mod tests {
             LabError::NonFinite { step: 3, what: "NaN" },
             LabError::Panic("boom".into()),
             LabError::GpuFallback("none".into()),
+            LabError::GpuCache("none".into()),
             LabError::UnknownView("v".into()),
             LabError::ModelFile { file: "m".into(), problem: ModelFileProblem::NotAModel },
             LabError::ModelFile {

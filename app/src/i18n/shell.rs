@@ -12,8 +12,8 @@ pub const SHELL: &[(&str, &str, &str)] = &[
     ("ui.device", "Device", "设备"),
     (
         "ui.device.help",
-        "Where the model trains. Auto keeps small models on the CPU, where they run fastest, and sends big convolutional ones to a GPU if there is one. Changing it restarts the run.",
-        "模型在哪里训练。“自动”把小模型留在 CPU 上（那里最快），把大的卷积模型交给 GPU（如果有）。更改后会重新开始训练。",
+        "Where the model trains. Auto picks the device on which this lab trained faster on this computer, once `tenlab bench` has measured both; until then it keeps small models on the CPU, where they run fastest, and sends big convolutional ones to a GPU if there is one. Changing it restarts the run.",
+        "模型在哪里训练。“自动”选择这个实验在本机上训练更快的设备（在 `tenlab bench` 测过两者之后）；在那之前，它把小模型留在 CPU 上（那里最快），把大的卷积模型交给 GPU（如果有）。更改后会重新开始训练。",
     ),
     ("device.auto", "Auto (what suits the lab)", "自动（按实验选择）"),
     ("device.cpu", "CPU", "CPU"),
@@ -119,6 +119,12 @@ pub const SHELL: &[(&str, &str, &str)] = &[
     ("status.device", "Device", "设备"),
     ("status.step", "Step", "步数"),
     ("status.rate", "steps/s", "步/秒"),
+    ("status.warming", "GPU warming up…", "GPU 预热中…"),
+    (
+        "status.warming.help",
+        "The GPU compiles and tunes its kernels during its first steps (up to a minute the first time; later runs reuse them from the cache). The speed is shown once it is warm.",
+        "GPU 在最初几步中编译并调优内核（第一次可能需要一分钟；之后的运行会从缓存中复用）。预热完成后再显示速度。",
+    ),
     ("status.lr", "Learning rate", "学习率"),
     (
         "status.lr.help",
@@ -179,6 +185,11 @@ pub const SHELL: &[(&str, &str, &str)] = &[
         "err.gpu_fallback",
         "The GPU could not be used ({0}); training on the CPU instead.",
         "无法使用 GPU（{0}）；改用 CPU 训练。",
+    ),
+    (
+        "err.gpu_cache",
+        "The GPU's cache cannot be kept ({0}): its kernels are compiled and tuned anew on every run, so each start takes longer.",
+        "无法保存 GPU 缓存（{0}）：每次运行都要重新编译和调优内核，启动会更慢。",
     ),
     ("err.unknown_view", "No such view '{0}'", "没有视图“{0}”"),
     ("err.model.io", "{0}: cannot read or write the file: {1}", "{0}：无法读写文件：{1}"),

@@ -56,13 +56,13 @@ impl Session {
         choice: DeviceChoice,
     ) -> Result<(Self, Vec<LabError>), LabError> {
         let values = def.validate(values)?;
-        let (device, info, gpu_error) = device::resolve(choice, def.suits);
+        let (device, info, gpu_error) = device::resolve(choice, def.id, def.suits);
         let mut notice = gpu_error.map(LabError::GpuFallback);
         let build = |d: &Device| guard(|| (def.build)(&values, d));
         let (lab, info) = match build(&device) {
             Ok(lab) => (lab, info),
             Err(e @ (LabError::Panic(_) | LabError::GpuFallback(_))) if info.gpu => {
-                let (cpu, cpu_info, _) = device::resolve(DeviceChoice::Cpu, def.suits);
+                let (cpu, cpu_info, _) = device::resolve(DeviceChoice::Cpu, def.id, def.suits);
                 notice = Some(LabError::GpuFallback(e.to_string()));
                 (build(&cpu)?, cpu_info)
             }
@@ -70,6 +70,11 @@ impl Session {
         };
         // And what the lab has to say about its data (e.g. files it could not read).
         let mut notices: Vec<LabError> = notice.into_iter().collect();
+        if info.gpu
+            && let Err(why) = device::gpu_cache()
+        {
+            notices.push(LabError::GpuCache(why.clone()));
+        }
         notices.extend(guard(|| Ok(lab.notices())).unwrap_or_default());
         let session = Self {
             def,

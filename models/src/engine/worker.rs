@@ -18,6 +18,10 @@ const COMMAND_CAPACITY: usize = 64;
 const EVENT_CAPACITY: usize = 256;
 /// Metric points kept while the UI is not reading; beyond this they are thinned.
 const PENDING_POINTS_CAP: usize = 20_000;
+/// Steps a lab on the GPU takes before its rate is shown: the first compile and tune kernels
+/// (a step's forward, backward and optimizer each bring their own), the next may still meet a
+/// shape not seen yet.
+const WARM_UP_STEPS: u32 = 3;
 
 /// Starts a training thread; returns its command and event channels.
 pub(super) fn start_thread(waker: Waker) -> std::io::Result<(Sender<Command>, Receiver<Event>)> {
@@ -57,6 +61,8 @@ struct Worker {
     /// The device choice of the last load (a model file opens on the same).
     device: DeviceChoice,
     wall_secs: f64,
+    /// Steps still to take before a GPU lab counts as warm (0 on the CPU).
+    warm_left: u32,
 }
 
 impl Worker {
@@ -78,6 +84,7 @@ impl Worker {
             rate: (now, 0, 0.0),
             device: DeviceChoice::Auto,
             wall_secs: 0.0,
+            warm_left: 0,
         }
     }
 
@@ -101,6 +108,7 @@ impl Worker {
             rate,
             device: _,
             wall_secs,
+            warm_left,
         } = self;
         *current = generation;
         *session = None;
@@ -110,12 +118,14 @@ impl Worker {
         outbox.clear();
         *wall_secs = 0.0;
         *rate = (Instant::now(), 0, 0.0);
+        *warm_left = 0;
     }
 
     /// A session is built: say so, and keep it.
     fn loaded(&mut self, session: Session, notices: Vec<LabError>) {
         // A model file starts at the steps it trained: the rate counts from there.
         self.rate.1 = session.steps();
+        self.warm_left = if session.device.gpu { WARM_UP_STEPS } else { 0 };
         self.outbox.push_back(Event::Loaded {
             generation: self.generation,
             device: session.device.clone(),
@@ -162,6 +172,11 @@ impl Worker {
                 }
             }
             if self.busy() {
+                if self.warm_left > 0 {
+                    // A GPU's first steps take long: the status saying so goes out first.
+                    self.send_status();
+                    self.report();
+                }
                 self.train_one();
                 self.wall_secs += start.elapsed().as_secs_f64();
                 if !self.busy() {
@@ -302,6 +317,11 @@ impl Worker {
                     });
                 }
                 self.steps_left = self.steps_left.saturating_sub(1);
+                if self.warm_left > 0 {
+                    self.warm_left -= 1;
+                    // The rate counts from the first warm step.
+                    self.rate = (Instant::now(), session.steps(), 0.0);
+                }
             }
             Err(error) => {
                 self.playing = false;
@@ -333,7 +353,9 @@ impl Worker {
         self.last_status = now;
         // Only the latest status matters.
         self.outbox.retain(|e| !matches!(e, Event::Status { .. }));
-        let status = Status { state, step, steps_per_sec, train_secs, wall_secs: self.wall_secs, rates };
+        let warming = self.warm_left > 0 && self.busy();
+        let status =
+            Status { state, step, steps_per_sec, train_secs, wall_secs: self.wall_secs, rates, warming };
         self.outbox.push_back(Event::Status { generation: self.generation, status });
     }
 
