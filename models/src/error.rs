@@ -178,9 +178,9 @@ pub enum LabError {
     Panic(String),
     #[error("the GPU failed ({0}); using the CPU instead")]
     GpuFallback(String),
-    /// A notice: the GPU's cache folder cannot be used, so its kernels are compiled and tuned
-    /// anew on every run (slower start-ups, nothing else).
-    #[error("the GPU's cache cannot be kept ({0}); it compiles and tunes its kernels anew on every run")]
+    /// A notice: the GPU's cache folder cannot be used, so its kernels are tuned anew on every
+    /// run (slower start-ups, nothing else).
+    #[error("the GPU's cache cannot be kept ({0}); it tunes its kernels anew on every run")]
     GpuCache(String),
     #[error("no such view '{0}'")]
     UnknownView(String),

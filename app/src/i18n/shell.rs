@@ -122,8 +122,8 @@ pub const SHELL: &[(&str, &str, &str)] = &[
     ("status.warming", "GPU warming up…", "GPU 预热中…"),
     (
         "status.warming.help",
-        "The GPU compiles and tunes its kernels during its first steps (up to a minute the first time; later runs reuse them from the cache). The speed is shown once it is warm.",
-        "GPU 在最初几步中编译并调优内核（第一次可能需要一分钟；之后的运行会从缓存中复用）。预热完成后再显示速度。",
+        "The GPU compiles and tunes its kernels during its first steps (up to a minute the first time; later runs reuse the tuning from the cache and start sooner). The speed is shown once it is warm.",
+        "GPU 在最初几步中编译并调优内核（第一次可能需要一分钟；之后的运行会从缓存中复用调优结果，启动更快）。预热完成后再显示速度。",
     ),
     ("status.lr", "Learning rate", "学习率"),
     (
@@ -188,8 +188,8 @@ pub const SHELL: &[(&str, &str, &str)] = &[
     ),
     (
         "err.gpu_cache",
-        "The GPU's cache cannot be kept ({0}): its kernels are compiled and tuned anew on every run, so each start takes longer.",
-        "无法保存 GPU 缓存（{0}）：每次运行都要重新编译和调优内核，启动会更慢。",
+        "The GPU's cache cannot be kept ({0}): its kernels are tuned anew on every run, so each start takes longer.",
+        "无法保存 GPU 缓存（{0}）：每次运行都要重新调优内核，启动会更慢。",
     ),
     ("err.unknown_view", "No such view '{0}'", "没有视图“{0}”"),
     ("err.model.io", "{0}: cannot read or write the file: {1}", "{0}：无法读写文件：{1}"),
