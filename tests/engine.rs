@@ -228,7 +228,15 @@ fn runner_says_when_the_gpu_is_warming_up() {
     let ready = r.wait_until(Duration::from_secs(120), |r| r.status.state == RunState::Paused);
     assert!(ready, "{:?} {:?}", r.status, r.errors);
     let gpu = r.device.as_ref().unwrap().gpu;
-    assert!(!r.status.warming, "not while nothing trains");
+    assert!(!r.status.warming, "not while nothing is computed");
+    // The first view (before any step) compiles kernels too.
+    let mut seen = false;
+    r.request_view("boundary");
+    let drawn = r.wait_until(Duration::from_secs(120), |r| {
+        seen |= r.status.warming;
+        r.views.contains_key("boundary")
+    });
+    assert!(drawn && seen == gpu, "view drawn {drawn}, warming seen {seen} ({:?})", r.device);
     let mut seen = false;
     r.step(5);
     let done = r.wait_until(Duration::from_secs(120), |r| {

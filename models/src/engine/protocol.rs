@@ -162,7 +162,8 @@ pub struct Status {
     pub wall_secs: f64,
     /// The learning rate(s) the lab applied at its latest step, by parameter key.
     pub rates: Vec<(&'static str, f64)>,
-    /// A lab on the GPU has not finished its first steps: the GPU is compiling and tuning its
-    /// kernels (seconds, or a minute on a first run), and the rate means nothing yet.
+    /// A lab on the GPU is taking one of its first steps or drawing a view before them: the
+    /// GPU is compiling and tuning its kernels (seconds, or a minute on a first run), and the
+    /// rate means nothing yet.
     pub warming: bool,
 }

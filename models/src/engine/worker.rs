@@ -63,6 +63,8 @@ struct Worker {
     wall_secs: f64,
     /// Steps still to take before a GPU lab counts as warm (0 on the CPU).
     warm_left: u32,
+    /// A view is being computed (what the status says while the GPU is still warming).
+    computing: bool,
 }
 
 impl Worker {
@@ -85,6 +87,7 @@ impl Worker {
             device: DeviceChoice::Auto,
             wall_secs: 0.0,
             warm_left: 0,
+            computing: false,
         }
     }
 
@@ -109,6 +112,7 @@ impl Worker {
             device: _,
             wall_secs,
             warm_left,
+            computing,
         } = self;
         *current = generation;
         *session = None;
@@ -119,6 +123,7 @@ impl Worker {
         *wall_secs = 0.0;
         *rate = (Instant::now(), 0, 0.0);
         *warm_left = 0;
+        *computing = false;
     }
 
     /// A session is built: say so, and keep it.
@@ -269,6 +274,14 @@ impl Worker {
                 }
             }
             Command::View(id) => {
+                let known = self.session.as_ref().is_some_and(|s| s.views().iter().any(|v| v.id == id));
+                if known && self.warm_left > 0 {
+                    // A GPU's first view compiles kernels too (before the first step, when the
+                    // lab opens): the status saying so goes out first.
+                    self.computing = true;
+                    self.send_status();
+                    self.report();
+                }
                 // A view of the lab as it was before a model file replaced it (the request
                 // crossed the new run on its way): the app asks again for one that exists.
                 if let Some(session) = &mut self.session
@@ -280,6 +293,9 @@ impl Worker {
                         Err(error) => Event::Error { generation, error },
                     };
                     self.outbox.push_back(event);
+                }
+                if std::mem::take(&mut self.computing) {
+                    self.send_status();
                 }
             }
         }
@@ -353,7 +369,7 @@ impl Worker {
         self.last_status = now;
         // Only the latest status matters.
         self.outbox.retain(|e| !matches!(e, Event::Status { .. }));
-        let warming = self.warm_left > 0 && self.busy();
+        let warming = self.warm_left > 0 && (self.busy() || self.computing);
         let status =
             Status { state, step, steps_per_sec, train_secs, wall_secs: self.wall_secs, rates, warming };
         self.outbox.push_back(Event::Status { generation: self.generation, status });
