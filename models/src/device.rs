@@ -73,8 +73,7 @@ pub fn cache_folder() -> Option<PathBuf> {
     }
 }
 
-/// The folder the GPU keeps its compiled kernels and autotune's choices in between runs:
-/// `gpu` in [`cache_folder`].
+/// The folder the GPU keeps autotune's choices in between runs: `gpu` in [`cache_folder`].
 pub fn gpu_cache_folder() -> Option<PathBuf> {
     cache_folder().map(|d| d.join("gpu"))
 }

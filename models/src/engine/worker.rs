@@ -284,9 +284,7 @@ impl Worker {
                 }
                 // A view of the lab as it was before a model file replaced it (the request
                 // crossed the new run on its way): the app asks again for one that exists.
-                if let Some(session) = &mut self.session
-                    && session.views().iter().any(|v| v.id == id)
-                {
+                if known && let Some(session) = &mut self.session {
                     let generation = self.generation;
                     let event = match session.render(&id) {
                         Ok(view) => Event::View { generation, id, view: Box::new(view) },
