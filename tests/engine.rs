@@ -246,6 +246,11 @@ fn runner_says_when_the_gpu_is_warming_up() {
     assert!(done, "{:?}", r.status);
     assert_eq!(seen, gpu, "warming shown on the GPU only ({:?})", r.device);
     assert!(!r.status.warming, "warm after five steps: {:?}", r.status);
+    // The steps' losses, left on the device while it trained, were read once the steps were
+    // done: every one, in order.
+    let all = r.wait_until(Duration::from_secs(30), |r| r.history.curve(Metric::BATCH_LOSS).len() == 5);
+    let steps: Vec<f64> = r.history.curve(Metric::BATCH_LOSS).iter().map(|p| p[0]).collect();
+    assert!(all && steps == [1.0, 2.0, 3.0, 4.0, 5.0], "{steps:?}");
 }
 
 fn cnn(pairs: &[(&str, ParamValue)]) -> Result<(Session, Vec<LabError>), LabError> {

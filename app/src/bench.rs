@@ -126,6 +126,8 @@ pub fn bench(plan: &BenchPlan, mut progress: impl FnMut(usize, &str, &str)) -> a
         progress(done, def.id, "warming up");
         let first = Instant::now();
         session.train_step().map_err(said).with_context(|| format!("warming up {}", def.id))?;
+        // Until the device has done the step (its loss read), not until it is queued.
+        session.flush().map_err(said).with_context(|| format!("warming up {}", def.id))?;
         let (first_step_secs, startup_secs) = (first.elapsed().as_secs_f64(), built.elapsed().as_secs_f64());
         let start = Instant::now();
         let mut warm = 1;
@@ -133,15 +135,27 @@ pub fn bench(plan: &BenchPlan, mut progress: impl FnMut(usize, &str, &str)) -> a
             session.train_step().map_err(said).with_context(|| format!("warming up {}", def.id))?;
             warm += 1;
         }
+        session.flush().map_err(said).with_context(|| format!("warming up {}", def.id))?;
         progress(done, def.id, "measuring");
         let cpu_before = cpu_seconds();
         let start = Instant::now();
         let (mut steps, mut last_loss) = (0u64, None);
+        let batch_loss = |points: Vec<tenlab_models::MetricPoint>, last: Option<f32>| {
+            points
+                .iter()
+                .rev()
+                .find(|p| p.metric == tenlab_models::Metric::BATCH_LOSS)
+                .map(|p| p.value)
+                .or(last)
+        };
         while steps < 3 || start.elapsed() < plan.measure {
-            let m = session.train_step().map_err(said).with_context(|| format!("timing {}", def.id))?;
-            last_loss = m.loss.or(last_loss);
+            let points = session.train_step().map_err(said).with_context(|| format!("timing {}", def.id))?;
+            last_loss = batch_loss(points, last_loss);
             steps += 1;
         }
+        // The steps still queued on a GPU count: the clock stops when their losses are read.
+        let points = session.flush().map_err(said).with_context(|| format!("timing {}", def.id))?;
+        last_loss = batch_loss(points, last_loss);
         let seconds = start.elapsed().as_secs_f64();
         let cores_busy = cpu_seconds().zip(cpu_before).map(|(after, before)| (after - before) / seconds);
         let steps_per_sec = steps as f64 / seconds;

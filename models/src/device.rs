@@ -12,6 +12,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::labs::Suits;
 
+/// Whether `device` is the CPU (Burn's `flex` backend, with autodiff or without).
+pub fn is_cpu(device: &Device) -> bool {
+    device.clone().inner() == Device::flex()
+}
+
 /// What the user asked for.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -15,6 +15,19 @@ impl<const D: usize> Floats for Tensor<D> {
     }
 }
 
+/// The numbers of several float tensors in one read, each tensor's in row-major order, one
+/// after the other: on a GPU one transfer (and one wait) instead of one per tensor.
+pub fn read_all<const D: usize>(parts: Vec<Tensor<D>>) -> Vec<f32> {
+    let flat: Vec<Tensor<1>> = parts
+        .into_iter()
+        .map(|t| {
+            let n = t.shape().num_elements();
+            t.inner().reshape([n])
+        })
+        .collect();
+    if flat.is_empty() { Vec::new() } else { Tensor::cat(flat, 0).floats() }
+}
+
 /// A float tensor of `shape` holding `values` (row-major) on `device`.
 pub fn floats<const D: usize>(values: Vec<f32>, shape: [usize; D], device: &Device) -> Tensor<D> {
     Tensor::from_data(TensorData::new(values, shape), device)
@@ -38,5 +51,9 @@ mod tests {
         assert_eq!(t.floats(), [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
         let i = ints(vec![3, 1, 2], [3], &device);
         assert_eq!(i.into_data().iter::<i64>().collect::<Vec<_>>(), [3, 1, 2]);
+        let parts =
+            vec![floats(vec![1.0, 2.0], [1, 2], &device), floats(vec![3.0, 4.0, 5.0, 6.0], [2, 2], &device)];
+        assert_eq!(read_all(parts), [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
+        assert!(read_all(Vec::<Tensor<2>>::new()).is_empty());
     }
 }

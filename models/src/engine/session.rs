@@ -4,15 +4,16 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use burn::tensor::Device;
+use burn::tensor::{Device, Tensor};
 
 use super::{Metric, MetricPoint, model_file};
 use crate::device::{self, DeviceChoice, DeviceInfo};
 use crate::error::LabError;
-use crate::labs::{Applied, Evaluation, Lab, LabDef};
+use crate::labs::{Applied, Evaluation, Lab, LabDef, Reading};
 use crate::params::{ParamValue, Values};
+use crate::tensors::Floats;
 use crate::view::{View, ViewSpec};
 
 pub struct Session {
@@ -27,7 +28,30 @@ pub struct Session {
     step: u64,
     train_secs: f64,
     last_eval: Option<Evaluation>,
+    /// Figures of past steps still on the device, oldest first (see [`Reading`]).
+    unread: Vec<Unread>,
+    /// When the oldest of them was made.
+    unread_since: Option<Instant>,
+    /// How long a figure may wait on the device before all are read (zero: each step's at once).
+    read_after: Duration,
+    /// Points read but not yet handed out (those before a NaN that stopped a read).
+    ready: Vec<MetricPoint>,
 }
+
+/// A figure of step `step` still on the device.
+struct Unread {
+    step: u64,
+    metric: Metric,
+    value: Tensor<1>,
+}
+
+/// How long a GPU lab's step figures wait on the device before they are read, all in one
+/// transfer: about a frame of the UI, so the curves and the status move as smoothly as
+/// before while the GPU never stalls for a read per step. (The CPU reads each step's at once:
+/// nothing is queued there, so nothing is gained by waiting.)
+pub const GPU_READ_AFTER: Duration = Duration::from_millis(100);
+/// Figures read together at most (a bound on what waits on the device between reads).
+const MAX_UNREAD: usize = 256;
 
 impl std::fmt::Debug for Session {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -76,7 +100,9 @@ impl Session {
             notices.push(LabError::GpuCache(why.clone()));
         }
         notices.extend(guard(|| Ok(lab.notices())).unwrap_or_default());
+        let read_after = if info.gpu { GPU_READ_AFTER } else { Duration::ZERO };
         let session = Self {
+            read_after,
             def,
             running: values.clone(),
             values,
@@ -85,6 +111,9 @@ impl Session {
             step: 0,
             train_secs: 0.0,
             last_eval: None,
+            unread: Vec::new(),
+            unread_since: None,
+            ready: Vec::new(),
         };
         Ok((session, notices))
     }
@@ -154,21 +183,14 @@ impl Session {
         self.last_eval.as_ref()
     }
 
-    /// Trains one step; evaluates when the lab's schedule says so. A NaN or infinite loss is
-    /// an error (the caller pauses), and the step is not counted.
+    /// Trains one step; evaluates when the lab's schedule says so. Returns the points read
+    /// since the last call: on the CPU this step's; on the GPU those of the steps whose
+    /// figures were read now (see [`GPU_READ_AFTER`]; [`flush`](Self::flush) reads the rest).
+    /// A NaN or infinite loss is an error (the caller pauses), and the step it is read at is
+    /// not counted.
     pub fn step(&mut self) -> Result<Vec<MetricPoint>, LabError> {
-        let metrics = self.train_step()?;
+        let mut points = self.train_step()?;
         let step = self.step;
-        let mut points: Vec<MetricPoint> = metrics
-            .loss
-            .map(|value| MetricPoint { step, metric: Metric::BATCH_LOSS, value })
-            .into_iter()
-            .collect();
-        points.extend(metrics.more.iter().map(|&(key, value)| MetricPoint {
-            step,
-            metric: Metric(key),
-            value,
-        }));
         if step == 1 || step.is_multiple_of(self.lab.eval_every().max(1)) {
             let start = Instant::now();
             points.extend(self.evaluate_now()?);
@@ -178,17 +200,69 @@ impl Session {
     }
 
     /// Trains one step and nothing else: no evaluation, whatever the schedule (what `tenlab
-    /// bench` times). A NaN or infinite loss is an error, as in [`step`](Self::step).
-    pub fn train_step(&mut self) -> Result<crate::labs::StepMetrics, LabError> {
+    /// bench` times). Returns the points read, as [`step`](Self::step) does.
+    pub fn train_step(&mut self) -> Result<Vec<MetricPoint>, LabError> {
         let start = Instant::now();
         let metrics = guard(|| self.lab.step())?;
         let step = self.step + 1;
-        for value in metrics.loss.iter().chain(metrics.more.iter().map(|(_, v)| v)) {
-            LabError::check_finite(*value, step)?;
+        let readings = metrics.loss.map(|r| (Metric::BATCH_LOSS, r)).into_iter();
+        let readings = readings.chain(metrics.more.into_iter().map(|(key, r)| (Metric(key), r)));
+        let mut now = Vec::new();
+        for (metric, reading) in readings {
+            match reading {
+                Reading::Value(value) => now.push(MetricPoint { step, metric, value }),
+                Reading::Device(value) => self.unread.push(Unread { step, metric, value: *value }),
+            }
         }
+        if !self.unread.is_empty() && self.unread_since.is_none() {
+            self.unread_since = Some(start);
+        }
+        let due = self.unread.len() >= MAX_UNREAD
+            || self.unread_since.is_some_and(|since| since.elapsed() >= self.read_after);
+        let mut points = if due { self.read()? } else { std::mem::take(&mut self.ready) };
+        for p in &now {
+            LabError::check_finite(p.value, step)?;
+        }
+        points.extend(now);
         self.step = step;
         self.train_secs += start.elapsed().as_secs_f64();
-        Ok(metrics)
+        Ok(points)
+    }
+
+    /// Reads every figure still on the device (one transfer, which waits for the steps queued
+    /// there: counted as training time) and returns the points not yet handed out. A NaN or
+    /// infinite one is an error; the points before it come with the next call.
+    pub fn flush(&mut self) -> Result<Vec<MetricPoint>, LabError> {
+        let start = Instant::now();
+        let read = self.read();
+        self.train_secs += start.elapsed().as_secs_f64();
+        read
+    }
+
+    /// [`flush`](Self::flush) without the clock (for callers that time themselves).
+    fn read(&mut self) -> Result<Vec<MetricPoint>, LabError> {
+        let mut points = std::mem::take(&mut self.ready);
+        self.unread_since = None;
+        if self.unread.is_empty() {
+            return Ok(points);
+        }
+        let unread = std::mem::take(&mut self.unread);
+        let tensors: Vec<Tensor<1>> = unread.iter().map(|u| u.value.clone()).collect();
+        let values = guard(|| Ok(Tensor::cat(tensors, 0).floats()))?;
+        for (u, value) in unread.iter().zip(values) {
+            if let Err(e) = LabError::check_finite(value, u.step) {
+                self.ready = points;
+                return Err(e);
+            }
+            points.push(MetricPoint { step: u.step, metric: u.metric, value });
+        }
+        Ok(points)
+    }
+
+    /// How long step figures may wait on the device before they are read together (zero:
+    /// each step's at once, the CPU's default; [`GPU_READ_AFTER`] on the GPU).
+    pub fn set_read_after(&mut self, wait: Duration) {
+        self.read_after = wait;
     }
 
     /// The learning rate(s) the lab applied at its latest step (see [`crate::labs::Lab::rates`]).
@@ -209,17 +283,21 @@ impl Session {
         }
     }
 
-    /// Evaluates now, whatever the schedule.
+    /// Evaluates now, whatever the schedule; the step figures still on the device come first.
     pub fn evaluate_now(&mut self) -> Result<Vec<MetricPoint>, LabError> {
+        let mut points = self.read()?;
         let e = guard(|| self.lab.evaluate())?;
-        self.take_evaluation(e)
+        points.extend(self.take_evaluation(e)?);
+        Ok(points)
     }
 
     /// The evaluation at the end of a headless run (with the figures too slow to measure
-    /// during training).
+    /// during training); the step figures still on the device come first.
     pub fn evaluate_final(&mut self) -> Result<Vec<MetricPoint>, LabError> {
+        let mut points = self.read()?;
         let e = guard(|| self.lab.final_evaluation())?;
-        self.take_evaluation(e)
+        points.extend(self.take_evaluation(e)?);
+        Ok(points)
     }
 
     /// The training steps the lab's defaults are tuned for, with its current data.
@@ -354,6 +432,91 @@ mod tests {
         trained: None,
         presets: &[],
     };
+
+    /// A lab whose losses stay on the device (as on a GPU): 1/step, NaN at step 5.
+    struct OnDevice(u32);
+
+    impl Lab for OnDevice {
+        fn step(&mut self) -> Result<StepMetrics, LabError> {
+            self.0 += 1;
+            let v = if self.0 == 5 { f32::NAN } else { 1.0 / self.0 as f32 };
+            let t = crate::tensors::floats(vec![v, 2.0 * v], [1, 2], &Device::flex().autodiff());
+            let loss = Reading::of(t.clone().slice([0..1, 0..1]));
+            Ok(StepMetrics { loss: Some(loss), more: vec![("twice", Reading::of(t.slice([0..1, 1..2])))] })
+        }
+        fn evaluate(&mut self) -> Result<Evaluation, LabError> {
+            Ok(Evaluation::classify(1.0, None, 1.0, None))
+        }
+        fn views(&self) -> Vec<ViewSpec> {
+            vec![]
+        }
+        fn render(&mut self, view: &str) -> Result<View, LabError> {
+            Err(LabError::UnknownView(view.into()))
+        }
+        fn reconfigure(&mut self, _: &Values) -> Result<(), LabError> {
+            Ok(())
+        }
+        fn settings(&self) -> Values {
+            Values::new()
+        }
+        fn rates(&self) -> Vec<(&'static str, f64)> {
+            vec![]
+        }
+        fn parameters(&self) -> usize {
+            1
+        }
+        fn weights(&self) -> Result<Vec<u8>, LabError> {
+            Ok(vec![])
+        }
+        fn load_weights(&mut self, _: &[u8], _: u64) -> Result<(), LabError> {
+            Ok(())
+        }
+    }
+
+    static ON_DEVICE: LabDef = LabDef {
+        id: "on_device",
+        params: Vec::new,
+        build: |_, _| Ok(Box::new(OnDevice(0))),
+        views: &[],
+        charts: crate::labs::CLASSIFIER_CHARTS,
+        strings: &[],
+        steps: 10,
+        small: &[],
+        suits: crate::labs::Suits::Cpu,
+        trained: None,
+        presets: &[],
+    };
+
+    #[test]
+    fn figures_left_on_the_device_are_read_together_in_order_and_a_nan_among_them_stops_the_run() {
+        let (mut s, _) = Session::new(&ON_DEVICE, &Values::new(), DeviceChoice::Cpu).unwrap();
+        // As on the CPU: each step's figures at once.
+        let first = s.train_step().unwrap();
+        assert_eq!(first.len(), 2);
+        assert_eq!((first[0].step, first[0].metric, first[0].value), (1, Metric::BATCH_LOSS, 1.0));
+        assert_eq!((first[1].metric, first[1].value), (Metric("twice"), 2.0));
+        // As on the GPU: none until they are read, then all of them, by step.
+        s.set_read_after(Duration::from_secs(3600));
+        assert!(s.train_step().unwrap().is_empty());
+        assert!(s.train_step().unwrap().is_empty());
+        assert_eq!(s.steps(), 3);
+        let read = s.flush().unwrap();
+        let losses: Vec<(u64, f32)> =
+            read.iter().filter(|p| p.metric == Metric::BATCH_LOSS).map(|p| (p.step, p.value)).collect();
+        assert_eq!(losses, [(2, 0.5), (3, 1.0 / 3.0)]);
+        assert!(s.flush().unwrap().is_empty(), "each point is handed out once");
+        // Step 5's NaN is found when read (here, before an evaluation): the error names its step,
+        // and the points before it still come out.
+        assert!(s.train_step().unwrap().is_empty());
+        assert!(s.train_step().unwrap().is_empty());
+        let err = s.evaluate_now().unwrap_err();
+        assert!(matches!(err, LabError::NonFinite { step: 5, .. }), "{err:?}");
+        let before: Vec<u64> = s.flush().unwrap().iter().map(|p| p.step).collect();
+        assert_eq!(before, [4, 4]);
+        // A read every step again (the default on the CPU): nothing waits.
+        s.set_read_after(Duration::ZERO);
+        assert_eq!(s.train_step().unwrap()[0].step, 6);
+    }
 
     #[test]
     fn a_panic_in_a_lab_becomes_an_error_and_the_session_survives() {

@@ -238,6 +238,7 @@ impl Worker {
             Command::Pause => {
                 self.playing = false;
                 self.steps_left = 0;
+                self.read_figures();
                 self.send_status();
             }
             Command::Step(n) => {
@@ -341,6 +342,31 @@ impl Worker {
                 self.playing = false;
                 self.steps_left = 0;
                 self.outbox.push_back(Event::Error { generation: self.generation, error });
+                // The points read before the NaN.
+                self.points.extend(session.flush().unwrap_or_default());
+            }
+        }
+        if !self.busy() {
+            // Stopped (Pause, the steps asked for done, the budget reached): the figures
+            // still on the device go out now.
+            self.read_figures();
+        }
+    }
+
+    /// Reads the step figures a GPU lab still holds (see [`Session::flush`]); a NaN among them
+    /// stops the run as a failed step does.
+    fn read_figures(&mut self) {
+        let Some(session) = &mut self.session else { return };
+        match session.flush() {
+            Ok(points) => self.points.extend(points),
+            Err(error) => {
+                self.playing = false;
+                self.steps_left = 0;
+                self.outbox.push_back(Event::Error { generation: self.generation, error });
+                if let Some(session) = &mut self.session {
+                    // Those before the NaN.
+                    self.points.extend(session.flush().unwrap_or_default());
+                }
             }
         }
     }

@@ -1,6 +1,6 @@
 //! The one trait every lab implements, and what the registry knows of a lab.
 
-use burn::tensor::Device;
+use burn::tensor::{Device, Tensor};
 
 use crate::error::LabError;
 use crate::params::{ParamSpec, Values};
@@ -9,15 +9,48 @@ use crate::view::{View, ViewSpec};
 /// What one training step measured: its loss (the `batch_loss` curve, checked for NaN; none
 /// for a step that trained nothing, e.g. an agent still filling its replay buffer) and any
 /// further curves the lab declares in its [`Chart`]s (e.g. a GAN's generator loss).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct StepMetrics {
-    pub loss: Option<f32>,
-    pub more: Vec<(&'static str, f32)>,
+    pub loss: Option<Reading>,
+    pub more: Vec<(&'static str, Reading)>,
 }
 
 impl StepMetrics {
-    pub fn loss(loss: f32) -> Self {
-        Self { loss: Some(loss), more: Vec::new() }
+    pub fn loss(loss: impl Into<Reading>) -> Self {
+        Self { loss: Some(loss.into()), more: Vec::new() }
+    }
+}
+
+/// One figure of a training step: a number the lab already has on the CPU, or a one-number
+/// tensor still on the device. The session reads the latter together, several steps' worth
+/// in one transfer, so that a GPU never waits for the CPU to read each step's loss (a
+/// GPU-to-CPU sync per step would keep the CPU from queueing the next step's kernels).
+#[derive(Clone, Debug)]
+pub enum Reading {
+    Value(f32),
+    Device(Box<Tensor<1>>),
+}
+
+impl Reading {
+    /// The single number of `t` (a loss: any shape with one element), left on its device,
+    /// without its autodiff graph.
+    pub fn of<const D: usize>(t: Tensor<D>) -> Self {
+        Self::Device(Box::new(t.inner().reshape([1])))
+    }
+
+    /// The number, read now if it is still on the device (a sync: for tests and the odd lab
+    /// that needs it at once).
+    pub fn value(self) -> f32 {
+        match self {
+            Self::Value(v) => v,
+            Self::Device(t) => t.into_scalar::<f32>(),
+        }
+    }
+}
+
+impl From<f32> for Reading {
+    fn from(v: f32) -> Self {
+        Self::Value(v)
     }
 }
 

@@ -6,8 +6,8 @@ pub mod kit;
 mod lab;
 
 pub use lab::{
-    Applied, BuildFn, CLASSIFIER_CHARTS, Chart, Curve, Evaluation, Lab, LabDef, Preset, StepMetrics, Strings,
-    Suits, Trained,
+    Applied, BuildFn, CLASSIFIER_CHARTS, Chart, Curve, Evaluation, Lab, LabDef, Preset, Reading, StepMetrics,
+    Strings, Suits, Trained,
 };
 
 /// Declares each lab's module and lists its `DEF`, so that a lab is one line below.

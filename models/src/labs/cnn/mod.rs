@@ -15,7 +15,7 @@ use crate::data::images::{self, ImageSet, Split};
 use crate::error::LabError;
 use crate::labs::kit::images::{evaluate_images, image_batch, image_probs, sample_spec};
 use crate::labs::kit::{Activation, Batches, Training, TrainingDefaults, argmax, confusion_view, cross_entropy, onehot, seed_spec};
-use crate::labs::{Evaluation, Lab, LabDef, StepMetrics, Suits, kit};
+use crate::labs::{Evaluation, Lab, LabDef, Reading, StepMetrics, Suits, kit};
 use crate::params::{self, Group, ParamKind, ParamSpec, Values, text_of};
 use crate::rng::Rng;
 use crate::view::{View, ViewSpec};
@@ -261,7 +261,7 @@ impl Lab for CnnLab {
         let y = tensors::floats(onehot(&labels, self.classes), [idx.len(), self.classes], &self.train_device);
         let (logits, _) = self.model.forward_maps(x, self.cfg.activation, self.cfg.pooling);
         let loss = cross_entropy(logits, y);
-        let value = loss.clone().into_scalar::<f32>();
+        let value = Reading::of(loss.clone());
         let grads = GradientsParams::from_grads(loss.backward(), &self.model);
         let lr = self.cfg.train.lr_at(self.steps);
         self.rates = vec![("lr", lr)];

@@ -20,14 +20,14 @@ use crate::labs::kit::generative::{Data, drawn_classes, is_conditional, is_image
 use crate::error::LabError;
 use crate::labs::kit::judge::{Census, Judge, JudgeNet};
 use crate::labs::kit::{Batches, Training, TrainingDefaults, ema, seed_spec, weights};
-use crate::labs::{Chart, Curve, Evaluation, Lab, LabDef, StepMetrics, Suits, kit};
+use crate::labs::{Chart, Curve, Evaluation, Lab, LabDef, Reading, StepMetrics, Suits, kit};
 use crate::params::{self, Group, ParamKind, ParamSpec, Values, text_of};
 use crate::rng::Rng;
 use crate::view::{View, ViewSpec};
 pub(crate) use model::Denoiser;
 use sampler::Trace;
 use schedule::{Kind, Schedule};
-use crate::tensors::{Floats, floats};
+use crate::tensors::floats;
 use crate::tensors;
 
 pub const DEF: LabDef = LabDef {
@@ -336,7 +336,7 @@ impl DiffusionLab {
     fn losses(&self, x0: &[f32], ts: &[usize], eps: &[f32], labels: Option<&[u32]>) -> Vec<f32> {
         let dim = self.data.dim();
         let model = self.model.valid();
-        let mut out = Vec::with_capacity(ts.len());
+        let mut parts = Vec::new();
         for c in (0..ts.len()).collect::<Vec<_>>().chunks(256) {
             let r = c[0] * dim..(c[c.len() - 1] + 1) * dim;
             let xt = self.noised(&x0[r.clone()], &eps[r.clone()], &ts[c[0]..c[0] + c.len()]);
@@ -344,10 +344,10 @@ impl DiffusionLab {
             let e = floats(eps[r].to_vec(), [c.len(), dim], &self.device);
             let l = labels.map(|l| &l[c[0]..c[0] + c.len()]);
             let pred = model.forward(x, &ts[c[0]..c[0] + c.len()], l, self.side());
-            let per: Vec<f32> = (pred - e).powi_scalar(2).mean_dim(1).floats();
-            out.extend(per);
+            parts.push((pred - e).powi_scalar(2).mean_dim(1));
         }
-        out
+        // Every chunk's in one read.
+        tensors::read_all(parts)
     }
 
 
@@ -418,7 +418,7 @@ impl Lab for DiffusionLab {
                 (per.clone() * w).mean()
             }
         };
-        let per: Vec<f32> = per.floats();
+        let value = Reading::of(per.mean());
         let grads = GradientsParams::from_grads(loss.backward(), &self.model);
         let lr = self.cfg.train.lr_at(self.steps);
         self.rates = vec![("lr", lr)];
@@ -429,7 +429,7 @@ impl Lab for DiffusionLab {
         let decay = ema::warmed_decay(self.cfg.ema_decay, self.steps);
         self.ema = ema::update(self.ema.clone(), &self.model.valid(), decay);
         self.steps += 1;
-        Ok(StepMetrics::loss(per.iter().sum::<f32>() / per.len().max(1) as f32))
+        Ok(StepMetrics::loss(value))
     }
 
     fn evaluate(&mut self) -> Result<Evaluation, LabError> {

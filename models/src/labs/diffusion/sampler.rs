@@ -3,42 +3,50 @@
 //! and the predicted x_0) for the denoising views.
 
 use super::*;
-use crate::tensors::{Floats, floats};
+use burn::tensor::Tensor;
+
+use crate::tensors::floats;
 
 impl DiffusionLab {
     /// Runs the sampler on `n` samples from noise seeded by `seed`, keeping up to `frames`
-    /// frames (x_t, the predicted noise and the predicted x_0 before each step).
+    /// frames (x_t, the predicted noise and the predicted x_0 before each step). The samples
+    /// stay on the device from the first step to the last and the frames are read in one go
+    /// at the end: on a GPU a few waits per run, not one per timestep.
     pub(super) fn sample(&self, n: usize, seed: u64, frames: usize) -> Trace {
         let dim = self.data.dim();
         let model = self.sampler();
         let images = matches!(self.data, Data::Images(_));
         let mut rng = Rng::new(seed);
-        let mut x = normals(&mut rng, n * dim);
+        let noise = |rng: &mut Rng| floats(normals(rng, n * dim), [n, dim], &self.device);
+        let mut x = noise(&mut rng);
         let ts = match self.cfg.sampler {
             Sampler::Ddpm => self.schedule.timesteps(self.schedule.len()),
             Sampler::Ddim => self.schedule.timesteps(self.cfg.sample_steps),
         };
         let labels = self.sample_labels(n);
         let keep_every = ts.len().div_ceil(frames.max(1)).max(1);
+        // Per kept frame: its timestep, its field (2-D), and x_t, eps, x_0 still on the device.
         let mut kept = Vec::new();
+        let mut unread = Vec::new();
         for (k, &t) in ts.iter().enumerate() {
-            let eps = self.predict(&model, &x, t, n, labels.as_deref());
+            let eps = self.predict(&model, x.clone(), t, n, labels.as_deref());
             let (a, b) = self.schedule.x0_coefs(t);
-            let mut x0: Vec<f32> = x.iter().zip(&eps).map(|(x, e)| a * x - b * e).collect();
+            let mut x0 = x.clone().mul_scalar(a) - eps.clone().mul_scalar(b);
             if images {
                 // Images live in [-1, 1]: clipping the predicted x_0 keeps the early,
                 // very noisy steps from overshooting (as in Ho et al.'s code).
-                x0.iter_mut().for_each(|v| *v = v.clamp(-1.0, 1.0));
+                x0 = x0.clamp(-1.0, 1.0);
             }
             if k % keep_every == 0 {
                 let field = if images { vec![] } else { self.field(&model, t) };
-                kept.push(Frame { t, x: x.clone(), eps: eps.clone(), x0: x0.clone(), field });
+                kept.push((t, field));
+                unread.extend([x.clone(), eps.clone(), x0.clone()]);
             }
             x = match self.cfg.sampler {
                 Sampler::Ddpm => {
                     let (c0, ct, sd) = self.schedule.ddpm_coefs(t);
-                    let z = if sd > 0.0 { normals(&mut rng, n * dim) } else { vec![0.0; n * dim] };
-                    x0.iter().zip(&x).zip(&z).map(|((x0, xt), z)| c0 * x0 + ct * xt + sd * z).collect()
+                    let mean = x0.mul_scalar(c0) + x.mul_scalar(ct);
+                    if sd > 0.0 { mean + noise(&mut rng).mul_scalar(sd) } else { mean }
                 }
                 Sampler::Ddim => {
                     let ab = self.schedule.alpha_bar[t];
@@ -46,42 +54,51 @@ impl DiffusionLab {
                     // Song et al.'s sigma: 0 with eta 0 (deterministic), DDPM's noise with 1.
                     let eta = self.cfg.eta as f32;
                     let sd = eta * ((1.0 - ab_next) / (1.0 - ab) * (1.0 - ab / ab_next)).max(0.0).sqrt();
-                    let z = if sd > 0.0 { normals(&mut rng, n * dim) } else { vec![0.0; n * dim] };
                     // The noise that the (clipped) x_0 implies, carried to the next timestep.
                     let keep = (1.0 - ab_next - sd * sd).max(0.0).sqrt();
-                    x0.iter()
-                        .zip(&x)
-                        .zip(&z)
-                        .map(|((x0, xt), z)| {
-                            let e = (xt - ab.sqrt() * x0) / (1.0 - ab).sqrt().max(1e-8);
-                            ab_next.sqrt() * x0 + keep * e + sd * z
-                        })
-                        .collect()
+                    let e = (x - x0.clone().mul_scalar(ab.sqrt())).div_scalar((1.0 - ab).sqrt().max(1e-8));
+                    let next = x0.mul_scalar(ab_next.sqrt()) + e.mul_scalar(keep);
+                    if sd > 0.0 { next + noise(&mut rng).mul_scalar(sd) } else { next }
                 }
             };
         }
+        unread.push(x);
+        let values = crate::tensors::read_all(unread);
+        let mut parts = values.chunks(n * dim).map(<[f32]>::to_vec);
+        let mut take = || parts.next().unwrap_or_default();
+        let frames: Vec<Frame> = kept
+            .into_iter()
+            .map(|(t, field)| Frame { t, x: take(), eps: take(), x0: take(), field })
+            .collect();
+        let x = take();
         let last_field = if images { vec![] } else { self.field(&model, 0) };
         // FNV-1a over the samples' bits.
         let id = x.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, v| (h ^ v.to_bits() as u64).wrapping_mul(0x100_0000_01b3));
-        Trace { n, id, frames: kept, last: x, last_field, labels }
+        Trace { n, id, frames, last: x, last_field, labels }
     }
 
-    /// Predicted noise at one timestep for all of `x`, with classifier-free guidance when the
-    /// model is class-conditional: eps = eps(no class) + w (eps(class) - eps(no class)).
-    pub(super) fn predict(&self, model: &Denoiser, x: &[f32], t: usize, n: usize, labels: Option<&[u32]>) -> Vec<f32> {
-        let dim = self.data.dim();
-        let tensor = |v: Vec<f32>, rows: usize| floats(v, [rows, dim], &self.device);
+    /// Predicted noise at one timestep for all of `x` (`[n, dim]`), with classifier-free
+    /// guidance when the model is class-conditional: eps = eps(no class) + w (eps(class) -
+    /// eps(no class)).
+    pub(super) fn predict(
+        &self,
+        model: &Denoiser,
+        x: Tensor<2>,
+        t: usize,
+        n: usize,
+        labels: Option<&[u32]>,
+    ) -> Tensor<2> {
         match labels {
-            None => model.forward(tensor(x.to_vec(), n), &vec![t; n], None, self.side()).floats(),
+            None => model.forward(x, &vec![t; n], None, self.side()),
             Some(labels) => {
                 let none = self.data.classes() as u32;
                 let both: Vec<u32> = labels.iter().copied().chain(std::iter::repeat_n(none, n)).collect();
-                let xx: Vec<f32> = x.iter().chain(x).copied().collect();
-                let out: Vec<f32> =
-                    model.forward(tensor(xx, 2 * n), &vec![t; 2 * n], Some(&both), self.side()).floats();
-                let (cond, uncond) = out.split_at(n * dim);
+                let out = model.forward(Tensor::cat(vec![x.clone(), x], 0), &vec![t; 2 * n], Some(&both), self.side());
+                let dim = out.dims()[1];
+                let cond = out.clone().slice([0..n, 0..dim]);
+                let uncond = out.slice([n..2 * n, 0..dim]);
                 let w = self.cfg.guidance as f32;
-                uncond.iter().zip(cond).map(|(u, c)| u + w * (c - u)).collect()
+                uncond.clone() + (cond - uncond).mul_scalar(w)
             }
         }
     }

@@ -516,7 +516,8 @@ impl Lab for DqnLab {
             more.push(("epsilon", epsilon as f32));
             more.push(("buffer_fill", self.replay.len() as f32 / self.replay.capacity() as f32));
         }
-        Ok(StepMetrics { loss, more })
+        let more = more.into_iter().map(|(k, v)| (k, v.into())).collect();
+        Ok(StepMetrics { loss: loss.map(Into::into), more })
     }
 
     fn evaluate(&mut self) -> Result<Evaluation, LabError> {

@@ -18,7 +18,7 @@ use crate::labs::kit::generative::{Data, drawn_classes, is_conditional, is_image
 use crate::error::LabError;
 use crate::labs::kit::judge::{Census, Judge, JudgeNet};
 use crate::labs::kit::{Batches, Optim, ema, onehot, seed_spec, weights};
-use crate::labs::{Chart, Curve, Evaluation, Lab, LabDef, StepMetrics, Suits};
+use crate::labs::{Chart, Curve, Evaluation, Lab, LabDef, Reading, StepMetrics, Suits};
 use crate::params::{self, Group, ParamKind, ParamSpec, Values, text_of};
 use crate::rng::Rng;
 use crate::view::{View, ViewSpec};
@@ -204,7 +204,7 @@ struct GanLab {
     rng: Rng,
     batches: Batches,
     /// The last losses (a step that trains one network measures the other's too).
-    losses: (f32, f32),
+    losses: (Reading, Reading),
     judge: Option<Judge>,
     census: Option<(u64, Census, Vec<f32>)>,
 }
@@ -240,7 +240,7 @@ impl GanLab {
             d_optim: cfg.optimizer(),
             rng: Rng::new(cfg.seed.wrapping_add(1)),
             batches: Batches::new(data.rows()),
-            losses: (0.0, 0.0),
+            losses: (Reading::Value(0.0), Reading::Value(0.0)),
             judge: match &data {
                 Data::Images(s) => Some(Judge::new(&s.train, device, cfg.seed)),
                 Data::Points { .. } => None,
@@ -408,7 +408,7 @@ impl GanLab {
     }
 
     /// One discriminator step; returns its loss and the generator's loss on the same batch.
-    fn d_step(&mut self) -> (f32, f32) {
+    fn d_step(&mut self) -> (Reading, Reading) {
         let n = self.cfg.batch;
         let (real, real_labels) = self.real_batch(n);
         let n = real.len() / self.dim();
@@ -417,16 +417,17 @@ impl GanLab {
         let fake_labels = self.random_labels(n);
         let dev = self.train_device.clone();
         let fake = self.g.forward(self.g_input(z, fake_labels.as_deref(), &dev)).detach();
-        let fake_values: Vec<f32> = fake.clone().floats();
         let lr = self.d.forward(self.tensor(real.clone(), self.dim(), &dev), self.d_classes(real_labels.as_deref(), &dev));
+        let fake_values = fake.clone();
         let lf = self.d.forward(fake, self.d_classes(fake_labels.as_deref(), &dev));
-        let g_value = self.g_loss(lf.clone()).into_scalar::<f32>();
+        let g_value = Reading::of(self.g_loss(lf.clone()));
         let mut loss = self.d_loss(lr, lf);
         if self.cfg.loss == Loss::WganGp {
             // Each mixed sample takes its real end's class (the generated end's was drawn at random).
+            let fake_values: Vec<f32> = fake_values.floats();
             loss = loss + self.gradient_penalty(&real, &fake_values, real_labels.as_deref());
         }
-        let value = loss.clone().into_scalar::<f32>();
+        let value = Reading::of(loss.clone());
         let grads = GradientsParams::from_grads(loss.backward(), &self.d);
         applied(&mut self.rates, "d_lr", self.cfg.d_lr);
         self.d = self.d_optim.step(self.cfg.d_lr, self.d.clone(), grads);
@@ -434,7 +435,7 @@ impl GanLab {
     }
 
     /// One generator step; returns its loss.
-    fn g_step(&mut self) -> f32 {
+    fn g_step(&mut self) -> Reading {
         let n = self.cfg.batch;
         let mut rng = Rng::new(self.rng.next_u64());
         let z = self.latents(&mut rng, n);
@@ -442,7 +443,7 @@ impl GanLab {
         let dev = self.train_device.clone();
         let fake = self.g.forward(self.g_input(z, labels.as_deref(), &dev));
         let loss = self.g_loss(self.d.forward(fake, self.d_classes(labels.as_deref(), &dev)));
-        let value = loss.clone().into_scalar::<f32>();
+        let value = Reading::of(loss.clone());
         let grads = GradientsParams::from_grads(loss.backward(), &self.g);
         applied(&mut self.rates, "g_lr", self.cfg.g_lr);
         self.g = self.g_optim.step(self.cfg.g_lr, self.g.clone(), grads);
@@ -450,7 +451,7 @@ impl GanLab {
     }
 
     /// The discriminator's loss now, without training it.
-    fn d_loss_now(&mut self) -> f32 {
+    fn d_loss_now(&mut self) -> Reading {
         let n = self.cfg.batch;
         let (real, real_labels) = self.real_batch(n);
         let n = real.len() / self.dim();
@@ -460,7 +461,7 @@ impl GanLab {
         let (g, d, dev) = (self.g.valid(), self.d.valid(), self.device.clone());
         let fake = g.forward(self.g_input(z, fake_labels.as_deref(), &dev));
         let lr = d.forward(self.tensor(real, self.dim(), &dev), self.d_classes(real_labels.as_deref(), &dev));
-        self.d_loss(lr, d.forward(fake, self.d_classes(fake_labels.as_deref(), &dev))).into_scalar::<f32>()
+        Reading::of(self.d_loss(lr, d.forward(fake, self.d_classes(fake_labels.as_deref(), &dev))))
     }
 
     /// `n` generated samples (flattened) from latents seeded by `seed`, as the data's values
@@ -524,7 +525,7 @@ fn applied(rates: &mut Vec<(&'static str, f64)>, key: &'static str, lr: f64) {
 impl Lab for GanLab {
     fn step(&mut self) -> Result<StepMetrics, LabError> {
         self.data.check_not_empty()?;
-        let (mut d_loss, mut g_loss) = self.losses;
+        let (mut d_loss, mut g_loss) = self.losses.clone();
         if self.cfg.train != Train::GOnly {
             for _ in 0..self.cfg.d_steps {
                 (d_loss, g_loss) = self.d_step();
@@ -543,7 +544,7 @@ impl Lab for GanLab {
         if let (Some(judge), Data::Images(s)) = (&mut self.judge, &self.data) {
             judge.train(&s.train);
         }
-        self.losses = (d_loss, g_loss);
+        self.losses = (d_loss.clone(), g_loss.clone());
         self.steps += 1;
         Ok(StepMetrics { loss: Some(d_loss), more: vec![("g_loss", g_loss)] })
     }
@@ -765,11 +766,11 @@ mod tests {
     fn the_discriminator_learns_when_only_it_trains() {
         for loss in ["bce", "lsgan", "wgan_gp"] {
             let mut lab = lab(&[("loss", loss), ("train", "d_only"), ("d_lr", "0.003")]);
-            let first = lab.d_loss_now();
+            let first = lab.d_loss_now().value();
             for _ in 0..60 {
                 lab.step().unwrap();
             }
-            let last = lab.d_loss_now();
+            let last = lab.d_loss_now().value();
             assert!(last < first - 0.1, "{loss}: D loss {first} -> {last}");
         }
     }

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::data::graph::{Graph, Part};
 use crate::error::LabError;
 use crate::labs::kit::{argmax, cross_entropy, onehot, seed_spec};
-use crate::labs::{CLASSIFIER_CHARTS, Evaluation, Lab, LabDef, StepMetrics, Suits};
+use crate::labs::{CLASSIFIER_CHARTS, Evaluation, Lab, LabDef, Reading, StepMetrics, Suits};
 use crate::params::{self, Group, ParamKind, ParamSpec, Values, text_of};
 use crate::rng::Rng;
 use crate::view::{View, ViewSpec};
@@ -273,7 +273,7 @@ impl Lab for GcnLab {
             let w = self.model.layers[0].weight.val();
             loss = loss + w.powi_scalar(2).sum() * (self.cfg.weight_decay / 2.0);
         }
-        let value = loss.clone().into_scalar::<f32>();
+        let value = Reading::of(loss.clone());
         let grads = GradientsParams::from_grads(loss.backward(), &self.model);
         self.rates = vec![("lr", self.cfg.lr)];
         self.model = self.optim.step(self.cfg.lr, self.model.clone(), grads);
@@ -361,7 +361,7 @@ mod tests {
     fn the_karate_club_is_labelled_by_its_two_leaders_and_the_loss_falls() {
         let mut l = lab(&[]);
         assert_eq!(l.nodes_in(Part::Train), vec![0, 33]);
-        let losses: Vec<f32> = (0..40).map(|_| l.step().unwrap().loss.unwrap()).collect();
+        let losses: Vec<f32> = (0..40).map(|_| l.step().unwrap().loss.unwrap().value()).collect();
         assert!(losses[39] < 0.5 * losses[0], "{losses:?}");
         let outs = l.model.valid().forward(&l.features, &l.adj.1);
         assert_eq!(outs.iter().map(|o| o.dims()).collect::<Vec<_>>(), vec![[34, 16], [34, 2]]);

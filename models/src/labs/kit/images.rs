@@ -94,10 +94,10 @@ pub fn image_probs(
     device: &Device,
     logits: impl Fn(Tensor<4>) -> Tensor<2>,
 ) -> Vec<f32> {
-    let mut out = Vec::with_capacity(idx.len() * set.class_names.len());
-    for part in idx.chunks(chunk.max(1)) {
-        let l = logits(image_batch(set, part, None, device)); // [part, classes]
-        out.extend(softmax(l, 1).into_data().iter::<f32>());
-    }
-    out
+    // Every chunk's in one read.
+    let parts = idx
+        .chunks(chunk.max(1))
+        .map(|part| softmax(logits(image_batch(set, part, None, device)), 1))
+        .collect();
+    crate::tensors::read_all(parts)
 }

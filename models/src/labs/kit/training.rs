@@ -5,6 +5,10 @@ use burn::optim::momentum::MomentumConfig;
 use burn::optim::{AdamConfig, ModuleOptimizer, SgdConfig};
 use serde::{Deserialize, Serialize};
 
+use burn::tensor::{Device, Tensor};
+
+use crate::error::LabError;
+use crate::labs::Reading;
 use crate::params::{ParamSpec, Values};
 
 /// The optimizers every lab offers (the choice keys `sgd`, `momentum`, `adam`).
@@ -114,6 +118,20 @@ impl Training {
         if new.optimizer != self.optimizer {
             *optim = new.optimizer.build();
         }
+    }
+}
+
+/// A training step's loss, checked before it updates the weights where that costs nothing:
+/// on the CPU it is read now, and a NaN or infinite one (of step `step`) is an error before
+/// it reaches the weights. On the GPU it stays there ([`Reading::of`]): reading it would stall
+/// the GPU every step; the session reads it with the next steps' and stops the run then.
+pub fn checked_loss(loss: &Tensor<1>, step: u64, device: &Device) -> Result<Reading, LabError> {
+    if crate::device::is_cpu(device) {
+        let value = loss.clone().into_scalar::<f32>();
+        LabError::check_finite(value, step)?;
+        Ok(Reading::Value(value))
+    } else {
+        Ok(Reading::of(loss.clone()))
     }
 }
 

@@ -269,7 +269,7 @@ impl LstmLab {
         let Data::Text(t) = &self.data else { return f32::NAN };
         let model = self.model.valid();
         charlm::measure(t, valid, n, self.cfg.seq_len + 1, self.cfg.seed, 64, |c| {
-            Self::text_loss(&model, c, &self.device).into_scalar::<f32>()
+            Self::text_loss(&model, c, &self.device)
         })
     }
 
@@ -287,11 +287,14 @@ impl LstmLab {
     fn mnist_scores(&self, set: &ImageSet, n: usize) -> (f32, f32, Vec<u32>) {
         let model = self.model.valid();
         let idx: Vec<usize> = (0..set.len().min(n)).collect();
-        let mut probs = Vec::with_capacity(idx.len() * 10);
-        for chunk in idx.chunks(500) {
-            let logits = Self::digit_logits(&model, image_rows(set, chunk, &self.device));
-            probs.extend(burn::tensor::activation::softmax(logits, 1).into_data().iter::<f32>());
-        }
+        let parts = idx
+            .chunks(500)
+            .map(|chunk| {
+                let logits = Self::digit_logits(&model, image_rows(set, chunk, &self.device));
+                burn::tensor::activation::softmax(logits, 1)
+            })
+            .collect();
+        let probs = tensors::read_all(parts);
         let labels: Vec<u32> = idx.iter().map(|&i| set.labels[i]).collect();
         score(&probs, &labels, set.class_names.len())
     }
@@ -319,9 +322,8 @@ impl Lab for LstmLab {
                 Self::series_mse(&self.model, &refs, &device)
             }
         };
-        let value = loss.clone().into_scalar::<f32>();
-        // Checked before the update, so that a NaN never reaches the weights.
-        LabError::check_finite(value, self.steps + 1)?;
+        // On the CPU checked before the update, so that a NaN never reaches the weights.
+        let value = crate::labs::kit::checked_loss(&loss, self.steps + 1, &device)?;
         let grads = GradientsParams::from_grads(loss.backward(), &self.model);
         let lr = self.cfg.train.lr_at(self.steps);
         self.rates = vec![("lr", lr)];
@@ -473,7 +475,7 @@ mod tests {
     fn every_task_trains_and_draws_its_views() {
         for task in ["mnist", "text", "sines"] {
             let mut l = lab(&[("task", task), ("corpus", "lunyu")]);
-            let first = l.step().unwrap().loss.unwrap();
+            let first = l.step().unwrap().loss.unwrap().value();
             for _ in 0..5 {
                 l.step().unwrap();
             }

@@ -16,7 +16,7 @@ use crate::data::toy2d::{self, EXTENT, Shape};
 use crate::data::{self, Table};
 use crate::error::LabError;
 use crate::labs::kit::{Activation, Batches, Training, TrainingDefaults, confusion_view, cross_entropy, onehot, score, seed_spec};
-use crate::labs::{Evaluation, Lab, LabDef, StepMetrics, Suits, kit};
+use crate::labs::{Evaluation, Lab, LabDef, Reading, StepMetrics, Suits, kit};
 use crate::params::{self, Group, ParamKind, ParamSpec, Values, text_of};
 use crate::rng::Rng;
 use crate::view::{View, ViewSpec};
@@ -365,7 +365,7 @@ impl Lab for MlpLab {
         self.rates = vec![("lr", lr)];
         self.model = self.optim.step(lr, self.model.clone(), grads);
         self.steps += 1;
-        Ok(StepMetrics::loss(data_loss.into_scalar::<f32>()))
+        Ok(StepMetrics::loss(Reading::of(data_loss)))
     }
 
     fn evaluate(&mut self) -> Result<Evaluation, LabError> {

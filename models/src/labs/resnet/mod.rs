@@ -13,19 +13,19 @@ mod views;
 
 use burn::module::Module;
 use burn::optim::{GradientsParams, ModuleOptimizer};
-use burn::tensor::Device;
+use burn::tensor::{Device, Tensor};
 use serde::{Deserialize, Serialize};
 
 use crate::data::images::{self, ImageSet, Split};
 use crate::error::LabError;
 use crate::labs::kit::images::{evaluate_images, image_batch, image_probs, sample_spec};
 use crate::labs::kit::{Activation, Batches, Training, TrainingDefaults, confusion_view, cross_entropy, onehot, seed_spec};
-use crate::labs::{Evaluation, Lab, LabDef, StepMetrics, Suits, kit};
+use crate::labs::{Evaluation, Lab, LabDef, Reading, StepMetrics, Suits, kit};
 use crate::params::{self, Group, ParamKind, ParamSpec, Values};
 use crate::rng::Rng;
 use crate::view::{View, ViewSpec};
 use model::Net;
-use crate::tensors;
+use crate::tensors::{self, Floats};
 
 pub const DEF: LabDef = LabDef {
     id: "resnet",
@@ -163,20 +163,22 @@ impl Lab for ResNetLab {
         self.model.set_norm_momentum((1.0 / (self.steps + 1) as f64).max(0.1));
         let (logits, _) = self.model.forward_maps(x, self.cfg.skips, self.cfg.activation);
         let loss = cross_entropy(logits, y);
-        let value = loss.clone().into_scalar::<f32>();
+        let value = Reading::of(loss.clone());
         let grads = GradientsParams::from_grads(loss.backward(), &self.model);
         if self.steps.is_multiple_of(GRAD_EVERY) {
-            let norms = self
+            // Every layer's norm in one read (one sync on a GPU, not one per layer).
+            let norms: Vec<Tensor<1>> = self
                 .model
                 .convs()
                 .into_iter()
                 .map(|(_, c)| {
-                    grads
-                        .get::<4>(c.weight.id)
-                        .map_or(0.0, |g| (g.clone() * g).sum().sqrt().into_scalar::<f32>())
+                    grads.get::<4>(c.weight.id).map_or_else(
+                        || Tensor::zeros([1], &self.device),
+                        |g| (g.clone() * g).sum().sqrt().inner(),
+                    )
                 })
                 .collect();
-            self.grad_history.push(norms);
+            self.grad_history.push(Tensor::cat(norms, 0).floats());
             if self.grad_history.len() > GRAD_HISTORY {
                 self.grad_history.remove(0);
             }

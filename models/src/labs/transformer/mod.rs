@@ -261,21 +261,24 @@ impl TransformerLab {
         let Data::Text(t) = &self.data else { return f32::NAN };
         let model = self.model.valid();
         charlm::measure(t, valid, n, self.cfg.context + 1, self.cfg.seed, 32, |c| {
-            text_loss(&model, c, &self.device).into_scalar::<f32>()
+            text_loss(&model, c, &self.device)
         })
     }
 
     /// Teacher-forced loss and exact-sequence accuracy of greedy answers on `pairs`.
     fn pair_scores(&self, pairs: &[(Vec<u32>, Vec<u32>)]) -> (f32, f32) {
         let model = self.model.valid();
-        let (mut loss, mut right) = (0.0, 0usize);
+        let (mut losses, mut right) = (Vec::new(), 0usize);
         for chunk in pairs.chunks(250) {
-            loss += pair_loss(&model, pair_batch(chunk, &self.device)).into_scalar::<f32>() * chunk.len() as f32;
+            losses.push(pair_loss(&model, pair_batch(chunk, &self.device)));
             let sources: Vec<Vec<u32>> = chunk.iter().map(|p| p.0.clone()).collect();
             let longest = chunk.iter().map(|p| p.1.len()).max().unwrap_or(1);
             let answers = greedy(&model, &sources, longest + 1, &self.device);
             right += answers.iter().zip(chunk).filter(|(a, p)| **a == p.1).count();
         }
+        // Every chunk's mean loss in one read.
+        let means = crate::tensors::read_all(losses);
+        let loss: f32 = means.iter().zip(pairs.chunks(250)).map(|(m, c)| m * c.len() as f32).sum();
         let n = pairs.len().max(1) as f32;
         (loss / n, right as f32 / n)
     }
@@ -293,9 +296,8 @@ impl Lab for TransformerLab {
                 text_loss(&self.model, &windows, &device)
             }
         };
-        let value = loss.clone().into_scalar::<f32>();
-        // Checked before the update, so that a NaN never reaches the weights.
-        LabError::check_finite(value, self.steps + 1)?;
+        // On the CPU checked before the update, so that a NaN never reaches the weights.
+        let value = crate::labs::kit::checked_loss(&loss, self.steps + 1, &device)?;
         let grads = GradientsParams::from_grads(loss.backward(), &self.model);
         let lr = self.cfg.lr_at(self.steps);
         self.rates = vec![("lr", lr)];
@@ -492,7 +494,7 @@ mod tests {
         for task in ["copy", "reverse", "sort", "translate", "text"] {
             let mut l = lab(&[("task", task), ("corpus", "lunyu"), ("positions", if task == "sort" { "learned" } else { "sinusoidal" })]);
             for _ in 0..3 {
-                assert!(l.step().unwrap().loss.unwrap().is_finite());
+                assert!(l.step().unwrap().loss.unwrap().value().is_finite());
             }
             let e = l.evaluate().unwrap();
             assert!(e.get("test_loss").unwrap().is_finite(), "{task}");

@@ -14,8 +14,7 @@ use burn::tensor::activation::{quiet_softmax, softmax};
 use burn::tensor::{Bool, Device, Int, Tensor};
 
 use super::data::{BOS, EOS, PAD, pair_batch};
-use crate::labs::kit::argmax;
-use crate::tensors::{self, Floats};
+use crate::tensors;
 
 /// `linear` applied to each row of `x` `[batch, len, d_in]`, as one `[batch · len, d_in]`
 /// product. On a 3-D input Burn's dispatch composes `linear` as a matrix product with the weight
@@ -243,31 +242,36 @@ impl Transformer {
     }
 }
 
+/// Tokens decoded between checks whether every answer has ended (each check is a read, a wait
+/// on a GPU; between them the chosen tokens stay on the device).
+const GREEDY_CHECK_EVERY: usize = 4;
+
 /// Greedy answers to `sources`, each up to `max_len` tokens (the end token not included).
 pub(super) fn greedy(model: &Transformer, sources: &[Vec<u32>], max_len: usize, device: &Device) -> Vec<Vec<u32>> {
     let b = sources.len();
     let pairs: Vec<(Vec<u32>, Vec<u32>)> = sources.iter().map(|s| (s.clone(), vec![])).collect();
     let batch = pair_batch(&pairs, device);
     let memory = model.encode(batch.source, Some(batch.pad.clone()), &mut Vec::new());
-    let mut prefix: Vec<Vec<u32>> = vec![vec![BOS]; b];
-    let mut done = vec![false; b];
-    for _ in 0..=max_len {
-        let t = prefix[0].len();
-        let flat: Vec<i64> = prefix.iter().flat_map(|p| p.iter().map(|&v| v as i64)).collect();
-        let input = tensors::ints(flat, [b, t], device);
-        let logits = model.decode(input, Some((memory.clone(), Some(batch.pad.clone()))), &mut Vec::new());
+    let mut prefix = tensors::ints(vec![BOS as i64; b], [b, 1], device);
+    let mut read: Vec<i64> = Vec::new();
+    for k in 0..=max_len {
+        let t = k + 1;
+        let logits = model.decode(prefix.clone(), Some((memory.clone(), Some(batch.pad.clone()))), &mut Vec::new());
         let v = logits.dims()[2];
-        let last: Vec<f32> = logits.slice([0..b, t - 1..t]).reshape([b, v]).floats();
-        for (i, row) in last.chunks(v).enumerate() {
-            let next = if done[i] { PAD } else { argmax(row) as u32 };
-            done[i] |= next == EOS;
-            prefix[i].push(next);
-        }
-        if done.iter().all(|&d| d) {
-            break;
+        let next = logits.slice([0..b, t - 1..t]).reshape([b, v]).argmax(1); // [b, 1]
+        prefix = Tensor::cat(vec![prefix, next], 1);
+        if (k + 1) % GREEDY_CHECK_EVERY == 0 || k == max_len {
+            read = prefix.clone().into_data().iter::<i64>().collect();
+            let ended = read.chunks(t + 1).all(|row| row[1..].contains(&(EOS as i64)));
+            if ended {
+                break;
+            }
         }
     }
-    prefix.into_iter().map(|p| p[1..].iter().copied().take_while(|&v| v != EOS && v != PAD).collect()).collect()
+    let t = read.len() / b.max(1);
+    read.chunks(t.max(1))
+        .map(|row| row[1..].iter().map(|&v| v as u32).take_while(|&v| v != EOS && v != PAD).collect())
+        .collect()
 }
 
 #[cfg(test)]

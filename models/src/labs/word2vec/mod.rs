@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::LabError;
 use crate::labs::kit::{seed_spec};
-use crate::labs::{Chart, Curve, Evaluation, Lab, LabDef, Preset, StepMetrics, Suits};
+use crate::labs::{Chart, Curve, Evaluation, Lab, LabDef, Preset, Reading, StepMetrics, Suits};
 use crate::params::{self, Group, ParamKind, ParamSpec, Values, text_of};
 use crate::rng::Rng;
 use crate::view::{View, ViewSpec};
@@ -283,7 +283,7 @@ impl Lab for Word2VecLab {
         let ctx = tensors::ints(contexts, [b, c], &self.train_device);
         let tgt = tensors::ints(targets, [b, self.cfg.negatives + 1], &self.train_device);
         let loss = self.model.loss(ctx, tgt);
-        let per_pair = loss.clone().into_scalar::<f32>() / b as f32;
+        let per_pair = Reading::of(loss.clone().div_scalar(b as f32));
         let grads = GradientsParams::from_grads(loss.backward(), &self.model);
         // Linear decay over the planned run, as word2vec does (never below 1/10,000).
         let progress = self.steps as f64 / self.planned_steps() as f64;
