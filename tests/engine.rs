@@ -420,3 +420,42 @@ fn spreadsheet_csv_exports_train() {
         assert!(acc >= 0.95, "{name}: test accuracy {acc}");
     }
 }
+
+/// The settings of preset `id` of `lab` (on top of the defaults, as the app applies them).
+fn preset(lab: &str, id: &str) -> Values {
+    let def = find_lab(lab).unwrap();
+    let p = def.presets.iter().find(|p| p.id == id).unwrap_or_else(|| panic!("{lab} has no preset {id}"));
+    p.values.iter().map(|&(k, v)| (k.to_string(), def.spec(k).unwrap().parse(v).unwrap())).collect()
+}
+
+/// Trains the MLP with `values` for its budget (or until a detector fires); returns the ids found.
+fn found(values: &Values) -> Vec<&'static str> {
+    let (mut s, _) = Session::new(find_lab("mlp").unwrap(), values, DeviceChoice::Cpu).unwrap();
+    while s.steps() < s.budget() && s.findings().is_empty() {
+        s.step().unwrap();
+    }
+    s.findings().iter().map(|f| f.id).collect()
+}
+
+#[test]
+fn the_detectors_fire_on_the_mlps_failing_presets_and_stay_quiet_on_its_defaults() {
+    assert_eq!(found(&preset("mlp", "defaults")), Vec::<&str>::new());
+    assert_eq!(found(&preset("mlp", "too_high")), ["diverging"]);
+    assert_eq!(found(&preset("mlp", "overfit")), ["overfitting"]);
+}
+
+/// What a detector finds reaches the app's runner as the run goes on, and a new run starts
+/// with none.
+#[test]
+fn the_runner_hears_what_the_detectors_find() {
+    let mut r = Runner::spawn(Arc::new(|| {}));
+    let lab = find_lab("mlp").unwrap();
+    r.load(lab, preset("mlp", "too_high"), DeviceChoice::Cpu);
+    assert!(r.wait_until(Duration::from_secs(30), |r| r.status.state == RunState::Paused));
+    r.step(500);
+    let heard = r.wait_until(Duration::from_secs(60), |r| !r.findings.is_empty());
+    assert!(heard, "{:?}", r.status);
+    assert_eq!(r.findings[0].id, "diverging");
+    r.load(lab, Values::new(), DeviceChoice::Cpu);
+    assert!(r.findings.is_empty());
+}

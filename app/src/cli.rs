@@ -8,7 +8,7 @@ use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use tenlab_models::{DeviceChoice, ParamValue, Session, Values};
 
-use crate::i18n::{Lang, error_text, lab_tr, param_label};
+use crate::i18n::{Lang, error_text, finding_text, lab_tr, param_label};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -422,6 +422,7 @@ pub fn train(run: Run<'_>, outputs: Outputs, progress: bool) -> anyhow::Result<s
         bar.set_message(crate::i18n::tr(Lang::En, "status.warming"));
     }
     let start = Instant::now();
+    let mut said_findings = 0;
     for _ in 0..steps {
         let points = session.step().map_err(said)?;
         if let Some(out) = &mut out {
@@ -433,6 +434,11 @@ pub fn train(run: Run<'_>, outputs: Outputs, progress: bool) -> anyhow::Result<s
         let evaluated = |e: &&tenlab_models::labs::Evaluation| {
             points.iter().any(|p| e.values.iter().any(|(k, _)| *k == p.metric.key()))
         };
+        // What a detector finds is said as it happens (above the progress bar).
+        for f in &session.findings()[said_findings..] {
+            bar.suspend(|| eprintln!("{}", finding_text(Lang::En, def.id, f)));
+        }
+        said_findings = session.findings().len();
         if let Some(e) = session.last_evaluation().filter(evaluated) {
             let figures: Vec<String> = e.values.iter().map(|(k, v)| format!("{k} {v:.4}")).collect();
             bar.set_message(figures.join("  "));
@@ -485,6 +491,7 @@ pub fn train(run: Run<'_>, outputs: Outputs, progress: bool) -> anyhow::Result<s
     for &(key, value) in &session.last_evaluation().expect("just evaluated").values {
         summary[key] = serde_json::json!(value);
     }
+    summary["findings"] = serde_json::to_value(session.findings())?;
     summary["values"] = serde_json::to_value(&session.values)?;
     Ok(summary)
 }

@@ -23,20 +23,28 @@ impl TenlabApp {
             }
         });
         let Some(preset) = chosen else { return };
+        // A preset is the lab's defaults with its own settings on top (the seed kept), so that
+        // one preset never inherits another's knobs.
         let specs = (self.lab.params)();
         let fresh = self.runner.status.step == 0 && !self.runner.is_playing();
-        let mut values = self.runner.values().clone();
+        let current = self.runner.values().clone();
+        let mut values = self.lab.validate(&Values::new()).unwrap_or_default();
+        if let Some(seed) = current.get("seed") {
+            values.insert("seed".into(), seed.clone());
+        }
         for &(key, text) in preset.values {
             let Some(spec) = specs.iter().find(|s| s.key == key) else { continue };
             let Ok(value) = spec.parse(text) else { continue };
-            if fresh {
-                values.insert(key.into(), value);
-            } else {
-                self.runner.set(spec.key, value);
-            }
+            values.insert(key.into(), value);
         }
         if fresh {
             self.load(values);
+        } else {
+            for (key, value) in values {
+                if current.get(&key) != Some(&value) {
+                    self.runner.set(&key, value);
+                }
+            }
         }
         self.view_dirty = true;
     }

@@ -46,13 +46,16 @@ impl TenlabApp {
         });
     }
 
-    /// Errors and warnings in red, good news in green; one button dismisses them all.
+    /// Errors and warnings in red, what the detectors found in amber, good news in green; one
+    /// button dismisses them all.
     pub(super) fn messages_ui(&mut self, ui: &mut egui::Ui) {
         let (lang, lab) = (self.lang(), self.lab.id);
         let mut bad: Vec<String> = self.runner.errors.iter().map(|e| error_text(lang, lab, e)).collect();
         bad.extend(self.notices.iter().filter(|(good, _)| !good).map(|(_, text)| text.clone()));
         let good: Vec<&String> =
             self.notices.iter().filter(|(good, _)| *good).map(|(_, text)| text).collect();
+        let found: Vec<String> =
+            self.runner.findings.iter().map(|f| crate::i18n::finding_text(lang, lab, f)).collect();
         let mut dismiss = false;
         let frames = [
             (
@@ -60,6 +63,7 @@ impl TenlabApp {
                 Color32::from_rgb(253, 226, 226),
                 Color32::from_rgb(140, 20, 20),
             ),
+            (found.iter().collect(), Color32::from_rgb(255, 240, 200), Color32::from_rgb(120, 70, 0)),
             (good, Color32::from_rgb(222, 242, 222), Color32::from_rgb(20, 100, 30)),
         ];
         for (texts, fill, color) in frames {
@@ -75,6 +79,7 @@ impl TenlabApp {
         }
         if dismiss {
             self.runner.errors.clear();
+            self.runner.findings.clear();
             self.notices.clear();
         }
     }

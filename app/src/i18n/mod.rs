@@ -95,6 +95,11 @@ pub fn param_help(lang: Lang, lab: &str, key: &str) -> String {
     lab_tr(lang, lab, &format!("{key}.help"))
 }
 
+/// What a detector found in a run of lab `lab`, in the user's language (its step filled in).
+pub fn finding_text(lang: Lang, lab: &str, f: &tenlab_models::engine::Finding) -> String {
+    lab_tr(lang, lab, &format!("detect.{}", f.id)).replace("{0}", &f.step.to_string())
+}
+
 /// An error or notice of lab `lab` in the user's language.
 pub fn error_text(lang: Lang, lab: &str, e: &LabError) -> String {
     let label = |key: &str| key.to_owned();

@@ -1,6 +1,7 @@
 //! Training: a [`Session`] runs one lab step by step with the checks every lab needs; a
 //! [`Runner`] drives a session on a background thread for the app.
 
+pub mod detect;
 mod history;
 pub mod model_file;
 mod protocol;
@@ -8,6 +9,7 @@ mod runner;
 mod session;
 mod worker;
 
+pub use detect::{Detector, Finding, Watch};
 pub use history::{History, Marker};
 pub use protocol::{Command, Event, RunState, Status, Waker};
 pub use runner::Runner;

@@ -11,7 +11,7 @@ use crate::labs::{Applied, LabDef};
 use crate::params::{ParamValue, Values};
 use crate::view::{View, ViewSpec};
 
-use super::MetricPoint;
+use super::{Finding, MetricPoint};
 
 /// Called by the training thread when it has sent something.
 pub type Waker = Arc<dyn Fn() + Send + Sync>;
@@ -89,6 +89,11 @@ pub enum Event {
         generation: u64,
         status: Status,
     },
+    /// A detector saw a known way of failing in the run's curves.
+    Found {
+        generation: u64,
+        finding: Finding,
+    },
     View {
         generation: u64,
         id: String,
@@ -134,7 +139,8 @@ impl Event {
             | Self::Applied { generation, .. }
             | Self::Rejected { generation, .. }
             | Self::Saved { generation, .. }
-            | Self::Error { generation, .. } => *generation,
+            | Self::Error { generation, .. }
+            | Self::Found { generation, .. } => *generation,
         }
     }
 }

@@ -15,7 +15,7 @@ use crossbeam_channel::{Receiver, Sender, TryRecvError, TrySendError};
 
 use super::protocol::{Command, Event, RunState, Status, Waker};
 use super::worker::start_thread;
-use super::{History, Marker};
+use super::{Finding, History, Marker};
 use crate::device::{DeviceChoice, DeviceInfo};
 use crate::error::LabError;
 use crate::labs::{Applied, LabDef};
@@ -61,6 +61,8 @@ pub struct Runner {
     pub saved: Vec<PathBuf>,
     /// The curves of the run that an opened model file replaced (to compare with).
     pub replaced: Option<History>,
+    /// What the detectors found in this run, not yet dismissed by the user, oldest first.
+    pub findings: Vec<Finding>,
     view_asked: HashMap<String, (Instant, bool)>,
 }
 
@@ -96,6 +98,7 @@ impl Runner {
             budget_reached: None,
             saved: Vec::new(),
             replaced: None,
+            findings: Vec::new(),
             view_asked: HashMap::new(),
         }
     }
@@ -168,6 +171,7 @@ impl Runner {
             budget_reached,
             saved: _,
             replaced: _,
+            findings,
             view_asked,
         } = self;
         *sets_in_flight = 0;
@@ -182,6 +186,7 @@ impl Runner {
         *needs_reset = false;
         *budget = 0;
         *budget_reached = None;
+        findings.clear();
     }
 
     /// Opens a model file of lab `lab` (its settings and weights). The current run goes on
@@ -312,6 +317,7 @@ impl Runner {
                 }
                 Event::OpenFailed { error, .. } => self.errors.push(error),
                 Event::BudgetReached { step, .. } => self.budget_reached = Some(step),
+                Event::Found { finding, .. } => self.findings.push(finding),
                 Event::Saved { path, .. } => self.saved.push(path),
                 Event::LoadFailed { error, .. } => {
                     self.status.state = RunState::Failed;

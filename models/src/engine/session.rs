@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use burn::tensor::{Device, Tensor};
 
-use super::{Metric, MetricPoint, model_file};
+use super::{Finding, Metric, MetricPoint, Watch, model_file};
 use crate::device::{self, DeviceChoice, DeviceInfo};
 use crate::error::LabError;
 use crate::labs::{Applied, Evaluation, Lab, LabDef, Reading};
@@ -36,6 +36,8 @@ pub struct Session {
     read_after: Duration,
     /// Points read but not yet handed out (those before a NaN that stopped a read).
     ready: Vec<MetricPoint>,
+    /// The detectors watching this run's curves.
+    watch: Watch,
 }
 
 /// A figure of step `step` still on the device.
@@ -101,7 +103,9 @@ impl Session {
         }
         notices.extend(guard(|| Ok(lab.notices())).unwrap_or_default());
         let read_after = if info.gpu { GPU_READ_AFTER } else { Duration::ZERO };
+        let watch = Watch::new(&guard(|| Ok(lab.detectors())).unwrap_or_default());
         let session = Self {
+            watch,
             read_after,
             def,
             running: values.clone(),
@@ -196,7 +200,13 @@ impl Session {
             points.extend(self.evaluate_now()?);
             self.train_secs += start.elapsed().as_secs_f64();
         }
+        self.watch.see(&points);
         Ok(points)
+    }
+
+    /// What the detectors found in this run so far, in the order they fired.
+    pub fn findings(&self) -> &[Finding] {
+        self.watch.findings()
     }
 
     /// Trains one step and nothing else: no evaluation, whatever the schedule (what `tenlab
@@ -236,6 +246,9 @@ impl Session {
         let start = Instant::now();
         let read = self.read();
         self.train_secs += start.elapsed().as_secs_f64();
+        if let Ok(points) = &read {
+            self.watch.see(points);
+        }
         read
     }
 

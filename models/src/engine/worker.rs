@@ -65,6 +65,8 @@ struct Worker {
     warm_left: u32,
     /// A view is being computed (what the status says while the GPU is still warming).
     computing: bool,
+    /// The session's findings already sent.
+    found: usize,
 }
 
 impl Worker {
@@ -88,6 +90,7 @@ impl Worker {
             wall_secs: 0.0,
             warm_left: 0,
             computing: false,
+            found: 0,
         }
     }
 
@@ -113,6 +116,7 @@ impl Worker {
             wall_secs,
             warm_left,
             computing,
+            found,
         } = self;
         *current = generation;
         *session = None;
@@ -124,6 +128,7 @@ impl Worker {
         *rate = (Instant::now(), 0, 0.0);
         *warm_left = 0;
         *computing = false;
+        *found = 0;
     }
 
     /// A session is built: say so, and keep it.
@@ -239,6 +244,7 @@ impl Worker {
                 self.playing = false;
                 self.steps_left = 0;
                 self.read_figures();
+                self.send_findings();
                 self.send_status();
             }
             Command::Step(n) => {
@@ -351,6 +357,16 @@ impl Worker {
             // still on the device go out now.
             self.read_figures();
         }
+        self.send_findings();
+    }
+
+    /// What the detectors found since the last call goes out.
+    fn send_findings(&mut self) {
+        let Some(session) = &self.session else { return };
+        for &finding in &session.findings()[self.found.min(session.findings().len())..] {
+            self.outbox.push_back(Event::Found { generation: self.generation, finding });
+        }
+        self.found = session.findings().len();
     }
 
     /// Reads the step figures a GPU lab still holds (see [`Session::flush`]); a NaN among them

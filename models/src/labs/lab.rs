@@ -2,6 +2,7 @@
 
 use burn::tensor::{Device, Tensor};
 
+use crate::engine::Detector;
 use crate::error::LabError;
 use crate::params::{ParamSpec, Values};
 use crate::view::{View, ViewSpec};
@@ -152,6 +153,11 @@ pub trait Lab: Send {
     /// Evaluate every this many steps (the engine's schedule; evaluation costs time).
     fn eval_every(&self) -> u64 {
         25
+    }
+    /// The ways of failing the engine watches this lab's run for (see [`Detector`]): by
+    /// default those of a learner whose loss falls and that is evaluated on held-out data.
+    fn detectors(&self) -> Vec<Detector> {
+        Detector::LEARNER.to_vec()
     }
     /// Things the user should know about the data (e.g. files that could not be read).
     fn notices(&self) -> Vec<LabError> {

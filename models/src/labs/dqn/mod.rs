@@ -31,6 +31,9 @@ use replay::{Replay, Transition};
 use crate::tensors::{Floats, floats};
 use crate::tensors;
 
+/// The average return over 100 episodes that counts as solving CartPole (gymnasium's v1).
+const SOLVED: f32 = 475.0;
+
 pub const DEF: LabDef = LabDef {
     id: "dqn",
     params,
@@ -47,7 +50,7 @@ pub const DEF: LabDef = LabDef {
                 Curve::bold("kept_return_mean"),
             ],
             unit: false,
-            line: Some(475.0),
+            line: Some(SOLVED),
         },
         Chart { id: "loss", curves: &[Curve::faint("batch_loss")], unit: false, line: None },
         Chart { id: "exploration", curves: &[Curve::bold("epsilon"), Curve::bold("buffer_fill")], unit: true, line: None },
@@ -473,6 +476,11 @@ fn soft_update(target: &QNet, online: &QNet, tau: f32) -> QNet {
 // One step
 
 impl Lab for DqnLab {
+    /// The TD loss grows with the values the agent learns, so it is not watched; the returns are.
+    fn detectors(&self) -> Vec<crate::engine::Detector> {
+        vec![crate::engine::Detector::Forgetting { metric: "return_avg100", solved: SOLVED }]
+    }
+
     fn step(&mut self) -> Result<StepMetrics, LabError> {
         let epsilon = self.cfg.epsilon(self.steps);
         let obs = self.env.observation();

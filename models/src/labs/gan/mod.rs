@@ -523,6 +523,11 @@ fn applied(rates: &mut Vec<(&'static str, f64)>, key: &'static str, lr: f64) {
 }
 
 impl Lab for GanLab {
+    /// Neither network's loss falls as a GAN learns (they play against each other).
+    fn detectors(&self) -> Vec<crate::engine::Detector> {
+        Vec::new()
+    }
+
     fn step(&mut self) -> Result<StepMetrics, LabError> {
         self.data.check_not_empty()?;
         let (mut d_loss, mut g_loss) = self.losses.clone();

@@ -4,6 +4,28 @@
 use crate::labs::Strings;
 
 pub const STRINGS: Strings = &[
+    ("preset.defaults", "Defaults", "默认设置"),
+    (
+        "preset.defaults.help",
+        "The lab's own settings, tuned to train well",
+        "本实验自带的设置，调好了能训练得好",
+    ),
+    // What the detectors say ({0}: the step)
+    (
+        "detect.diverging",
+        "Step {0}: the loss is climbing away from the lowest it reached. The steps overshoot: the learning rate is likely too high.",
+        "第 {0} 步：损失正离开它到过的最低点、不断上升。更新步子迈得太大：学习率多半太高了。",
+    ),
+    (
+        "detect.overfitting",
+        "Step {0}: the held-out loss keeps rising while the training loss still falls. The network is memorising its training examples (overfitting): more data, a smaller network or L2 would help.",
+        "第 {0} 步：留出集损失持续上升，训练损失却还在下降。网络在死记训练样本（过拟合）：更多数据、更小的网络或 L2 正则会有帮助。",
+    ),
+    (
+        "detect.forgetting",
+        "Step {0}: the agent had solved the task and has lost half of it again (catastrophic forgetting): new experience overwrote what it had learned.",
+        "第 {0} 步：智能体曾经解决了任务，如今又丢掉了一半的成绩（灾难性遗忘）：新的经验覆盖了已学到的东西。",
+    ),
     // The training knobs
     ("optimizer", "Optimizer", "优化器"),
     (

@@ -16,7 +16,7 @@ use crate::data::toy2d::{self, EXTENT, Shape};
 use crate::data::{self, Table};
 use crate::error::LabError;
 use crate::labs::kit::{Activation, Batches, Training, TrainingDefaults, confusion_view, cross_entropy, onehot, score, seed_spec};
-use crate::labs::{Evaluation, Lab, LabDef, Reading, StepMetrics, Suits, kit};
+use crate::labs::{Evaluation, Lab, LabDef, Preset, Reading, StepMetrics, Suits, kit};
 use crate::params::{self, Group, ParamKind, ParamSpec, Values, text_of};
 use crate::rng::Rng;
 use crate::view::{View, ViewSpec};
@@ -35,7 +35,23 @@ pub const DEF: LabDef = LabDef {
     small: &[("points", "100")],
     suits: Suits::Cpu,
     trained: None,
-    presets: &[],
+    presets: &[
+        Preset { id: "defaults", values: &[] },
+        // Plain SGD with steps 300 times the default's: each overshoots the valley it aims for.
+        Preset { id: "too_high", values: &[("optimizer", "sgd"), ("lr", "3")] },
+        // A deep, wide network on 10% of a noisy circle: it learns the noise of its 50 points.
+        Preset {
+            id: "overfit",
+            values: &[
+                ("noise", "30"),
+                ("train_pct", "10"),
+                ("layers", "6"),
+                ("neurons", "32"),
+                ("activation", "relu"),
+                ("lr", "0.03"),
+            ],
+        },
+    ],
 };
 
 // ---------------------------------------------------------------------------------------

@@ -5,6 +5,18 @@ use crate::labs::Strings;
 pub const STRINGS: Strings = &[
     ("name", "MLP — multilayer perceptron", "MLP —— 多层感知机"),
     ("short", "MLP", "MLP"),
+    ("preset.too_high", "Learning rate too high", "学习率过高"),
+    (
+        "preset.too_high.help",
+        "Plain SGD with a learning rate of 3: every step overshoots, and the loss climbs instead of falling",
+        "普通 SGD、学习率 3：每一步都迈过了头，损失不降反升",
+    ),
+    ("preset.overfit", "Overfitting", "过拟合"),
+    (
+        "preset.overfit.help",
+        "A deep, wide network on 10% of a noisy circle: it learns its 50 training points by heart, and the test loss rises",
+        "在带噪声的圆形数据的 10% 上训练又深又宽的网络：它把 50 个训练点背了下来，测试损失随之上升",
+    ),
     (
         "desc",
         "A fully connected network learns to separate classes. Watch the decision boundary bend as it trains.",

@@ -1,0 +1,225 @@
+//! Detectors: they watch a run's curves and say, in words, when a known way of failing shows
+//! (the loss climbing away, a widening gap between training and held-out loss, an agent
+//! losing what it had learned). Each fires once per run, at the step it first sees it; the
+//! text is the lab's (or the shared) translation `detect.<id>`.
+
+use serde::Serialize;
+
+use super::{Metric, MetricPoint};
+
+/// A way of failing a lab asks to be watched for ([`crate::labs::Lab::detectors`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Detector {
+    /// The mini-batch loss, smoothed, climbs well above the lowest it reached (a learning rate
+    /// too high; on the way to NaN). For labs whose loss should fall as they learn.
+    Diverging,
+    /// The held-out loss rises over its lowest for several evaluations in a row while the
+    /// training loss stays at its lowest: the network memorises its training set.
+    Overfitting,
+    /// `metric` reached `solved` and then fell to half its best (an agent forgetting).
+    Forgetting { metric: &'static str, solved: f32 },
+}
+
+impl Detector {
+    /// The detectors of a lab whose loss should fall and that evaluates on held-out data.
+    pub const LEARNER: &'static [Detector] = &[Detector::Diverging, Detector::Overfitting];
+
+    /// Also the translation key `detect.<id>`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Self::Diverging => "diverging",
+            Self::Overfitting => "overfitting",
+            Self::Forgetting { .. } => "forgetting",
+        }
+    }
+}
+
+/// A detector fired: `id` names it, `step` is where it saw it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub id: &'static str,
+    pub step: u64,
+}
+
+/// Smoothing of the mini-batch loss (an exponential moving average over ~20 steps).
+const SMOOTHING: f64 = 0.1;
+/// Steps the smoothed loss settles over before the diverging detector judges.
+const SETTLE: u64 = 20;
+/// The smoothed loss counts as diverging above this many times its lowest…
+const DIVERGE_RATIO: f64 = 2.0;
+/// …and this far above it (so that a loss near zero wobbling is not a divergence).
+const DIVERGE_MARGIN: f64 = 0.5;
+/// Evaluations in a row the held-out loss must stay above its lowest (overfitting).
+const RISING_EVALS: usize = 3;
+/// How far above its lowest the held-out loss must be: a share, and an absolute margin.
+const RISE_RATIO: f64 = 1.1;
+const RISE_MARGIN: f64 = 0.02;
+
+#[derive(Debug)]
+enum State {
+    Diverging { ema: Option<f64>, lowest: f64, seen: u64 },
+    Overfitting { train: Vec<(u64, f64)>, test: Vec<(u64, f64)> },
+    Forgetting { metric: &'static str, solved: f32, best: f32 },
+}
+
+/// The detectors of one run and what they found so far.
+#[derive(Debug)]
+pub struct Watch {
+    states: Vec<(Detector, State, bool)>,
+    findings: Vec<Finding>,
+}
+
+impl Watch {
+    pub fn new(detectors: &[Detector]) -> Self {
+        let states = detectors
+            .iter()
+            .map(|&d| {
+                let state = match d {
+                    Detector::Diverging => State::Diverging { ema: None, lowest: f64::INFINITY, seen: 0 },
+                    Detector::Overfitting => State::Overfitting { train: Vec::new(), test: Vec::new() },
+                    Detector::Forgetting { metric, solved } => {
+                        State::Forgetting { metric, solved, best: f32::MIN }
+                    }
+                };
+                (d, state, false)
+            })
+            .collect();
+        Self { states, findings: Vec::new() }
+    }
+
+    /// What every detector found so far, in the order they fired.
+    pub fn findings(&self) -> &[Finding] {
+        &self.findings
+    }
+
+    /// Takes a run's points (in the order they were measured).
+    pub fn see(&mut self, points: &[MetricPoint]) {
+        for p in points {
+            for (detector, state, fired) in &mut self.states {
+                if *fired {
+                    continue;
+                }
+                if state.fires(p) {
+                    *fired = true;
+                    self.findings.push(Finding { id: detector.id(), step: p.step });
+                }
+            }
+        }
+    }
+}
+
+impl State {
+    fn fires(&mut self, p: &MetricPoint) -> bool {
+        let value = p.value as f64;
+        match self {
+            State::Diverging { ema, lowest, seen } => {
+                if p.metric != Metric::BATCH_LOSS || !value.is_finite() {
+                    return false;
+                }
+                let smooth = ema.map_or(value, |e| e + SMOOTHING * (value - e));
+                *ema = Some(smooth);
+                *seen += 1;
+                if *seen < SETTLE {
+                    return false;
+                }
+                *lowest = lowest.min(smooth);
+                smooth > DIVERGE_RATIO * *lowest && smooth > *lowest + DIVERGE_MARGIN
+            }
+            State::Overfitting { train, test } => {
+                match p.metric {
+                    Metric::TRAIN_LOSS => train.push((p.step, value)),
+                    Metric::TEST_LOSS => test.push((p.step, value)),
+                    _ => return false,
+                }
+                overfits(train, test)
+            }
+            State::Forgetting { metric, solved, best } => {
+                if p.metric.key() != *metric {
+                    return false;
+                }
+                *best = best.max(p.value);
+                *best >= *solved && p.value <= 0.5 * *best
+            }
+        }
+    }
+}
+
+/// The held-out loss has been above its lowest (by [`RISE_RATIO`] and [`RISE_MARGIN`]) for the
+/// last [`RISING_EVALS`] evaluations, with each further from it than the one before, while the
+/// training loss of the latest is the lowest it has been.
+fn overfits(train: &[(u64, f64)], test: &[(u64, f64)]) -> bool {
+    let (Some(&(step, latest_train)), Some(&(test_step, _))) = (train.last(), test.last()) else {
+        return false;
+    };
+    if step != test_step || test.len() <= RISING_EVALS {
+        return false;
+    }
+    let lowest = test.iter().map(|t| t.1).fold(f64::INFINITY, f64::min);
+    let recent = &test[test.len() - RISING_EVALS..];
+    let above = recent.iter().all(|t| t.1 > lowest * RISE_RATIO && t.1 > lowest + RISE_MARGIN);
+    let rising = recent.windows(2).all(|w| w[1].1 > w[0].1);
+    let train_lowest = train.iter().map(|t| t.1).fold(f64::INFINITY, f64::min);
+    above && rising && latest_train <= train_lowest
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn points(metric: &'static str, values: &[f32], every: u64) -> Vec<MetricPoint> {
+        values
+            .iter()
+            .enumerate()
+            .map(|(i, &value)| MetricPoint { step: (i as u64 + 1) * every, metric: Metric(metric), value })
+            .collect()
+    }
+
+    #[test]
+    fn a_falling_loss_is_quiet_and_one_that_climbs_away_is_diverging() {
+        let mut w = Watch::new(Detector::LEARNER);
+        let falling: Vec<f32> =
+            (0..200).map(|i| 0.7 * (-(i as f32) / 50.0).exp() + 0.01 * (i % 3) as f32).collect();
+        w.see(&points("batch_loss", &falling, 1));
+        assert!(w.findings().is_empty(), "{:?}", w.findings());
+        let mut w = Watch::new(Detector::LEARNER);
+        let climbing: Vec<f32> = (0..200)
+            .map(|i| if i < 60 { 0.7 - i as f32 * 0.005 } else { 0.4 + (i - 60) as f32 * 0.1 })
+            .collect();
+        w.see(&points("batch_loss", &climbing, 1));
+        let f = w.findings();
+        assert_eq!(f.len(), 1, "fires once: {f:?}");
+        assert_eq!(f[0].id, "diverging");
+        assert!((60..80).contains(&f[0].step), "soon after it turns: {f:?}");
+    }
+
+    #[test]
+    fn a_held_out_loss_rising_while_the_training_loss_falls_is_overfitting() {
+        let train = [1.0, 0.6, 0.4, 0.3, 0.2, 0.15, 0.1, 0.08];
+        let quiet_test = [1.0, 0.7, 0.55, 0.5, 0.48, 0.47, 0.47, 0.46];
+        let mut w = Watch::new(Detector::LEARNER);
+        for (t, q) in points("train_loss", &train, 100).into_iter().zip(points("test_loss", &quiet_test, 100))
+        {
+            w.see(&[t, q]);
+        }
+        assert!(w.findings().is_empty());
+        let rising_test = [1.0, 0.7, 0.55, 0.5, 0.56, 0.6, 0.66, 0.7];
+        let mut w = Watch::new(Detector::LEARNER);
+        for (t, q) in
+            points("train_loss", &train, 100).into_iter().zip(points("test_loss", &rising_test, 100))
+        {
+            w.see(&[t, q]);
+        }
+        assert_eq!(w.findings(), [Finding { id: "overfitting", step: 700 }]);
+    }
+
+    #[test]
+    fn an_agent_that_solved_the_task_and_lost_it_is_forgetting() {
+        let d = [Detector::Forgetting { metric: "return_avg100", solved: 475.0 }];
+        let mut w = Watch::new(&d);
+        // Never solved: a fall is no forgetting.
+        w.see(&points("return_avg100", &[20.0, 200.0, 400.0, 150.0], 1000));
+        assert!(w.findings().is_empty());
+        w.see(&points("return_avg100", &[480.0, 490.0, 300.0, 240.0, 100.0], 1000));
+        assert_eq!(w.findings(), [Finding { id: "forgetting", step: 4000 }]);
+    }
+}
