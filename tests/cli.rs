@@ -239,3 +239,47 @@ fn bench_refuses_bad_input_with_a_message() {
     let err = tenlab(&["bench", "--lab", "mlp", "--set", "lr=99"]).unwrap_err();
     assert!(err.contains("lr"), "{err}");
 }
+
+/// `--metrics-out run.csv` writes a table a spreadsheet opens; the summary lists what the
+/// detectors found (here the preset that shows a learning rate too high).
+#[test]
+fn metrics_go_to_csv_by_extension_and_findings_are_in_the_summary() {
+    let metrics = temp("metrics.csv");
+    let out = tenlab(&[
+        "train",
+        "mlp",
+        "--preset",
+        "too_high",
+        "--steps",
+        "300",
+        "--device",
+        "cpu",
+        "--metrics-out",
+        metrics.to_str().unwrap(),
+    ])
+    .unwrap();
+    let v = summary(&out);
+    assert_eq!(v["findings"][0]["id"], "diverging", "{v}");
+    let csv = std::fs::read_to_string(&metrics).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("step,metric,value"));
+    let row: Vec<&str> = lines.next().unwrap().split(',').collect();
+    assert_eq!(row[..2], ["1", "batch_loss"]);
+    assert!(row[2].parse::<f32>().is_ok(), "{row:?}");
+    assert!(csv.lines().any(|l| l.starts_with("300,test_loss,")), "the evaluations too");
+    let quiet = summary(&tenlab(&["train", "mlp", "--steps", "300", "--device", "cpu"]).unwrap());
+    assert_eq!(quiet["findings"], serde_json::json!([]));
+}
+
+/// `tenlab open` checks the lab, the preset and the settings before it opens a window.
+#[test]
+fn open_refuses_a_bad_lab_preset_or_setting_with_a_message() {
+    for (args, expect) in [
+        (vec!["open", "nope"], "Unknown lab 'nope'"),
+        (vec!["open", "mlp", "--preset", "nope"], "too_high"),
+        (vec!["open", "mlp", "--set", "lr=99"], "out of range"),
+    ] {
+        let err = tenlab(&args).unwrap_err();
+        assert!(err.contains(expect), "{args:?}: {err}");
+    }
+}

@@ -47,7 +47,8 @@ pub enum Command {
         /// Random seed (the same as --set seed=N).
         #[arg(long)]
         seed: Option<u64>,
-        /// Write every metric point as a JSON line to this file.
+        /// Write every metric point to this file: a JSON line each, or, for a name ending in
+        /// .csv, a CSV table (step,metric,value) that a spreadsheet opens.
         #[arg(long, value_name = "FILE")]
         metrics_out: Option<std::path::PathBuf>,
         /// After training, write the lab's pictures (the same data the app draws) as one JSON
@@ -71,6 +72,17 @@ pub enum Command {
         /// After training, draw the lab's main gallery (e.g. generated samples) as a PNG.
         #[arg(long, value_name = "FILE")]
         png_out: Option<std::path::PathBuf>,
+    },
+    /// Open the window straight into a lab, with one of its presets and settings on top.
+    Open {
+        /// The lab's id (see `tenlab list`).
+        lab: String,
+        /// Start from one of the lab's presets (e.g. mlp: too_high, overfit).
+        #[arg(long)]
+        preset: Option<String>,
+        /// Set a hyper-parameter: --set key=value (repeatable; on top of the preset).
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        set: Vec<String>,
     },
     /// Time each lab's training steps (after a warm-up; evaluations and views excluded) and
     /// print steps/s, samples/s, cores busy and peak memory as a table or JSON.
@@ -192,6 +204,19 @@ pub fn run(command: Command) -> anyhow::Result<String> {
             } else {
                 crate::bench::table(&report)
             })
+        }
+        Command::Open { lab, preset, set } => {
+            let def = lab_def(&lab)?;
+            let set: Vec<String> = match preset {
+                Some(id) => preset_sets(&lab, &id)?.into_iter().chain(set).collect(),
+                None => set,
+            };
+            let mut values = def.defaults();
+            values.extend(parse_sets(def, &set)?);
+            // Checked here, so that a bad value is a message before any window opens.
+            def.validate(&values).map_err(|e| anyhow::anyhow!(error_text(Lang::En, def.id, &e)))?;
+            crate::run_gui_at(Some((def, values)))?;
+            Ok(String::new())
         }
         Command::Cartpole { speed: Some(n), .. } => Ok(cartpole_speed(n)),
         Command::Cartpole { state, actions, .. } => {
@@ -319,6 +344,23 @@ pub fn lab_def(id: &str) -> anyhow::Result<&'static tenlab_models::LabDef> {
     })
 }
 
+/// Writes metric points as JSON lines, or as CSV rows (`step,metric,value`).
+fn write_points(
+    out: &mut impl Write,
+    points: &[tenlab_models::MetricPoint],
+    csv: bool,
+) -> anyhow::Result<()> {
+    for p in points {
+        if csv {
+            writeln!(out, "{},{},{}", p.step, p.metric.key(), p.value)?;
+        } else {
+            serde_json::to_writer(&mut *out, p)?;
+            out.write_all(b"\n")?;
+        }
+    }
+    Ok(())
+}
+
 /// Parses `key=value` pairs against a lab's parameter table.
 pub fn parse_sets(def: &tenlab_models::LabDef, sets: &[String]) -> anyhow::Result<Values> {
     let mut values = Values::new();
@@ -412,6 +454,10 @@ pub fn train(run: Run<'_>, outputs: Outputs, progress: bool) -> anyhow::Result<s
         )),
         None => None,
     };
+    let csv = outputs.metrics.is_some_and(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")));
+    if csv && let Some(out) = &mut out {
+        writeln!(out, "step,metric,value")?;
+    }
     let bar = if progress { indicatif::ProgressBar::new(steps) } else { indicatif::ProgressBar::hidden() };
     bar.set_style(
         indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} steps  {per_sec}  eta {eta}  {msg}")
@@ -426,10 +472,7 @@ pub fn train(run: Run<'_>, outputs: Outputs, progress: bool) -> anyhow::Result<s
     for _ in 0..steps {
         let points = session.step().map_err(said)?;
         if let Some(out) = &mut out {
-            for p in &points {
-                serde_json::to_writer(&mut *out, p)?;
-                out.write_all(b"\n")?;
-            }
+            write_points(out, &points, csv)?;
         }
         let evaluated = |e: &&tenlab_models::labs::Evaluation| {
             points.iter().any(|p| e.values.iter().any(|(k, _)| *k == p.metric.key()))
@@ -448,10 +491,7 @@ pub fn train(run: Run<'_>, outputs: Outputs, progress: bool) -> anyhow::Result<s
     let seconds = start.elapsed().as_secs_f64();
     let final_points = session.evaluate_final().map_err(said)?;
     if let Some(out) = &mut out {
-        for p in &final_points {
-            serde_json::to_writer(&mut *out, p)?;
-            out.write_all(b"\n")?;
-        }
+        write_points(out, &final_points, csv)?;
         out.flush()?;
     }
     bar.finish_and_clear();

@@ -13,6 +13,14 @@ pub use app::{Settings, TenlabApp};
 
 /// Opens the window. Fails with a message (not a panic) where no window can be opened.
 pub fn run_gui() -> anyhow::Result<()> {
+    run_gui_at(None)
+}
+
+/// Opens the window, on lab `start.0` built with the settings `start.1` if given (else on the
+/// lab used last, with its defaults).
+pub fn run_gui_at(
+    start: Option<(&'static tenlab_models::LabDef, tenlab_models::Values)>,
+) -> anyhow::Result<()> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("tenlab")
@@ -21,6 +29,6 @@ pub fn run_gui() -> anyhow::Result<()> {
             .with_min_inner_size([800.0, 560.0]),
         ..Default::default()
     };
-    eframe::run_native("tenlab", options, Box::new(|cc| Ok(Box::new(TenlabApp::new(cc)))))
+    eframe::run_native("tenlab", options, Box::new(|cc| Ok(Box::new(TenlabApp::new(cc, start)))))
         .map_err(|e| anyhow::anyhow!("cannot open the tenlab window: {e}"))
 }

@@ -108,13 +108,23 @@ pub struct TenlabApp {
 
 impl TenlabApp {
     /// The app as eframe starts it: settings from the last launch, real file dialogs.
-    pub fn new(cc: &eframe::CreationContext<'_>) -> Self {
-        let settings = cc.storage.and_then(|s| eframe::get_value(s, SETTINGS_KEY)).unwrap_or_default();
-        Self::with_settings(&cc.egui_ctx, settings, true)
+    /// The app as the user left it, or on lab `start.0` with the settings `start.1`.
+    pub fn new(cc: &eframe::CreationContext<'_>, start: Option<(&'static LabDef, Values)>) -> Self {
+        let mut settings: Settings =
+            cc.storage.and_then(|s| eframe::get_value(s, SETTINGS_KEY)).unwrap_or_default();
+        if let Some((lab, _)) = &start {
+            settings.last_lab = lab.id.into();
+        }
+        Self::build(&cc.egui_ctx, settings, true, start.map(|(_, values)| values))
     }
 
     /// The app with given settings; `dialogs: false` never opens a file dialog (tests).
     pub fn with_settings(ctx: &egui::Context, settings: Settings, dialogs: bool) -> Self {
+        Self::build(ctx, settings, dialogs, None)
+    }
+
+    /// The app on the lab of `settings`, built from `values` (else its defaults).
+    fn build(ctx: &egui::Context, settings: Settings, dialogs: bool, values: Option<Values>) -> Self {
         install_fonts(ctx);
         let runner = spawn_runner(ctx);
         let lab = tenlab_models::find_lab(&settings.last_lab).unwrap_or(&tenlab_models::registry()[0]);
@@ -132,7 +142,7 @@ impl TenlabApp {
             applied_scale: 0.0,
             frames: crate::frames::FrameLog::from_env(),
         };
-        app.load(lab.defaults());
+        app.load(values.unwrap_or_else(|| lab.defaults()));
         app
     }
 
