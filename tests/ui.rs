@@ -440,3 +440,36 @@ fn play_stops_at_the_budget_and_a_further_play_trains_on() {
     assert!(frames_until(&mut h, 30, |a| a.runner.status.step > budget + 10));
     h.get_by_label("⏸ Pause").click();
 }
+
+/// A preset that fails on purpose: the detector's words appear above the views, and Dismiss
+/// takes them away (the charts keep the mark). A preset starts from the defaults: the next one
+/// does not inherit its learning rate.
+#[test]
+fn a_detector_speaks_up_on_the_learning_rate_preset_and_presets_start_from_the_defaults() {
+    let mut h = harness(Harness::builder());
+    assert!(frames_until(&mut h, 20, |a| a.runner.status.state == RunState::Paused));
+    h.get_by_label("Learning rate too high").click();
+    assert!(frames_until(&mut h, 10, |a| {
+        a.runner.values().get("lr") == Some(&ParamValue::Float(3.0))
+            && a.runner.device.is_some()
+            && a.runner.status.state == RunState::Paused
+    }));
+    h.get_by_label("▶ Play").click();
+    assert!(frames_until(&mut h, 30, |a| !a.runner.findings.is_empty()));
+    h.run_steps(2);
+    let words = tr(Lang::En, "detect.diverging");
+    let said = lab_tr(Lang::En, "mlp", "detect.diverging");
+    assert_eq!(words, "detect.diverging", "a lab string, not the shell's");
+    let step = h.state().runner.findings[0].step;
+    h.get_by_label(&said.replace("{0}", &step.to_string()));
+    h.get_by_label("⏸ Pause").click();
+    h.get_by_label("Dismiss").click();
+    h.run_steps(2);
+    assert!(h.query_by_label_contains("the learning rate is likely too high").is_none());
+    assert_eq!(h.state().runner.findings.len(), 1, "still marked on the charts");
+    h.get_by_label("Overfitting").click();
+    assert!(frames_until(&mut h, 10, |a| {
+        a.runner.values().get("lr") == Some(&ParamValue::Float(0.03))
+            && a.runner.values().get("optimizer") == Some(&ParamValue::Text("adam".into()))
+    }));
+}

@@ -79,6 +79,16 @@ impl TenlabApp {
                     }
                 }
                 draw_markers(plot_ui, &h.markers, lang, lab);
+                // Where a detector saw something: amber, dashed, named after it.
+                for f in &self.runner.findings {
+                    let name = lab_tr(lang, lab, &format!("detect.{}.short", f.id));
+                    plot_ui.vline(
+                        VLine::new(name, f.step as f64)
+                            .color(Color32::from_rgb(230, 150, 20))
+                            .width(1.5)
+                            .style(egui_plot::LineStyle::dashed_dense()),
+                    );
+                }
             });
         }
     }

@@ -54,8 +54,11 @@ impl TenlabApp {
         bad.extend(self.notices.iter().filter(|(good, _)| !good).map(|(_, text)| text.clone()));
         let good: Vec<&String> =
             self.notices.iter().filter(|(good, _)| *good).map(|(_, text)| text).collect();
-        let found: Vec<String> =
-            self.runner.findings.iter().map(|f| crate::i18n::finding_text(lang, lab, f)).collect();
+        let found: Vec<String> = self.runner.findings
+            [self.runner.findings_dismissed.min(self.runner.findings.len())..]
+            .iter()
+            .map(|f| crate::i18n::finding_text(lang, lab, f))
+            .collect();
         let mut dismiss = false;
         let frames = [
             (
@@ -79,7 +82,7 @@ impl TenlabApp {
         }
         if dismiss {
             self.runner.errors.clear();
-            self.runner.findings.clear();
+            self.runner.findings_dismissed = self.runner.findings.len();
             self.notices.clear();
         }
     }

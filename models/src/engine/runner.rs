@@ -61,8 +61,10 @@ pub struct Runner {
     pub saved: Vec<PathBuf>,
     /// The curves of the run that an opened model file replaced (to compare with).
     pub replaced: Option<History>,
-    /// What the detectors found in this run, not yet dismissed by the user, oldest first.
+    /// What the detectors found in this run, oldest first (the charts mark them all).
     pub findings: Vec<Finding>,
+    /// How many of them the user has dismissed (the messages show the rest).
+    pub findings_dismissed: usize,
     view_asked: HashMap<String, (Instant, bool)>,
 }
 
@@ -99,6 +101,7 @@ impl Runner {
             saved: Vec::new(),
             replaced: None,
             findings: Vec::new(),
+            findings_dismissed: 0,
             view_asked: HashMap::new(),
         }
     }
@@ -172,6 +175,7 @@ impl Runner {
             saved: _,
             replaced: _,
             findings,
+            findings_dismissed,
             view_asked,
         } = self;
         *sets_in_flight = 0;
@@ -187,6 +191,7 @@ impl Runner {
         *budget = 0;
         *budget_reached = None;
         findings.clear();
+        *findings_dismissed = 0;
     }
 
     /// Opens a model file of lab `lab` (its settings and weights). The current run goes on

@@ -10,7 +10,10 @@ pub const STRINGS: Strings = &[
         "The lab's own settings, tuned to train well",
         "本实验自带的设置，调好了能训练得好",
     ),
-    // What the detectors say ({0}: the step)
+    // What the detectors say ({0}: the step), and their names on the charts
+    ("detect.diverging.short", "Diverging", "发散"),
+    ("detect.overfitting.short", "Overfitting", "过拟合"),
+    ("detect.forgetting.short", "Forgetting", "遗忘"),
     (
         "detect.diverging",
         "Step {0}: the loss is climbing away from the lowest it reached. The steps overshoot: the learning rate is likely too high.",
