@@ -442,6 +442,9 @@ fn the_detectors_fire_on_the_mlps_failing_presets_and_stay_quiet_on_its_defaults
     assert_eq!(found(&preset("mlp", "defaults")), Vec::<&str>::new());
     assert_eq!(found(&preset("mlp", "too_high")), ["diverging"]);
     assert_eq!(found(&preset("mlp", "overfit")), ["overfitting"]);
+    assert_eq!(found(&preset("mlp", "dead_relu")), ["dead_relu"]);
+    // ReLU itself at the default rate keeps its units alive.
+    assert_eq!(found(&values(&[("activation", text("relu"))])), Vec::<&str>::new());
 }
 
 /// What a detector finds reaches the app's runner as the run goes on, and a new run starts

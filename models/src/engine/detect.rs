@@ -18,6 +18,9 @@ pub enum Detector {
     Overfitting,
     /// `metric` reached `solved` and then fell to half its best (an agent forgetting).
     Forgetting { metric: &'static str, solved: f32 },
+    /// `metric`, a figure the lab measures (e.g. the share of dead ReLUs), reached `level`;
+    /// `id` names what that means.
+    Above { id: &'static str, metric: &'static str, level: f32 },
 }
 
 impl Detector {
@@ -30,6 +33,7 @@ impl Detector {
             Self::Diverging => "diverging",
             Self::Overfitting => "overfitting",
             Self::Forgetting { .. } => "forgetting",
+            Self::Above { id, .. } => id,
         }
     }
 }
@@ -60,6 +64,7 @@ enum State {
     Diverging { ema: Option<f64>, lowest: f64, seen: u64 },
     Overfitting { train: Vec<(u64, f64)>, test: Vec<(u64, f64)> },
     Forgetting { metric: &'static str, solved: f32, best: f32 },
+    Above { metric: &'static str, level: f32 },
 }
 
 /// The detectors of one run and what they found so far.
@@ -80,6 +85,7 @@ impl Watch {
                     Detector::Forgetting { metric, solved } => {
                         State::Forgetting { metric, solved, best: f32::MIN }
                     }
+                    Detector::Above { metric, level, .. } => State::Above { metric, level },
                 };
                 (d, state, false)
             })
@@ -140,6 +146,7 @@ impl State {
                 *best = best.max(p.value);
                 *best >= *solved && p.value <= 0.5 * *best
             }
+            State::Above { metric, level } => p.metric.key() == *metric && p.value >= *level,
         }
     }
 }
@@ -210,6 +217,16 @@ mod tests {
             w.see(&[t, q]);
         }
         assert_eq!(w.findings(), [Finding { id: "overfitting", step: 700 }]);
+    }
+
+    #[test]
+    fn a_figure_that_reaches_its_level_fires_once() {
+        let d = [Detector::Above { id: "dead_relu", metric: "dead_share", level: 0.5 }];
+        let mut w = Watch::new(&d);
+        w.see(&points("dead_share", &[0.0, 0.1, 0.45], 10));
+        assert!(w.findings().is_empty());
+        w.see(&points("dead_share", &[0.5, 0.7, 0.9], 10));
+        assert_eq!(w.findings(), [Finding { id: "dead_relu", step: 10 }]);
     }
 
     #[test]

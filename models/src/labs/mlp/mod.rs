@@ -16,7 +16,7 @@ use crate::data::toy2d::{self, EXTENT, Shape};
 use crate::data::{self, Table};
 use crate::error::LabError;
 use crate::labs::kit::{Activation, Batches, Training, TrainingDefaults, confusion_view, cross_entropy, onehot, score, seed_spec};
-use crate::labs::{Evaluation, Lab, LabDef, Preset, Reading, StepMetrics, Suits, kit};
+use crate::labs::{Chart, Curve, Evaluation, Lab, LabDef, Preset, Reading, StepMetrics, Suits, kit};
 use crate::params::{self, Group, ParamKind, ParamSpec, Values, text_of};
 use crate::rng::Rng;
 use crate::view::{View, ViewSpec};
@@ -28,7 +28,7 @@ pub const DEF: LabDef = LabDef {
     params,
     build,
     views: &["boundary", "neurons", "weights", "confusion"],
-    charts: crate::labs::CLASSIFIER_CHARTS,
+    charts: CHARTS,
     strings: strings::STRINGS,
     // The spiral, the hardest 2-D set, is learnt by then with the defaults.
     steps: 2500,
@@ -39,6 +39,9 @@ pub const DEF: LabDef = LabDef {
         Preset { id: "defaults", values: &[] },
         // Plain SGD with steps 300 times the default's: each overshoots the valley it aims for.
         Preset { id: "too_high", values: &[("optimizer", "sgd"), ("lr", "3")] },
+        // ReLU with Adam's steps ten times the default's: most units are pushed to output 0 for
+        // every point, and the spiral stays unlearnt.
+        Preset { id: "dead_relu", values: &[("dataset", "spiral"), ("activation", "relu"), ("lr", "0.1")] },
         // A deep, wide network on 10% of a noisy circle: it learns the noise of its 50 points.
         Preset {
             id: "overfit",
@@ -56,6 +59,16 @@ pub const DEF: LabDef = LabDef {
 
 // ---------------------------------------------------------------------------------------
 // Parameters
+
+/// A classifier's charts, and the share of dead ReLUs (ReLU networks only).
+const CHARTS: &[Chart] = &[
+    crate::labs::CLASSIFIER_CHARTS[0],
+    crate::labs::CLASSIFIER_CHARTS[1],
+    Chart { id: "units", curves: &[Curve::bold("dead_share")], unit: true, line: None },
+];
+
+/// The share of dead hidden ReLUs at which the detector speaks.
+const DEAD_LEVEL: f32 = 0.5;
 
 const DATASETS: &[&str] = &["circle", "xor", "gauss", "spiral", "moons", "iris", "csv"];
 
@@ -350,6 +363,21 @@ fn build(values: &Values, device: &Device) -> Result<Box<dyn Lab>, LabError> {
 
 impl MlpLab {
     /// Class probabilities of many input rows, with the plain (non-autodiff) model.
+    /// The share of hidden ReLUs that output 0 for every training example (dead: no
+    /// gradient reaches their weights again), or none without hidden ReLUs.
+    fn dead_share(&self) -> Option<f32> {
+        if self.cfg.activation != Activation::Relu || self.model.layers.len() <= 1 {
+            return None;
+        }
+        let train = &self.data.train;
+        let rows = train.x.len() / train.dims.max(1);
+        let x = tensors::floats(train.x.clone(), [rows, train.dims], &self.device);
+        let (_, hidden) = self.model.valid().forward_all(x, self.cfg.activation);
+        // Each unit's largest output over the set, every layer in one read.
+        let most = tensors::read_all(hidden.into_iter().map(|h| h.max_dim(0)).collect());
+        Some(most.iter().filter(|&&v| v <= 0.0).count() as f32 / most.len().max(1) as f32)
+    }
+
     fn probs(&self, x: Vec<f32>, dims: usize) -> Vec<f32> {
         let rows = x.len() / dims.max(1);
         let x = tensors::floats(x, [rows, dims], &self.device);
@@ -390,11 +418,26 @@ impl Lab for MlpLab {
         let (train_loss, train_acc, _) = score(&self.probs(train.x.clone(), train.dims), &train.y, k);
         let (test_loss, test_acc, confusion) = score(&self.probs(test.x.clone(), test.dims), &test.y, k);
         self.confusion = confusion;
-        Ok(Evaluation::classify(train_loss, Some(train_acc), test_loss, Some(test_acc)))
+        let mut e = Evaluation::classify(train_loss, Some(train_acc), test_loss, Some(test_acc));
+        if let Some(dead) = self.dead_share() {
+            e.values.push(("dead_share", dead));
+        }
+        Ok(e)
     }
 
     fn eval_every(&self) -> u64 {
         10
+    }
+
+    fn charts(&self) -> Vec<&'static str> {
+        let relu = self.cfg.activation == Activation::Relu && self.model.layers.len() > 1;
+        CHARTS.iter().map(|c| c.id).filter(|&id| id != "units" || relu).collect()
+    }
+
+    fn detectors(&self) -> Vec<crate::engine::Detector> {
+        let mut d = crate::engine::Detector::LEARNER.to_vec();
+        d.push(crate::engine::Detector::Above { id: "dead_relu", metric: "dead_share", level: DEAD_LEVEL });
+        d
     }
 
     fn views(&self) -> Vec<ViewSpec> {

@@ -5,11 +5,25 @@ use crate::labs::Strings;
 pub const STRINGS: Strings = &[
     ("name", "MLP — multilayer perceptron", "MLP —— 多层感知机"),
     ("short", "MLP", "MLP"),
+    ("chart.units", "Hidden units", "隐藏单元"),
+    ("metric.dead_share", "dead ReLUs (share)", "死亡 ReLU（占比）"),
+    (
+        "detect.dead_relu",
+        "Step {0}: half or more of the hidden ReLUs output 0 for every training point. They are dead: no gradient reaches their weights, so they never learn again. A lower learning rate, or another activation, keeps them alive.",
+        "第 {0} 步：一半以上的隐藏 ReLU 对所有训练点都输出 0。它们“死”了：梯度再也到不了它们的权重，它们不会再学习。降低学习率或换一种激活函数能让它们活下来。",
+    ),
+    ("detect.dead_relu.short", "Dead ReLUs", "ReLU 死亡"),
     ("preset.too_high", "Learning rate too high", "学习率过高"),
     (
         "preset.too_high.help",
         "Plain SGD with a learning rate of 3: every step overshoots, and the loss climbs instead of falling",
         "普通 SGD、学习率 3：每一步都迈过了头，损失不降反升",
+    ),
+    ("preset.dead_relu", "Dying ReLUs", "ReLU 死亡"),
+    (
+        "preset.dead_relu.help",
+        "ReLU with a learning rate ten times the default on the spiral: most units soon output 0 for every point and stop learning",
+        "在螺旋数据上用 ReLU、十倍于默认值的学习率：大多数单元很快对所有点都输出 0，从此不再学习",
     ),
     ("preset.overfit", "Overfitting", "过拟合"),
     (
