@@ -443,6 +443,7 @@ fn the_detectors_fire_on_the_mlps_failing_presets_and_stay_quiet_on_its_defaults
     assert_eq!(found(&preset("mlp", "too_high")), ["diverging"]);
     assert_eq!(found(&preset("mlp", "overfit")), ["overfitting"]);
     assert_eq!(found(&preset("mlp", "dead_relu")), ["dead_relu"]);
+    assert_eq!(found(&preset("mlp", "vanishing")), ["vanishing"]);
     // ReLU itself at the default rate keeps its units alive.
     assert_eq!(found(&values(&[("activation", text("relu"))])), Vec::<&str>::new());
 }

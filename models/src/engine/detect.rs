@@ -18,9 +18,10 @@ pub enum Detector {
     Overfitting,
     /// `metric` reached `solved` and then fell to half its best (an agent forgetting).
     Forgetting { metric: &'static str, solved: f32 },
-    /// `metric`, a figure the lab measures (e.g. the share of dead ReLUs), reached `level`;
-    /// `id` names what that means.
-    Above { id: &'static str, metric: &'static str, level: f32 },
+    /// `metric`, a figure the lab measures (e.g. the share of dead ReLUs), is at `level` or
+    /// beyond it (above it with `above`, else below) `times` measurements in a row; `id` names
+    /// what that means.
+    Level { id: &'static str, metric: &'static str, level: f32, above: bool, times: u32 },
 }
 
 impl Detector {
@@ -33,7 +34,7 @@ impl Detector {
             Self::Diverging => "diverging",
             Self::Overfitting => "overfitting",
             Self::Forgetting { .. } => "forgetting",
-            Self::Above { id, .. } => id,
+            Self::Level { id, .. } => id,
         }
     }
 }
@@ -64,7 +65,7 @@ enum State {
     Diverging { ema: Option<f64>, lowest: f64, seen: u64 },
     Overfitting { train: Vec<(u64, f64)>, test: Vec<(u64, f64)> },
     Forgetting { metric: &'static str, solved: f32, best: f32 },
-    Above { metric: &'static str, level: f32 },
+    Level { metric: &'static str, level: f32, above: bool, times: u32, run: u32 },
 }
 
 /// The detectors of one run and what they found so far.
@@ -85,7 +86,9 @@ impl Watch {
                     Detector::Forgetting { metric, solved } => {
                         State::Forgetting { metric, solved, best: f32::MIN }
                     }
-                    Detector::Above { metric, level, .. } => State::Above { metric, level },
+                    Detector::Level { metric, level, above, times, .. } => {
+                        State::Level { metric, level, above, times, run: 0 }
+                    }
                 };
                 (d, state, false)
             })
@@ -146,7 +149,14 @@ impl State {
                 *best = best.max(p.value);
                 *best >= *solved && p.value <= 0.5 * *best
             }
-            State::Above { metric, level } => p.metric.key() == *metric && p.value >= *level,
+            State::Level { metric, level, above, times, run } => {
+                if p.metric.key() != *metric {
+                    return false;
+                }
+                let beyond = if *above { p.value >= *level } else { p.value <= *level };
+                *run = if beyond { *run + 1 } else { 0 };
+                *run >= (*times).max(1)
+            }
         }
     }
 }
@@ -221,12 +231,21 @@ mod tests {
 
     #[test]
     fn a_figure_that_reaches_its_level_fires_once() {
-        let d = [Detector::Above { id: "dead_relu", metric: "dead_share", level: 0.5 }];
+        let d = [
+            Detector::Level { id: "dead_relu", metric: "dead_share", level: 0.5, above: true, times: 1 },
+            Detector::Level { id: "vanishing", metric: "grad_ratio", level: 0.01, above: false, times: 2 },
+        ];
         let mut w = Watch::new(&d);
         w.see(&points("dead_share", &[0.0, 0.1, 0.45], 10));
+        w.see(&points("grad_ratio", &[1.0, 0.005, 0.05], 10));
         assert!(w.findings().is_empty());
         w.see(&points("dead_share", &[0.5, 0.7, 0.9], 10));
-        assert_eq!(w.findings(), [Finding { id: "dead_relu", step: 10 }]);
+        w.see(&points("grad_ratio", &[0.02, 0.01, 0.001], 10));
+        // Twice in a row: the second low ratio (a single dip did not count).
+        assert_eq!(
+            w.findings(),
+            [Finding { id: "dead_relu", step: 10 }, Finding { id: "vanishing", step: 30 }]
+        );
     }
 
     #[test]

@@ -39,6 +39,9 @@ pub const DEF: LabDef = LabDef {
         Preset { id: "defaults", values: &[] },
         // Plain SGD with steps 300 times the default's: each overshoots the valley it aims for.
         Preset { id: "too_high", values: &[("optimizer", "sgd"), ("lr", "3")] },
+        // Six sigmoid layers: the gradient shrinks at each on its way back, and the first layers
+        // barely learn the spiral.
+        Preset { id: "vanishing", values: &[("dataset", "spiral"), ("activation", "sigmoid"), ("layers", "6")] },
         // ReLU with Adam's steps ten times the default's: most units are pushed to output 0 for
         // every point, and the spiral stays unlearnt.
         Preset { id: "dead_relu", values: &[("dataset", "spiral"), ("activation", "relu"), ("lr", "0.1")] },
@@ -65,10 +68,16 @@ const CHARTS: &[Chart] = &[
     crate::labs::CLASSIFIER_CHARTS[0],
     crate::labs::CLASSIFIER_CHARTS[1],
     Chart { id: "units", curves: &[Curve::bold("dead_share")], unit: true, line: None },
+    Chart { id: "gradients", curves: &[Curve::bold("grad_ratio")], unit: false, line: Some(VANISHING_LEVEL) },
 ];
 
 /// The share of dead hidden ReLUs at which the detector speaks.
 const DEAD_LEVEL: f32 = 0.5;
+/// The first layer's gradient relative to the output layer's, as a power of ten, at which the
+/// vanishing-gradient detector speaks (1/100).
+const VANISHING_LEVEL: f32 = -2.0;
+/// Steps between two measurements of that ratio.
+const GRAD_EVERY: u64 = 10;
 
 const DATASETS: &[&str] = &["circle", "xor", "gauss", "spiral", "moons", "iris", "csv"];
 
@@ -362,7 +371,6 @@ fn build(values: &Values, device: &Device) -> Result<Box<dyn Lab>, LabError> {
 }
 
 impl MlpLab {
-    /// Class probabilities of many input rows, with the plain (non-autodiff) model.
     /// The share of hidden ReLUs that output 0 for every training example (dead: no
     /// gradient reaches their weights again), or none without hidden ReLUs.
     fn dead_share(&self) -> Option<f32> {
@@ -378,6 +386,7 @@ impl MlpLab {
         Some(most.iter().filter(|&&v| v <= 0.0).count() as f32 / most.len().max(1) as f32)
     }
 
+    /// Class probabilities of many input rows, with the plain (non-autodiff) model.
     fn probs(&self, x: Vec<f32>, dims: usize) -> Vec<f32> {
         let rows = x.len() / dims.max(1);
         let x = tensors::floats(x, [rows, dims], &self.device);
@@ -405,11 +414,27 @@ impl Lab for MlpLab {
             }
         }
         let grads = GradientsParams::from_grads(loss.backward(), &self.model);
+        let mut more = Vec::new();
+        let layers = &self.model.layers;
+        if layers.len() > 2 && self.steps.is_multiple_of(GRAD_EVERY) {
+            // Root-mean-square gradient of a layer's weights (layers differ in size).
+            let rms = |l: &burn::nn::Linear| {
+                grads.get::<2>(l.weight.id).map(|g| {
+                    let n = g.shape().num_elements().max(1) as f32;
+                    (g.clone() * g).sum().div_scalar(n).sqrt()
+                })
+            };
+            if let (Some(first), Some(last)) = (rms(&layers[0]), rms(&layers[layers.len() - 1])) {
+                // As a power of ten: 0 equal, -1 a tenth, -2 a hundredth.
+                let ratio = (first / last.clamp_min(1e-30)).clamp_min(1e-30);
+                more.push(("grad_ratio", Reading::of(ratio.log().div_scalar(std::f32::consts::LN_10))));
+            }
+        }
         let lr = self.cfg.train.lr_at(self.steps);
         self.rates = vec![("lr", lr)];
         self.model = self.optim.step(lr, self.model.clone(), grads);
         self.steps += 1;
-        Ok(StepMetrics::loss(Reading::of(data_loss)))
+        Ok(StepMetrics { loss: Some(Reading::of(data_loss)), more })
     }
 
     fn evaluate(&mut self) -> Result<Evaluation, LabError> {
@@ -431,12 +456,27 @@ impl Lab for MlpLab {
 
     fn charts(&self) -> Vec<&'static str> {
         let relu = self.cfg.activation == Activation::Relu && self.model.layers.len() > 1;
-        CHARTS.iter().map(|c| c.id).filter(|&id| id != "units" || relu).collect()
+        let deep = self.model.layers.len() > 2;
+        CHARTS.iter().map(|c| c.id).filter(|&id| (id != "units" || relu) && (id != "gradients" || deep)).collect()
     }
 
     fn detectors(&self) -> Vec<crate::engine::Detector> {
         let mut d = crate::engine::Detector::LEARNER.to_vec();
-        d.push(crate::engine::Detector::Above { id: "dead_relu", metric: "dead_share", level: DEAD_LEVEL });
+        d.push(crate::engine::Detector::Level {
+            id: "dead_relu",
+            metric: "dead_share",
+            level: DEAD_LEVEL,
+            above: true,
+            times: 1,
+        });
+        d.push(crate::engine::Detector::Level {
+            id: "vanishing",
+            metric: "grad_ratio",
+            level: VANISHING_LEVEL,
+            above: false,
+            // Sustained, not one noisy measurement late in a run whose loss is near 0.
+            times: 5,
+        });
         d
     }
 
