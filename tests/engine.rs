@@ -428,13 +428,17 @@ fn preset(lab: &str, id: &str) -> Values {
     p.values.iter().map(|&(k, v)| (k.to_string(), def.spec(k).unwrap().parse(v).unwrap())).collect()
 }
 
-/// Trains the MLP with `values` for its budget (or until a detector fires); returns the ids found.
-fn found(values: &Values) -> Vec<&'static str> {
-    let (mut s, _) = Session::new(find_lab("mlp").unwrap(), values, DeviceChoice::Cpu).unwrap();
+/// Trains `lab` with `values` for its budget (or until a detector fires); returns the ids found.
+fn found_in(lab: &str, values: &Values) -> Vec<&'static str> {
+    let (mut s, _) = Session::new(find_lab(lab).unwrap(), values, DeviceChoice::Cpu).unwrap();
     while s.steps() < s.budget() && s.findings().is_empty() {
         s.step().unwrap();
     }
     s.findings().iter().map(|f| f.id).collect()
+}
+
+fn found(values: &Values) -> Vec<&'static str> {
+    found_in("mlp", values)
 }
 
 #[test]
@@ -446,6 +450,13 @@ fn the_detectors_fire_on_the_mlps_failing_presets_and_stay_quiet_on_its_defaults
     assert_eq!(found(&preset("mlp", "vanishing")), ["vanishing"]);
     // ReLU itself at the default rate keeps its units alive.
     assert_eq!(found(&values(&[("activation", text("relu"))])), Vec::<&str>::new());
+}
+
+#[test]
+fn the_oversmoothing_detector_fires_on_a_twelve_layer_gcn_and_not_on_the_defaults() {
+    assert_eq!(found_in("gcn", &preset("gcn", "defaults")), Vec::<&str>::new());
+    assert_eq!(found_in("gcn", &values(&[("graph", text("sbm"))])), Vec::<&str>::new());
+    assert_eq!(found_in("gcn", &preset("gcn", "oversmoothing")), ["oversmoothing"]);
 }
 
 /// What a detector finds reaches the app's runner as the run goes on, and a new run starts

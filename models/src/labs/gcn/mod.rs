@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::data::graph::{Graph, Part};
 use crate::error::LabError;
 use crate::labs::kit::{argmax, cross_entropy, onehot, seed_spec};
-use crate::labs::{CLASSIFIER_CHARTS, Evaluation, Lab, LabDef, Reading, StepMetrics, Suits};
+use crate::labs::{CLASSIFIER_CHARTS, Chart, Curve, Evaluation, Lab, LabDef, Preset, Reading, StepMetrics, Suits};
 use crate::params::{self, Group, ParamKind, ParamSpec, Values, text_of};
 use crate::rng::Rng;
 use crate::view::{View, ViewSpec};
@@ -29,15 +29,31 @@ pub const DEF: LabDef = LabDef {
     params,
     build,
     views: &["graph", "passing", "embedding"],
-    charts: CLASSIFIER_CHARTS,
+    charts: CHARTS,
     strings: strings::STRINGS,
     // Kipf & Welling train for 200 epochs.
     steps: 200,
     small: &[("graph", "sbm"), ("sbm_nodes", "40"), ("hidden", "4")],
     suits: Suits::Cpu,
     trained: None,
-    presets: &[],
+    presets: &[
+        Preset { id: "defaults", values: &[] },
+        // Twelve rounds of averaging over neighbours: every member of the club looks alike.
+        Preset { id: "oversmoothing", values: &[("layers", "12")] },
+    ],
 };
+
+/// A classifier's charts, and how far apart the nodes' representations are.
+const CHARTS: &[Chart] = &[
+    CLASSIFIER_CHARTS[0],
+    CLASSIFIER_CHARTS[1],
+    Chart { id: "spread", curves: &[Curve::bold("spread")], unit: false, line: Some(SMOOTH_LEVEL) },
+];
+
+/// The spread (mean cosine distance) under which the nodes count as alike…
+const SMOOTH_LEVEL: f32 = 0.01;
+/// …for this many evaluations in a row (100 steps): oversmoothing.
+const SMOOTH_EVALS: u32 = 20;
 
 // ---------------------------------------------------------------------------------------
 // Parameters
@@ -64,7 +80,7 @@ fn params() -> Vec<ParamSpec> {
         ParamSpec::new("feature_noise", Data, Float { default: 0.5, min: 0.0, max: 1.0, log: false }).shown_if(is_sbm),
         ParamSpec::new("labelled", Data, Int { default: 1, min: 1, max: 100 }),
         ParamSpec::new("pick", Data, Choice { default: "hubs", options: &["hubs", "random"] }),
-        ParamSpec::new("layers", Model, Int { default: 2, min: 1, max: 4 }),
+        ParamSpec::new("layers", Model, Int { default: 2, min: 1, max: 16 }),
         ParamSpec::new("hidden", Model, Int { default: 16, min: 2, max: 256 }),
         ParamSpec::new("dropout", Training, Float { default: 0.5, min: 0.0, max: 0.9, log: false }).live(),
         ParamSpec::new("weight_decay", Training, Float { default: 5e-4, min: 0.0, max: 0.1, log: false }).live(),
@@ -257,6 +273,30 @@ impl GcnLab {
     }
 }
 
+/// How far apart the nodes' representations are (rows of `h`, `n` nodes): the mean cosine
+/// distance, 1 - cos, over every pair of the first [`SPREAD_NODES`] nodes (Chen et al.'s MAD).
+/// It falls towards 0 as layers of averaging over neighbours make every node look alike.
+fn mean_distance(h: &[f32], n: usize) -> f32 {
+    let d = h.len() / n.max(1);
+    let rows: Vec<&[f32]> = h.chunks(d.max(1)).take(SPREAD_NODES).collect();
+    let norms: Vec<f32> = rows.iter().map(|r| r.iter().map(|v| v * v).sum::<f32>().sqrt()).collect();
+    let (mut sum, mut pairs) = (0.0f64, 0u64);
+    for i in 0..rows.len() {
+        for j in i + 1..rows.len() {
+            if norms[i] > 0.0 && norms[j] > 0.0 {
+                let dot: f32 = rows[i].iter().zip(rows[j]).map(|(a, b)| a * b).sum();
+                sum += (1.0 - dot / (norms[i] * norms[j])) as f64;
+                pairs += 1;
+            }
+        }
+    }
+    if pairs == 0 { 0.0 } else { (sum / pairs as f64) as f32 }
+}
+
+/// Nodes whose pairs the spread is measured over (all of the karate club and the default
+/// block model; a large graph of one's own is sampled by its first nodes).
+const SPREAD_NODES: usize = 400;
+
 impl Lab for GcnLab {
     fn step(&mut self) -> Result<StepMetrics, LabError> {
         let train = self.nodes_in(Part::Train);
@@ -282,8 +322,12 @@ impl Lab for GcnLab {
     }
 
     fn evaluate(&mut self) -> Result<Evaluation, LabError> {
-        let (probs, _) = self.infer();
-        Ok(self.classify(&probs))
+        let (probs, layers) = self.infer();
+        let mut e = self.classify(&probs);
+        if let Some(last_hidden) = layers.len().checked_sub(2).map(|i| &layers[i]) {
+            e.values.push(("spread", mean_distance(last_hidden, self.graph.labels.len())));
+        }
+        Ok(e)
     }
 
     fn final_evaluation(&mut self) -> Result<Evaluation, LabError> {
@@ -297,6 +341,23 @@ impl Lab for GcnLab {
 
     fn eval_every(&self) -> u64 {
         5
+    }
+
+    fn charts(&self) -> Vec<&'static str> {
+        let deep = self.model.layers.len() > 1;
+        CHARTS.iter().map(|c| c.id).filter(|&id| id != "spread" || deep).collect()
+    }
+
+    fn detectors(&self) -> Vec<crate::engine::Detector> {
+        let mut d = crate::engine::Detector::LEARNER.to_vec();
+        d.push(crate::engine::Detector::Level {
+            id: "oversmoothing",
+            metric: "spread",
+            level: SMOOTH_LEVEL,
+            above: false,
+            times: SMOOTH_EVALS,
+        });
+        d
     }
 
     fn views(&self) -> Vec<ViewSpec> {

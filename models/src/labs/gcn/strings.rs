@@ -5,6 +5,21 @@ use crate::labs::Strings;
 pub const STRINGS: Strings = &[
     ("name", "GCN — graph convolutional network", "GCN —— 图卷积网络"),
     ("short", "GCN", "GCN"),
+    ("chart.spread", "How different the nodes look (last hidden layer)", "节点之间的差异（最后一个隐藏层）"),
+    ("chart.spread.line", "0.01: all alike", "0.01：全都一样"),
+    ("metric.spread", "mean cosine distance", "平均余弦距离"),
+    ("preset.oversmoothing", "Too many layers (oversmoothing)", "层数过多（过度平滑）"),
+    (
+        "preset.oversmoothing.help",
+        "Twelve layers: each averages every node with its neighbours, and after twelve every node looks like every other",
+        "十二层：每一层都把节点和邻居平均一次，十二次之后所有节点看起来都一样",
+    ),
+    (
+        "detect.oversmoothing",
+        "Step {0}: the nodes' representations have been all but identical for 100 steps (mean cosine distance under 0.01). Each layer averages a node with its neighbours; after many layers the whole graph is one blur and the classes cannot be told apart (oversmoothing). Two or three layers are enough here.",
+        "第 {0} 步：节点的表示已经连续 100 步几乎完全相同（平均余弦距离低于 0.01）。每一层都把节点与邻居平均；层数一多，整张图糊成一片，类别再也分不开（过度平滑）。这里两三层就够了。",
+    ),
+    ("detect.oversmoothing.short", "Oversmoothing", "过度平滑"),
     (
         "desc",
         "A few nodes carry their class; each layer mixes every node with its neighbours, and the classes spread along the edges.",
