@@ -394,14 +394,16 @@ mod tests {
     use super::*;
     use crate::labs::StepMetrics;
 
-    /// A lab that panics on its third step.
-    struct Fragile(u32);
+    /// A lab whose step `n` (from 1) is `step(n)`: every other method does nothing much.
+    struct Scripted {
+        n: u32,
+        step: fn(u32) -> StepMetrics,
+    }
 
-    impl Lab for Fragile {
+    impl Lab for Scripted {
         fn step(&mut self) -> Result<StepMetrics, LabError> {
-            self.0 += 1;
-            assert!(self.0 < 3, "index out of bounds in a lab");
-            Ok(StepMetrics::loss(1.0 / self.0 as f32))
+            self.n += 1;
+            Ok((self.step)(self.n))
         }
         fn evaluate(&mut self) -> Result<Evaluation, LabError> {
             Ok(Evaluation::classify(1.0, None, 1.0, None))
@@ -432,73 +434,45 @@ mod tests {
         }
     }
 
-    static FRAGILE: LabDef = LabDef {
-        id: "fragile",
-        params: Vec::new,
-        build: |_, _| Ok(Box::new(Fragile(0))),
-        views: &[],
-        charts: crate::labs::CLASSIFIER_CHARTS,
-        strings: &[],
-        steps: 10,
-        small: &[],
-        suits: crate::labs::Suits::Cpu,
-        trained: None,
-        presets: &[],
-    };
+    const fn scripted(id: &'static str, build: crate::labs::BuildFn) -> LabDef {
+        LabDef {
+            id,
+            params: Vec::new,
+            build,
+            views: &[],
+            charts: crate::labs::CLASSIFIER_CHARTS,
+            strings: &[],
+            steps: 10,
+            small: &[],
+            suits: crate::labs::Suits::Cpu,
+            trained: None,
+            presets: &[],
+        }
+    }
+
+    /// A lab that panics on its third step.
+    static FRAGILE: LabDef = scripted("fragile", |_, _| {
+        Ok(Box::new(Scripted {
+            n: 0,
+            step: |n| {
+                assert!(n < 3, "index out of bounds in a lab");
+                StepMetrics::loss(1.0 / n as f32)
+            },
+        }))
+    });
 
     /// A lab whose losses stay on the device (as on a GPU): 1/step, NaN at step 5.
-    struct OnDevice(u32);
-
-    impl Lab for OnDevice {
-        fn step(&mut self) -> Result<StepMetrics, LabError> {
-            self.0 += 1;
-            let v = if self.0 == 5 { f32::NAN } else { 1.0 / self.0 as f32 };
-            let t = crate::tensors::floats(vec![v, 2.0 * v], [1, 2], &Device::flex().autodiff());
-            let loss = Reading::of(t.clone().slice([0..1, 0..1]));
-            Ok(StepMetrics { loss: Some(loss), more: vec![("twice", Reading::of(t.slice([0..1, 1..2])))] })
-        }
-        fn evaluate(&mut self) -> Result<Evaluation, LabError> {
-            Ok(Evaluation::classify(1.0, None, 1.0, None))
-        }
-        fn views(&self) -> Vec<ViewSpec> {
-            vec![]
-        }
-        fn render(&mut self, view: &str) -> Result<View, LabError> {
-            Err(LabError::UnknownView(view.into()))
-        }
-        fn reconfigure(&mut self, _: &Values) -> Result<(), LabError> {
-            Ok(())
-        }
-        fn settings(&self) -> Values {
-            Values::new()
-        }
-        fn rates(&self) -> Vec<(&'static str, f64)> {
-            vec![]
-        }
-        fn parameters(&self) -> usize {
-            1
-        }
-        fn weights(&self) -> Result<Vec<u8>, LabError> {
-            Ok(vec![])
-        }
-        fn load_weights(&mut self, _: &[u8], _: u64) -> Result<(), LabError> {
-            Ok(())
-        }
-    }
-
-    static ON_DEVICE: LabDef = LabDef {
-        id: "on_device",
-        params: Vec::new,
-        build: |_, _| Ok(Box::new(OnDevice(0))),
-        views: &[],
-        charts: crate::labs::CLASSIFIER_CHARTS,
-        strings: &[],
-        steps: 10,
-        small: &[],
-        suits: crate::labs::Suits::Cpu,
-        trained: None,
-        presets: &[],
-    };
+    static ON_DEVICE: LabDef = scripted("on_device", |_, _| {
+        Ok(Box::new(Scripted {
+            n: 0,
+            step: |n| {
+                let v = if n == 5 { f32::NAN } else { 1.0 / n as f32 };
+                let t = crate::tensors::floats(vec![v, 2.0 * v], [1, 2], &Device::flex().autodiff());
+                let loss = Reading::of(t.clone().slice([0..1, 0..1]));
+                StepMetrics { loss: Some(loss), more: vec![("twice", Reading::of(t.slice([0..1, 1..2])))] }
+            },
+        }))
+    });
 
     #[test]
     fn figures_left_on_the_device_are_read_together_in_order_and_a_nan_among_them_stops_the_run() {
