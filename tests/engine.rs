@@ -452,6 +452,29 @@ fn the_detectors_fire_on_the_mlps_failing_presets_and_stay_quiet_on_its_defaults
     assert_eq!(found(&values(&[("activation", text("relu"))])), Vec::<&str>::new());
 }
 
+/// Ten sigmoid blocks with neither skips nor batch norm: the vanishing-gradient detector fires
+/// within its first measurements; the defaults stay quiet over their first 50 steps (ten measurements).
+#[test]
+fn the_vanishing_gradient_detector_fires_on_the_resnets_preset() {
+    let small = |mut v: Values| {
+        v.insert("train_size".into(), ParamValue::Int(200));
+        v
+    };
+    let (mut s, _) =
+        Session::new(find_lab("resnet").unwrap(), &small(preset("resnet", "vanishing")), DeviceChoice::Cpu)
+            .unwrap();
+    while s.steps() < 60 && s.findings().is_empty() {
+        s.step().unwrap();
+    }
+    assert_eq!(s.findings().iter().map(|f| f.id).collect::<Vec<_>>(), ["vanishing"]);
+    let (mut s, _) =
+        Session::new(find_lab("resnet").unwrap(), &small(Values::new()), DeviceChoice::Cpu).unwrap();
+    for _ in 0..50 {
+        s.step().unwrap();
+    }
+    assert!(s.findings().is_empty(), "{:?}", s.findings());
+}
+
 #[test]
 fn the_oversmoothing_detector_fires_on_a_twelve_layer_gcn_and_not_on_the_defaults() {
     assert_eq!(found_in("gcn", &preset("gcn", "defaults")), Vec::<&str>::new());

@@ -22,7 +22,7 @@ pub use activation::Activation;
 pub use batches::Batches;
 pub use classify::{argmax, confusion_view, cross_entropy, onehot, score, token_cross_entropy};
 pub use pca::{padded_ranges, pca2};
-pub use training::{Decay, Optim, Training, TrainingDefaults, checked_loss};
+pub use training::{Decay, GRADIENT_CHART, Optim, Training, TrainingDefaults, VANISHING, checked_loss};
 pub use tsne::tsne;
 
 /// A choice parameter's value as its typed enum (the same names serde reads in configs).

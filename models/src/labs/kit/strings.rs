@@ -10,6 +10,20 @@ pub const STRINGS: Strings = &[
         "The lab's own settings, tuned to train well",
         "本实验自带的设置，调好了能训练得好",
     ),
+    // How much gradient reaches the first layer (the MLP and ResNet labs)
+    (
+        "chart.gradients",
+        "Gradient reaching the first layer ÷ the last layer's (power of 10: -2 is 1/100)",
+        "到达第一层的梯度 ÷ 最后一层的（10 的幂：-2 即 1/100）",
+    ),
+    ("chart.gradients.line", "1/100: vanishing", "1/100：消失"),
+    ("metric.grad_ratio", "log₁₀(first ÷ last)", "log₁₀(第一层 ÷ 最后一层)"),
+    (
+        "detect.vanishing",
+        "Step {0}: the gradient reaching the first layer is under 1/100 of the last layer's. It vanishes on its way back through the layers (each sigmoid multiplies it by at most 1/4, each tanh by at most 1): the early layers barely learn. ReLU, fewer layers, batch norm or skip connections help.",
+        "第 {0} 步：到达第一层的梯度不到最后一层的 1/100。它在逐层反向传播时消失了（每个 sigmoid 至多把它乘以 1/4，每个 tanh 至多乘以 1）：前面的层几乎学不到东西。ReLU、更少的层、批归一化或跳跃连接会有帮助。",
+    ),
+    ("detect.vanishing.short", "Vanishing gradient", "梯度消失"),
     // What the detectors say ({0}: the step), and their names on the charts
     ("detect.diverging.short", "Diverging", "发散"),
     ("detect.overfitting.short", "Overfitting", "过拟合"),

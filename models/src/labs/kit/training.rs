@@ -7,8 +7,9 @@ use serde::{Deserialize, Serialize};
 
 use burn::tensor::{Device, Tensor};
 
+use crate::engine::Detector;
 use crate::error::LabError;
-use crate::labs::Reading;
+use crate::labs::{Chart, Curve, Reading};
 use crate::params::{ParamSpec, Values};
 
 /// The optimizers every lab offers (the choice keys `sgd`, `momentum`, `adam`).
@@ -120,6 +121,20 @@ impl Training {
         }
     }
 }
+
+/// How much of the gradient reaches the first layer, relative to the output layer's, as a
+/// power of ten (the curve `grad_ratio` of the MLP and ResNet labs), at which the
+/// vanishing-gradient detector speaks: 1/100.
+pub const VANISHING_LEVEL: f32 = -2.0;
+
+/// The chart of `grad_ratio`, with the 1/100 line.
+pub const GRADIENT_CHART: Chart =
+    Chart { id: "gradients", curves: &[Curve::bold("grad_ratio")], unit: false, line: Some(VANISHING_LEVEL) };
+
+/// The vanishing-gradient detector: `grad_ratio` under 1/100 five measurements in a row
+/// (sustained, not one noisy measurement late in a run whose loss is near 0).
+pub const VANISHING: Detector =
+    Detector::Level { id: "vanishing", metric: "grad_ratio", level: VANISHING_LEVEL, above: false, times: 5 };
 
 /// A training step's loss, checked before it updates the weights where that costs nothing:
 /// on the CPU it is read now, and a NaN or infinite one (of step `step`) is an error before

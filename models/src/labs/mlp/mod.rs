@@ -68,14 +68,11 @@ const CHARTS: &[Chart] = &[
     crate::labs::CLASSIFIER_CHARTS[0],
     crate::labs::CLASSIFIER_CHARTS[1],
     Chart { id: "units", curves: &[Curve::bold("dead_share")], unit: true, line: None },
-    Chart { id: "gradients", curves: &[Curve::bold("grad_ratio")], unit: false, line: Some(VANISHING_LEVEL) },
+    kit::GRADIENT_CHART,
 ];
 
 /// The share of dead hidden ReLUs at which the detector speaks.
 const DEAD_LEVEL: f32 = 0.5;
-/// The first layer's gradient relative to the output layer's, as a power of ten, at which the
-/// vanishing-gradient detector speaks (1/100).
-const VANISHING_LEVEL: f32 = -2.0;
 /// Steps between two measurements of that ratio.
 const GRAD_EVERY: u64 = 10;
 
@@ -469,14 +466,7 @@ impl Lab for MlpLab {
             above: true,
             times: 1,
         });
-        d.push(crate::engine::Detector::Level {
-            id: "vanishing",
-            metric: "grad_ratio",
-            level: VANISHING_LEVEL,
-            above: false,
-            // Sustained, not one noisy measurement late in a run whose loss is near 0.
-            times: 5,
-        });
+        d.push(kit::VANISHING);
         d
     }
 

@@ -13,19 +13,6 @@ pub const STRINGS: Strings = &[
         "第 {0} 步：一半以上的隐藏 ReLU 对所有训练点都输出 0。它们“死”了：梯度再也到不了它们的权重，它们不会再学习。降低学习率或换一种激活函数能让它们活下来。",
     ),
     ("detect.dead_relu.short", "Dead ReLUs", "ReLU 死亡"),
-    (
-        "chart.gradients",
-        "Gradient reaching the first layer ÷ the last layer's (power of 10: -2 is 1/100)",
-        "到达第一层的梯度 ÷ 最后一层的（10 的幂：-2 即 1/100）",
-    ),
-    ("chart.gradients.line", "1/100: vanishing", "1/100：消失"),
-    ("metric.grad_ratio", "log₁₀(first ÷ last)", "log₁₀(第一层 ÷ 最后一层)"),
-    (
-        "detect.vanishing",
-        "Step {0}: the gradient reaching the first layer is under 1/100 of the last layer's. It vanishes on its way back through the layers (each sigmoid multiplies it by at most 1/4, each tanh by at most 1): the early layers barely learn. ReLU, fewer layers or skip connections (the ResNet lab) help.",
-        "第 {0} 步：到达第一层的梯度不到最后一层的 1/100。它在逐层反向传播时消失了（每个 sigmoid 至多把它乘以 1/4，每个 tanh 至多乘以 1）：前面的层几乎学不到东西。ReLU、更少的层或跳跃连接（见 ResNet 实验）会有帮助。",
-    ),
-    ("detect.vanishing.short", "Vanishing gradient", "梯度消失"),
     ("preset.too_high", "Learning rate too high", "学习率过高"),
     (
         "preset.too_high.help",

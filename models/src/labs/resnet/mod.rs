@@ -20,7 +20,7 @@ use crate::data::images::{self, ImageSet, Split};
 use crate::error::LabError;
 use crate::labs::kit::images::{evaluate_images, image_batch, image_probs, sample_spec};
 use crate::labs::kit::{Activation, Batches, Training, TrainingDefaults, confusion_view, cross_entropy, onehot, seed_spec};
-use crate::labs::{Evaluation, Lab, LabDef, Reading, StepMetrics, Suits, kit};
+use crate::labs::{Evaluation, Lab, LabDef, Preset, Reading, StepMetrics, Suits, kit};
 use crate::params::{self, Group, ParamKind, ParamSpec, Values};
 use crate::rng::Rng;
 use crate::view::{View, ViewSpec};
@@ -32,14 +32,24 @@ pub const DEF: LabDef = LabDef {
     params,
     build,
     views: &["gradients", "maps", "confusion"],
-    charts: crate::labs::CLASSIFIER_CHARTS,
+    charts: &[crate::labs::CLASSIFIER_CHARTS[0], crate::labs::CLASSIFIER_CHARTS[1], kit::GRADIENT_CHART],
     strings: strings::STRINGS,
     // The cosine decay's length.
     steps: 3000,
     small: &[("train_size", "200"), ("batch", "16"), ("blocks", "2"), ("width", "4")],
     suits: Suits::Gpu,
     trained: None,
-    presets: &[],
+    presets: &[
+        Preset { id: "defaults", values: &[] },
+        // Ten blocks without skips (batch norm kept): deeper, yet worse than with skips.
+        Preset { id: "plain", values: &[("blocks", "10"), ("skips", "false")] },
+        // Ten sigmoid blocks with neither skips nor batch norm: the gradient reaching the first
+        // layer is 10^-14 of the last's, and nothing is learnt.
+        Preset {
+            id: "vanishing",
+            values: &[("blocks", "10"), ("skips", "false"), ("batch_norm", "false"), ("activation", "sigmoid")],
+        },
+    ],
 };
 
 // ---------------------------------------------------------------------------------------
@@ -165,6 +175,7 @@ impl Lab for ResNetLab {
         let loss = cross_entropy(logits, y);
         let value = Reading::of(loss.clone());
         let grads = GradientsParams::from_grads(loss.backward(), &self.model);
+        let mut more = Vec::new();
         if self.steps.is_multiple_of(GRAD_EVERY) {
             // Every layer's norm in one read (one sync on a GPU, not one per layer).
             let norms: Vec<Tensor<1>> = self
@@ -178,7 +189,15 @@ impl Lab for ResNetLab {
                     )
                 })
                 .collect();
-            self.grad_history.push(Tensor::cat(norms, 0).floats());
+            let norms = Tensor::cat(norms, 0).floats();
+            if let (Some(&first), Some(&last)) = (norms.first(), norms.last())
+                && norms.len() > 1
+            {
+                // How much of the gradient reaches the first layer, as a power of ten.
+                let ratio = (first / last.max(1e-30)).max(1e-30);
+                more.push(("grad_ratio", Reading::Value(ratio.log10())));
+            }
+            self.grad_history.push(norms);
             if self.grad_history.len() > GRAD_HISTORY {
                 self.grad_history.remove(0);
             }
@@ -187,13 +206,19 @@ impl Lab for ResNetLab {
         self.steps += 1;
         self.rates = vec![("lr", lr)];
         self.model = self.optim.step(lr, self.model.clone(), grads);
-        Ok(StepMetrics::loss(value))
+        Ok(StepMetrics { loss: Some(value), more })
     }
 
     fn evaluate(&mut self) -> Result<Evaluation, LabError> {
         let (e, _, confusion) = evaluate_images(&self.data, self.classes, |set, idx| self.probs(set, idx));
         self.confusion = confusion;
         Ok(e)
+    }
+
+    fn detectors(&self) -> Vec<crate::engine::Detector> {
+        let mut d = crate::engine::Detector::LEARNER.to_vec();
+        d.push(kit::VANISHING);
+        d
     }
 
     fn eval_every(&self) -> u64 {

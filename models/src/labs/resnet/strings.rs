@@ -5,6 +5,18 @@ use crate::labs::Strings;
 pub const STRINGS: Strings = &[
     ("name", "ResNet — residual network", "ResNet —— 残差网络"),
     ("short", "ResNet", "ResNet"),
+    ("preset.plain", "Deep without skips", "深而无跳跃连接"),
+    (
+        "preset.plain.help",
+        "Ten blocks without skip connections (batch norm kept): a deeper network that trains worse than the same one with skips",
+        "十个块、没有跳跃连接（保留批归一化）：更深的网络，却比带跳跃连接的同一网络训练得更差",
+    ),
+    ("preset.vanishing", "Vanishing gradients", "梯度消失"),
+    (
+        "preset.vanishing.help",
+        "Ten sigmoid blocks with neither skips nor batch norm: almost no gradient reaches the first layers, and the network learns nothing",
+        "十个 sigmoid 块，既无跳跃连接也无批归一化：几乎没有梯度能到达前面的层，网络什么也学不到",
+    ),
     (
         "desc",
         "A deep plain network trains worse than the same network with skip connections. Switch the skips off, Reset and compare; with sigmoid and no batch norm, watch the early layers' gradients vanish.",
