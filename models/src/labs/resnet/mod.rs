@@ -215,6 +215,10 @@ impl Lab for ResNetLab {
         Ok(e)
     }
 
+    fn charts(&self) -> Vec<&'static str> {
+        DEF.charts.iter().map(|c| c.id).collect()
+    }
+
     fn detectors(&self) -> Vec<crate::engine::Detector> {
         let mut d = crate::engine::Detector::LEARNER.to_vec();
         d.push(kit::VANISHING);
