@@ -38,6 +38,9 @@ pub const DEF: LabDef = LabDef {
     trained: None,
     presets: &[
         Preset { id: "defaults", values: &[] },
+        // One layer on the block model: a node hears only its direct neighbours, and most
+        // labelled nodes are more than one hop away.
+        Preset { id: "one_layer", values: &[("graph", "sbm"), ("layers", "1")] },
         // Twelve rounds of averaging over neighbours: every member of the club looks alike.
         Preset { id: "oversmoothing", values: &[("layers", "12")] },
     ],

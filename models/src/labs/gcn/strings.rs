@@ -8,6 +8,12 @@ pub const STRINGS: Strings = &[
     ("chart.spread", "How different the nodes look (last hidden layer)", "节点之间的差异（最后一个隐藏层）"),
     ("chart.spread.line", "0.01: all alike", "0.01：全都一样"),
     ("metric.spread", "mean cosine distance", "平均余弦距离"),
+    ("preset.one_layer", "Too few layers", "层数过少"),
+    (
+        "preset.one_layer.help",
+        "One layer on the block model: each node hears only its direct neighbours, and most are more than one hop from a labelled node. Then try two layers",
+        "在随机分块图上只用一层：每个节点只听到直接邻居，而大多数节点离带标签的节点不止一跳。再试试两层",
+    ),
     ("preset.oversmoothing", "Too many layers (oversmoothing)", "层数过多（过度平滑）"),
     (
         "preset.oversmoothing.help",
