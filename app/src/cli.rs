@@ -159,10 +159,7 @@ pub fn run(command: Command) -> anyhow::Result<String> {
                 save: save.as_deref(),
                 png: png_out.as_deref(),
             };
-            let set = match preset {
-                Some(id) => preset_sets(&lab, &id)?.into_iter().chain(set).collect(),
-                None => set,
-            };
+            let set = with_preset(&lab, preset.as_deref(), set)?;
             let run = Run { lab: &lab, sets: &set, steps, device, seed, load: load.as_deref(), trained };
             let summary = tenlab_models::engine::on_pool(|| train(run, outputs, true))?;
             Ok(format!("{summary}\n"))
@@ -207,10 +204,7 @@ pub fn run(command: Command) -> anyhow::Result<String> {
         }
         Command::Open { lab, preset, set } => {
             let def = lab_def(&lab)?;
-            let set: Vec<String> = match preset {
-                Some(id) => preset_sets(&lab, &id)?.into_iter().chain(set).collect(),
-                None => set,
-            };
+            let set = with_preset(&lab, preset.as_deref(), set)?;
             let mut values = def.defaults();
             values.extend(parse_sets(def, &set)?);
             // Checked here, so that a bad value is a message before any window opens.
@@ -223,6 +217,14 @@ pub fn run(command: Command) -> anyhow::Result<String> {
             cartpole(state.as_deref().unwrap_or_default(), actions.as_deref().unwrap_or_default())
         }
     }
+}
+
+/// `--set` pairs with those of `--preset` (if given) before them, so that `--set` wins.
+fn with_preset(lab: &str, preset: Option<&str>, set: Vec<String>) -> anyhow::Result<Vec<String>> {
+    Ok(match preset {
+        Some(id) => preset_sets(lab, id)?.into_iter().chain(set).collect(),
+        None => set,
+    })
 }
 
 /// A preset's settings as `key=value` strings, or a message naming the lab's presets.

@@ -28,7 +28,7 @@ impl TenlabApp {
         let specs = (self.lab.params)();
         let fresh = self.runner.status.step == 0 && !self.runner.is_playing();
         let current = self.runner.values().clone();
-        let mut values = self.lab.validate(&Values::new()).unwrap_or_default();
+        let mut values = self.lab.defaults();
         if let Some(seed) = current.get("seed") {
             values.insert("seed".into(), seed.clone());
         }

@@ -3,6 +3,8 @@
 //! losing what it had learned). Each fires once per run, at the step it first sees it; the
 //! text is the lab's (or the shared) translation `detect.<id>`.
 
+use std::collections::VecDeque;
+
 use serde::Serialize;
 
 use super::{Metric, MetricPoint};
@@ -27,6 +29,11 @@ pub enum Detector {
 impl Detector {
     /// The detectors of a lab whose loss should fall and that evaluates on held-out data.
     pub const LEARNER: &'static [Detector] = &[Detector::Diverging, Detector::Overfitting];
+
+    /// A learner's detectors and a lab's own `more`.
+    pub fn learner_and(more: &[Detector]) -> Vec<Detector> {
+        Self::LEARNER.iter().chain(more).copied().collect()
+    }
 
     /// Also the translation key `detect.<id>`.
     pub fn id(self) -> &'static str {
@@ -60,18 +67,33 @@ const RISING_EVALS: usize = 3;
 const RISE_RATIO: f64 = 1.1;
 const RISE_MARGIN: f64 = 0.02;
 
+/// What a detector has seen so far (its settings stay in its [`Detector`]).
 #[derive(Debug)]
-enum State {
+enum Progress {
     Diverging { ema: Option<f64>, lowest: f64, seen: u64 },
-    Overfitting { train: Vec<(u64, f64)>, test: Vec<(u64, f64)> },
-    Forgetting { metric: &'static str, solved: f32, best: f32 },
-    Level { metric: &'static str, level: f32, above: bool, times: u32, run: u32 },
+    Overfitting(Evaluations),
+    Forgetting { best: f32 },
+    Level { run: u32 },
+}
+
+/// What the overfitting detector keeps of the evaluations: running lows and the latest few,
+/// not the whole history (a long run evaluates thousands of times).
+#[derive(Debug)]
+struct Evaluations {
+    /// The latest training loss, with its step.
+    train: Option<(u64, f64)>,
+    train_lowest: f64,
+    test_lowest: f64,
+    /// Held-out losses seen.
+    tests: usize,
+    /// The latest [`RISING_EVALS`] held-out losses, oldest first, with their steps.
+    recent: VecDeque<(u64, f64)>,
 }
 
 /// The detectors of one run and what they found so far.
 #[derive(Debug)]
 pub struct Watch {
-    states: Vec<(Detector, State, bool)>,
+    states: Vec<(Detector, Progress, bool)>,
     findings: Vec<Finding>,
 }
 
@@ -80,17 +102,19 @@ impl Watch {
         let states = detectors
             .iter()
             .map(|&d| {
-                let state = match d {
-                    Detector::Diverging => State::Diverging { ema: None, lowest: f64::INFINITY, seen: 0 },
-                    Detector::Overfitting => State::Overfitting { train: Vec::new(), test: Vec::new() },
-                    Detector::Forgetting { metric, solved } => {
-                        State::Forgetting { metric, solved, best: f32::MIN }
-                    }
-                    Detector::Level { metric, level, above, times, .. } => {
-                        State::Level { metric, level, above, times, run: 0 }
-                    }
+                let progress = match d {
+                    Detector::Diverging => Progress::Diverging { ema: None, lowest: f64::INFINITY, seen: 0 },
+                    Detector::Overfitting => Progress::Overfitting(Evaluations {
+                        train: None,
+                        train_lowest: f64::INFINITY,
+                        test_lowest: f64::INFINITY,
+                        tests: 0,
+                        recent: VecDeque::with_capacity(RISING_EVALS + 1),
+                    }),
+                    Detector::Forgetting { .. } => Progress::Forgetting { best: f32::MIN },
+                    Detector::Level { .. } => Progress::Level { run: 0 },
                 };
-                (d, state, false)
+                (d, progress, false)
             })
             .collect();
         Self { states, findings: Vec::new() }
@@ -104,11 +128,11 @@ impl Watch {
     /// Takes a run's points (in the order they were measured).
     pub fn see(&mut self, points: &[MetricPoint]) {
         for p in points {
-            for (detector, state, fired) in &mut self.states {
+            for (detector, progress, fired) in &mut self.states {
                 if *fired {
                     continue;
                 }
-                if state.fires(p) {
+                if progress.fires(*detector, p) {
                     *fired = true;
                     self.findings.push(Finding { id: detector.id(), step: p.step });
                 }
@@ -117,11 +141,11 @@ impl Watch {
     }
 }
 
-impl State {
-    fn fires(&mut self, p: &MetricPoint) -> bool {
+impl Progress {
+    fn fires(&mut self, detector: Detector, p: &MetricPoint) -> bool {
         let value = p.value as f64;
-        match self {
-            State::Diverging { ema, lowest, seen } => {
+        match (self, detector) {
+            (Progress::Diverging { ema, lowest, seen }, _) => {
                 if p.metric != Metric::BATCH_LOSS || !value.is_finite() {
                     return false;
                 }
@@ -134,49 +158,65 @@ impl State {
                 *lowest = lowest.min(smooth);
                 smooth > DIVERGE_RATIO * *lowest && smooth > *lowest + DIVERGE_MARGIN
             }
-            State::Overfitting { train, test } => {
+            (Progress::Overfitting(e), _) => {
                 match p.metric {
-                    Metric::TRAIN_LOSS => train.push((p.step, value)),
-                    Metric::TEST_LOSS => test.push((p.step, value)),
+                    Metric::TRAIN_LOSS => e.take_train(p.step, value),
+                    Metric::TEST_LOSS => e.take_test(p.step, value),
                     _ => return false,
                 }
-                overfits(train, test)
+                e.overfits()
             }
-            State::Forgetting { metric, solved, best } => {
-                if p.metric.key() != *metric {
+            (Progress::Forgetting { best }, Detector::Forgetting { metric, solved }) => {
+                if p.metric.key() != metric {
                     return false;
                 }
                 *best = best.max(p.value);
-                *best >= *solved && p.value <= 0.5 * *best
+                *best >= solved && p.value <= 0.5 * *best
             }
-            State::Level { metric, level, above, times, run } => {
-                if p.metric.key() != *metric {
+            (Progress::Level { run }, Detector::Level { metric, level, above, times, .. }) => {
+                if p.metric.key() != metric {
                     return false;
                 }
-                let beyond = if *above { p.value >= *level } else { p.value <= *level };
+                let beyond = if above { p.value >= level } else { p.value <= level };
                 *run = if beyond { *run + 1 } else { 0 };
-                *run >= (*times).max(1)
+                *run >= times.max(1)
             }
+            // Each detector's progress is made from it in `Watch::new`.
+            _ => false,
         }
     }
 }
 
-/// The held-out loss has been above its lowest (by [`RISE_RATIO`] and [`RISE_MARGIN`]) for the
-/// last [`RISING_EVALS`] evaluations, with each further from it than the one before, while the
-/// training loss of the latest is the lowest it has been.
-fn overfits(train: &[(u64, f64)], test: &[(u64, f64)]) -> bool {
-    let (Some(&(step, latest_train)), Some(&(test_step, _))) = (train.last(), test.last()) else {
-        return false;
-    };
-    if step != test_step || test.len() <= RISING_EVALS {
-        return false;
+impl Evaluations {
+    fn take_train(&mut self, step: u64, value: f64) {
+        self.train = Some((step, value));
+        self.train_lowest = self.train_lowest.min(value);
     }
-    let lowest = test.iter().map(|t| t.1).fold(f64::INFINITY, f64::min);
-    let recent = &test[test.len() - RISING_EVALS..];
-    let above = recent.iter().all(|t| t.1 > lowest * RISE_RATIO && t.1 > lowest + RISE_MARGIN);
-    let rising = recent.windows(2).all(|w| w[1].1 > w[0].1);
-    let train_lowest = train.iter().map(|t| t.1).fold(f64::INFINITY, f64::min);
-    above && rising && latest_train <= train_lowest
+
+    fn take_test(&mut self, step: u64, value: f64) {
+        self.tests += 1;
+        self.test_lowest = self.test_lowest.min(value);
+        self.recent.push_back((step, value));
+        if self.recent.len() > RISING_EVALS {
+            self.recent.pop_front();
+        }
+    }
+
+    /// The held-out loss has been above its lowest (by [`RISE_RATIO`] and [`RISE_MARGIN`]) for
+    /// the last [`RISING_EVALS`] evaluations, with each further from it than the one before,
+    /// while the training loss of the latest is the lowest it has been.
+    fn overfits(&self) -> bool {
+        let (Some((step, latest_train)), Some(&(test_step, _))) = (self.train, self.recent.back()) else {
+            return false;
+        };
+        if step != test_step || self.tests <= RISING_EVALS {
+            return false;
+        }
+        let lowest = self.test_lowest;
+        let above = self.recent.iter().all(|t| t.1 > lowest * RISE_RATIO && t.1 > lowest + RISE_MARGIN);
+        let rising = self.recent.iter().zip(self.recent.iter().skip(1)).all(|(a, b)| b.1 > a.1);
+        above && rising && latest_train <= self.train_lowest
+    }
 }
 
 #[cfg(test)]

@@ -13,7 +13,6 @@ use crate::device::{self, DeviceChoice, DeviceInfo};
 use crate::error::LabError;
 use crate::labs::{Applied, Evaluation, Lab, LabDef, Reading};
 use crate::params::{ParamValue, Values};
-use crate::tensors::Floats;
 use crate::view::{View, ViewSpec};
 
 pub struct Session {
@@ -261,7 +260,7 @@ impl Session {
         }
         let unread = std::mem::take(&mut self.unread);
         let tensors: Vec<Tensor<1>> = unread.iter().map(|u| u.value.clone()).collect();
-        let values = guard(|| Ok(Tensor::cat(tensors, 0).floats()))?;
+        let values = guard(|| Ok(crate::tensors::read_all(tensors)))?;
         for (u, value) in unread.iter().zip(values) {
             if let Err(e) = LabError::check_finite(value, u.step) {
                 self.ready = points;

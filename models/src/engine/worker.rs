@@ -344,17 +344,11 @@ impl Worker {
                     self.rate = (Instant::now(), session.steps(), 0.0);
                 }
             }
-            Err(error) => {
-                self.playing = false;
-                self.steps_left = 0;
-                self.outbox.push_back(Event::Error { generation: self.generation, error });
-                // The points read before the NaN.
-                self.points.extend(session.flush().unwrap_or_default());
-            }
+            Err(error) => self.stop_with(error),
         }
         if !self.busy() {
-            // Stopped (Pause, the steps asked for done, the budget reached): the figures
-            // still on the device go out now.
+            // Stopped (Pause, the steps asked for done, the budget reached, an error): the
+            // figures still on the device go out now (after a NaN, those read before it).
             self.read_figures();
         }
         self.send_findings();
@@ -376,15 +370,20 @@ impl Worker {
         match session.flush() {
             Ok(points) => self.points.extend(points),
             Err(error) => {
-                self.playing = false;
-                self.steps_left = 0;
-                self.outbox.push_back(Event::Error { generation: self.generation, error });
+                self.stop_with(error);
                 if let Some(session) = &mut self.session {
                     // Those before the NaN.
                     self.points.extend(session.flush().unwrap_or_default());
                 }
             }
         }
+    }
+
+    /// A step or a read failed: training stops and the user is told why.
+    fn stop_with(&mut self, error: LabError) {
+        self.playing = false;
+        self.steps_left = 0;
+        self.outbox.push_back(Event::Error { generation: self.generation, error });
     }
 
     fn send_status(&mut self) {

@@ -15,6 +15,7 @@ use burn::tensor::Device;
 use serde::{Deserialize, Serialize};
 
 use crate::data::graph::{Graph, Part};
+use crate::engine::Detector;
 use crate::error::LabError;
 use crate::labs::kit::{argmax, cross_entropy, onehot, seed_spec};
 use crate::labs::{CLASSIFIER_CHARTS, Chart, Curve, Evaluation, Lab, LabDef, Preset, Reading, StepMetrics, Suits};
@@ -53,10 +54,11 @@ const CHARTS: &[Chart] = &[
     Chart { id: "spread", curves: &[Curve::bold("spread")], unit: false, line: Some(SMOOTH_LEVEL) },
 ];
 
-/// The spread (mean cosine distance) under which the nodes count as alike…
+/// The spread (mean cosine distance) under which the nodes count as alike.
 const SMOOTH_LEVEL: f32 = 0.01;
-/// …for this many evaluations in a row (100 steps): oversmoothing.
-const SMOOTH_EVALS: u32 = 20;
+/// Oversmoothing: the nodes alike for 20 evaluations in a row (100 steps).
+const OVERSMOOTHING: Detector =
+    Detector::Level { id: "oversmoothing", metric: "spread", level: SMOOTH_LEVEL, above: false, times: 20 };
 
 // ---------------------------------------------------------------------------------------
 // Parameters
@@ -351,16 +353,8 @@ impl Lab for GcnLab {
         CHARTS.iter().map(|c| c.id).filter(|&id| id != "spread" || deep).collect()
     }
 
-    fn detectors(&self) -> Vec<crate::engine::Detector> {
-        let mut d = crate::engine::Detector::LEARNER.to_vec();
-        d.push(crate::engine::Detector::Level {
-            id: "oversmoothing",
-            metric: "spread",
-            level: SMOOTH_LEVEL,
-            above: false,
-            times: SMOOTH_EVALS,
-        });
-        d
+    fn detectors(&self) -> Vec<Detector> {
+        Detector::learner_and(&[OVERSMOOTHING])
     }
 
     fn views(&self) -> Vec<ViewSpec> {

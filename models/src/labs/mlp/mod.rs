@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::data::toy2d::{self, EXTENT, Shape};
 use crate::data::{self, Table};
+use crate::engine::Detector;
 use crate::error::LabError;
 use crate::labs::kit::{Activation, Batches, Training, TrainingDefaults, confusion_view, cross_entropy, onehot, score, seed_spec};
 use crate::labs::{Chart, Curve, Evaluation, Lab, LabDef, Preset, Reading, StepMetrics, Suits, kit};
@@ -71,8 +72,8 @@ const CHARTS: &[Chart] = &[
     kit::GRADIENT_CHART,
 ];
 
-/// The share of dead hidden ReLUs at which the detector speaks.
-const DEAD_LEVEL: f32 = 0.5;
+/// Half or more of the hidden ReLUs dead (see `dead_share`).
+const DEAD_RELU: Detector = Detector::Level { id: "dead_relu", metric: "dead_share", level: 0.5, above: true, times: 1 };
 /// Steps between two measurements of that ratio.
 const GRAD_EVERY: u64 = 10;
 
@@ -457,17 +458,8 @@ impl Lab for MlpLab {
         CHARTS.iter().map(|c| c.id).filter(|&id| (id != "units" || relu) && (id != "gradients" || deep)).collect()
     }
 
-    fn detectors(&self) -> Vec<crate::engine::Detector> {
-        let mut d = crate::engine::Detector::LEARNER.to_vec();
-        d.push(crate::engine::Detector::Level {
-            id: "dead_relu",
-            metric: "dead_share",
-            level: DEAD_LEVEL,
-            above: true,
-            times: 1,
-        });
-        d.push(kit::VANISHING);
-        d
+    fn detectors(&self) -> Vec<Detector> {
+        Detector::learner_and(&[DEAD_RELU, kit::VANISHING])
     }
 
     fn views(&self) -> Vec<ViewSpec> {

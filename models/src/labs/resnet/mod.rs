@@ -25,7 +25,7 @@ use crate::params::{self, Group, ParamKind, ParamSpec, Values};
 use crate::rng::Rng;
 use crate::view::{View, ViewSpec};
 use model::Net;
-use crate::tensors::{self, Floats};
+use crate::tensors;
 
 pub const DEF: LabDef = LabDef {
     id: "resnet",
@@ -189,7 +189,7 @@ impl Lab for ResNetLab {
                     )
                 })
                 .collect();
-            let norms = Tensor::cat(norms, 0).floats();
+            let norms = tensors::read_all(norms);
             if let (Some(&first), Some(&last)) = (norms.first(), norms.last())
                 && norms.len() > 1
             {
@@ -220,9 +220,7 @@ impl Lab for ResNetLab {
     }
 
     fn detectors(&self) -> Vec<crate::engine::Detector> {
-        let mut d = crate::engine::Detector::LEARNER.to_vec();
-        d.push(kit::VANISHING);
-        d
+        crate::engine::Detector::learner_and(&[kit::VANISHING])
     }
 
     fn eval_every(&self) -> u64 {
