@@ -497,3 +497,19 @@ fn the_runner_hears_what_the_detectors_find() {
     r.load(lab, Values::new(), DeviceChoice::Cpu);
     assert!(r.findings.is_empty());
 }
+
+/// A discriminator five steps ahead at five times the rate: the ring's samples settle on two
+/// of its eight modes (seed 1, from step 1,000) and the detector says so after 1,000 steps of
+/// it; the defaults cover every mode and stay quiet over the same 2,500 steps.
+#[test]
+fn the_mode_collapse_detector_fires_on_the_gans_preset_and_not_on_its_defaults() {
+    let run = |values: &Values| {
+        let (mut s, _) = Session::new(find_lab("gan").unwrap(), values, DeviceChoice::Cpu).unwrap();
+        while s.steps() < 2500 && s.findings().is_empty() {
+            s.step().unwrap();
+        }
+        s.findings().iter().map(|f| f.id).collect::<Vec<_>>()
+    };
+    assert_eq!(run(&preset("gan", "collapse")), ["mode_collapse"]);
+    assert_eq!(run(&preset("gan", "defaults")), Vec::<&str>::new());
+}

@@ -24,6 +24,10 @@ pub enum Detector {
     /// beyond it (above it with `above`, else below) `times` measurements in a row; `id` names
     /// what that means.
     Level { id: &'static str, metric: &'static str, level: f32, above: bool, times: u32 },
+    /// A generator's samples are good (`quality`, a share, at least 1/2) but cover few of the
+    /// data's modes (`spread`, a share, at most 1/2) `times` evaluations in a row: mode
+    /// collapse. `quality` is measured before `spread` at each evaluation.
+    Collapse { quality: &'static str, spread: &'static str, times: u32 },
 }
 
 impl Detector {
@@ -42,6 +46,7 @@ impl Detector {
             Self::Overfitting => "overfitting",
             Self::Forgetting { .. } => "forgetting",
             Self::Level { id, .. } => id,
+            Self::Collapse { .. } => "mode_collapse",
         }
     }
 }
@@ -67,6 +72,11 @@ const RISING_EVALS: usize = 3;
 const RISE_RATIO: f64 = 1.1;
 const RISE_MARGIN: f64 = 0.02;
 
+/// Mode collapse: at least this share of the samples is good…
+const COLLAPSE_QUALITY: f32 = 0.5;
+/// …while they cover at most this share of the modes.
+const COLLAPSE_SPREAD: f32 = 0.5;
+
 /// What a detector has seen so far (its settings stay in its [`Detector`]).
 #[derive(Debug)]
 enum Progress {
@@ -74,6 +84,7 @@ enum Progress {
     Overfitting(Evaluations),
     Forgetting { best: f32 },
     Level { run: u32 },
+    Collapse { quality: Option<f32>, run: u32 },
 }
 
 /// What the overfitting detector keeps of the evaluations: running lows and the latest few,
@@ -113,6 +124,7 @@ impl Watch {
                     }),
                     Detector::Forgetting { .. } => Progress::Forgetting { best: f32::MIN },
                     Detector::Level { .. } => Progress::Level { run: 0 },
+                    Detector::Collapse { .. } => Progress::Collapse { quality: None, run: 0 },
                 };
                 (d, progress, false)
             })
@@ -179,6 +191,18 @@ impl Progress {
                 }
                 let beyond = if above { p.value >= level } else { p.value <= level };
                 *run = if beyond { *run + 1 } else { 0 };
+                *run >= times.max(1)
+            }
+            (Progress::Collapse { quality: q, run }, Detector::Collapse { quality, spread, times }) => {
+                if p.metric.key() == quality {
+                    *q = Some(p.value);
+                    return false;
+                }
+                if p.metric.key() != spread {
+                    return false;
+                }
+                let collapsed = q.is_some_and(|q| q >= COLLAPSE_QUALITY) && p.value <= COLLAPSE_SPREAD;
+                *run = if collapsed { *run + 1 } else { 0 };
                 *run >= times.max(1)
             }
             // Each detector's progress is made from it in `Watch::new`.
@@ -286,6 +310,29 @@ mod tests {
             w.findings(),
             [Finding { id: "dead_relu", step: 10 }, Finding { id: "vanishing", step: 30 }]
         );
+    }
+
+    #[test]
+    fn good_samples_on_few_modes_are_a_collapse_and_poor_ones_are_not() {
+        let d = [Detector::Collapse { quality: "near_data", spread: "mode_share", times: 3 }];
+        let see = |w: &mut Watch, pairs: &[(f32, f32)]| {
+            for (i, &(near, modes)) in pairs.iter().enumerate() {
+                let step = (i as u64 + 1) * 100;
+                w.see(&[
+                    MetricPoint { step, metric: Metric("near_data"), value: near },
+                    MetricPoint { step, metric: Metric("mode_share"), value: modes },
+                ]);
+            }
+        };
+        // Early on the samples are off the data and on few modes: not yet a collapse; then
+        // they spread over every mode.
+        let mut w = Watch::new(&d);
+        see(&mut w, &[(0.0, 0.0), (0.1, 0.25), (0.3, 0.5), (0.6, 1.0), (0.7, 1.0), (0.8, 0.875), (0.8, 1.0)]);
+        assert!(w.findings().is_empty(), "{:?}", w.findings());
+        // On the data but on two modes of eight, three evaluations in a row.
+        let mut w = Watch::new(&d);
+        see(&mut w, &[(0.2, 0.25), (0.6, 0.25), (0.7, 1.0), (0.7, 0.25), (0.8, 0.25), (0.9, 0.25)]);
+        assert_eq!(w.findings(), [Finding { id: "mode_collapse", step: 600 }]);
     }
 
     #[test]

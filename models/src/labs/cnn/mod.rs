@@ -15,7 +15,7 @@ use crate::data::images::{self, ImageSet, Split};
 use crate::error::LabError;
 use crate::labs::kit::images::{evaluate_images, image_batch, image_probs, sample_spec};
 use crate::labs::kit::{Activation, Batches, Training, TrainingDefaults, argmax, confusion_view, cross_entropy, onehot, seed_spec};
-use crate::labs::{Evaluation, Lab, LabDef, Reading, StepMetrics, Suits, kit};
+use crate::labs::{Evaluation, Lab, LabDef, Preset, Reading, StepMetrics, Suits, kit};
 use crate::params::{self, Group, ParamKind, ParamSpec, Values, text_of};
 use crate::rng::Rng;
 use crate::view::{View, ViewSpec};
@@ -34,7 +34,17 @@ pub const DEF: LabDef = LabDef {
     small: &[("train_size", "200"), ("batch", "16"), ("filters", "4")],
     suits: Suits::Gpu,
     trained: None,
-    presets: &[],
+    presets: &[
+        Preset { id: "defaults", values: &[] },
+        // 300 training digits: the training loss falls to 1e-4 while the held-out loss climbs
+        // from 0.78 (step 100) to 1.04 (step 1,000); held-out accuracy 0.81.
+        Preset { id: "overfit", values: &[("train_size", "300")] },
+        // Adam's steps 500 times the default's: the second step throws the weights so far that
+        // every image gets the same answer (loss ln 10 = 2.30, accuracy 0.12 after 300 steps).
+        Preset { id: "too_high", values: &[("lr", "0.5")] },
+        // Steps a hundred times smaller than the default's: the loss barely moves.
+        Preset { id: "too_low", values: &[("lr", "0.00001")] },
+    ],
 };
 
 // ---------------------------------------------------------------------------------------

@@ -5,6 +5,24 @@ use crate::labs::Strings;
 pub const STRINGS: Strings = &[
     ("name", "CNN — convolutional network", "CNN —— 卷积神经网络"),
     ("short", "CNN", "CNN"),
+    ("preset.overfit", "Too little data (overfitting)", "数据太少（过拟合）"),
+    (
+        "preset.overfit.help",
+        "Only 300 training images: the network soon knows each of them by heart, and the held-out loss climbs while the training loss keeps falling",
+        "只有 300 张训练图像：网络很快把每一张都背下来，训练损失继续下降，留出集损失却在上升",
+    ),
+    ("preset.too_high", "Learning rate too high", "学习率过高"),
+    (
+        "preset.too_high.help",
+        "A learning rate of 0.5: one of the first steps throws the weights so far that the network gives every image the same answer. The loss stays at ln 10 = 2.30, the level of guessing among ten classes",
+        "学习率 0.5：最初的某一步就把权重甩得太远，网络对每张图都给出同一个答案。损失停在 ln 10 = 2.30，也就是在十个类别里瞎猜的水平",
+    ),
+    ("preset.too_low", "Learning rate too low", "学习率过低"),
+    (
+        "preset.too_low.help",
+        "A learning rate of 0.00001, a hundred times below the default: every step is right, but so small that the loss barely moves in a minute",
+        "学习率 0.00001，是默认值的百分之一：每一步方向都对，但步子太小，一分钟里损失几乎不动",
+    ),
     (
         "desc",
         "Filters slide over the image and learn to detect strokes and shapes. Click a test image to see what every layer sees.",

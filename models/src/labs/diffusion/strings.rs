@@ -5,6 +5,18 @@ use crate::labs::Strings;
 pub const STRINGS: Strings = &[
     ("name", "Diffusion — DDPM", "扩散模型 —— DDPM"),
     ("short", "Diffusion", "扩散"),
+    ("preset.ring", "A ring of points (quick)", "点组成的圆环（很快）"),
+    (
+        "preset.ring.help",
+        "Points on a ring instead of digits: a small network learns in seconds, and the flow view shows where each denoising step pushes the points",
+        "用圆环上的点代替数字：小网络几秒钟就能学会，流场视图显示每一步去噪把点推向哪里",
+    ),
+    ("preset.one_step", "Only one denoising step", "只去噪一步"),
+    (
+        "preset.one_step.help",
+        "The same ring, sampled in a single step: the best one guess from pure noise is the average of the data, so every sample lands near the centre of the ring. Raise the sampling steps while it trains and watch the ring come back",
+        "同样的圆环，只用一步采样：从纯噪声出发一次猜中的最好答案是数据的平均值，于是所有样本都落在圆环中心附近。训练时把采样步数调高，看圆环重新出现",
+    ),
     (
         "desc",
         "Noise is added to the data step by step; a network learns to predict that noise, and sampling removes it again, step by step, from pure noise to a digit.",

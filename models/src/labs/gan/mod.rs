@@ -18,7 +18,7 @@ use crate::labs::kit::generative::{Data, drawn_classes, is_conditional, is_image
 use crate::error::LabError;
 use crate::labs::kit::judge::{Census, Judge, JudgeNet};
 use crate::labs::kit::{Batches, Optim, ema, onehot, seed_spec, weights};
-use crate::labs::{Chart, Curve, Evaluation, Lab, LabDef, Reading, StepMetrics, Suits};
+use crate::labs::{Chart, Curve, Evaluation, Lab, LabDef, Preset, Reading, StepMetrics, Suits};
 use crate::params::{self, Group, ParamKind, ParamSpec, Values, text_of};
 use crate::rng::Rng;
 use crate::view::{View, ViewSpec};
@@ -48,8 +48,24 @@ pub const DEF: LabDef = LabDef {
         file: "assets/models/gan-mnist.tenlab",
         bytes: include_bytes!("../../../../assets/models/gan-mnist.tenlab"),
     }),
-    presets: &[],
+    presets: &[
+        Preset { id: "defaults", values: &[] },
+        // The discriminator five steps per generator step at five times the rate: the generator
+        // finds a few points it can pass off as real and stays on them (1–4 of the ring's 8
+        // modes over 8,000 steps for seeds 1–4, the samples on the data).
+        Preset { id: "collapse", values: &[("d_steps", "5"), ("d_lr", "0.001")] },
+        // Both rates 50 times the default: the two players chase each other; the samples reach
+        // the ring and are thrown off it again (share near the data 0.9 → 0.3 → 0.9).
+        Preset { id: "too_high", values: &[("g_lr", "0.01"), ("d_lr", "0.01")] },
+    ],
 };
+
+/// Mode collapse: the samples on the data (share near it, or the judge's confident share)
+/// but on at most half the modes (or classes), ten evaluations (1,000 steps) in a row.
+const COLLAPSE: [crate::engine::Detector; 2] = [
+    crate::engine::Detector::Collapse { quality: "near_data", spread: "mode_share", times: 10 },
+    crate::engine::Detector::Collapse { quality: "confident", spread: "class_share", times: 10 },
+];
 
 // ---------------------------------------------------------------------------------------
 // Parameters
@@ -524,8 +540,10 @@ fn applied(rates: &mut Vec<(&'static str, f64)>, key: &'static str, lr: f64) {
 
 impl Lab for GanLab {
     /// Neither network's loss falls as a GAN learns (they play against each other).
+    /// Not the learner's: a GAN's losses need not fall as it learns, and it has no held-out
+    /// loss.
     fn detectors(&self) -> Vec<crate::engine::Detector> {
-        Vec::new()
+        COLLAPSE.to_vec()
     }
 
     fn step(&mut self) -> Result<StepMetrics, LabError> {

@@ -5,6 +5,24 @@ use crate::labs::Strings;
 pub const STRINGS: Strings = &[
     ("name", "GAN — generative adversarial network", "GAN —— 生成对抗网络"),
     ("short", "GAN", "GAN"),
+    ("preset.collapse", "Mode collapse", "模式崩塌"),
+    (
+        "preset.collapse.help",
+        "The discriminator takes five steps at five times the rate for each generator step. Watch the ring: the samples settle on a few of its eight clusters and stay there",
+        "生成器每走一步，判别器就以五倍的学习率走五步。看圆环：样本落在八个簇中的少数几个上，再也不离开",
+    ),
+    ("preset.too_high", "Learning rates too high", "学习率过高"),
+    (
+        "preset.too_high.help",
+        "Both learning rates fifty times the default: the two networks chase each other, and the samples reach the ring and are thrown off it again and again",
+        "两个学习率都是默认值的五十倍：两个网络你追我赶，样本一次次落到圆环上又被甩开",
+    ),
+    (
+        "detect.mode_collapse",
+        "Step {0}: for 1,000 steps the samples have looked real but covered at most half of the data's modes. The generator has found a few outputs that fool the discriminator and makes little else (mode collapse). A weaker or slower discriminator, or another loss, can bring the other modes back.",
+        "第 {0} 步：连续 1000 步，样本看起来像真的，却最多只覆盖数据一半的模式。生成器找到了几种能骗过判别器的输出，几乎只生成这些（模式崩塌）。减弱或放慢判别器，或者换一种损失，也许能把其余的模式找回来。",
+    ),
+    ("detect.mode_collapse.short", "Mode collapse", "模式崩塌"),
     (
         "desc",
         "A generator turns random numbers into samples; a discriminator learns to tell them from real data, and the generator learns to fool it.",

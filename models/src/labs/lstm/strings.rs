@@ -14,6 +14,18 @@ pub const STRINGS: Strings = &[
     ("preset.moby", "Characters of Moby Dick", "《白鲸》逐字符"),
     ("preset.tang", "Characters of Tang poems", "唐诗逐字"),
     ("preset.sines", "A sum of sines", "正弦波之和"),
+    ("preset.too_high", "Learning rate too high", "学习率过高"),
+    (
+        "preset.too_high.help",
+        "A learning rate of 0.1 on the digits: the loss jumps about and climbs instead of settling",
+        "在数字上用 0.1 的学习率：损失上下乱跳、不断攀升，而不是逐渐稳定",
+    ),
+    ("preset.overfit", "Too little data (overfitting)", "数据太少（过拟合）"),
+    (
+        "preset.overfit.help",
+        "Only 200 training digits for 256 units: the training loss falls to almost nothing while the held-out loss stays high. Compare the two accuracies",
+        "256 个单元只有 200 张训练数字：训练损失几乎降到零，留出集损失却居高不下。比较一下两个准确率",
+    ),
     ("task", "Task", "任务"),
     (
         "task.help",

@@ -74,6 +74,8 @@ pub struct Shape {
     /// The longest sequence a learned positional encoding covers.
     pub positions: usize,
     pub learned_positions: bool,
+    /// No positional encoding at all: attention sees a bag of tokens.
+    pub no_positions: bool,
     pub dropout: f64,
 }
 
@@ -153,6 +155,8 @@ pub struct Transformer {
     pub head: Linear,
     pub dropout: Dropout,
     pub d_model: usize,
+    /// No positional encoding (the table is zeros); a setting, not a weight.
+    pub no_positions: bool,
 }
 
 /// What a pass saw: each block's attention weights, encoder blocks first.
@@ -182,11 +186,15 @@ impl Transformer {
             head: LinearConfig::new(s.d_model, s.vocab).init(device),
             dropout: DropoutConfig::new(s.dropout).init(),
             d_model: s.d_model,
+            no_positions: s.no_positions,
         }
     }
 
     /// The positional encoding of the first `len` positions, `[len, d]`.
     pub fn position_table(&self, len: usize, device: &Device) -> Tensor<2> {
+        if self.no_positions {
+            return Tensor::zeros([len, self.d_model], device);
+        }
         match &self.positions {
             Some(p) => {
                 let n = p.weight.dims()[0];

@@ -57,6 +57,13 @@ pub const DEF: LabDef = LabDef {
                 ("pairs", "whale sea; ship boat; ahab captain"),
             ],
         },
+        // Two dimensions: a cosine is then only an angle, and hundreds of words share each one
+        // (after 4,000 steps "whale"'s ten nearest are at 0.99999…1.0: intelligence, maternal,
+        // zealand…; with 100 dimensions: sperm, right, valuable, fishery, ship).
+        Preset { id: "dim_2", values: &[("dim", "2")] },
+        // Forty times the default rate: the loss becomes infinite at step 72 (seed 1) and the
+        // run stops there.
+        Preset { id: "too_high", values: &[("lr", "1")] },
         // Six sentences are too few for sub-sampling or a minimum count: every word is kept,
         // and many passes make up for the little text.
         Preset {

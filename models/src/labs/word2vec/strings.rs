@@ -12,6 +12,18 @@ pub const STRINGS: Strings = &[
     ),
     ("preset.moby", "Moby Dick", "《白鲸》"),
     ("preset.article", "The article's six sentences", "文章中的六个句子"),
+    ("preset.dim_2", "Too few dimensions", "维度太少"),
+    (
+        "preset.dim_2.help",
+        "Each word gets only two numbers. Similarity is then just the angle between two arrows, hundreds of words share each angle, and the nearest words to \"whale\" are a random crowd. Compare with 100 dimensions",
+        "每个词只有两个数。相似度于是只剩两支箭头之间的夹角，成百上千个词挤在同一个角度上，“whale”的近邻成了一群随机的词。和 100 维比较一下",
+    ),
+    ("preset.too_high", "Learning rate too high", "学习率过高"),
+    (
+        "preset.too_high.help",
+        "A learning rate of 1, forty times the default: within a hundred steps the vectors grow without bound and the loss becomes infinite",
+        "学习率 1，是默认值的四十倍：不到一百步，词向量就无限增大，损失变成无穷大",
+    ),
     ("corpus", "Text", "文本"),
     ("corpus.help", "What the words are learnt from", "从哪段文本学习词向量"),
     ("segment", "Chinese tokens", "中文切分"),
