@@ -473,3 +473,44 @@ fn a_detector_speaks_up_on_the_learning_rate_preset_and_presets_start_from_the_d
             && a.runner.values().get("optimizer") == Some(&ParamValue::Text("adam".into()))
     }));
 }
+
+/// The explanation panel: the model's sections and the view on screen, in the language
+/// chosen; a view's formula shows the lab's numbers now (the DQN's γ, horizon and ε).
+#[test]
+fn the_explanation_panel_explains_the_lab_and_its_view_with_the_numbers_now() {
+    let mut h = harness(Harness::builder());
+    assert!(frames_until(&mut h, 20, |a| a.runner.status.state == RunState::Paused));
+    assert!(h.query_by_label("The idea").is_none(), "closed until asked for");
+    h.get_by_label("📖 Explain").click();
+    h.run_steps(3);
+    h.get_by_label("The idea");
+    h.get_by_label(&lab_tr(Lang::En, "mlp", "explain.idea"));
+    h.get_by_label("In this view: Decision boundary");
+    h.get_by_label(&lab_tr(Lang::En, "mlp", "view.boundary.look"));
+
+    h.get_by_label("DQN").click();
+    assert!(
+        frames_until(&mut h, 20, |a| a.runner.status.state == RunState::Paused && a.runner.device.is_some())
+    );
+    h.get_by_label(&lab_tr(Lang::En, "dqn", "view.q_values")).click();
+    assert!(frames_until(&mut h, 20, |a| a.runner.formulas.contains_key("q_values")));
+    h.run_steps(3);
+    h.get_by_label("y = r + γ·max_a′ Q_target(s′, a′); γ = 0.99: rewards count over about 1/(1−γ) = 100 steps; exploring with ε = 1 now");
+
+    h.get_by_value("English").click();
+    h.run_steps(2);
+    h.get_by_label("简体中文").click();
+    h.run_steps(3);
+    h.get_by_label("核心思想");
+    h.get_by_label(&lab_tr(Lang::Zh, "dqn", "explain.idea"));
+}
+
+#[test]
+fn snapshot_of_the_explanation_panel() {
+    let mut h = harness(Harness::builder().wgpu());
+    assert!(frames_until(&mut h, 30, |a| a.runner.status.state == RunState::Paused
+        && a.runner.views.contains_key("boundary")));
+    h.get_by_label("📖 Explain").click();
+    h.run_steps(4);
+    h.snapshot("mlp_explain");
+}

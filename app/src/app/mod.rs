@@ -20,6 +20,7 @@ use tenlab_models::{DeviceChoice, Metric, ParamValue, Runner, Values};
 use crate::i18n::{Lang, error_text, lab_tr, param_help, param_label, tr, trf};
 
 mod curves;
+pub(crate) mod explain;
 mod files;
 mod params;
 mod status;
@@ -35,11 +36,19 @@ pub struct Settings {
     pub scale: f32,
     pub last_lab: String,
     pub device: DeviceChoice,
+    /// The explanation panel is open.
+    pub explain: bool,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { lang: Lang::En, scale: 1.0, last_lab: "mlp".into(), device: DeviceChoice::Auto }
+        Self {
+            lang: Lang::En,
+            scale: 1.0,
+            last_lab: "mlp".into(),
+            device: DeviceChoice::Auto,
+            explain: false,
+        }
     }
 }
 
@@ -281,6 +290,9 @@ impl TenlabApp {
                 self.reset();
             }
             ui.separator();
+            let (label, help) = (self.t("ui.explain"), self.t("ui.explain.help"));
+            ui.toggle_value(&mut self.settings.explain, label).on_hover_text(help);
+            ui.separator();
             let label = ui.label(self.t("ui.scale")).id;
             ui.add(egui::Slider::new(&mut self.settings.scale, 0.75..=2.5).step_by(0.05).fixed_decimals(2))
                 .labelled_by(label)
@@ -493,6 +505,13 @@ impl eframe::App for TenlabApp {
         egui::Panel::top("top").show(ui, |ui| self.top_bar_ui(ui));
         egui::Panel::bottom("status").show(ui, |ui| self.status_bar_ui(ui));
         egui::Panel::left("params").resizable(true).default_size(330.0).show(ui, |ui| self.params_ui(ui));
+        if self.settings.explain {
+            egui::Panel::right("explain")
+                .resizable(true)
+                .default_size(300.0)
+                .min_size(200.0)
+                .show(ui, |ui| self.explain_ui(ui));
+        }
         egui::CentralPanel::default().show(ui, |ui| {
             self.toolbar_ui(ui);
             self.messages_ui(ui);

@@ -222,6 +222,9 @@ mod tests {
         let mut missing = vec![];
         for def in tenlab_models::registry() {
             let mut keys: Vec<String> = ["name", "short", "desc"].map(String::from).to_vec();
+            // The explanation panel: the model's five sections, and what to look for in each view.
+            keys.extend(crate::app::explain::SECTIONS.iter().map(|(k, _)| k.to_string()));
+            keys.extend(def.views.iter().map(|v| format!("view.{v}.look")));
             for spec in (def.params)() {
                 keys.push(spec.key.into());
                 keys.push(format!("{}.help", spec.key));

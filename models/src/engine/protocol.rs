@@ -98,6 +98,8 @@ pub enum Event {
         generation: u64,
         id: String,
         view: Box<View>,
+        /// The numbers of the view's formula, as the view was drawn.
+        formula: Vec<f32>,
     },
     /// A change was taken (live, or for the next reset); `values` are the session's settings,
     /// and `needs_reset` says whether any of them waits for a reset.

@@ -45,6 +45,8 @@ pub struct Runner {
     pub device: Option<DeviceInfo>,
     /// The latest copy of each view, with a revision number that grows with every copy.
     pub views: HashMap<String, (u64, View)>,
+    /// The numbers of each view's formula, as its latest copy was drawn.
+    pub formulas: HashMap<String, Vec<f32>>,
     view_revision: u64,
     pub view_specs: Vec<ViewSpec>,
     /// The charts the lab draws with its current data (ids of its `LabDef::charts`).
@@ -91,6 +93,7 @@ impl Runner {
             status: Status::default(),
             device: None,
             views: HashMap::new(),
+            formulas: HashMap::new(),
             view_revision: 0,
             view_specs: Vec::new(),
             charts: Vec::new(),
@@ -177,12 +180,14 @@ impl Runner {
             findings,
             findings_dismissed,
             view_asked,
+            formulas,
         } = self;
         *sets_in_flight = 0;
         *history = History::default();
         *status = Status::default();
         *device = None;
         views.clear();
+        formulas.clear();
         view_specs.clear();
         charts.clear();
         view_asked.clear();
@@ -334,11 +339,12 @@ impl Runner {
                         self.status = status;
                     }
                 }
-                Event::View { id, view, .. } => {
+                Event::View { id, view, formula, .. } => {
                     if let Some(asked) = self.view_asked.get_mut(&id) {
                         asked.1 = false;
                     }
                     self.view_revision += 1;
+                    self.formulas.insert(id.clone(), formula);
                     self.views.insert(id, (self.view_revision, *view));
                 }
                 Event::Applied { step, key, value, applied, values, needs_reset, .. } => {

@@ -347,6 +347,11 @@ impl Session {
         guard(|| self.lab.render(view))
     }
 
+    /// The numbers of `view`'s formula now ([`crate::labs::Lab::formula`]).
+    pub fn formula(&self, view: &str) -> Vec<f32> {
+        self.lab.formula(view)
+    }
+
     /// Hands user data (e.g. a drawing) to the lab.
     pub fn input(&mut self, key: &str, data: Vec<f32>) -> Result<(), LabError> {
         guard(|| self.lab.input(key, data))

@@ -274,7 +274,12 @@ impl Worker {
                 if let Some(session) = &mut self.session {
                     let generation = self.generation;
                     let event = match session.input(&key, data).and_then(|()| session.render(&view)) {
-                        Ok(v) => Event::View { generation, id: view, view: Box::new(v) },
+                        Ok(v) => Event::View {
+                            generation,
+                            formula: session.formula(&view),
+                            id: view,
+                            view: Box::new(v),
+                        },
                         Err(error) => Event::Error { generation, error },
                     };
                     self.outbox.push_back(event);
@@ -294,7 +299,12 @@ impl Worker {
                 if known && let Some(session) = &mut self.session {
                     let generation = self.generation;
                     let event = match session.render(&id) {
-                        Ok(view) => Event::View { generation, id, view: Box::new(view) },
+                        Ok(view) => Event::View {
+                            generation,
+                            formula: session.formula(&id),
+                            id,
+                            view: Box::new(view),
+                        },
                         Err(error) => Event::Error { generation, error },
                     };
                     self.outbox.push_back(event);

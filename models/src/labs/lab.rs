@@ -172,6 +172,11 @@ pub trait Lab: Send {
     }
     /// Computes one picture as plain data.
     fn render(&mut self, view: &str) -> Result<View, LabError>;
+    /// The numbers the formula of `view` (its translation `view.<view>.formula`, `{0}`, `{1}`…)
+    /// shows with the current settings and model, in order; none for a view without one.
+    fn formula(&self, _view: &str) -> Vec<f32> {
+        Vec::new()
+    }
     /// Takes data from the user (e.g. a drawing), named by a view's input key.
     fn input(&mut self, key: &str, _data: Vec<f32>) -> Result<(), LabError> {
         Err(LabError::UnknownView(key.into()))

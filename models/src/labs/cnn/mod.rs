@@ -311,6 +311,19 @@ impl Lab for CnnLab {
         Ok(())
     }
 
+    /// The first block's output side ⌊(in + 2p − k)/s⌋ + 1: in, p, k, s, the result, and the
+    /// side after pooling.
+    fn formula(&self, view: &str) -> Vec<f32> {
+        if view != "maps" {
+            return Vec::new();
+        }
+        let c = &self.cfg;
+        let input = self.data.train.h.min(self.data.train.w);
+        let conv = (input + 2 * c.pad()).saturating_sub(c.kernel) / c.stride + 1;
+        let pooled = if c.pooling == Pooling::None { conv } else { conv / 2 };
+        [input, c.pad(), c.kernel, c.stride, conv, pooled].map(|n| n as f32).to_vec()
+    }
+
     fn render(&mut self, view: &str) -> Result<View, LabError> {
         match view {
             "maps" => Ok(self.maps()),

@@ -130,4 +130,61 @@ pub const STRINGS: Strings = &[
         "The image shrinks to nothing: use fewer blocks, a smaller kernel or stride, or 'same' padding.",
         "图像被缩小到没有了：请减少卷积块、减小卷积核或步幅，或使用 “same” 填充。",
     ),
+    // The explanation panel: the idea, how it trains, strengths, weaknesses, uses; per view
+    // what to look for (`.look`) and its formula (`.formula`, `{0}`…: the lab's numbers now).
+    (
+        "explain.idea",
+        "A convolutional network slides small filters over the image. The same few weights look for the same pattern everywhere, so a stroke is found wherever it is. Pooling shrinks the maps, and layer by layer the filters see larger parts: edges, then strokes, then whole shapes.",
+        "卷积网络让小卷积核在图像上滑动。同样的几个权重在每个位置找同一种图案，所以笔画在哪里都能被找到。池化把特征图缩小，一层层下来卷积核看到的范围越来越大：先是边缘，然后是笔画，最后是整个形状。",
+    ),
+    (
+        "explain.training",
+        "Backpropagation with cross-entropy, as for the MLP; each filter's gradient adds up the blame from every position it was applied at.",
+        "和多层感知机一样用交叉熵做反向传播；每个卷积核的梯度把它在每个位置上的责任加在一起。",
+    ),
+    (
+        "explain.good",
+        "Images and anything laid out on a grid: far fewer weights than a dense network, and it does not care where in the picture a thing is.",
+        "图像以及一切排成网格的数据：权重比全连接网络少得多，而且不在乎物体位于画面的哪个位置。",
+    ),
+    (
+        "explain.bad",
+        "It needs many labelled images; it sees local patterns first and global layout only in its deep layers; small changes a person would not notice can fool it.",
+        "它需要大量带标签的图像；它先看局部图案，整体布局要到深层才看得到；人察觉不到的微小改动就能骗过它。",
+    ),
+    (
+        "explain.uses",
+        "Photo tagging, medical scans, handwriting and postcode reading, quality control on production lines, the eyes of self-driving cars.",
+        "照片标注、医学影像、手写与邮编识别、生产线质检、自动驾驶汽车的“眼睛”。",
+    ),
+    (
+        "view.maps.look",
+        "Click a test image. The first block's maps light up on edges in one direction or another; the second block's on larger pieces of strokes. Each map is smaller than the one before.",
+        "点一张测试图像。第一块的特征图在某个方向的边缘上发亮；第二块的则对更大的笔画片段有反应。每张特征图都比前一张小。",
+    ),
+    (
+        "view.maps.formula",
+        "out = ⌊(in + 2p − k) / s⌋ + 1 = ⌊({0} + 2·{1} − {2}) / {3}⌋ + 1 = {4}; after pooling {5}",
+        "输出边长 = ⌊(输入 + 2p − k) / s⌋ + 1 = ⌊({0} + 2·{1} − {2}) / {3}⌋ + 1 = {4}；池化后 {5}",
+    ),
+    (
+        "view.probabilities.look",
+        "A confident model puts nearly all of the bar on one digit. Draw an ambiguous digit (a 4 that could be a 9) and watch the bar split.",
+        "自信的模型几乎把整根柱子都给一个数字。画一个模棱两可的数字（像 9 的 4），看柱子如何分开。",
+    ),
+    (
+        "view.filters.look",
+        "Early on the filters are random speckle; after a few hundred steps many become small edge and spot detectors, light on one side and dark on the other.",
+        "一开始卷积核是随机的斑点；几百步后，许多变成小的边缘和斑点检测器，一侧亮一侧暗。",
+    ),
+    (
+        "view.mistakes.look",
+        "Most mistakes are digits a person would hesitate over too. Mistakes that look easy point to what the network has not learnt yet.",
+        "大多数错例连人也会犹豫。看起来很容易却认错的，说明网络还有东西没学会。",
+    ),
+    (
+        "view.canvas.look",
+        "Draw a digit and the model reads it live. Try it thin, thick, small or off-centre: it was trained on centred digits, and shows it.",
+        "写一个数字，模型实时识别。试试写细、写粗、写小或者偏到一边：它是用居中的数字训练的，这一点会暴露出来。",
+    ),
 ];

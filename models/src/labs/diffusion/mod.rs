@@ -537,6 +537,16 @@ impl Lab for DiffusionLab {
         Ok(())
     }
 
+    /// x_t = √ᾱ_t·x₀ + √(1−ᾱ_t)·ε at the timestep shown: t, ᾱ_t and the two coefficients.
+    fn formula(&self, view: &str) -> Vec<f32> {
+        if !matches!(view, "forward" | "denoise" | "flow") {
+            return Vec::new();
+        }
+        let t = self.cfg.t_view.min(self.schedule.len() - 1);
+        let (a, b) = self.schedule.forward_coefs(t);
+        vec![t as f32, a * a, a, b]
+    }
+
     fn render(&mut self, view: &str) -> Result<View, LabError> {
         match (view, &self.data) {
             ("denoise", Data::Images(_)) => Ok(self.denoise_view()),

@@ -189,4 +189,81 @@ pub const STRINGS: Strings = &[
         "U-Net 宽度必须是 8 的倍数（其组归一化分为 8 组）。",
     ),
     ("err.needs_28", "The U-Net takes 28×28 images.", "U-Net 只接受 28×28 的图像。"),
+    // The explanation panel: the idea, how it trains, strengths, weaknesses, uses; per view
+    // what to look for (`.look`) and its formula (`.formula`, `{0}`…: the lab's numbers now).
+    (
+        "explain.idea",
+        "A diffusion model learns to undo noise. Training adds a known amount of noise to real data and asks a network to tell which noise was added; sampling starts from pure noise and removes a little of the predicted noise step by step until data appears.",
+        "扩散模型学习如何去除噪声。训练时向真实数据加入已知量的噪声，让网络说出加了哪些噪声；采样时从纯噪声出发，一步步去掉一点预测出的噪声，直到数据出现。",
+    ),
+    (
+        "explain.training",
+        "Pick an image, a random timestep t and random noise ε; make x_t from them in one go; the loss is the squared error between ε and the network's guess. Every step trains one noise level per image.",
+        "选一张图、一个随机时间步 t 和随机噪声 ε；一次算出 x_t；损失是 ε 与网络猜测之间的平方误差。每一步对每张图训练一个噪声水平。",
+    ),
+    (
+        "explain.good",
+        "Stable training (a plain regression, no contest), samples that cover the whole data, and guidance that steers them (a digit of your choice).",
+        "训练稳定（只是普通回归，没有对抗）；样本覆盖整个数据分布；引导可以控制生成（指定一个数字）。",
+    ),
+    (
+        "explain.bad",
+        "Sampling is slow: one network pass per denoising step, tens to a thousand of them. Fewer steps are faster but blurrier.",
+        "采样慢：每一步去噪都要跑一遍网络，要几十到上千步。步数少更快，但更模糊。",
+    ),
+    (
+        "explain.uses",
+        "Text-to-image generators, image editing and inpainting, audio and video generation, molecule design.",
+        "文生图、图像编辑与修补、音频和视频生成、分子设计。",
+    ),
+    (
+        "view.denoise.look",
+        "Scrub through a sampling run: at first the predicted clean image x₀ is a grey average; then the outline of a digit appears, and the last steps add the fine strokes.",
+        "拖动查看一次采样：起初预测的干净图像 x₀ 是一片灰色平均；然后数字的轮廓出现，最后几步补上细笔画。",
+    ),
+    (
+        "view.denoise.formula",
+        "x_t = √ᾱ_t·x₀ + √(1−ᾱ_t)·ε; at t = {0}: ᾱ_t = {1}, x_t = {2}·x₀ + {3}·ε",
+        "x_t = √ᾱ_t·x₀ + √(1−ᾱ_t)·ε；在 t = {0}：ᾱ_t = {1}，x_t = {2}·x₀ + {3}·ε",
+    ),
+    (
+        "view.gallery.look",
+        "The same starting noise each time: the same sixteen samples turn from blobs into digits as the model learns.",
+        "每次用相同的起始噪声：随着模型学习，同样的十六个样本从模糊团块变成数字。",
+    ),
+    (
+        "view.timeline.look",
+        "Coarse shape first, details last: most of a digit's identity is decided in the first half of the steps.",
+        "先有大致形状，细节最后出现：一个数字是什么，大多在前一半的步骤里就定下了。",
+    ),
+    (
+        "view.census.look",
+        "How many samples look like each digit. A diffusion model usually covers all ten; a missing class means it has not learnt that one yet.",
+        "样本中每个数字各有多少。扩散模型通常能覆盖全部十个；缺少某一类说明它还没学会那一类。",
+    ),
+    (
+        "view.flow.look",
+        "The arrows point where the network pushes points at this timestep. At large t they all point towards the middle; at small t they point onto the ring.",
+        "箭头指向网络在当前时间步把点推去的方向。t 大时都指向中间；t 小时指向圆环。",
+    ),
+    (
+        "view.flow.formula",
+        "x_t = √ᾱ_t·x₀ + √(1−ᾱ_t)·ε; at t = {0}: ᾱ_t = {1}, x_t = {2}·x₀ + {3}·ε",
+        "x_t = √ᾱ_t·x₀ + √(1−ᾱ_t)·ε；在 t = {0}：ᾱ_t = {1}，x_t = {2}·x₀ + {3}·ε",
+    ),
+    (
+        "view.forward.look",
+        "Move “Timestep shown”: the signal fades and the noise grows. By the last step hardly anything of the data is left, which is why sampling can start from pure noise.",
+        "拖动“显示的时间步”：信号逐渐减弱，噪声逐渐增强。到最后一步几乎不剩任何数据，这正是采样可以从纯噪声开始的原因。",
+    ),
+    (
+        "view.forward.formula",
+        "x_t = √ᾱ_t·x₀ + √(1−ᾱ_t)·ε; at t = {0}: ᾱ_t = {1}, x_t = {2}·x₀ + {3}·ε",
+        "x_t = √ᾱ_t·x₀ + √(1−ᾱ_t)·ε；在 t = {0}：ᾱ_t = {1}，x_t = {2}·x₀ + {3}·ε",
+    ),
+    (
+        "view.loss_t.look",
+        "Noise is hardest to predict at small t, where it is a faint sprinkle on a clear image; at large t the noise is almost all there is, and easy to guess.",
+        "在 t 小时噪声最难预测，那时它只是清晰图像上的一层薄薄颗粒；t 大时几乎全是噪声，反而容易猜。",
+    ),
 ];

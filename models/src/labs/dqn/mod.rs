@@ -578,6 +578,15 @@ impl Lab for DqnLab {
         ViewSpec::list(DEF.views)
     }
 
+    /// The target y = r + γ·max Q_target: γ, the horizon 1/(1−γ) and ε now.
+    fn formula(&self, view: &str) -> Vec<f32> {
+        if !matches!(view, "q_values" | "td_errors") {
+            return Vec::new();
+        }
+        let gamma = self.cfg.gamma;
+        vec![gamma as f32, (1.0 / (1.0 - gamma)) as f32, self.cfg.epsilon(self.steps) as f32]
+    }
+
     fn render(&mut self, view: &str) -> Result<View, LabError> {
         match view {
             "cartpole" => Ok(self.cartpole_view()),

@@ -135,4 +135,61 @@ pub const STRINGS: Strings = &[
         "Value: the larger Q, the return the agent expects from there",
         "价值：较大的 Q，即智能体在该处预期的回报",
     ),
+    // The explanation panel: the idea, how it trains, strengths, weaknesses, uses; per view
+    // what to look for (`.look`) and its formula (`.formula`, `{0}`…: the lab's numbers now).
+    (
+        "explain.idea",
+        "A deep Q-network learns by trial and error. For each state it estimates Q: how much future reward each action will bring. It acts on its best guess (sometimes at random, to explore), and every outcome improves the guesses.",
+        "深度 Q 网络靠试错学习。对每个状态，它估计 Q：每个动作在未来能带来多少奖励。它按最好的估计行动（有时随机行动来探索），每一次结果都会改进估计。",
+    ),
+    (
+        "explain.training",
+        "Replay: past moves are kept in a memory and drawn at random; each trains Q(s, a) towards r + γ·max Q_target(s′, a′), using a slowly updated copy of the network as the target so that it does not chase itself.",
+        "经验回放：过去的动作存进记忆，再随机抽取；每一条都把 Q(s, a) 朝 r + γ·max Q_target(s′, a′) 训练，目标用一个缓慢更新的网络副本，免得它追着自己跑。",
+    ),
+    (
+        "explain.good",
+        "Needs no labels, only a reward: it finds its own way of acting, and from raw observations it can learn control that nobody programmed.",
+        "不需要标签，只要奖励：它自己摸索行动方式，能从原始观测学会没有人编写过的控制。",
+    ),
+    (
+        "explain.bad",
+        "Hungry for experience (thousands of episodes), unstable (it can solve the task and forget it again), only for a small set of discrete actions, and a badly chosen reward teaches the wrong thing.",
+        "需要大量经验（数千回合）；不稳定（可能学会了又忘掉）；只适用于少量离散动作；奖励设计不好就会学歪。",
+    ),
+    (
+        "explain.uses",
+        "Atari games from pixels (the 2015 breakthrough), game bots, scheduling and resource control, recommendation as a sequence of choices.",
+        "从像素玩 Atari 游戏（2015 年的突破）、游戏机器人、调度与资源控制、把推荐当作一连串决策。",
+    ),
+    (
+        "view.cartpole.look",
+        "The greedy policy playing one episode. At first the pole falls within a dozen steps; a trained agent makes small, constant corrections and holds it for all 500.",
+        "贪婪策略玩一回合。起初杆子十几步就倒；训练好的智能体不停做小幅修正，能坚持满 500 步。",
+    ),
+    (
+        "view.q_values.look",
+        "The estimated value of pushing left and right at each moment of the episode. The chosen action is the higher one; values near 1/(1−γ) mean the agent expects to keep going for a long time.",
+        "回合中每一刻向左推、向右推的估计价值。选中的动作是较高的那个；数值接近 1/(1−γ) 说明智能体预计还能坚持很久。",
+    ),
+    (
+        "view.q_values.formula",
+        "y = r + γ·max_a′ Q_target(s′, a′); γ = {0}: rewards count over about 1/(1−γ) = {1} steps; exploring with ε = {2} now",
+        "y = r + γ·max_a′ Q_target(s′, a′)；γ = {0}：奖励大约只看未来 1/(1−γ) = {1} 步；当前以 ε = {2} 探索",
+    ),
+    (
+        "view.q_map.look",
+        "Which action the network prefers over a slice of states (pole angle against angular speed): the border between the colours is the policy. A good one pushes the cart towards the side the pole is falling.",
+        "在一片状态上（杆的角度对角速度）网络偏好哪个动作：颜色的分界就是策略。好的策略会把小车推向杆子倒下的那一侧。",
+    ),
+    (
+        "view.td_errors.look",
+        "How wrong the Q estimates are on the replayed moves. Prioritised replay draws the large errors more often; they shrink as the estimates settle.",
+        "回放的动作上 Q 估计错了多少。优先回放更常抽到误差大的；随着估计稳定，误差会缩小。",
+    ),
+    (
+        "view.td_errors.formula",
+        "δ = r + γ·max_a′ Q_target(s′, a′) − Q(s, a); γ = {0}, horizon 1/(1−γ) = {1}, ε = {2}",
+        "δ = r + γ·max_a′ Q_target(s′, a′) − Q(s, a)；γ = {0}，视野 1/(1−γ) = {1}，ε = {2}",
+    ),
 ];

@@ -177,4 +177,66 @@ pub const STRINGS: Strings = &[
     ("metric.class_share", "classes seen", "出现的类别"),
     // Errors
     ("err.needs_28", "The networks take 28×28 grey images.", "网络只接受 28×28 的灰度图像。"),
+    // The explanation panel: the idea, how it trains, strengths, weaknesses, uses; per view
+    // what to look for (`.look`) and its formula (`.formula`, `{0}`…: the lab's numbers now).
+    (
+        "explain.idea",
+        "A generative adversarial network is two networks in a contest. The generator turns random numbers into samples; the discriminator sees real data and generated samples and learns to tell them apart. The generator learns from the discriminator's mistakes until its samples cannot be told from real ones.",
+        "生成对抗网络是两个网络之间的较量。生成器把随机数变成样本；判别器同时看真实数据和生成的样本，学着把它们区分开。生成器从判别器的失误中学习，直到它的样本与真的难以分辨。",
+    ),
+    (
+        "explain.training",
+        "They take turns: a step for the discriminator (real is 1, fake is 0), then a step for the generator (make the discriminator say 1). Neither loss has to fall: they push against each other.",
+        "两者轮流训练：判别器走一步（真为 1，假为 0），然后生成器走一步（让判别器说 1）。两个损失都不一定下降：它们在互相较劲。",
+    ),
+    (
+        "explain.good",
+        "Sharp, realistic samples, made in one pass of the generator: fast to sample.",
+        "样本清晰逼真，生成器一次前向就能生成：采样很快。",
+    ),
+    (
+        "explain.bad",
+        "Training is a balancing act: if one side gets too strong the other stops learning, the generator may cover only a few kinds of sample (mode collapse), and the losses say little about quality.",
+        "训练是一场平衡游戏：一方太强，另一方就学不动；生成器可能只覆盖少数几种样本（模式崩塌）；损失值也很难说明质量。",
+    ),
+    (
+        "explain.uses",
+        "Photo-realistic faces and images, super-resolution, image-to-image translation (sketch to photo), data augmentation.",
+        "逼真的人脸和图像、超分辨率、图像到图像的转换（草图变照片）、数据增强。",
+    ),
+    (
+        "view.plane.look",
+        "Grey is the data, blue the generated samples, the shading what the discriminator thinks is real. The samples drift towards the data; if they all crowd onto a few clusters of the ring, that is mode collapse.",
+        "灰色是数据，蓝色是生成的样本，底色是判别器认为“真”的区域。样本逐渐漂向数据；如果它们全挤在圆环的少数几个簇上，那就是模式崩塌。",
+    ),
+    (
+        "view.plane.formula",
+        "min_G max_D  E[log D(x)] + E[log(1 − D(G(z)))]; at the balance D = ½ everywhere and the discriminator's loss is 2 ln 2 ≈ 1.386",
+        "min_G max_D  E[log D(x)] + E[log(1 − D(G(z)))]；平衡时处处 D = ½，判别器的损失为 2 ln 2 ≈ 1.386",
+    ),
+    (
+        "view.manifold.look",
+        "Where each point of the noise square lands. A smooth, unfolded sheet covers the data; a sheet folded onto a few spots has collapsed.",
+        "噪声方格中每一点落到哪里。平滑展开的曲面覆盖了数据；折叠到几个点上的曲面就是崩塌了。",
+    ),
+    (
+        "view.gallery.look",
+        "The same noise every time, so you watch the same samples sharpen. Many near-identical images mean collapse.",
+        "每次都是同样的噪声，所以你看到的是同一批样本逐渐清晰。很多几乎一样的图像意味着崩塌。",
+    ),
+    (
+        "view.interpolation.look",
+        "A walk in a straight line between two noise vectors. A smooth morph from one digit to another means the generator has learnt a continuous space, not a list of copies.",
+        "在两个噪声向量之间沿直线走。从一个数字平滑地变成另一个，说明生成器学到的是连续的空间，而不是一张副本清单。",
+    ),
+    (
+        "view.scores.look",
+        "The discriminator's scores for real and generated images. If the two groups are far apart, the discriminator is winning; if they overlap near ½, the generator is fooling it.",
+        "判别器对真实图像和生成图像的打分。两组相距很远说明判别器占上风；在 ½ 附近重叠说明生成器骗过了它。",
+    ),
+    (
+        "view.census.look",
+        "How many samples look like each digit. A few tall bars and missing classes mean the generator has collapsed onto a few digits.",
+        "样本中每个数字各有多少。少数几根高柱、另一些类别缺失，说明生成器崩塌到了少数几个数字上。",
+    ),
 ];

@@ -91,4 +91,51 @@ pub const STRINGS: Strings = &[
     ("label.predicted_class", "predicted: {0}", "预测为：{0}"),
     ("label.labelled", "labelled", "已标注"),
     ("err.no_graph_files", "Choose a nodes file and an edges file first.", "请先选择节点文件和边文件。"),
+    // The explanation panel: the idea, how it trains, strengths, weaknesses, uses; per view
+    // what to look for (`.look`) and its formula (`.formula`, `{0}`…: the lab's numbers now).
+    (
+        "explain.idea",
+        "A graph convolutional network learns on a network of nodes and links. In each layer every node averages its own features with its neighbours' and passes the result through a learnt linear map. After k layers a node has heard from everything k hops away.",
+        "图卷积网络在由节点和连边组成的图上学习。每一层，每个节点把自己的特征和邻居的特征取平均，再经过一个学到的线性变换。k 层之后，一个节点就听到了 k 跳以内的所有节点。",
+    ),
+    (
+        "explain.training",
+        "Semi-supervised: only a few nodes have labels; the loss is the cross-entropy on them, and the averaging spreads what they teach to the rest of the graph.",
+        "半监督：只有少数节点有标签；损失是这些节点上的交叉熵，邻居平均把它们学到的东西传播到图的其余部分。",
+    ),
+    (
+        "explain.good",
+        "Data that is a graph: friends, citations, molecules, roads. Very few labels go a long way, because neighbours tend to share classes.",
+        "本身是图的数据：朋友关系、引用、分子、道路。很少的标签就能起大作用，因为邻居往往属于同一类。",
+    ),
+    (
+        "explain.bad",
+        "Many layers blur every node into the same average (oversmoothing); it assumes neighbours are alike; a huge graph needs sampling to fit in memory.",
+        "层数多了会把每个节点都抹成同一个平均值（过度平滑）；它假设邻居彼此相似；巨大的图需要采样才能放进内存。",
+    ),
+    (
+        "explain.uses",
+        "Recommendation (who buys what), fraud detection in payment networks, molecule and drug property prediction, traffic forecasting.",
+        "推荐（谁买什么）、支付网络中的欺诈检测、分子与药物性质预测、交通预测。",
+    ),
+    (
+        "view.graph.look",
+        "Nodes outlined in black are the labelled few; the fill of the others is the model’s guess. Watch the labels spread outwards hop by hop, and see where the two camps meet.",
+        "黑色描边的节点是少数有标签的；其余节点的填充色是模型的猜测。看标签如何一跳一跳向外扩散，以及两派在哪里相遇。",
+    ),
+    (
+        "view.graph.formula",
+        "H^(l+1) = σ(D̃^−½ Ã D̃^−½ H^(l)·W^(l)), Ã = A + I: each node averages itself and its neighbours",
+        "H^(l+1) = σ(D̃^−½ Ã D̃^−½ H^(l)·W^(l))，Ã = A + I：每个节点对自己和邻居取平均",
+    ),
+    (
+        "view.passing.look",
+        "One node and where its information comes from, layer by layer: each layer reaches one hop further.",
+        "一个节点以及它的信息逐层来自哪里：每多一层，就多够到一跳。",
+    ),
+    (
+        "view.embedding.look",
+        "The nodes' learnt representations, flattened to 2-D. Two well-separated clouds mean the classes are easy to tell apart; one tight blob means oversmoothing.",
+        "节点学到的表示，压到二维。两团分得很开的点云说明类别容易区分；缩成一团说明过度平滑。",
+    ),
 ];

@@ -20,8 +20,8 @@ pub const STRINGS: Strings = &[
     ("metric.grad_ratio", "log₁₀(first ÷ last)", "log₁₀(第一层 ÷ 最后一层)"),
     (
         "detect.vanishing",
-        "Step {0}: the gradient reaching the first layer is under 1/100 of the last layer's. It vanishes on its way back through the layers (each sigmoid multiplies it by at most 1/4, each tanh by at most 1): the early layers barely learn. ReLU, fewer layers, batch norm or skip connections help.",
-        "第 {0} 步：到达第一层的梯度不到最后一层的 1/100。它在逐层反向传播时消失了（每个 sigmoid 至多把它乘以 1/4，每个 tanh 至多乘以 1）：前面的层几乎学不到东西。ReLU、更少的层、批归一化或跳跃连接会有帮助。",
+        "Step {0}: the gradient reaching the first layer is under 1/100 of the last layer's. It vanishes on its way back through the layers (each sigmoid multiplies it by at most 1/4, each tanh by at most 1): the early layers barely learn. ReLU, fewer layers, batch norm or skip connections help. In a ReLU network it means something else: units that are dead or blown up pass no gradient at all (see the other messages).",
+        "第 {0} 步：到达第一层的梯度不到最后一层的 1/100。它在逐层反向传播时消失了（每个 sigmoid 至多把它乘以 1/4，每个 tanh 至多乘以 1）：前面的层几乎学不到东西。ReLU、更少的层、批归一化或跳跃连接会有帮助。在 ReLU 网络里它另有含义：死掉或被冲垮的单元根本传不回梯度（见其他提示）。",
     ),
     ("detect.vanishing.short", "Vanishing gradient", "梯度消失"),
     // What the detectors say ({0}: the step), and their names on the charts
@@ -151,5 +151,12 @@ pub const STRINGS: Strings = &[
         "err.text_too_short",
         "The text is too short to train on: use one of at least 64 characters.",
         "文本太短，无法训练：请使用至少 64 个字符的文本。",
+    ),
+    // The explanation panel: the idea, how it trains, strengths, weaknesses, uses; per view
+    // what to look for (`.look`) and its formula (`.formula`, `{0}`…: the lab's numbers now).
+    (
+        "view.confusion.look",
+        "Look along the diagonal: the right answers. A bright cell off it names a pair of classes the model mixes up, and that is where the mistakes view will show you examples.",
+        "看对角线：那是答对的部分。对角线外的亮格指出模型混淆的一对类别，错例视图里能看到它们的例子。",
     ),
 ];

@@ -113,4 +113,56 @@ pub const STRINGS: Strings = &[
     ("label.steps_back", "steps back from the last", "距最后一步的步数"),
     ("label.log_gradient", "log10 gradient norm", "梯度范数 log10"),
     ("label.gradient", "gradient reaching the step", "到达该步的梯度"),
+    // The explanation panel: the idea, how it trains, strengths, weaknesses, uses; per view
+    // what to look for (`.look`) and its formula (`.formula`, `{0}`…: the lab's numbers now).
+    (
+        "explain.idea",
+        "A long short-term memory network reads a sequence one step at a time and carries a memory cell along. Three gates, each a number between 0 and 1 per unit, decide what to forget, what new input to write and what to show; because the cell is updated by adding, not by multiplying over and over, it can remember over long stretches.",
+        "长短期记忆网络一次读序列的一步，并一路携带一个记忆细胞。三个门（每个单元一个 0 到 1 之间的数）决定忘掉什么、写入哪些新输入、输出什么；由于细胞是靠“相加”而不是反复“相乘”来更新的，它能记住很长的一段。",
+    ),
+    (
+        "explain.training",
+        "Backpropagation through time: the network is unrolled over the sequence and the gradient flows back through every step; clipping caps its size in case it grows too large.",
+        "随时间反向传播：把网络沿序列展开，梯度经过每一步往回流；梯度裁剪在它变得太大时给它封顶。",
+    ),
+    (
+        "explain.good",
+        "Sequences of any length with order that matters: text, speech, sensor readings, prices over time.",
+        "任意长度、顺序很重要的序列：文本、语音、传感器读数、随时间变化的价格。",
+    ),
+    (
+        "explain.bad",
+        "It reads one step after another, so it cannot use a GPU's parallelism along the sequence, and very long contexts still fade. The Transformer replaced it for most language tasks.",
+        "它只能一步接一步地读，无法沿序列利用 GPU 的并行能力；很长的上下文仍会淡去。大多数语言任务上它已被 Transformer 取代。",
+    ),
+    (
+        "explain.uses",
+        "Speech recognition and machine translation before 2017, handwriting recognition, forecasting from time series, music generation.",
+        "2017 年前的语音识别和机器翻译、手写识别、时间序列预测、音乐生成。",
+    ),
+    (
+        "view.gates.look",
+        "Read a digit row by row: the forget gate's row turns dark where the memory is wiped (often where the digit ends and only blank rows follow), and the cell state holds what the gates let in.",
+        "逐行读一个数字：遗忘门那一行在记忆被清除的地方变暗（常常是数字结束、后面只剩空白行的地方），细胞状态保存着门放进来的东西。",
+    ),
+    (
+        "view.gates.formula",
+        "c_t = f_t ⊙ c_{t−1} + i_t ⊙ g_t,  h_t = o_t ⊙ tanh(c_t)",
+        "c_t = f_t ⊙ c_{t−1} + i_t ⊙ g_t，h_t = o_t ⊙ tanh(c_t)",
+    ),
+    (
+        "view.sample.look",
+        "Early samples are random letters, then common short words appear, then spelling and punctuation; the sense of a whole sentence comes last, if at all.",
+        "最初的样本是随机字母，然后出现常见短词，再后是拼写和标点；整句的意思最后才出现，甚至一直没有。",
+    ),
+    (
+        "view.series.look",
+        "Left of the line the model predicts one step ahead from true values; right of it, it feeds on its own guesses. Small errors there add up: watch how long it keeps the rhythm.",
+        "竖线左边，模型根据真实值预测下一步；右边，它吃的是自己的预测。那里的小误差会累积：看它能把节奏保持多久。",
+    ),
+    (
+        "view.gradient.look",
+        "How much the last output depends on each earlier input. A curve that falls slowly to the left means the gates keep old information alive; a plain RNN's would drop off within a few steps.",
+        "最后的输出有多依赖每一个更早的输入。曲线向左下降得慢，说明门让旧信息保持活跃；普通 RNN 的曲线几步之内就会跌下去。",
+    ),
 ];

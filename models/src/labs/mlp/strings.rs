@@ -131,4 +131,51 @@ pub const STRINGS: Strings = &[
     // Errors
     ("err.no_features", "Select at least one input feature.", "请至少选择一个输入特征。"),
     ("err.no_csv", "Choose a CSV file first.", "请先选择一个 CSV 文件。"),
+    // The explanation panel: the idea, how it trains, strengths, weaknesses, uses; per view
+    // what to look for (`.look`) and its formula (`.formula`, `{0}`…: the lab's numbers now).
+    (
+        "explain.idea",
+        "A multilayer perceptron stacks layers of simple units. Each unit adds up its inputs with weights, adds a bias and passes the sum through a bend (the activation). One layer can only draw straight lines; stacking bent layers lets the network draw any shape between the classes.",
+        "多层感知机把一层层简单的单元叠起来。每个单元把输入按权重相加、加上偏置，再经过一个“弯折”（激活函数）。一层只能画直线；把带弯折的层叠起来，网络就能在类别之间画出任意形状。",
+    ),
+    (
+        "explain.training",
+        "Backpropagation: the loss (cross-entropy) measures how wrong the predictions are, the chain rule gives every weight's share of the blame, and the optimizer moves each weight a little against it. One mini-batch of points per step.",
+        "反向传播：损失（交叉熵）衡量预测错得多离谱，链式法则算出每个权重该负的责任，优化器把每个权重朝相反方向挪一点。每一步用一小批点。",
+    ),
+    (
+        "explain.good",
+        "Simple and general: with enough units it can fit any smooth function, and on small tables of numbers it trains in seconds.",
+        "简单而通用：单元足够多时能拟合任何光滑函数；在小型数值表格上几秒就能训练好。",
+    ),
+    (
+        "explain.bad",
+        "It knows nothing of the structure of its input: an image is just a long list of numbers to it. Deep stacks of sigmoid or tanh units stop learning (vanishing gradients), and a large network memorises a small data set (overfitting).",
+        "它不了解输入的结构：对它来说一张图片只是一长串数字。sigmoid 或 tanh 堆得很深时会学不动（梯度消失）；大网络遇上小数据集会死记硬背（过拟合）。",
+    ),
+    (
+        "explain.uses",
+        "Tabular data (prices, measurements, risk scores), and the last layers of almost every other network in this app.",
+        "表格数据（价格、测量值、风险评分），也是本应用里几乎所有其他网络的最后几层。",
+    ),
+    (
+        "view.boundary.look",
+        "Watch the border between the colours bend to follow the data. Straight borders mean the network is still nearly linear; ragged islands around single points mean it is memorising noise.",
+        "看颜色之间的边界如何弯曲去贴合数据。边界是直的，说明网络还近似线性；围着单个点的零碎小岛，说明它在死记噪声。",
+    ),
+    (
+        "view.neurons.look",
+        "Each small square is what one hidden unit responds to. The first layer draws straight edges; deeper layers combine them into curves. Squares that stay flat one colour are units that do nothing (with ReLU: dead).",
+        "每个小方块是一个隐藏单元的响应。第一层画的是直边，更深的层把它们组合成曲线。始终一片同色的方块是不起作用的单元（ReLU 时就是“死”了）。",
+    ),
+    (
+        "view.neurons.formula",
+        "h = f(W·x + b): each unit is a weighted sum bent by the activation f",
+        "h = f(W·x + b)：每个单元是经过激活函数 f 弯折的加权和",
+    ),
+    (
+        "view.weights.look",
+        "Thick lines are large weights, blue positive and red negative. As it learns, a few connections grow strong and most stay thin.",
+        "粗线是大权重，蓝色为正、红色为负。随着学习，少数连接变强，大多数保持很细。",
+    ),
 ];

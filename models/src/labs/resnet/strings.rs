@@ -75,4 +75,46 @@ pub const STRINGS: Strings = &[
         "Top: test images, click one. Below: the output of every residual block for it (the residual stream before its activation: orange positive, blue negative), one small picture per channel.",
         "上方：测试图像，点选一张。下方：每个残差块对它的输出（激活之前的残差流：橙色为正，蓝色为负），每个通道一张小图。",
     ),
+    // The explanation panel: the idea, how it trains, strengths, weaknesses, uses; per view
+    // what to look for (`.look`) and its formula (`.formula`, `{0}`…: the lab's numbers now).
+    (
+        "explain.idea",
+        "A residual network adds a shortcut around every pair of layers: each block outputs its input plus a correction, y = x + F(x). The shortcut gives the gradient a straight road back to the first layers, so networks can be made much deeper.",
+        "残差网络在每两层外面加一条捷径：每个块输出“输入加上一个修正”，y = x + F(x)。捷径给梯度一条直通最前面几层的路，所以网络可以做得深得多。",
+    ),
+    (
+        "explain.training",
+        "Backpropagation with cross-entropy; batch normalisation after each convolution keeps the signals at a steady scale.",
+        "用交叉熵做反向传播；每个卷积后的批归一化让信号保持在稳定的尺度上。",
+    ),
+    (
+        "explain.good",
+        "Depth without the usual trouble: a deep plain network trains worse than a shallow one (the degradation problem), a deep residual network does not.",
+        "能做深而不出常见问题：很深的普通网络比浅网络训练得更差（退化问题），深的残差网络不会。",
+    ),
+    (
+        "explain.bad",
+        "More layers cost more time and memory per image; on small, simple data a few layers do as well.",
+        "层数越多，每张图的时间和内存开销越大；在小而简单的数据上，几层就够了。",
+    ),
+    (
+        "explain.uses",
+        "The backbone of image recognition since 2015, and its skip connection lives on in the Transformer and in the diffusion lab's U-Net.",
+        "自 2015 年以来图像识别的主干网络；它的跳跃连接也活在 Transformer 和扩散实验室的 U-Net 里。",
+    ),
+    (
+        "view.gradients.look",
+        "Each bar is the gradient reaching one layer. With skips the bars stay within a factor of ten of each other; take the skips and batch norm away with sigmoid and the first bars fall to nothing.",
+        "每根柱子是到达某一层的梯度。有跳跃连接时各柱相差不到十倍；去掉跳跃连接和批归一化并换成 sigmoid，最前面的柱子就缩到几乎为零。",
+    ),
+    (
+        "view.gradients.formula",
+        "y = x + F(x) ⇒ ∂L/∂x = ∂L/∂y · (1 + ∂F/∂x): the 1 carries the gradient past every block",
+        "y = x + F(x) ⇒ ∂L/∂x = ∂L/∂y · (1 + ∂F/∂x)：其中的 1 让梯度越过每个块",
+    ),
+    (
+        "view.maps.look",
+        "The maps of a chosen image block by block: they get smaller and more abstract, and the last ones respond to whole parts of the digit.",
+        "所选图像逐块的特征图：越来越小、越来越抽象，最后几张对应数字的整块部分。",
+    ),
 ];

@@ -370,6 +370,15 @@ impl Lab for TransformerLab {
         ViewSpec::list(ids)
     }
 
+    /// softmax(Q·Kᵀ/√d_k)·V: the heads, d_k and √d_k.
+    fn formula(&self, view: &str) -> Vec<f32> {
+        if view != "attention" {
+            return Vec::new();
+        }
+        let d_k = self.cfg.d_model / self.cfg.heads.max(1);
+        vec![self.cfg.heads as f32, d_k as f32, (d_k as f32).sqrt()]
+    }
+
     fn render(&mut self, view: &str) -> Result<View, LabError> {
         let settings = serde_json::to_string(&self.cfg).unwrap_or_default();
         if let Some(v) = self.views.fresh(view, self.steps, &settings) {

@@ -126,4 +126,66 @@ pub const STRINGS: Strings = &[
     ("label.sample", "Prompt and generated text", "提示与生成的文本"),
     ("label.answers", "Input ➡ the model's answer (the right one in brackets where it errs)", "输入 ➡ 模型的答案（出错时括号内为正确答案）"),
     ("err.heads_divide", "The model width must be even and a multiple of the number of heads.", "模型宽度必须是偶数，且是头数的整数倍。"),
+    // The explanation panel: the idea, how it trains, strengths, weaknesses, uses; per view
+    // what to look for (`.look`) and its formula (`.formula`, `{0}`…: the lab's numbers now).
+    (
+        "explain.idea",
+        "A Transformer lets every token look at every other token at once (attention): each one asks a question (query), the others offer labels (keys) and contents (values), and it takes a weighted mix of the contents whose labels fit. Positions are added to the tokens, because attention alone sees a bag of tokens.",
+        "Transformer 让每个词元同时看所有其他词元（注意力）：每个词元提出一个问题（查询），其他词元给出标签（键）和内容（值），它按标签的匹配程度混合这些内容。词元上还要加上位置，因为光靠注意力看到的只是一袋词元。",
+    ),
+    (
+        "explain.training",
+        "Cross-entropy on the next token, all positions at once (a causal mask hides the future); a warm-up raises the learning rate gently at the start.",
+        "对下一个词元计算交叉熵，所有位置同时计算（因果掩码遮住未来）；预热让学习率在开始时缓慢上升。",
+    ),
+    (
+        "explain.good",
+        "It trains in parallel over the whole sequence and connects distant tokens in one step; it scales to huge models and data.",
+        "它在整个序列上并行训练，一步就能连接相距很远的词元；能扩展到巨大的模型和数据。",
+    ),
+    (
+        "explain.bad",
+        "Attention costs grow with the square of the length; it needs a lot of data and compute; without positions it cannot tell order.",
+        "注意力的开销随长度的平方增长；需要大量数据和算力；没有位置信息就分不清顺序。",
+    ),
+    (
+        "explain.uses",
+        "Large language models, translation, code assistants, and, cut into patches, images, speech and proteins.",
+        "大语言模型、机器翻译、编程助手；把输入切成小块后，还用于图像、语音和蛋白质。",
+    ),
+    (
+        "view.attention.look",
+        "Reversing digits, the cross-attention of a trained model forms an anti-diagonal: the first output looks at the last input, and so on. Each head may learn a different pattern.",
+        "倒序数字时，训练好的模型的交叉注意力形成一条反对角线：第一个输出看最后一个输入，依此类推。每个头可能学到不同的模式。",
+    ),
+    (
+        "view.attention.formula",
+        "Attention(Q, K, V) = softmax(Q·K^T / √d_k)·V; {0} heads with d_k = {1}, scores divided by √d_k = {2}",
+        "Attention(Q, K, V) = softmax(Q·K^T / √d_k)·V；{0} 个头，d_k = {1}，分数除以 √d_k = {2}",
+    ),
+    (
+        "view.answers.look",
+        "Held-out inputs with the model's answers; wrong tokens are marked. Long inputs go wrong first.",
+        "留出集的输入和模型的回答；错误的词元会被标出。长输入最先出错。",
+    ),
+    (
+        "view.generate.look",
+        "The model writes one token at a time from the prompt, each chosen from its predicted probabilities. A low temperature repeats itself; a high one rambles.",
+        "模型从提示开始一次写一个词元，每个都按预测概率选出。温度低会重复，温度高会胡言乱语。",
+    ),
+    (
+        "view.next_token.look",
+        "The probabilities of the next token. A sharp peak is a confident model; a flat spread means it is unsure.",
+        "下一个词元的概率。尖峰说明模型很自信；分布平坦说明它拿不准。",
+    ),
+    (
+        "view.positional.look",
+        "Each row is the vector added at one position. In the sinusoidal table, each column is a wave of its own length, so every position gets a unique pattern and nearby positions look alike.",
+        "每一行是加在某个位置上的向量。正弦表里，每一列是一个波长各异的波，于是每个位置都有独一无二的图案，相近的位置看起来也相似。",
+    ),
+    (
+        "view.positional.formula",
+        "PE(pos, 2i) = sin(pos / 10000^{2i/d}),  PE(pos, 2i+1) = cos(pos / 10000^{2i/d})",
+        "PE(pos, 2i) = sin(pos / 10000^{2i/d})，PE(pos, 2i+1) = cos(pos / 10000^{2i/d})",
+    ),
 ];

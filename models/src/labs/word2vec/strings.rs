@@ -95,4 +95,56 @@ pub const STRINGS: Strings = &[
     ("err.no_text_file", "Choose a text file first.", "请先选择一个文本文件。"),
     ("err.too_few_words", "Fewer than two words reach the minimum count: lower it, or use a longer text.", "达到最小词频的词不足两个：请降低最小词频或换用更长的文本。"),
     ("err.no_pairs", "No word of the text has a neighbour: use a longer text or a lower minimum count.", "文本中没有词有邻居：请换用更长的文本或降低最小词频。"),
+    // The explanation panel: the idea, how it trains, strengths, weaknesses, uses; per view
+    // what to look for (`.look`) and its formula (`.formula`, `{0}`…: the lab's numbers now).
+    (
+        "explain.idea",
+        "Word2Vec gives every word a vector so that words used in the same company end up close together: you shall know a word by the company it keeps. Directions in the space come to mean things, such as from a man to a woman, or from a country to its capital.",
+        "Word2Vec 给每个词一个向量，让出现在相似上下文里的词彼此靠近：观其伴而知其词。空间中的方向也会带上含义，比如从男人到女人、从国家到首都。",
+    ),
+    (
+        "explain.training",
+        "Skip-gram with negative sampling: for each word and a neighbour within the window, push their vectors to agree; for a few random words, push them apart. Frequent words are skipped now and then so that rare ones get their turn.",
+        "带负采样的 skip-gram：对每个词和窗口内的一个邻居，让它们的向量更一致；对几个随机词，让它们更不一致。高频词会被时不时跳过，好让低频词也有机会。",
+    ),
+    (
+        "explain.good",
+        "Fast, needs no labels, and turns words into numbers other models can use.",
+        "快，不需要标签，把词变成其他模型能用的数字。",
+    ),
+    (
+        "explain.bad",
+        "One vector per word whatever its sense (a bank of a river, a bank with money); rare words get poor vectors; it learns the biases of its text.",
+        "不管词义如何，一个词只有一个向量（河岸和银行都是 bank）；低频词的向量质量差；它会学到文本中的偏见。",
+    ),
+    (
+        "explain.uses",
+        "Search and recommendation (similar words, similar items), the input layer of language models before contextual embeddings, exploring how authors use words.",
+        "搜索与推荐（相似的词、相似的物品）、上下文嵌入出现前语言模型的输入层、研究作者如何用词。",
+    ),
+    (
+        "view.map.look",
+        "Words with related meanings gather as training goes on: names of people, parts of a ship, numbers. The two axes themselves mean nothing: only distances do.",
+        "随着训练，意义相关的词聚到一起：人名、船的部件、数字。两条坐标轴本身没有含义，有意义的只是距离。",
+    ),
+    (
+        "view.nearest.look",
+        "The words closest to the query. Early on they are random; later they are words that appear in the same places (for “whale”: sperm, right, fishery).",
+        "离查询词最近的词。一开始是随机的；后来是出现在相同位置上的词（对 “whale” 而言：sperm、right、fishery）。",
+    ),
+    (
+        "view.nearest.formula",
+        "similarity = cos(u, v) = u·v / (‖u‖ ‖v‖), from −1 to 1",
+        "相似度 = cos(u, v) = u·v / (‖u‖ ‖v‖)，取值 −1 到 1",
+    ),
+    (
+        "view.analogy.look",
+        "a is to b as c is to ?: the answer is the word nearest to b − a + c. On one novel only a few analogies come out; it takes billions of words for the famous ones.",
+        "a 之于 b，如同 c 之于 ?：答案是离 b − a + c 最近的词。只用一部小说，只有少数类比能成功；著名的那些类比需要数十亿词的文本。",
+    ),
+    (
+        "view.pairs.look",
+        "How similar each pair is now. Pairs that share a context (whale and sea) rise; unrelated pairs stay near zero.",
+        "每一对词现在有多相似。共享上下文的词对（whale 与 sea）越来越高；不相关的词对保持在零附近。",
+    ),
 ];
