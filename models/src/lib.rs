@@ -13,6 +13,7 @@ pub mod engine;
 pub mod error;
 mod kernels;
 pub mod labs;
+pub mod lesson;
 pub mod ops;
 pub mod params;
 pub mod picture;
