@@ -283,3 +283,29 @@ fn open_refuses_a_bad_lab_preset_or_setting_with_a_message() {
         assert!(err.contains(expect), "{args:?}: {err}");
     }
 }
+
+/// `tenlab lesson FILE` checks the file before any window opens: a missing file, a broken one
+/// and a step with a bad setting each get a message naming what is wrong.
+#[test]
+fn lesson_refuses_a_missing_or_broken_file_with_a_message() {
+    let dir = std::env::temp_dir().join(format!("tenlab-cli-lesson-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let broken = dir.join("broken.toml");
+    std::fs::write(&broken, "title = { en = \"L\" \n[[step]]").unwrap();
+    let bad = dir.join("bad.toml");
+    std::fs::write(
+        &bad,
+        "title = { en = \"L\" }\n[[step]]\nlab = \"mlp\"\ntitle = { en = \"s\" }\nsettings = { lr = 99 }\n",
+    )
+    .unwrap();
+    let missing = dir.join("missing.toml");
+    for (file, expect) in [
+        (&missing, "missing.toml"),
+        (&broken, "not a lesson file"),
+        (&bad, "step 1: lr = 99 is out of range"),
+    ] {
+        let err = tenlab(&["lesson", file.to_str().unwrap()]).unwrap_err();
+        assert!(err.contains(expect), "{file:?}: {err}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -514,3 +514,75 @@ fn snapshot_of_the_explanation_panel() {
     h.run_steps(4);
     h.snapshot("mlp_explain");
 }
+
+/// A shipped lesson from the Lessons menu: the step's words show above the lab, its locked
+/// controls cannot be changed, Next (or →) moves to the next step's lab and settings, Back
+/// returns; the lab as it is can be added as a step of a lesson being written.
+#[test]
+fn a_lesson_walks_through_its_steps_with_its_words_and_locks() {
+    use tenlab_models::lesson::Lesson;
+    let mut h = harness(Harness::builder());
+    assert!(frames_until(&mut h, 20, |a| a.runner.status.state == RunState::Paused));
+    let lesson = Lesson::shipped("relu_and_skips").unwrap();
+    h.get_by_label("📚 Lessons").click();
+    h.run_steps(2);
+    h.get_by_label(&lesson.title.en).click();
+    assert!(frames_until(&mut h, 20, |a| a.runner.values().get("dataset")
+        == Some(&ParamValue::Text("spiral".into()))));
+    h.run_steps(2);
+    h.get_by_label("step 1 of 5");
+    h.get_by_label(&lesson.steps[0].question.en);
+    h.get_by_label(&lesson.steps[0].look.en);
+
+    h.get_by_label("Next ▶").click();
+    assert!(frames_until(&mut h, 20, |a| a.runner.values().get("activation")
+        == Some(&ParamValue::Text("sigmoid".into()))
+        && a.runner.values().get("layers") == Some(&ParamValue::Int(6))));
+    h.run_steps(2);
+    h.get_by_label(&lesson.steps[1].title.en);
+    // Locked: the label and value, no control to change it.
+    h.get_by_label("Activation 🔒");
+    assert!(h.query_by_label("Hidden layers ⟲").is_none());
+
+    h.key_press(egui::Key::ArrowRight);
+    assert!(frames_until(&mut h, 20, |a| a.runner.values().get("activation")
+        == Some(&ParamValue::Text("relu".into()))));
+    h.run_steps(2);
+    h.get_by_label("step 3 of 5");
+    h.get_by_label("◀ Back").click();
+    assert!(frames_until(&mut h, 20, |a| a.runner.values().get("activation")
+        == Some(&ParamValue::Text("sigmoid".into()))));
+    h.get_by_label("Next ▶").click();
+    h.run_steps(2);
+    h.get_by_label("Next ▶").click();
+    assert!(frames_until(&mut h, 30, |a| a.lesson.as_ref().is_some_and(|l| l.step == 3)
+        && a.runner.values().get("skips") == Some(&ParamValue::Bool(false))));
+    h.run_steps(2);
+    h.get_by_label("step 4 of 5");
+
+    // Writing a lesson: the lab as it is becomes a step.
+    h.get_by_label("📚 Lessons").click();
+    h.run_steps(2);
+    h.get_by_label("Add this as a lesson step").click();
+    h.run_steps(2);
+    assert_eq!(h.state().draft.len(), 1);
+    assert_eq!(h.state().draft[0].lab, "resnet");
+    assert_eq!(h.state().draft[0].values().unwrap(), *h.state().runner.values());
+    h.get_by_label("Close the lesson").click();
+    h.run_steps(2);
+    assert!(h.state().lesson.is_none());
+}
+
+#[test]
+fn snapshot_of_a_lesson_step() {
+    let mut h = harness(Harness::builder().wgpu());
+    assert!(frames_until(&mut h, 30, |a| a.runner.status.state == RunState::Paused));
+    h.state_mut()
+        .open_lesson(tenlab_models::lesson::Lesson::shipped("relu_and_skips").unwrap(), Default::default());
+    h.state_mut().go_to_step(1);
+    assert!(frames_until(&mut h, 30, |a| a.runner.status.state == RunState::Paused
+        && a.runner.values().get("layers") == Some(&ParamValue::Int(6))
+        && a.runner.views.contains_key("boundary")));
+    h.run_steps(4);
+    h.snapshot("lesson_step");
+}

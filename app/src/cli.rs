@@ -73,6 +73,11 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         png_out: Option<std::path::PathBuf>,
     },
+    /// Open the window on a lesson file (TOML; see assets/lessons), at its first step.
+    Lesson {
+        /// The lesson file.
+        file: std::path::PathBuf,
+    },
     /// Open the window straight into a lab, with one of its presets and settings on top.
     Open {
         /// The lab's id (see `tenlab list`).
@@ -202,6 +207,14 @@ pub fn run(command: Command) -> anyhow::Result<String> {
                 crate::bench::table(&report)
             })
         }
+        Command::Lesson { file } => {
+            // Checked here, so that a broken lesson is a message before any window opens.
+            let lesson = tenlab_models::lesson::Lesson::load(&file)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+            let base = file.parent().map(std::path::Path::to_path_buf).unwrap_or_default();
+            crate::run_gui_at(Some(crate::Start::Lesson(lesson, base)))?;
+            Ok(String::new())
+        }
         Command::Open { lab, preset, set } => {
             let def = lab_def(&lab)?;
             let set = with_preset(&lab, preset.as_deref(), set)?;
@@ -209,7 +222,7 @@ pub fn run(command: Command) -> anyhow::Result<String> {
             values.extend(parse_sets(def, &set)?);
             // Checked here, so that a bad value is a message before any window opens.
             def.validate(&values).map_err(|e| anyhow::anyhow!(error_text(Lang::En, def.id, &e)))?;
-            crate::run_gui_at(Some((def, values)))?;
+            crate::run_gui_at(Some(crate::Start::Lab(def, values)))?;
             Ok(String::new())
         }
         Command::Cartpole { speed: Some(n), .. } => Ok(cartpole_speed(n)),

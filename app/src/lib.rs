@@ -16,11 +16,16 @@ pub fn run_gui() -> anyhow::Result<()> {
     run_gui_at(None)
 }
 
-/// Opens the window, on lab `start.0` built with the settings `start.1` if given (else on the
-/// lab used last, with its defaults).
-pub fn run_gui_at(
-    start: Option<(&'static tenlab_models::LabDef, tenlab_models::Values)>,
-) -> anyhow::Result<()> {
+/// What the window opens on, when not on the lab used last.
+pub enum Start {
+    /// A lab built with these settings.
+    Lab(&'static tenlab_models::LabDef, tenlab_models::Values),
+    /// A lesson, at its first step (model paths start from the folder given).
+    Lesson(tenlab_models::lesson::Lesson, std::path::PathBuf),
+}
+
+/// Opens the window on `start` if given (else on the lab used last, with its defaults).
+pub fn run_gui_at(start: Option<Start>) -> anyhow::Result<()> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("tenlab")

@@ -35,6 +35,8 @@ pub(super) enum Pick {
     SaveConfig,
     OpenModel,
     SaveModel,
+    OpenLesson,
+    SaveLesson,
 }
 
 /// The extension of model files.
@@ -51,7 +53,8 @@ impl TenlabApp {
             }
             Pick::SaveConfig => "tenlab-settings.json".to_string(),
             Pick::SaveModel => format!("{}.{MODEL_EXT}", self.lab.id),
-            Pick::OpenConfig | Pick::OpenModel => String::new(),
+            Pick::SaveLesson => "tenlab-lesson.toml".to_string(),
+            Pick::OpenConfig | Pick::OpenModel | Pick::OpenLesson => String::new(),
         };
         self.files.prompt = Some((pick, name));
     }
@@ -80,6 +83,10 @@ impl TenlabApp {
                     dialog.add_filter("JSON", &["json"]).set_file_name("tenlab-settings.json").save_file()
                 }
                 Pick::OpenModel => dialog.add_filter(&model_kind, &[MODEL_EXT]).pick_file(),
+                Pick::OpenLesson => dialog.add_filter("TOML", &["toml"]).pick_file(),
+                Pick::SaveLesson => {
+                    dialog.add_filter("TOML", &["toml"]).set_file_name("tenlab-lesson.toml").save_file()
+                }
                 Pick::SaveModel => dialog
                     .add_filter(&model_kind, &[MODEL_EXT])
                     .set_file_name(format!("{lab}.{MODEL_EXT}"))
@@ -126,6 +133,8 @@ impl TenlabApp {
             Pick::OpenModel => self.open_model(path),
             Pick::SaveModel => self.runner.save(path),
             Pick::OpenConfig => self.open_config(&path),
+            Pick::OpenLesson => self.open_lesson_file(&path),
+            Pick::SaveLesson => self.save_lesson(&path),
             Pick::SaveConfig => {
                 let file = ConfigFile { lab: self.lab.id.into(), values: self.runner.values().clone() };
                 let text = serde_json::to_string_pretty(&file).expect("values are plain JSON");
@@ -185,7 +194,7 @@ impl TenlabApp {
                     let label = ui.colored_label(Color32::from_rgb(110, 80, 0), self.t("ui.path_prompt")).id;
                     let r =
                         ui.add(egui::TextEdit::singleline(&mut text).desired_width(320.0)).labelled_by(label);
-                    let verb = if matches!(pick, Pick::SaveConfig | Pick::SaveModel) {
+                    let verb = if matches!(pick, Pick::SaveConfig | Pick::SaveModel | Pick::SaveLesson) {
                         "ui.save"
                     } else {
                         "ui.open"

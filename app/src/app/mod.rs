@@ -22,6 +22,7 @@ use crate::i18n::{Lang, error_text, lab_tr, param_help, param_label, tr, trf};
 mod curves;
 pub(crate) mod explain;
 mod files;
+mod lesson;
 mod params;
 mod status;
 
@@ -113,18 +114,30 @@ pub struct TenlabApp {
     applied_scale: f32,
     /// Frame times, when `TENLAB_FRAME_TIMES` asks for them ([`crate::frames`]).
     frames: Option<crate::frames::FrameLog>,
+    /// The lesson being taught, if any.
+    pub lesson: Option<lesson::LessonRun>,
+    /// The steps of a lesson being written ("Add this as a lesson step").
+    pub draft: Vec<tenlab_models::lesson::Step>,
 }
 
 impl TenlabApp {
     /// The app as eframe starts it: settings from the last launch, real file dialogs.
     /// The app as the user left it, or on lab `start.0` with the settings `start.1`.
-    pub fn new(cc: &eframe::CreationContext<'_>, start: Option<(&'static LabDef, Values)>) -> Self {
+    pub fn new(cc: &eframe::CreationContext<'_>, start: Option<crate::Start>) -> Self {
         let mut settings: Settings =
             cc.storage.and_then(|s| eframe::get_value(s, SETTINGS_KEY)).unwrap_or_default();
-        if let Some((lab, _)) = &start {
-            settings.last_lab = lab.id.into();
+        match start {
+            Some(crate::Start::Lab(lab, values)) => {
+                settings.last_lab = lab.id.into();
+                Self::build(&cc.egui_ctx, settings, true, Some(values))
+            }
+            Some(crate::Start::Lesson(lesson, base)) => {
+                let mut app = Self::build(&cc.egui_ctx, settings, true, None);
+                app.open_lesson(lesson, base);
+                app
+            }
+            None => Self::build(&cc.egui_ctx, settings, true, None),
         }
-        Self::build(&cc.egui_ctx, settings, true, start.map(|(_, values)| values))
     }
 
     /// The app with given settings; `dialogs: false` never opens a file dialog (tests).
@@ -150,6 +163,8 @@ impl TenlabApp {
             editing: None,
             applied_scale: 0.0,
             frames: crate::frames::FrameLog::from_env(),
+            lesson: None,
+            draft: Vec::new(),
         };
         app.load(values.unwrap_or_else(|| lab.defaults()));
         app
@@ -290,6 +305,7 @@ impl TenlabApp {
                 self.reset();
             }
             ui.separator();
+            self.lessons_menu_ui(ui);
             let (label, help) = (self.t("ui.explain"), self.t("ui.explain.help"));
             ui.toggle_value(&mut self.settings.explain, label).on_hover_text(help);
             ui.separator();
@@ -512,7 +528,9 @@ impl eframe::App for TenlabApp {
                 .min_size(200.0)
                 .show(ui, |ui| self.explain_ui(ui));
         }
+        self.lesson_keys(ui.ctx());
         egui::CentralPanel::default().show(ui, |ui| {
+            self.lesson_ui(ui);
             self.toolbar_ui(ui);
             self.messages_ui(ui);
             self.prompt_ui(ui);

@@ -88,7 +88,15 @@ impl TenlabApp {
                             let shown: Vec<&ParamSpec> =
                                 specs.iter().filter(|s| s.group == group && s.is_shown(&values)).collect();
                             for spec in shown {
-                                self.param_row_ui(ui, spec);
+                                // A lesson's step may hide a control, or show it locked.
+                                if self.hidden(spec.key) {
+                                    continue;
+                                }
+                                if self.locked(spec.key) {
+                                    self.locked_row_ui(ui, spec, &values);
+                                } else {
+                                    self.param_row_ui(ui, spec);
+                                }
                                 ui.end_row();
                             }
                         });
@@ -117,6 +125,19 @@ impl TenlabApp {
                 }
             });
         });
+    }
+
+    /// A control the lesson's step locks: its label and value, not to be changed.
+    fn locked_row_ui(&self, ui: &mut egui::Ui, spec: &ParamSpec, values: &Values) {
+        let (lang, lab) = (self.lang(), self.lab.id);
+        let help = format!("{}\n\n{}", param_help(lang, lab, spec.key), self.t("ui.lesson.locked.help"));
+        ui.label(format!("{} 🔒", param_label(lang, lab, spec.key))).on_hover_text(&help);
+        let value = values.get(spec.key).cloned().unwrap_or_else(|| spec.default_value());
+        let shown = match (&spec.kind, &value) {
+            (ParamKind::Choice { .. }, ParamValue::Text(o)) => lab_tr(lang, lab, &format!("opt.{o}")),
+            _ => value.to_string(),
+        };
+        ui.label(RichText::new(shown).strong()).on_hover_text(help);
     }
 
     pub(super) fn param_row_ui(&mut self, ui: &mut egui::Ui, spec: &ParamSpec) {
