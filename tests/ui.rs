@@ -586,3 +586,54 @@ fn snapshot_of_a_lesson_step() {
     h.run_steps(4);
     h.snapshot("lesson_step");
 }
+
+/// The room: ? lists the shortcuts, S steps once, P turns projector mode on (larger type,
+/// high contrast, thicker lines), the colour-blind switch changes the class colours, E opens
+/// the explanation panel.
+#[test]
+fn shortcuts_projector_mode_and_the_colour_blind_palette() {
+    use tenlab_app::views::paint::{CLASS_COLORS, COLOR_BLIND_COLORS, class_color, line_width};
+    let mut h = harness(Harness::builder());
+    assert!(frames_until(&mut h, 20, |a| a.runner.status.state == RunState::Paused));
+    h.key_press(egui::Key::F1);
+    h.run_steps(2);
+    h.get_by_label("Keyboard shortcuts");
+    h.get_by_label(&tr(Lang::En, "keys.full_screen"));
+    h.key_press(egui::Key::Escape);
+    h.run_steps(2);
+    assert!(!h.state().show_keys);
+
+    h.key_press(egui::Key::S);
+    assert!(frames_until(&mut h, 10, |a| a.runner.status.step == 1));
+
+    assert_eq!(class_color(2), CLASS_COLORS[2]);
+    h.get_by_label("Colour-blind colours").click();
+    h.run_steps(2);
+    assert_eq!(class_color(2), COLOR_BLIND_COLORS[2]);
+
+    assert_eq!(line_width(2.0), 2.0);
+    h.key_press(egui::Key::P);
+    h.run_steps(2);
+    assert!(h.state().settings.projector && h.state().settings.scale >= 1.5);
+    assert_eq!(line_width(2.0), 4.0);
+    assert_eq!(h.ctx.global_style().visuals.panel_fill, egui::Color32::BLACK);
+    h.get_by_label("Projector").click();
+    h.run_steps(2);
+    assert!(!h.state().settings.projector);
+    assert_ne!(h.ctx.global_style().visuals.panel_fill, egui::Color32::BLACK);
+
+    h.key_press(egui::Key::E);
+    h.run_steps(2);
+    h.get_by_label("The idea");
+}
+
+#[test]
+fn snapshot_of_projector_mode_with_the_colour_blind_palette() {
+    let mut h = harness(Harness::builder().wgpu());
+    h.state_mut().set_projector(true);
+    h.state_mut().settings.color_blind = true;
+    assert!(frames_until(&mut h, 30, |a| a.runner.status.state == RunState::Paused
+        && a.runner.views.contains_key("boundary")));
+    h.run_steps(4);
+    h.snapshot("projector_mode");
+}

@@ -61,19 +61,23 @@ impl TenlabApp {
                         plot_ui.line(
                             Line::new(name, h.curve(m).to_vec())
                                 .color(Color32::from_rgb(190, 190, 190))
-                                .width(1.0),
+                                .width(crate::views::paint::line_width(1.0)),
                         );
                         continue;
                     }
                     let color = CURVE_COLORS[bold % CURVE_COLORS.len()];
                     bold += 1;
-                    plot_ui.line(Line::new(name.clone(), h.curve(m).to_vec()).color(color).width(2.0));
+                    plot_ui.line(
+                        Line::new(name.clone(), h.curve(m).to_vec())
+                            .color(color)
+                            .width(crate::views::paint::line_width(2.0)),
+                    );
                     if let Some(p) = previous {
                         let name = format!("{name} ({})", tr(lang, "ui.previous"));
                         plot_ui.line(
                             Line::new(name, p.curve(m).to_vec())
                                 .color(color.gamma_multiply(0.6))
-                                .width(1.5)
+                                .width(crate::views::paint::line_width(1.5))
                                 .style(egui_plot::LineStyle::dashed_loose()),
                         );
                     }
@@ -85,7 +89,7 @@ impl TenlabApp {
                     plot_ui.vline(
                         VLine::new(name, f.step as f64)
                             .color(Color32::from_rgb(230, 150, 20))
-                            .width(1.5)
+                            .width(crate::views::paint::line_width(1.5))
                             .style(egui_plot::LineStyle::dashed_dense()),
                     );
                 }
@@ -100,7 +104,11 @@ fn draw_markers(plot_ui: &mut egui_plot::PlotUi<'_>, markers: &[Marker], lang: L
         // A long value (the points of a drawing) is only said to have changed.
         let value = if m.value.chars().count() > 24 { tr(lang, "ui.changed") } else { m.value.clone() };
         let label = format!("{} = {}", param_label(lang, lab, &m.key), value);
-        plot_ui.vline(VLine::new(label, m.step as f64).color(Color32::from_gray(150)).width(1.0));
+        plot_ui.vline(
+            VLine::new(label, m.step as f64)
+                .color(Color32::from_gray(150))
+                .width(crate::views::paint::line_width(1.0)),
+        );
     }
 }
 

@@ -24,6 +24,7 @@ pub(crate) mod explain;
 mod files;
 mod lesson;
 mod params;
+mod room;
 mod status;
 
 use crate::views::{self, Views};
@@ -39,6 +40,10 @@ pub struct Settings {
     pub device: DeviceChoice,
     /// The explanation panel is open.
     pub explain: bool,
+    /// Projector mode: larger type, thicker lines, high contrast.
+    pub projector: bool,
+    /// Class colours that stay apart for the colour-blind.
+    pub color_blind: bool,
 }
 
 impl Default for Settings {
@@ -49,6 +54,8 @@ impl Default for Settings {
             last_lab: "mlp".into(),
             device: DeviceChoice::Auto,
             explain: false,
+            projector: false,
+            color_blind: false,
         }
     }
 }
@@ -118,6 +125,10 @@ pub struct TenlabApp {
     pub lesson: Option<lesson::LessonRun>,
     /// The steps of a lesson being written ("Add this as a lesson step").
     pub draft: Vec<tenlab_models::lesson::Step>,
+    /// The window fills the screen (F).
+    full_screen: bool,
+    /// The overlay listing the keyboard shortcuts is open (? or F1).
+    pub show_keys: bool,
 }
 
 impl TenlabApp {
@@ -165,6 +176,8 @@ impl TenlabApp {
             frames: crate::frames::FrameLog::from_env(),
             lesson: None,
             draft: Vec::new(),
+            full_screen: false,
+            show_keys: false,
         };
         app.load(values.unwrap_or_else(|| lab.defaults()));
         app
@@ -308,6 +321,7 @@ impl TenlabApp {
             self.lessons_menu_ui(ui);
             let (label, help) = (self.t("ui.explain"), self.t("ui.explain.help"));
             ui.toggle_value(&mut self.settings.explain, label).on_hover_text(help);
+            self.room_ui(ui);
             ui.separator();
             let label = ui.label(self.t("ui.scale")).id;
             ui.add(egui::Slider::new(&mut self.settings.scale, 0.75..=2.5).step_by(0.05).fixed_decimals(2))
@@ -510,14 +524,9 @@ impl eframe::App for TenlabApp {
             self.notices.push((true, format!("{} {}", self.t("ui.model.saved"), path.display())));
         }
         self.poll_pick();
-        let typing = ui.ctx().memory(|m| m.focused().is_some());
-        if !typing && ui.input(|i| i.key_pressed(egui::Key::Space)) {
-            if self.runner.is_playing() {
-                self.runner.pause();
-            } else {
-                self.runner.play();
-            }
-        }
+        self.shortcuts(ui.ctx());
+        self.apply_room(ui.ctx());
+        self.keys_overlay_ui(ui.ctx());
         egui::Panel::top("top").show(ui, |ui| self.top_bar_ui(ui));
         egui::Panel::bottom("status").show(ui, |ui| self.status_bar_ui(ui));
         egui::Panel::left("params").resizable(true).default_size(330.0).show(ui, |ui| self.params_ui(ui));
@@ -528,7 +537,6 @@ impl eframe::App for TenlabApp {
                 .min_size(200.0)
                 .show(ui, |ui| self.explain_ui(ui));
         }
-        self.lesson_keys(ui.ctx());
         egui::CentralPanel::default().show(ui, |ui| {
             self.lesson_ui(ui);
             self.toolbar_ui(ui);

@@ -32,13 +32,17 @@ pub fn lines_ui(ui: &mut egui::Ui, cx: &Cx<'_>, l: &Lines) {
         .show(ui, |plot_ui| {
             for s in &l.series {
                 let points: Vec<[f64; 2]> = s.points.iter().map(|p| [p[0] as f64, p[1] as f64]).collect();
-                plot_ui.line(Line::new(t(s.name), points).color(class_color(s.color)).width(2.0));
+                plot_ui.line(
+                    Line::new(t(s.name), points)
+                        .color(class_color(s.color))
+                        .width(crate::views::paint::line_width(2.0)),
+                );
             }
             if let Some(x) = l.mark_x {
                 plot_ui.vline(
                     VLine::new(format!("{} = {x}", t(l.x_label)), x as f64)
                         .color(Color32::from_gray(120))
-                        .width(1.5),
+                        .width(crate::views::paint::line_width(1.5)),
                 );
             }
         });

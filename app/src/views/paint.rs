@@ -20,8 +20,43 @@ pub const CLASS_COLORS: [Color32; 10] = [
     Color32::from_rgb(23, 190, 207),
 ];
 
+/// Class colours that stay apart for the colour-blind: Okabe and Ito's palette (orange, sky
+/// blue, bluish green, yellow, blue, vermillion, reddish purple; white for their black on a dark
+/// ground), then a light blue and a pale green chosen to stay apart from them under a
+/// deuteranopia simulation (see the test below).
+pub const COLOR_BLIND_COLORS: [Color32; 10] = [
+    Color32::from_rgb(230, 159, 0),
+    Color32::from_rgb(86, 180, 233),
+    Color32::from_rgb(0, 158, 115),
+    Color32::from_rgb(240, 228, 66),
+    Color32::from_rgb(0, 114, 178),
+    Color32::from_rgb(213, 94, 0),
+    Color32::from_rgb(204, 121, 167),
+    Color32::from_rgb(235, 235, 235),
+    Color32::from_rgb(60, 90, 240),
+    Color32::from_rgb(180, 240, 150),
+];
+
+thread_local! {
+    /// The colour-blind palette is on, and plot lines are drawn thicker (projector mode): the
+    /// app sets both from its settings at the start of each frame, on the thread that draws
+    /// (per thread, so that windows drawn side by side in tests keep their own).
+    static ROOM: std::cell::Cell<(bool, bool)> = const { std::cell::Cell::new((false, false)) };
+}
+
+/// Sets the palette (colour-blind or not) and the line widths (thick or not) of this frame.
+pub fn set_room(color_blind: bool, thick_lines: bool) {
+    ROOM.with(|r| r.set((color_blind, thick_lines)));
+}
+
+/// A plot line's width `w`, doubled in projector mode.
+pub fn line_width(w: f32) -> f32 {
+    if ROOM.with(|r| r.get().1) { 2.0 * w } else { w }
+}
+
 pub fn class_color(c: usize) -> Color32 {
-    CLASS_COLORS[c % CLASS_COLORS.len()]
+    let palette = if ROOM.with(|r| r.get().0) { &COLOR_BLIND_COLORS } else { &CLASS_COLORS };
+    palette[c % palette.len()]
 }
 
 pub fn lerp(a: Color32, b: Color32, t: f32) -> Color32 {
@@ -120,5 +155,57 @@ impl Plane {
         ] {
             painter.text(pos, align, format!("{value:.decimals$}"), small.clone(), txt);
         }
+    }
+}
+
+#[cfg(test)]
+mod color_blind_tests {
+    use super::*;
+
+    /// A colour as a person with deuteranopia sees it (Machado, Oliveira and Fernandes 2009,
+    /// severity 1, in linear RGB), in CIELAB.
+    fn deuteranope_lab(c: Color32) -> [f32; 3] {
+        const M: [[f32; 3]; 3] = [
+            [0.367322, 0.860646, -0.227968],
+            [0.280085, 0.672501, 0.047413],
+            [-0.011820, 0.042940, 0.968881],
+        ];
+        let lin = |v: u8| {
+            let v = v as f32 / 255.0;
+            if v <= 0.04045 { v / 12.92 } else { ((v + 0.055) / 1.055).powf(2.4) }
+        };
+        let l = [lin(c.r()), lin(c.g()), lin(c.b())];
+        let s: Vec<f32> =
+            M.iter().map(|row| (row[0] * l[0] + row[1] * l[1] + row[2] * l[2]).clamp(0.0, 1.0)).collect();
+        let (x, y, z) = (
+            0.4124 * s[0] + 0.3576 * s[1] + 0.1805 * s[2],
+            0.2126 * s[0] + 0.7152 * s[1] + 0.0722 * s[2],
+            0.0193 * s[0] + 0.1192 * s[1] + 0.9505 * s[2],
+        );
+        let f = |t: f32| if t > 0.008856 { t.cbrt() } else { 7.787 * t + 16.0 / 116.0 };
+        let (fx, fy, fz) = (f(x / 0.9505), f(y), f(z / 1.089));
+        [116.0 * fy - 16.0, 500.0 * (fx - fy), 200.0 * (fy - fz)]
+    }
+
+    /// The smallest difference (CIE76 ΔE) between any two of the first `n` colours as a
+    /// deuteranope sees them.
+    fn closest(palette: &[Color32], n: usize) -> f32 {
+        let labs: Vec<[f32; 3]> = palette[..n].iter().map(|&c| deuteranope_lab(c)).collect();
+        let mut min = f32::MAX;
+        for i in 0..n {
+            for j in i + 1..n {
+                let d = (0..3).map(|k| (labs[i][k] - labs[j][k]).powi(2)).sum::<f32>().sqrt();
+                min = min.min(d);
+            }
+        }
+        min
+    }
+
+    #[test]
+    fn the_colour_blind_palette_keeps_every_class_apart_under_deuteranopia() {
+        // The usual palette's green and red (classes 2 and 4) all but merge: ΔE 7.
+        assert!(closest(&CLASS_COLORS, 8) < 8.0, "{}", closest(&CLASS_COLORS, 8));
+        // Every pair of the ten stays at ΔE 17 or more (a just-noticeable difference is ~2).
+        assert!(closest(&COLOR_BLIND_COLORS, 10) > 16.0, "{}", closest(&COLOR_BLIND_COLORS, 10));
     }
 }
