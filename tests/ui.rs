@@ -629,11 +629,36 @@ fn shortcuts_projector_mode_and_the_colour_blind_palette() {
 
 #[test]
 fn snapshot_of_projector_mode_with_the_colour_blind_palette() {
-    let mut h = harness(Harness::builder().wgpu());
-    h.state_mut().set_projector(true);
-    h.state_mut().settings.color_blind = true;
+    // Built in projector mode from its first frame, as a window reopened in it would be.
+    let projector = Settings { projector: true, scale: 1.5, color_blind: true, ..settings() };
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .wgpu()
+        .build_eframe(|cc| TenlabApp::with_settings(&cc.egui_ctx, projector, false));
     assert!(frames_until(&mut h, 30, |a| a.runner.status.state == RunState::Paused
         && a.runner.views.contains_key("boundary")));
     h.run_steps(4);
     h.snapshot("projector_mode");
+}
+
+/// The curves go to a CSV file a spreadsheet opens: the button waits for points, then the
+/// file has a row per point the charts show.
+#[test]
+fn the_curves_save_as_csv() {
+    let mut h = harness(Harness::builder());
+    assert!(frames_until(&mut h, 20, |a| a.runner.status.state == RunState::Paused));
+    h.key_press(egui::Key::S);
+    h.key_press(egui::Key::S);
+    assert!(frames_until(&mut h, 10, |a| a.runner.status.step == 2));
+    // No file dialog in tests: the button opens a box for the path, with a name in it.
+    h.get_by_label("Save curves as CSV…").click();
+    h.run_steps(2);
+    assert!(h.get_all_by_value("mlp-curves.csv").next().is_some());
+    let path = std::env::temp_dir().join(format!("tenlab-curves-{}.csv", std::process::id()));
+    h.state_mut().save_curves(&path);
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    let rows: Vec<&str> = text.lines().collect();
+    assert_eq!(rows[0], "step,metric,value");
+    assert!(rows.iter().any(|r| r.starts_with("2,batch_loss,")), "{text}");
 }

@@ -37,6 +37,8 @@ pub(super) enum Pick {
     SaveModel,
     OpenLesson,
     SaveLesson,
+    /// The curves as a CSV table.
+    SaveCsv,
 }
 
 /// The extension of model files.
@@ -54,6 +56,7 @@ impl TenlabApp {
             Pick::SaveConfig => "tenlab-settings.json".to_string(),
             Pick::SaveModel => format!("{}.{MODEL_EXT}", self.lab.id),
             Pick::SaveLesson => "tenlab-lesson.toml".to_string(),
+            Pick::SaveCsv => format!("{}-curves.csv", self.lab.id),
             Pick::OpenConfig | Pick::OpenModel | Pick::OpenLesson => String::new(),
         };
         self.files.prompt = Some((pick, name));
@@ -84,6 +87,9 @@ impl TenlabApp {
                 }
                 Pick::OpenModel => dialog.add_filter(&model_kind, &[MODEL_EXT]).pick_file(),
                 Pick::OpenLesson => dialog.add_filter("TOML", &["toml"]).pick_file(),
+                Pick::SaveCsv => {
+                    dialog.add_filter("CSV", &["csv"]).set_file_name(format!("{lab}-curves.csv")).save_file()
+                }
                 Pick::SaveLesson => {
                     dialog.add_filter("TOML", &["toml"]).set_file_name("tenlab-lesson.toml").save_file()
                 }
@@ -135,6 +141,7 @@ impl TenlabApp {
             Pick::OpenConfig => self.open_config(&path),
             Pick::OpenLesson => self.open_lesson_file(&path),
             Pick::SaveLesson => self.save_lesson(&path),
+            Pick::SaveCsv => self.save_curves(&path),
             Pick::SaveConfig => {
                 let file = ConfigFile { lab: self.lab.id.into(), values: self.runner.values().clone() };
                 let text = serde_json::to_string_pretty(&file).expect("values are plain JSON");
@@ -145,6 +152,14 @@ impl TenlabApp {
                     Err(e) => self.notices.push((false, format!("{}: {e}", self.t("ui.config.bad")))),
                 }
             }
+        }
+    }
+
+    /// Writes the run's curves to `path` as CSV (`step,metric,value`).
+    pub fn save_curves(&mut self, path: &std::path::Path) {
+        match std::fs::write(path, self.runner.history.to_csv()) {
+            Ok(()) => self.notices.push((true, format!("{} {}", self.t("ui.csv.saved"), path.display()))),
+            Err(e) => self.notices.push((false, format!("{}: {e}", self.t("ui.csv.bad")))),
         }
     }
 
@@ -194,7 +209,10 @@ impl TenlabApp {
                     let label = ui.colored_label(Color32::from_rgb(110, 80, 0), self.t("ui.path_prompt")).id;
                     let r =
                         ui.add(egui::TextEdit::singleline(&mut text).desired_width(320.0)).labelled_by(label);
-                    let verb = if matches!(pick, Pick::SaveConfig | Pick::SaveModel | Pick::SaveLesson) {
+                    let verb = if matches!(
+                        pick,
+                        Pick::SaveConfig | Pick::SaveModel | Pick::SaveLesson | Pick::SaveCsv
+                    ) {
                         "ui.save"
                     } else {
                         "ui.open"

@@ -10,6 +10,14 @@ pub const SHELL: &[(&str, &str, &str)] = &[
     ("ui.scale", "UI scale", "界面缩放"),
     ("ui.explain", "📖 Explain", "📖 讲解"),
     ("ui.lessons", "📚 Lessons", "📚 课程"),
+    ("ui.csv.save", "Save curves as CSV…", "把曲线存为 CSV…"),
+    (
+        "ui.csv.save.help",
+        "A step,metric,value row for every point the charts show, for a spreadsheet (past 1,000 points a curve's older ones are averaged; tenlab train --metrics-out keeps every point)",
+        "图表中每个点一行 step,metric,value，可用电子表格打开（一条曲线超过 1000 个点后，较早的点按段取平均；tenlab train --metrics-out 保留所有点）",
+    ),
+    ("ui.csv.saved", "Curves saved:", "曲线已保存："),
+    ("ui.csv.bad", "The curves could not be saved", "无法保存曲线"),
     ("ui.projector", "Projector", "投影模式"),
     (
         "ui.projector.help",

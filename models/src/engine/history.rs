@@ -98,11 +98,34 @@ impl History {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+
+    /// The curves as a CSV table a spreadsheet opens: a `step,metric,value` row per point the
+    /// charts show (past `cap / 2` points a curve's older ones are averaged in buckets; the
+    /// CLI's `--metrics-out` keeps every point), curves in name order, steps in order.
+    pub fn to_csv(&self) -> String {
+        let mut out = String::from("step,metric,value\n");
+        for (metric, curve) in &self.curves {
+            for [step, value] in &curve.joined {
+                out.push_str(&format!("{},{},{}\n", step.round(), metric.key(), value));
+            }
+        }
+        out
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_curves_write_as_a_csv_table() {
+        let mut h = History::default();
+        for (step, metric, value) in [(1, "batch_loss", 0.5), (2, "batch_loss", 0.25), (2, "test_acc", 0.75)]
+        {
+            h.push(MetricPoint { step, metric: Metric(metric), value });
+        }
+        assert_eq!(h.to_csv(), "step,metric,value\n1,batch_loss,0.5\n2,batch_loss,0.25\n2,test_acc,0.75\n");
+    }
 
     #[test]
     fn memory_stays_bounded_and_keeps_the_latest_point() {
