@@ -309,3 +309,42 @@ fn lesson_refuses_a_missing_or_broken_file_with_a_message() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `--report DIR`: a Markdown page with the settings (changes marked), figures, findings and
+/// the lab's pictures (the decision boundary among them), beside settings.json, summary.json
+/// and curves.csv with every metric point.
+#[test]
+fn a_lab_report_is_one_folder_with_its_page_pictures_settings_and_curves() {
+    let dir = std::env::temp_dir().join(format!("tenlab-report-{}", std::process::id()));
+    let out = tenlab(&[
+        "train",
+        "mlp",
+        "--preset",
+        "too_high",
+        "--seed",
+        "1",
+        "--steps",
+        "120",
+        "--report",
+        dir.to_str().unwrap(),
+    ])
+    .unwrap();
+    assert!(out.contains("\"diverging\""), "{out}");
+    let page = std::fs::read_to_string(dir.join("report.md")).unwrap();
+    assert!(page.starts_with("# MLP — multilayer perceptron"), "{page}");
+    assert!(
+        page.contains("| Learning rate | 3 (changed) |") && page.contains("| Hidden layers | 3 |"),
+        "{page}"
+    );
+    assert!(page.contains("Step 87: the loss is climbing away"), "{page}");
+    assert!(page.contains("![boundary](view-boundary.png)"), "{page}");
+    let png = image::open(dir.join("view-boundary.png")).unwrap();
+    assert_eq!((png.width(), png.height()), (600, 600));
+    let csv = std::fs::read_to_string(dir.join("curves.csv")).unwrap();
+    assert!(csv.starts_with("step,metric,value\n1,batch_loss,"), "{}", &csv[..60]);
+    assert_eq!(csv.lines().filter(|l| l.contains(",batch_loss,")).count(), 120);
+    let settings: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("settings.json")).unwrap()).unwrap();
+    assert_eq!(settings["optimizer"], "sgd");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

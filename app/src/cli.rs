@@ -72,6 +72,11 @@ pub enum Command {
         /// After training, draw the lab's main gallery (e.g. generated samples) as a PNG.
         #[arg(long, value_name = "FILE")]
         png_out: Option<std::path::PathBuf>,
+        /// After training, write a lab report to this folder: report.md (settings, figures,
+        /// findings, pictures), every view that is a picture as PNG, settings.json,
+        /// summary.json and curves.csv (every metric point).
+        #[arg(long, value_name = "DIR")]
+        report: Option<std::path::PathBuf>,
     },
     /// Open the window on a lesson file (TOML; see assets/lessons), at its first step.
     Lesson {
@@ -156,8 +161,10 @@ pub fn run(command: Command) -> anyhow::Result<String> {
             trained,
             save,
             png_out,
+            report,
         } => {
             let outputs = Outputs {
+                report: report.as_deref(),
                 metrics: metrics_out.as_deref(),
                 views: views_out.as_deref(),
                 view_ids: &view,
@@ -407,6 +414,8 @@ pub struct Outputs<'a> {
     pub save: Option<&'a std::path::Path>,
     /// The lab's main gallery as a picture, after training.
     pub png: Option<&'a std::path::Path>,
+    /// A folder for the lab report, after training.
+    pub report: Option<&'a std::path::Path>,
 }
 
 /// What `train` trains.
@@ -463,6 +472,11 @@ pub fn train(run: Run<'_>, outputs: Outputs, progress: bool) -> anyhow::Result<s
             .open(path)
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
+    if let Some(dir) = outputs.report {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot write {}", dir.display()))?;
+    }
+    // Every point, for the report's curves.csv.
+    let mut all_points = Vec::new();
     let mut out = match outputs.metrics {
         Some(path) => Some(std::io::BufWriter::new(
             std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?,
@@ -488,6 +502,9 @@ pub fn train(run: Run<'_>, outputs: Outputs, progress: bool) -> anyhow::Result<s
         let points = session.step().map_err(said)?;
         if let Some(out) = &mut out {
             write_points(out, &points, csv)?;
+        }
+        if outputs.report.is_some() {
+            all_points.extend_from_slice(&points);
         }
         let evaluated = |e: &&tenlab_models::labs::Evaluation| {
             points.iter().any(|p| e.values.iter().any(|(k, _)| *k == p.metric.key()))
@@ -548,5 +565,79 @@ pub fn train(run: Run<'_>, outputs: Outputs, progress: bool) -> anyhow::Result<s
     }
     summary["findings"] = serde_json::to_value(session.findings())?;
     summary["values"] = serde_json::to_value(&session.values)?;
+    if let Some(dir) = outputs.report {
+        all_points.extend_from_slice(&final_points);
+        write_report(dir, def, &mut session, &summary, &all_points)?;
+    }
     Ok(summary)
+}
+
+/// The lab report in `dir`: a Markdown page with the settings (those changed from the
+/// defaults marked), the final figures, what the detectors found and every view that is a
+/// picture (as PNG beside it), with settings.json, summary.json and curves.csv.
+fn write_report(
+    dir: &std::path::Path,
+    def: &'static tenlab_models::LabDef,
+    session: &mut Session,
+    summary: &serde_json::Value,
+    points: &[tenlab_models::MetricPoint],
+) -> anyhow::Result<()> {
+    let io = |e: std::io::Error| anyhow::anyhow!("cannot write {}: {e}", dir.display());
+    let t = |key: &str| crate::i18n::lab_tr(Lang::En, def.id, key);
+    std::fs::write(
+        dir.join("settings.json"),
+        serde_json::to_string_pretty(&session.values).unwrap_or_default(),
+    )
+    .map_err(io)?;
+    std::fs::write(dir.join("summary.json"), serde_json::to_string_pretty(summary).unwrap_or_default())
+        .map_err(io)?;
+    let mut csv = Vec::new();
+    let _ = writeln!(csv, "step,metric,value");
+    let _ = write_points(&mut csv, points, true);
+    std::fs::write(dir.join("curves.csv"), csv).map_err(io)?;
+
+    let mut md = format!("# {}\n\n", t("name"));
+    md.push_str(&format!(
+        "{} steps in {:.1} s on {} (this run: {} steps).\n\n{}\n\n",
+        session.steps(),
+        summary["seconds"].as_f64().unwrap_or(0.0),
+        session.device.name,
+        summary["trained_steps"],
+        t("desc")
+    ));
+    md.push_str("## Settings\n\n| setting | value |\n|---|---|\n");
+    let defaults = def.defaults();
+    for (key, value) in &session.values {
+        let changed = if defaults.get(key) != Some(value) { " (changed)" } else { "" };
+        md.push_str(&format!("| {} | {value}{changed} |\n", crate::i18n::param_label(Lang::En, def.id, key)));
+    }
+    md.push_str("\n## Figures at the end\n\n| figure | value |\n|---|---|\n");
+    if let Some(e) = session.last_evaluation() {
+        for (key, value) in &e.values {
+            md.push_str(&format!("| {} | {value:.4} |\n", key));
+        }
+    }
+    md.push_str("\n## What the detectors found\n\n");
+    if session.findings().is_empty() {
+        md.push_str("Nothing.\n");
+    }
+    for f in session.findings() {
+        md.push_str(&format!("- {}\n", finding_text(Lang::En, def.id, f)));
+    }
+    md.push_str("\n## Views\n\n");
+    let ids: Vec<&'static str> = session.views().iter().map(|v| v.id).collect();
+    for id in ids {
+        let view = session.render(id).map_err(|e| anyhow::anyhow!(error_text(Lang::En, def.id, &e)))?;
+        let Some(img) = tenlab_models::picture::raster(&view) else { continue };
+        let file = format!("view-{id}.png");
+        img.save(dir.join(&file)).with_context(|| format!("cannot write {}", dir.join(&file).display()))?;
+        md.push_str(&format!(
+            "### {}\n\n![{id}]({file})\n\n{}\n\n",
+            t(&format!("view.{id}")),
+            t(&format!("view.{id}.help"))
+        ));
+    }
+    md.push_str("Every metric point of the run is in `curves.csv` (step, metric, value); the settings in `settings.json` (`tenlab train --load` takes a saved model, `--set` the settings).\n");
+    std::fs::write(dir.join("report.md"), md).map_err(io)?;
+    Ok(())
 }

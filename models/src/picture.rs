@@ -87,13 +87,56 @@ fn scatter(s: &Scatter) -> RgbImage {
     img
 }
 
-/// A view as a picture: image rows, a point cloud, the last frame of a player or the first
+/// A decision boundary: each pixel takes the colour of its most likely class, paler where the
+/// network is less sure (as the app paints it), with the points on top (test points ringed
+/// in black).
+fn boundary(b: &crate::view::Boundary) -> RgbImage {
+    let side = 600u32;
+    let res = b.res.max(1);
+    let k = b.classes.max(1);
+    let mut img = RgbImage::from_pixel(side, side, Rgb(WHITE));
+    for y in 0..side {
+        for x in 0..side {
+            let (i, j) = ((y as usize * res) / side as usize, (x as usize * res) / side as usize);
+            let cell = &b.probs[(i * res + j) * k..(i * res + j + 1) * k];
+            let (best, p) =
+                cell.iter().enumerate().fold((0, f32::MIN), |m, (c, &p)| if p > m.1 { (c, p) } else { m });
+            // From 1/k (no idea) to 1 (sure).
+            let sure = ((p - 1.0 / k as f32) / (1.0 - 1.0 / k as f32)).clamp(0.0, 1.0);
+            img.put_pixel(x, y, lerp(WHITE, CLASS[best % CLASS.len()], 0.15 + 0.55 * sure));
+        }
+    }
+    let at = |p: [f32; 2]| {
+        let fx = (p[0] - b.x_range.0) / (b.x_range.1 - b.x_range.0);
+        let fy = (b.y_range.1 - p[1]) / (b.y_range.1 - b.y_range.0);
+        ((fx * side as f32) as i64, (fy * side as f32) as i64)
+    };
+    for &(p, c, test) in &b.points {
+        let (x, y) = at(p);
+        for dy in -4i64..=4 {
+            for dx in -4i64..=4 {
+                let d2 = dx * dx + dy * dy;
+                let (px, py) = (x + dx, y + dy);
+                if d2 > 16 || !(0..side as i64).contains(&px) || !(0..side as i64).contains(&py) {
+                    continue;
+                }
+                let rim = if test { Rgb([0, 0, 0]) } else { Rgb(WHITE) };
+                let rgb = if d2 >= 10 { rim } else { Rgb(CLASS[c as usize % CLASS.len()]) };
+                img.put_pixel(px as u32, py as u32, rgb);
+            }
+        }
+    }
+    img
+}
+
+/// A view as a picture: a decision boundary, image rows, a point cloud, the last frame of a player or the first
 /// drawable part of a column. `None` for kinds without a picture of their own.
 pub fn raster(view: &View) -> Option<RgbImage> {
     match view {
         View::HeatmapRows { rows: r, .. } => Some(rows(r)),
         View::Heatmap(h) => Some(rows(&[vec![h.clone()]])),
         View::Scatter(s) => Some(scatter(s)),
+        View::Boundary(b) => Some(boundary(b)),
         View::Player { frames, .. } => frames.last().and_then(raster),
         View::Column(parts) => parts.iter().find_map(|(_, v)| raster(v)),
         _ => None,
