@@ -348,3 +348,18 @@ fn a_lab_report_is_one_folder_with_its_page_pictures_settings_and_curves() {
     assert_eq!(settings["optimizer"], "sgd");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `--png-out FILE --view ID` draws that view (here the MLP's neurons, not its boundary).
+#[test]
+fn png_out_draws_the_view_named() {
+    let dir = std::env::temp_dir().join(format!("tenlab-png-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (boundary, neurons) = (dir.join("b.png"), dir.join("n.png"));
+    tenlab(&["train", "mlp", "--steps", "5", "--png-out", boundary.to_str().unwrap()]).unwrap();
+    tenlab(&["train", "mlp", "--steps", "5", "--png-out", neurons.to_str().unwrap(), "--view", "neurons"])
+        .unwrap();
+    let (b, n) = (image::open(&boundary).unwrap(), image::open(&neurons).unwrap());
+    assert_eq!((b.width(), b.height()), (600, 600), "the main gallery: the decision boundary");
+    assert_ne!((n.width(), n.height()), (600, 600), "the neurons' thumbnails");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

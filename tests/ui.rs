@@ -662,3 +662,19 @@ fn the_curves_save_as_csv() {
     assert_eq!(rows[0], "step,metric,value");
     assert!(rows.iter().any(|r| r.starts_with("2,batch_loss,")), "{text}");
 }
+
+/// A view that is a picture saves as a PNG from its own button.
+#[test]
+fn the_view_on_screen_saves_as_a_png() {
+    let mut h = harness(Harness::builder());
+    assert!(frames_until(&mut h, 20, |a| a.runner.views.contains_key("boundary")));
+    h.run_steps(2);
+    h.get_by_label("Save as PNG…").click();
+    h.run_steps(2);
+    assert!(h.get_all_by_value("mlp-boundary.png").next().is_some(), "the path box offers a name");
+    let path = std::env::temp_dir().join(format!("tenlab-view-{}.png", std::process::id()));
+    h.state_mut().save_view_png(&path);
+    let img = image::open(&path).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!((img.width(), img.height()), (600, 600));
+}

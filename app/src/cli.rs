@@ -55,8 +55,9 @@ pub enum Command {
         /// object, keyed by view id, to this file.
         #[arg(long, value_name = "FILE")]
         views_out: Option<std::path::PathBuf>,
-        /// Which views --views-out writes (repeatable; default: all of the lab's views).
-        #[arg(long = "view", value_name = "ID", requires = "views_out")]
+        /// Which views --views-out writes (repeatable; default: all of the lab's views); with
+        /// --png-out, the first is the view drawn.
+        #[arg(long = "view", value_name = "ID")]
         view: Vec<String>,
         /// Start from a model file saved from this lab (its settings and weights; --set
         /// changes settings on top).
@@ -69,7 +70,8 @@ pub enum Command {
         /// After training, save the model with its settings to this file.
         #[arg(long, value_name = "FILE")]
         save: Option<std::path::PathBuf>,
-        /// After training, draw the lab's main gallery (e.g. generated samples) as a PNG.
+        /// After training, draw a view as a PNG: the first --view given, else the lab's main
+        /// gallery (e.g. generated samples, the decision boundary).
         #[arg(long, value_name = "FILE")]
         png_out: Option<std::path::PathBuf>,
         /// After training, write a lab report to this folder: report.md (settings, figures,
@@ -163,6 +165,9 @@ pub fn run(command: Command) -> anyhow::Result<String> {
             png_out,
             report,
         } => {
+            if !view.is_empty() && views_out.is_none() && png_out.is_none() {
+                bail!("--view names the views that --views-out writes or --png-out draws: give one of them");
+            }
             let outputs = Outputs {
                 report: report.as_deref(),
                 metrics: metrics_out.as_deref(),
@@ -544,7 +549,9 @@ pub fn train(run: Run<'_>, outputs: Outputs, progress: bool) -> anyhow::Result<s
         session.save(path).map_err(said)?;
     }
     if let Some(path) = outputs.png {
-        let id = session.gallery().or(known.first().copied()).context("the lab has no views")?;
+        // The first --view named, else the lab's main gallery.
+        let named = outputs.view_ids.first().and_then(|v| known.iter().copied().find(|k| k == v));
+        let id = named.or(session.gallery()).or(known.first().copied()).context("the lab has no views")?;
         let view = session.render(id).map_err(said)?;
         let img = tenlab_models::picture::raster(&view)
             .with_context(|| format!("the view '{id}' of lab {} is not a picture", def.id))?;

@@ -39,6 +39,8 @@ pub(super) enum Pick {
     SaveLesson,
     /// The curves as a CSV table.
     SaveCsv,
+    /// The view on screen as a picture.
+    SavePng,
 }
 
 /// The extension of model files.
@@ -57,6 +59,7 @@ impl TenlabApp {
             Pick::SaveModel => format!("{}.{MODEL_EXT}", self.lab.id),
             Pick::SaveLesson => "tenlab-lesson.toml".to_string(),
             Pick::SaveCsv => format!("{}-curves.csv", self.lab.id),
+            Pick::SavePng => format!("{}-{}.png", self.lab.id, self.room.view.as_deref().unwrap_or("view")),
             Pick::OpenConfig | Pick::OpenModel | Pick::OpenLesson => String::new(),
         };
         self.files.prompt = Some((pick, name));
@@ -72,6 +75,7 @@ impl TenlabApp {
         // the window; the answer arrives on the channel.
         let repaint = self.repaint.clone();
         let (model_kind, lab) = (self.t("ui.model.file"), self.lab.id);
+        let view = self.room.view.clone().unwrap_or_else(|| "view".into());
         let spawned = std::thread::Builder::new().name("tenlab-file-dialog".into()).spawn(move || {
             let opened = std::time::Instant::now();
             let dialog = rfd::FileDialog::new();
@@ -92,6 +96,9 @@ impl TenlabApp {
                 }
                 Pick::SaveLesson => {
                     dialog.add_filter("TOML", &["toml"]).set_file_name("tenlab-lesson.toml").save_file()
+                }
+                Pick::SavePng => {
+                    dialog.add_filter("PNG", &["png"]).set_file_name(format!("{lab}-{view}.png")).save_file()
                 }
                 Pick::SaveModel => dialog
                     .add_filter(&model_kind, &[MODEL_EXT])
@@ -142,6 +149,7 @@ impl TenlabApp {
             Pick::OpenLesson => self.open_lesson_file(&path),
             Pick::SaveLesson => self.save_lesson(&path),
             Pick::SaveCsv => self.save_curves(&path),
+            Pick::SavePng => self.save_view_png(&path),
             Pick::SaveConfig => {
                 let file = ConfigFile { lab: self.lab.id.into(), values: self.runner.values().clone() };
                 let text = serde_json::to_string_pretty(&file).expect("values are plain JSON");
@@ -152,6 +160,20 @@ impl TenlabApp {
                     Err(e) => self.notices.push((false, format!("{}: {e}", self.t("ui.config.bad")))),
                 }
             }
+        }
+    }
+
+    /// Writes the view on screen to `path` as a PNG (as `tenlab train --png-out` draws it).
+    pub fn save_view_png(&mut self, path: &std::path::Path) {
+        let current = self.room.view.clone().unwrap_or_default();
+        let picture = self.runner.views.get(&current).and_then(|(_, v)| tenlab_models::picture::raster(v));
+        let result = match picture {
+            Some(img) => img.save(path).map_err(|e| e.to_string()),
+            None => Err(self.t("ui.png.none")),
+        };
+        match result {
+            Ok(()) => self.notices.push((true, format!("{} {}", self.t("ui.png.saved"), path.display()))),
+            Err(e) => self.notices.push((false, format!("{}: {e}", self.t("ui.png.bad")))),
         }
     }
 
@@ -211,7 +233,7 @@ impl TenlabApp {
                         ui.add(egui::TextEdit::singleline(&mut text).desired_width(320.0)).labelled_by(label);
                     let verb = if matches!(
                         pick,
-                        Pick::SaveConfig | Pick::SaveModel | Pick::SaveLesson | Pick::SaveCsv
+                        Pick::SaveConfig | Pick::SaveModel | Pick::SaveLesson | Pick::SaveCsv | Pick::SavePng
                     ) {
                         "ui.save"
                     } else {

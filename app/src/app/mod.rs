@@ -427,6 +427,16 @@ impl TenlabApp {
                     self.view_dirty = true;
                 }
             }
+            // The view as a PNG, for the kinds that are pictures (images, boundaries, clouds).
+            let picture = self
+                .runner
+                .views
+                .get(&current)
+                .is_some_and(|(_, v)| tenlab_models::picture::raster(v).is_some());
+            if picture && ui.button(self.t("ui.png.save")).on_hover_text(self.t("ui.png.save.help")).clicked()
+            {
+                self.start_pick(files::Pick::SavePng);
+            }
         });
         // Ask for a fresh copy while training (the runner keeps it to ~10 a second), or once
         // after anything changed.

@@ -17,6 +17,15 @@ pub const SHELL: &[(&str, &str, &str)] = &[
         "图表中每个点一行 step,metric,value，可用电子表格打开（一条曲线超过 1000 个点后，较早的点按段取平均；tenlab train --metrics-out 保留所有点）",
     ),
     ("ui.csv.saved", "Curves saved:", "曲线已保存："),
+    ("ui.png.save", "Save as PNG…", "存为 PNG…"),
+    (
+        "ui.png.save.help",
+        "The view on screen as a picture file (as tenlab train --png-out --view draws it)",
+        "把当前视图存为图片文件（与 tenlab train --png-out --view 画的相同）",
+    ),
+    ("ui.png.saved", "Picture saved:", "图片已保存："),
+    ("ui.png.bad", "The picture could not be saved", "无法保存图片"),
+    ("ui.png.none", "this view is not a picture", "这个视图不是图片"),
     ("ui.csv.bad", "The curves could not be saved", "无法保存曲线"),
     ("ui.projector", "Projector", "投影模式"),
     (
