@@ -321,12 +321,6 @@ impl TenlabApp {
             self.lessons_menu_ui(ui);
             let (label, help) = (self.t("ui.explain"), self.t("ui.explain.help"));
             ui.toggle_value(&mut self.settings.explain, label).on_hover_text(help);
-            self.room_ui(ui);
-            ui.separator();
-            let label = ui.label(self.t("ui.scale")).id;
-            ui.add(egui::Slider::new(&mut self.settings.scale, 0.75..=2.5).step_by(0.05).fixed_decimals(2))
-                .labelled_by(label)
-                .on_hover_text(self.t("ui.scale.help"));
             ui.separator();
             let label = ui.label(self.t("ui.language")).id;
             let mut lang = self.settings.lang;
@@ -538,7 +532,13 @@ impl eframe::App for TenlabApp {
         self.apply_room(ui.ctx());
         self.keys_overlay_ui(ui.ctx());
         egui::Panel::top("top").show(ui, |ui| self.top_bar_ui(ui));
-        egui::Panel::bottom("status").show(ui, |ui| self.status_bar_ui(ui));
+        egui::Panel::bottom("status").show(ui, |ui| {
+            ui.horizontal(|ui| {
+                self.status_bar_ui(ui);
+                // The room's switches at the right end of the status bar.
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| self.room_ui(ui));
+            });
+        });
         egui::Panel::left("params").resizable(true).default_size(330.0).show(ui, |ui| self.params_ui(ui));
         if self.settings.explain {
             egui::Panel::right("explain")

@@ -120,8 +120,17 @@ impl TenlabApp {
         self.show_keys &= open;
     }
 
-    /// The room's switches in the top bar: projector mode, the colour-blind palette, the keys.
+    /// The room's switches (in a right-to-left layout: the last added stands leftmost): the
+    /// keys, the colour-blind palette, projector mode, the UI scale.
     pub(super) fn room_ui(&mut self, ui: &mut egui::Ui) {
+        if ui.button("⌨ ?").on_hover_text(self.t("keys.title")).clicked() {
+            self.show_keys = !self.show_keys;
+        }
+        let (label, help) = (self.t("ui.color_blind"), self.t("ui.color_blind.help"));
+        if ui.toggle_value(&mut self.settings.color_blind, label).on_hover_text(help).changed() {
+            // Views painted with the other palette are drawn again.
+            self.view_dirty = true;
+        }
         let mut projector = self.settings.projector;
         if ui
             .toggle_value(&mut projector, self.t("ui.projector"))
@@ -130,13 +139,11 @@ impl TenlabApp {
         {
             self.set_projector(projector);
         }
-        let (label, help) = (self.t("ui.color_blind"), self.t("ui.color_blind.help"));
-        if ui.toggle_value(&mut self.settings.color_blind, label).on_hover_text(help).changed() {
-            // Views painted with the other palette are drawn again.
-            self.view_dirty = true;
-        }
-        if ui.button("⌨ ?").on_hover_text(self.t("keys.title")).clicked() {
-            self.show_keys = !self.show_keys;
-        }
+        ui.separator();
+        let help = self.t("ui.scale.help");
+        let slider =
+            ui.add(egui::Slider::new(&mut self.settings.scale, 0.75..=2.5).step_by(0.05).fixed_decimals(2));
+        let label = ui.label(self.t("ui.scale")).id;
+        slider.labelled_by(label).on_hover_text(help);
     }
 }
