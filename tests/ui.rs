@@ -678,3 +678,35 @@ fn the_view_on_screen_saves_as_a_png() {
     std::fs::remove_file(&path).unwrap();
     assert_eq!((img.width(), img.height()), (600, 600));
 }
+
+/// Pin a run, change a knob and start again: the pinned run's view stands beside the live one,
+/// titled with the settings that differ, and its curves stay drawn to compare with.
+#[test]
+fn a_pinned_run_is_shown_beside_the_next_one() {
+    let mut h = harness(Harness::builder());
+    assert!(frames_until(&mut h, 20, |a| a.runner.status.state == RunState::Paused));
+    for _ in 0..3 {
+        h.key_press(egui::Key::S);
+        h.run_steps(1);
+    }
+    assert!(
+        frames_until(&mut h, 10, |a| a.runner.status.step == 3 && a.runner.views.contains_key("boundary"))
+    );
+    h.run_steps(2);
+    h.get_by_label("📌 Pin this run").click();
+    h.run_steps(2);
+    h.get_by_label("Learning rate too high").click();
+    h.run_steps(2);
+    h.key_press(egui::Key::R);
+    assert!(frames_until(&mut h, 20, |a| a.runner.status.step == 0
+        && a.runner.values().get("lr") == Some(&ParamValue::Float(3.0))
+        && a.runner.views.contains_key("boundary")));
+    h.run_steps(3);
+    // The pinned run's title names the settings that differ from this run's.
+    h.get_by_label("📌 Pinned run, step 3 (Learning rate 0.01, Optimizer adam)");
+    h.get_by_label("This run, step 0");
+    h.get_by_label("Compare with the previous run");
+    h.get_by_label("📌 Unpin").click();
+    h.run_steps(2);
+    assert!(h.query_by_label_contains("📌 Pinned run").is_none());
+}

@@ -24,6 +24,7 @@ pub(crate) mod explain;
 mod files;
 mod lesson;
 mod params;
+mod pin;
 mod room;
 mod status;
 
@@ -69,8 +70,11 @@ const CJK_FONT: &[u8] = include_bytes!("../../../assets/fonts/DroidSansFallbackF
 /// it, with its runner (paused), until the user comes back.
 struct Room {
     view: Option<String>,
-    /// The curves of the run before the last reset (same lab), drawn dashed for comparison.
+    /// The curves of the run before the last reset (same lab), drawn dashed for comparison
+    /// (the pinned run's while one is pinned).
     previous: Option<History>,
+    /// A run pinned to compare with, its view shown beside the live one.
+    pinned: Option<pin::Pinned>,
     show_previous: bool,
     /// The view kinds' widgets, each with its own state (textures, a drawing, toggles).
     views: Views,
@@ -93,6 +97,7 @@ impl Default for Room {
         Self {
             view: None,
             previous: None,
+            pinned: None,
             show_previous: true,
             views: Views::default(),
             speed: 100.0,
@@ -198,8 +203,11 @@ impl TenlabApp {
 
     /// Builds the lab from `values`.
     fn load(&mut self, values: Values) {
-        // Keep the curves of a run that trained, to compare the next one with it.
-        if self.runner.status.step > 0 {
+        // Keep the curves of a run that trained, to compare the next one with it (the pinned
+        // run's, while one is pinned).
+        if let Some(p) = &self.room.pinned {
+            self.room.previous = Some(p.history.clone());
+        } else if self.runner.status.step > 0 {
             self.room.previous = Some(self.runner.history.clone());
         }
         self.runner.load(self.lab, values, self.settings.device);
@@ -339,6 +347,7 @@ impl TenlabApp {
 
     fn toolbar_ui(&mut self, ui: &mut egui::Ui) {
         ui.horizontal_wrapped(|ui| {
+            self.pin_ui(ui);
             let playing = self.runner.is_playing();
             let ready = matches!(self.runner.status.state, RunState::Paused | RunState::Playing);
             if playing {
@@ -442,15 +451,29 @@ impl TenlabApp {
             }
             ui.ctx().request_repaint_after(Duration::from_millis(100));
         }
-        let action = match self.runner.views.get(&current) {
+        let live = |app: &mut Self, ui: &mut egui::Ui| match app.runner.views.get(&current) {
             Some((rev, view)) => {
                 let cx = views::Cx { lang, lab, id: &current, rev: *rev };
-                self.room.views.ui(ui, &cx, view)
+                app.room.views.ui(ui, &cx, view)
             }
             None => {
-                ui.label(self.t("ui.waiting"));
+                ui.label(app.t("ui.waiting"));
                 None
             }
+        };
+        // With a run pinned on this view: the pinned copy on the left, the live run on the right.
+        let pinned_here = self.room.pinned.as_ref().is_some_and(|p| p.view_id == current);
+        let action = if pinned_here {
+            let mut action = None;
+            ui.columns(2, |cols| {
+                let [left, right] = cols else { return };
+                self.pinned_view_ui(left, &current);
+                right.label(RichText::new(trf(lang, "ui.live.title", &[&self.runner.status.step])).strong());
+                action = live(self, right);
+            });
+            action
+        } else {
+            live(self, ui)
         };
         match action {
             // A click in the view (e.g. on a test image) sets a live parameter.

@@ -10,6 +10,16 @@ pub const SHELL: &[(&str, &str, &str)] = &[
     ("ui.scale", "UI scale", "界面缩放"),
     ("ui.explain", "📖 Explain", "📖 讲解"),
     ("ui.lessons", "📚 Lessons", "📚 课程"),
+    ("ui.pin", "📌 Pin this run", "📌 固定这次训练"),
+    (
+        "ui.pin.help",
+        "Keep this run's curves and the view on screen; change a knob, press Reset and Play, and the two runs are drawn side by side",
+        "保留这次训练的曲线和当前视图；改一个设置，按“重新开始”再“开始”，两次训练就会并排显示",
+    ),
+    ("ui.unpin", "📌 Unpin", "📌 取消固定"),
+    ("ui.pinned.title", "📌 Pinned run, step {0} ({1})", "📌 固定的训练，第 {0} 步（{1}）"),
+    ("ui.pinned.same", "same settings", "设置相同"),
+    ("ui.live.title", "This run, step {0}", "本次训练，第 {0} 步"),
     ("ui.csv.save", "Save curves as CSV…", "把曲线存为 CSV…"),
     (
         "ui.csv.save.help",
