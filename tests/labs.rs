@@ -46,7 +46,15 @@ fn every_lab_builds_with_its_defaults_steps_evaluates_and_renders_its_views() {
         assert!(!views.is_empty(), "{} offers views", def.id);
         for v in views {
             assert!(def.views.contains(&v.id), "{}: view {} is in its list", def.id, v.id);
-            s.render(v.id).unwrap_or_else(|e| panic!("{}/{}: {e}", def.id, v.id));
+            let view = s.render(v.id).unwrap_or_else(|e| panic!("{}/{}: {e}", def.id, v.id));
+            // The app's cheap check (a PNG button or not) says what drawing the picture does.
+            assert_eq!(
+                tenlab_models::picture::is_picture(&view),
+                tenlab_models::picture::raster(&view).is_some(),
+                "{}/{}",
+                def.id,
+                v.id
+            );
         }
     }
 }

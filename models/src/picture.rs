@@ -61,14 +61,20 @@ fn rows(rows: &[Vec<Heatmap>]) -> RgbImage {
     img
 }
 
+/// The side of a plane's picture (point clouds, decision boundaries).
+const PLANE: u32 = 600;
+
+/// Where point `p` of a plane spanning `x` and `y` falls in its picture (y up).
+fn pixel_of(p: [f32; 2], x: (f32, f32), y: (f32, f32)) -> (i64, i64) {
+    let fx = (p[0] - x.0) / (x.1 - x.0);
+    let fy = (y.1 - p[1]) / (y.1 - y.0);
+    ((fx * PLANE as f32) as i64, (fy * PLANE as f32) as i64)
+}
+
 fn scatter(s: &Scatter) -> RgbImage {
-    let side = 600u32;
+    let side = PLANE;
     let mut img = RgbImage::from_pixel(side, side, Rgb(WHITE));
-    let at = |p: [f32; 2]| {
-        let fx = (p[0] - s.x_range.0) / (s.x_range.1 - s.x_range.0);
-        let fy = (s.y_range.1 - p[1]) / (s.y_range.1 - s.y_range.0);
-        ((fx * side as f32) as i64, (fy * side as f32) as i64)
-    };
+    let at = |p: [f32; 2]| pixel_of(p, s.x_range, s.y_range);
     for layer in &s.layers {
         let c = CLASS[layer.color % CLASS.len()];
         let (rgb, r) = if layer.faint { (lerp(c, WHITE, 0.5), 1) } else { (Rgb(c), 2) };
@@ -91,28 +97,18 @@ fn scatter(s: &Scatter) -> RgbImage {
 /// network is less sure (as the app paints it), with the points on top (test points ringed
 /// in black).
 fn boundary(b: &crate::view::Boundary) -> RgbImage {
-    let side = 600u32;
+    let side = PLANE;
     let res = b.res.max(1);
-    let k = b.classes.max(1);
     let mut img = RgbImage::from_pixel(side, side, Rgb(WHITE));
     for y in 0..side {
         for x in 0..side {
             let (i, j) = ((y as usize * res) / side as usize, (x as usize * res) / side as usize);
-            let cell = &b.probs[(i * res + j) * k..(i * res + j + 1) * k];
-            let (best, p) =
-                cell.iter().enumerate().fold((0, f32::MIN), |m, (c, &p)| if p > m.1 { (c, p) } else { m });
-            // From 1/k (no idea) to 1 (sure).
-            let sure = ((p - 1.0 / k as f32) / (1.0 - 1.0 / k as f32)).clamp(0.0, 1.0);
+            let (best, sure) = b.cell(i * res + j);
             img.put_pixel(x, y, lerp(WHITE, CLASS[best % CLASS.len()], 0.15 + 0.55 * sure));
         }
     }
-    let at = |p: [f32; 2]| {
-        let fx = (p[0] - b.x_range.0) / (b.x_range.1 - b.x_range.0);
-        let fy = (b.y_range.1 - p[1]) / (b.y_range.1 - b.y_range.0);
-        ((fx * side as f32) as i64, (fy * side as f32) as i64)
-    };
     for &(p, c, test) in &b.points {
-        let (x, y) = at(p);
+        let (x, y) = pixel_of(p, b.x_range, b.y_range);
         for dy in -4i64..=4 {
             for dx in -4i64..=4 {
                 let d2 = dx * dx + dy * dy;
@@ -127,6 +123,16 @@ fn boundary(b: &crate::view::Boundary) -> RgbImage {
         }
     }
     img
+}
+
+/// Whether [`raster`] draws `view`, without drawing it (the app asks every frame).
+pub fn is_picture(view: &View) -> bool {
+    match view {
+        View::HeatmapRows { .. } | View::Heatmap(_) | View::Scatter(_) | View::Boundary(_) => true,
+        View::Player { frames, .. } => frames.last().is_some_and(is_picture),
+        View::Column(parts) => parts.iter().any(|(_, v)| is_picture(v)),
+        _ => false,
+    }
 }
 
 /// A view as a picture: a decision boundary, image rows, a point cloud, the last frame of a player or the first

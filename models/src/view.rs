@@ -110,6 +110,18 @@ pub struct Boundary {
     pub class_names: Vec<String>,
 }
 
+impl Boundary {
+    /// Cell `cell` of the field: its most likely class, and how sure the network is of it,
+    /// from 0 (1/k, a coin toss) to 1 (certain) — what the app and the PNG colour it by.
+    pub fn cell(&self, cell: usize) -> (usize, f32) {
+        let k = self.classes.max(1);
+        let p = &self.probs[cell * k..(cell + 1) * k];
+        let (best, pmax) =
+            p.iter().enumerate().fold((0, 0.0f32), |m, (i, &v)| if v > m.1 { (i, v) } else { m });
+        (best, ((pmax - 1.0 / k as f32) / (1.0 - 1.0 / k as f32)).clamp(0.0, 1.0))
+    }
+}
+
 /// How a row of small heatmaps is drawn.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum Style {

@@ -431,11 +431,8 @@ impl TenlabApp {
                 }
             }
             // The view as a PNG, for the kinds that are pictures (images, boundaries, clouds).
-            let picture = self
-                .runner
-                .views
-                .get(&current)
-                .is_some_and(|(_, v)| tenlab_models::picture::raster(v).is_some());
+            let picture =
+                self.runner.views.get(&current).is_some_and(|(_, v)| tenlab_models::picture::is_picture(v));
             if picture && ui.button(self.t("ui.png.save")).on_hover_text(self.t("ui.png.save.help")).clicked()
             {
                 self.start_pick(files::Pick::SavePng);

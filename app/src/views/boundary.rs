@@ -34,16 +34,12 @@ pub fn boundary_ui(ui: &mut egui::Ui, id: &str, rev: u64, b: &Boundary, tex: &mu
     let side = ui.available_width().min(ui.available_height()).clamp(120.0, 900.0);
     let (rect, response) = ui.allocate_exact_size(Vec2::splat(side), Sense::hover());
     let texture = tex.get(ui.ctx(), format!("{id}/field"), rev, TextureOptions::LINEAR, || {
-        let k = b.classes.max(1);
         let white = Color32::from_rgb(250, 250, 250);
         let pixels = (0..b.res * b.res)
             .map(|cell| {
-                let p = &b.probs[cell * k..(cell + 1) * k];
-                let (best, pmax) =
-                    p.iter().enumerate().fold((0, 0.0f32), |m, (i, &v)| if v > m.1 { (i, v) } else { m });
-                // 1/k (a coin toss) is white, certainty is the full class colour (kept light).
-                let t = ((pmax - 1.0 / k as f32) / (1.0 - 1.0 / k as f32)).clamp(0.0, 1.0);
-                lerp(white, class_color(best), 0.15 + 0.55 * t)
+                // A coin toss is nearly white, certainty the full class colour (kept light).
+                let (best, sure) = b.cell(cell);
+                lerp(white, class_color(best), 0.15 + 0.55 * sure)
             })
             .collect();
         ColorImage::new([b.res, b.res], pixels)
