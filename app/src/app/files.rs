@@ -46,23 +46,49 @@ pub(super) enum Pick {
 /// The extension of model files.
 pub(super) const MODEL_EXT: &str = "tenlab";
 
+impl Pick {
+    /// The pick writes a file (its box says Save, not Open).
+    fn saves(self) -> bool {
+        matches!(self, Pick::SaveConfig | Pick::SaveModel | Pick::SaveLesson | Pick::SaveCsv | Pick::SavePng)
+    }
+}
+
 impl TenlabApp {
+    /// The name a file to save starts with, in the dialog and in the typed-path box.
+    fn suggested_name(&self, pick: Pick) -> String {
+        let lab = self.lab.id;
+        match pick {
+            Pick::SaveConfig => "tenlab-settings.json".to_string(),
+            Pick::SaveModel => format!("{lab}.{MODEL_EXT}"),
+            Pick::SaveLesson => "tenlab-lesson.toml".to_string(),
+            Pick::SaveCsv => format!("{lab}-curves.csv"),
+            Pick::SavePng => format!("{lab}-{}.png", self.room.view.as_deref().unwrap_or("view")),
+            Pick::Param { .. } | Pick::OpenConfig | Pick::OpenModel | Pick::OpenLesson => String::new(),
+        }
+    }
+
+    /// Says whether a file was written: `saved` with its path, or `bad` with the reason.
+    pub(super) fn said_written(
+        &mut self,
+        written: Result<(), String>,
+        path: &std::path::Path,
+        saved: &str,
+        bad: &str,
+    ) {
+        match written {
+            Ok(()) => self.notices.push((true, format!("{} {}", self.t(saved), path.display()))),
+            Err(e) => self.notices.push((false, format!("{}: {e}", self.t(bad)))),
+        }
+    }
+
     /// No file dialog could open: a parameter's path is typed in its own box; a settings or
     /// model file in a box that opens for it.
     pub(super) fn no_dialog(&mut self, pick: Pick) {
-        let name = match pick {
-            Pick::Param { .. } => {
-                self.notices.push((false, self.t("ui.browse.none")));
-                return;
-            }
-            Pick::SaveConfig => "tenlab-settings.json".to_string(),
-            Pick::SaveModel => format!("{}.{MODEL_EXT}", self.lab.id),
-            Pick::SaveLesson => "tenlab-lesson.toml".to_string(),
-            Pick::SaveCsv => format!("{}-curves.csv", self.lab.id),
-            Pick::SavePng => format!("{}-{}.png", self.lab.id, self.room.view.as_deref().unwrap_or("view")),
-            Pick::OpenConfig | Pick::OpenModel | Pick::OpenLesson => String::new(),
-        };
-        self.files.prompt = Some((pick, name));
+        if let Pick::Param { .. } = pick {
+            self.notices.push((false, self.t("ui.browse.none")));
+            return;
+        }
+        self.files.prompt = Some((pick, self.suggested_name(pick)));
     }
 
     pub(super) fn start_pick(&mut self, pick: Pick) {
@@ -74,8 +100,7 @@ impl TenlabApp {
         // The dialog runs on its own thread so that a missing desktop portal can never freeze
         // the window; the answer arrives on the channel.
         let repaint = self.repaint.clone();
-        let (model_kind, lab) = (self.t("ui.model.file"), self.lab.id);
-        let view = self.room.view.clone().unwrap_or_else(|| "view".into());
+        let (model_kind, name) = (self.t("ui.model.file"), self.suggested_name(pick));
         let spawned = std::thread::Builder::new().name("tenlab-file-dialog".into()).spawn(move || {
             let opened = std::time::Instant::now();
             let dialog = rfd::FileDialog::new();
@@ -85,25 +110,18 @@ impl TenlabApp {
                 Pick::Param { extensions, .. } => {
                     dialog.add_filter(extensions.join(", ").to_uppercase(), extensions).pick_file()
                 }
-                Pick::OpenConfig => dialog.add_filter("JSON", &["json"]).pick_file(),
-                Pick::SaveConfig => {
-                    dialog.add_filter("JSON", &["json"]).set_file_name("tenlab-settings.json").save_file()
+                _ => {
+                    let (kind, ext) = match pick {
+                        Pick::OpenConfig | Pick::SaveConfig => ("JSON".to_string(), "json"),
+                        Pick::OpenLesson | Pick::SaveLesson => ("TOML".to_string(), "toml"),
+                        Pick::SaveCsv => ("CSV".to_string(), "csv"),
+                        Pick::SavePng => ("PNG".to_string(), "png"),
+                        // (A parameter's path was picked above.)
+                        Pick::OpenModel | Pick::SaveModel | Pick::Param { .. } => (model_kind, MODEL_EXT),
+                    };
+                    let dialog = dialog.add_filter(kind, &[ext]);
+                    if pick.saves() { dialog.set_file_name(name).save_file() } else { dialog.pick_file() }
                 }
-                Pick::OpenModel => dialog.add_filter(&model_kind, &[MODEL_EXT]).pick_file(),
-                Pick::OpenLesson => dialog.add_filter("TOML", &["toml"]).pick_file(),
-                Pick::SaveCsv => {
-                    dialog.add_filter("CSV", &["csv"]).set_file_name(format!("{lab}-curves.csv")).save_file()
-                }
-                Pick::SaveLesson => {
-                    dialog.add_filter("TOML", &["toml"]).set_file_name("tenlab-lesson.toml").save_file()
-                }
-                Pick::SavePng => {
-                    dialog.add_filter("PNG", &["png"]).set_file_name(format!("{lab}-{view}.png")).save_file()
-                }
-                Pick::SaveModel => dialog
-                    .add_filter(&model_kind, &[MODEL_EXT])
-                    .set_file_name(format!("{lab}.{MODEL_EXT}"))
-                    .save_file(),
             };
             let _ = tx.send((path, opened.elapsed()));
             repaint.request_repaint();
@@ -153,12 +171,8 @@ impl TenlabApp {
             Pick::SaveConfig => {
                 let file = ConfigFile { lab: self.lab.id.into(), values: self.runner.values().clone() };
                 let text = serde_json::to_string_pretty(&file).expect("values are plain JSON");
-                match std::fs::write(&path, text) {
-                    Ok(()) => {
-                        self.notices.push((true, format!("{} {}", self.t("ui.config.saved"), path.display())))
-                    }
-                    Err(e) => self.notices.push((false, format!("{}: {e}", self.t("ui.config.bad")))),
-                }
+                let written = std::fs::write(&path, text).map_err(|e| e.to_string());
+                self.said_written(written, &path, "ui.config.saved", "ui.config.bad");
             }
         }
     }
@@ -167,22 +181,17 @@ impl TenlabApp {
     pub fn save_view_png(&mut self, path: &std::path::Path) {
         let current = self.room.view.clone().unwrap_or_default();
         let picture = self.runner.views.get(&current).and_then(|(_, v)| tenlab_models::picture::raster(v));
-        let result = match picture {
+        let written = match picture {
             Some(img) => img.save(path).map_err(|e| e.to_string()),
             None => Err(self.t("ui.png.none")),
         };
-        match result {
-            Ok(()) => self.notices.push((true, format!("{} {}", self.t("ui.png.saved"), path.display()))),
-            Err(e) => self.notices.push((false, format!("{}: {e}", self.t("ui.png.bad")))),
-        }
+        self.said_written(written, path, "ui.png.saved", "ui.png.bad");
     }
 
     /// Writes the run's curves to `path` as CSV (`step,metric,value`).
     pub fn save_curves(&mut self, path: &std::path::Path) {
-        match std::fs::write(path, self.runner.history.to_csv()) {
-            Ok(()) => self.notices.push((true, format!("{} {}", self.t("ui.csv.saved"), path.display()))),
-            Err(e) => self.notices.push((false, format!("{}: {e}", self.t("ui.csv.bad")))),
-        }
+        let written = std::fs::write(path, self.runner.history.to_csv()).map_err(|e| e.to_string());
+        self.said_written(written, path, "ui.csv.saved", "ui.csv.bad");
     }
 
     /// Opens a model file of the current lab: its settings and weights replace the run. A
@@ -231,14 +240,7 @@ impl TenlabApp {
                     let label = ui.colored_label(Color32::from_rgb(110, 80, 0), self.t("ui.path_prompt")).id;
                     let r =
                         ui.add(egui::TextEdit::singleline(&mut text).desired_width(320.0)).labelled_by(label);
-                    let verb = if matches!(
-                        pick,
-                        Pick::SaveConfig | Pick::SaveModel | Pick::SaveLesson | Pick::SaveCsv | Pick::SavePng
-                    ) {
-                        "ui.save"
-                    } else {
-                        "ui.open"
-                    };
+                    let verb = if pick.saves() { "ui.save" } else { "ui.open" };
                     let entered = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
                     if (ui.button(self.t(verb)).clicked() || entered) && !text.trim().is_empty() {
                         done = Some(true);

@@ -97,13 +97,10 @@ impl TenlabApp {
         self.lesson.as_ref().map(LessonRun::current).filter(|s| s.lab == self.lab.id)
     }
 
-    /// ← and → move through the lesson's steps (not while typing).
+    /// ← and → move through the lesson's steps (part of [`Self::shortcuts`], which leaves
+    /// the keys alone while typing).
     pub(super) fn lesson_keys(&mut self, ctx: &egui::Context) {
         let Some(run) = &self.lesson else { return };
-        let typing = ctx.memory(|m| m.focused().is_some());
-        if typing {
-            return;
-        }
         let step = run.step;
         if ctx.input(|i| i.key_pressed(egui::Key::ArrowRight)) {
             self.go_to_step(step + 1);
@@ -217,9 +214,7 @@ impl TenlabApp {
             about: Words::default(),
             steps: self.draft.clone(),
         };
-        match std::fs::write(path, lesson.to_toml()) {
-            Ok(()) => self.notices.push((true, format!("{} {}", self.t("ui.lesson.saved"), path.display()))),
-            Err(e) => self.notices.push((false, format!("{}: {e}", self.t("ui.lesson.bad")))),
-        }
+        let written = std::fs::write(path, lesson.to_toml()).map_err(|e| e.to_string());
+        self.said_written(written, path, "ui.lesson.saved", "ui.lesson.bad");
     }
 }
