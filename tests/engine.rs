@@ -513,3 +513,43 @@ fn the_mode_collapse_detector_fires_on_the_gans_preset_and_not_on_its_defaults()
     assert_eq!(run(&preset("gan", "collapse")), ["mode_collapse"]);
     assert_eq!(run(&preset("gan", "defaults")), Vec::<&str>::new());
 }
+
+#[test]
+fn the_runner_goes_back_to_a_checkpoint_and_keeps_the_branch_left_behind() {
+    let mut r = Runner::spawn(Arc::new(|| {}));
+    r.load(find_lab("mlp").unwrap(), values(&[("dataset", text("circle"))]), DeviceChoice::Cpu);
+    assert!(loaded(&mut r));
+    let lr = r.values()["lr"].clone();
+    r.step(200);
+    assert!(r.wait_until(Duration::from_secs(20), |r| r.status.step == 200));
+    r.set("lr", ParamValue::Float(0.5));
+    assert!(r.wait_until(Duration::from_secs(10), |r| !r.history.markers.is_empty()));
+    r.step(100);
+    assert!(r.wait_until(Duration::from_secs(20), |r| r.status.step == 300));
+    // The starting model and one every 2,500 / 32 = 78 steps (the MLP's budget).
+    let kept = r.status.checkpoints.clone();
+    assert_eq!(kept.steps, [0, 78, 156, 234], "{kept:?}");
+    assert!(kept.bytes > 0 && kept.every == 78, "{kept:?}");
+
+    r.rewind(170);
+    assert!(r.wait_until(Duration::from_secs(10), |r| !r.branches.is_empty() && r.status.step == 156));
+    // The curves stop at the checkpoint; what came after is the branch, with its settings.
+    assert_eq!(r.history.last_step(), Some(156));
+    assert!(r.history.markers.is_empty(), "the change at step 200 belongs to the branch");
+    assert_eq!(r.values()["lr"], lr, "the settings of step 156 are back");
+    let branch = &r.branches[0];
+    assert_eq!((branch.from, branch.history.last_step()), (156, Some(300)));
+    assert_eq!(branch.values["lr"], ParamValue::Float(0.5));
+    assert_eq!(r.status.checkpoints.steps, [0, 78, 156]);
+
+    // Training goes on from there: a new branch.
+    r.step(10);
+    assert!(r.wait_until(Duration::from_secs(10), |r| r.status.step == 166));
+    assert_eq!(r.history.last_step(), Some(166));
+    // Back to the very start; a reset forgets the branches.
+    r.rewind(0);
+    assert!(r.wait_until(Duration::from_secs(10), |r| r.branches.len() == 2 && r.status.step == 0));
+    r.load(find_lab("mlp").unwrap(), Values::new(), DeviceChoice::Cpu);
+    assert!(loaded(&mut r));
+    assert!(r.branches.is_empty());
+}

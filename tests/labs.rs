@@ -339,3 +339,38 @@ fn every_lab_reports_the_learning_rates_it_applied() {
         }
     }
 }
+
+#[test]
+fn every_lab_goes_back_to_a_checkpoint_and_trains_the_same_steps_again() {
+    for def in registry() {
+        let mut values = small(def);
+        // Dropout draws its masks from Burn's device generator, which no checkpoint holds.
+        if (def.params)().iter().any(|p| p.key == "dropout") {
+            values.insert("dropout".into(), ParamValue::Float(0.0));
+        }
+        let mut s = session(def, &values);
+        s.set_checkpoint_every(3);
+        let train = |s: &mut Session, n: u64| -> Vec<(u64, &'static str, f32)> {
+            (0..n)
+                .flat_map(|_| s.step().unwrap_or_else(|e| panic!("{}: {e}", def.id)))
+                .map(|p| (p.step, p.metric.key(), p.value))
+                .collect()
+        };
+        let first = train(&mut s, 7);
+        let kept = s.checkpoints();
+        assert_eq!(kept.steps, [0, 3, 6], "{}", def.id);
+        assert!(kept.bytes > 0, "{}: a checkpoint keeps the networks", def.id);
+        assert_eq!(s.rewind(5).unwrap(), 3, "{}: back to the checkpoint at or before", def.id);
+        assert_eq!(s.steps(), 3);
+        assert_eq!(s.checkpoints().steps, [0, 3], "{}: the branch left behind is forgotten", def.id);
+        let again = train(&mut s, 4);
+        let after: Vec<_> = first.into_iter().filter(|p| p.0 > 3).collect();
+        assert!(!after.is_empty(), "{}", def.id);
+        assert_eq!(again, after, "{}: the same steps again, to the bit", def.id);
+        for v in s.views() {
+            s.render(v.id).unwrap_or_else(|e| panic!("{}/{} after going back: {e}", def.id, v.id));
+        }
+        // Back to the start: the untrained model.
+        assert_eq!(s.rewind(0).unwrap(), 0);
+    }
+}

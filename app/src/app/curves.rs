@@ -1,5 +1,6 @@
 //! The live curves: the lab's charts against the step, the previous run's dashed beside them,
-//! and a marker wherever a hyper-parameter changed mid-run.
+//! the branches left by going back dotted, and a marker wherever a hyper-parameter changed
+//! mid-run. A click on a chart picks a checkpoint to go back to ([`super::rewind`]).
 
 use super::*;
 
@@ -21,7 +22,18 @@ impl TenlabApp {
             let label = self.t("ui.show_previous");
             ui.checkbox(&mut self.room.show_previous, label).on_hover_text(self.t("ui.show_previous.help"));
         }
+        self.rewind_ui(ui);
         let lang = self.lang();
+        // The branches left behind by going back, each named by the settings it ran with.
+        let branches: Vec<(String, &tenlab_models::engine::Branch)> = self
+            .runner
+            .branches
+            .iter()
+            .enumerate()
+            .map(|(i, b)| (trf(lang, "ui.branch", &[&(i + 1), &self.differences(&b.values)]), b))
+            .collect();
+        let pick = self.room.rewind_to;
+        let mut clicked = None;
         let h = &self.runner.history;
         let link = egui::Id::unique("curves-x");
         // The lab's charts that fit its current data (all of them until it is built).
@@ -51,7 +63,7 @@ impl TenlabApp {
             // A reference level in the text's colour, dashed: no curve's colour (a green level
             // read as one more curve beside DQN's green "best network so far").
             let level_color = ui.visuals().text_color();
-            plot.show(ui, |plot_ui| {
+            let shown = plot.show(ui, |plot_ui| {
                 if let Some(level) = chart.line {
                     let name = lab_tr(lang, lab, &format!("chart.{}.line", chart.id));
                     plot_ui.hline(
@@ -89,8 +101,10 @@ impl TenlabApp {
                                 .style(egui_plot::LineStyle::dashed_loose()),
                         );
                     }
+                    super::rewind::draw_branches(plot_ui, &branches, curve.key, color);
                 }
                 draw_markers(plot_ui, &h.markers, lang, lab);
+                super::rewind::draw_pick(plot_ui, lang, pick);
                 // Where a detector saw something: amber, dashed, named after it.
                 for f in &self.runner.findings {
                     let name = lab_tr(lang, lab, &format!("detect.{}.short", f.id));
@@ -102,6 +116,15 @@ impl TenlabApp {
                     );
                 }
             });
+            // A click picks the checkpoint to go back to.
+            if shown.response.clicked()
+                && let Some(pos) = shown.response.interact_pointer_pos()
+            {
+                clicked = Some(shown.transform.value_from_position(pos).x);
+            }
+        }
+        if let Some(step) = clicked {
+            self.chart_clicked(step);
         }
     }
 }

@@ -25,6 +25,7 @@ mod files;
 mod lesson;
 mod params;
 mod pin;
+mod rewind;
 mod room;
 mod status;
 
@@ -76,6 +77,8 @@ struct Room {
     /// A run pinned to compare with, its view shown beside the live one.
     pinned: Option<pin::Pinned>,
     show_previous: bool,
+    /// The checkpoint a click on a curve chose to go back to (not yet confirmed).
+    rewind_to: Option<u64>,
     /// The view kinds' widgets, each with its own state (textures, a drawing, toggles).
     views: Views,
     speed: f32,
@@ -99,6 +102,7 @@ impl Default for Room {
             previous: None,
             pinned: None,
             show_previous: true,
+            rewind_to: None,
             views: Views::default(),
             speed: 100.0,
             speed_max: false,
@@ -210,6 +214,7 @@ impl TenlabApp {
         } else if self.runner.status.step > 0 {
             self.room.previous = Some(self.runner.history.clone());
         }
+        self.room.rewind_to = None;
         self.runner.load(self.lab, values, self.settings.device);
         self.runner.speed(self.room.limit());
         self.view_dirty = true;

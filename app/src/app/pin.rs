@@ -55,12 +55,11 @@ impl TenlabApp {
         }
     }
 
-    /// The settings of the pinned run that differ from the live run's, as `label: value`.
-    fn pinned_differences(&self, pinned: &Pinned) -> String {
+    /// The settings in `values` that differ from the live run's, as `label value`.
+    pub(super) fn differences(&self, values: &Values) -> String {
         let (lang, lab) = (self.lang(), self.lab.id);
         let live = self.runner.values();
-        let changed: Vec<String> = pinned
-            .values
+        let changed: Vec<String> = values
             .iter()
             .filter(|(k, v)| live.get(*k) != Some(v))
             .map(|(k, v)| format!("{} {v}", param_label(lang, lab, k)))
@@ -79,7 +78,7 @@ impl TenlabApp {
         let mut pinned = pinned;
         let (lang, lab) = (self.lang(), self.lab.id);
         ui.label(
-            RichText::new(trf(lang, "ui.pinned.title", &[&pinned.step, &self.pinned_differences(&pinned)]))
+            RichText::new(trf(lang, "ui.pinned.title", &[&pinned.step, &self.differences(&pinned.values)]))
                 .strong(),
         );
         let cx = views::Cx { lang, lab, id: &pinned.view_id, rev: 0 };

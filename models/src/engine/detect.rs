@@ -78,7 +78,7 @@ const COLLAPSE_QUALITY: f32 = 0.5;
 const COLLAPSE_SPREAD: f32 = 0.5;
 
 /// What a detector has seen so far (its settings stay in its [`Detector`]).
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 enum Progress {
     Diverging { ema: Option<f64>, lowest: f64, seen: u64 },
     Overfitting(Evaluations),
@@ -89,7 +89,7 @@ enum Progress {
 
 /// What the overfitting detector keeps of the evaluations: running lows and the latest few,
 /// not the whole history (a long run evaluates thousands of times).
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 struct Evaluations {
     /// The latest training loss, with its step.
     train: Option<(u64, f64)>,
@@ -102,7 +102,7 @@ struct Evaluations {
 }
 
 /// The detectors of one run and what they found so far.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Watch {
     states: Vec<(Detector, Progress, bool)>,
     findings: Vec<Finding>,

@@ -28,6 +28,27 @@ struct Curve {
 }
 
 impl Curve {
+    /// Forgets the points after `step` (an averaged bucket goes if its mean step is after).
+    fn cut_after(&mut self, step: f64) {
+        self.older.retain(|p| p[0] <= step);
+        let (ss, _, n) = self.filling;
+        if n > 0 && ss / n as f64 > step {
+            self.filling = (0.0, 0.0, 0);
+        }
+        self.recent.retain(|p| p[0] <= step);
+        self.join();
+    }
+
+    fn join(&mut self) {
+        self.joined.clear();
+        self.joined.extend_from_slice(&self.older);
+        if self.filling.2 > 0 {
+            let (ss, vs, n) = self.filling;
+            self.joined.push([ss / n as f64, vs / n as f64]);
+        }
+        self.joined.extend(self.recent.iter().copied());
+    }
+
     fn push(&mut self, point: [f64; 2], recent_cap: usize, older_cap: usize) {
         self.recent.push_back(point);
         if self.recent.len() > recent_cap {
@@ -48,13 +69,7 @@ impl Curve {
                 self.stride *= 2;
             }
         }
-        self.joined.clear();
-        self.joined.extend_from_slice(&self.older);
-        if self.filling.2 > 0 {
-            let (ss, vs, n) = self.filling;
-            self.joined.push([ss / n as f64, vs / n as f64]);
-        }
-        self.joined.extend(self.recent.iter().copied());
+        self.join();
     }
 }
 
@@ -80,6 +95,21 @@ impl History {
     pub fn push(&mut self, p: MetricPoint) {
         let cap = self.cap;
         self.curves.entry(p.metric).or_default().push([p.step as f64, p.value as f64], cap / 2, cap / 2);
+    }
+
+    /// Forgets what came after `step`: the points after it, and the changes made at it or
+    /// later (a change made while paused at a step comes after that step's checkpoint).
+    pub fn cut_after(&mut self, step: u64) {
+        for curve in self.curves.values_mut() {
+            curve.cut_after(step as f64);
+        }
+        self.curves.retain(|_, c| !c.joined.is_empty());
+        self.markers.retain(|m| m.step < step);
+    }
+
+    /// The last step any curve reaches.
+    pub fn last_step(&self) -> Option<u64> {
+        self.curves.values().filter_map(|c| c.joined.last()).map(|p| p[0].round() as u64).max()
     }
 
     /// `[step, value]` points of one curve, oldest first.
@@ -125,6 +155,29 @@ mod tests {
             h.push(MetricPoint { step, metric: Metric(metric), value });
         }
         assert_eq!(h.to_csv(), "step,metric,value\n1,batch_loss,0.5\n2,batch_loss,0.25\n2,test_acc,0.75\n");
+    }
+
+    #[test]
+    fn cutting_after_a_step_keeps_what_came_before_and_the_changes_before_it() {
+        let mut h = History::with_cap(20);
+        for step in 1..=100u64 {
+            h.push(MetricPoint { step, metric: Metric::BATCH_LOSS, value: step as f32 });
+        }
+        h.push(MetricPoint { step: 80, metric: Metric::TEST_ACC, value: 0.5 });
+        h.markers.push(Marker { step: 30, key: "lr".into(), value: "0.1".into() });
+        h.markers.push(Marker { step: 40, key: "lr".into(), value: "0.2".into() });
+        h.cut_after(40);
+        // Past 10 points the older ones are averaged in buckets: the last one left may end
+        // a little before step 40.
+        let c = h.curve(Metric::BATCH_LOSS);
+        assert!((30.0..=40.0).contains(&c.last().unwrap()[0]), "{c:?}");
+        assert!(c.iter().all(|p| p[0] <= 40.0));
+        assert!(h.curve(Metric::TEST_ACC).is_empty());
+        assert_eq!(h.markers.len(), 1);
+        assert!(h.last_step().is_some_and(|s| s <= 40));
+        // The curve goes on from there.
+        h.push(MetricPoint { step: 41, metric: Metric::BATCH_LOSS, value: 0.0 });
+        assert_eq!(h.curve(Metric::BATCH_LOSS).last().unwrap(), &[41.0, 0.0]);
     }
 
     #[test]

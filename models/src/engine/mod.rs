@@ -5,6 +5,7 @@ pub mod detect;
 mod history;
 pub mod model_file;
 mod protocol;
+pub mod rewind;
 mod runner;
 mod session;
 mod worker;
@@ -12,7 +13,8 @@ mod worker;
 pub use detect::{Detector, Finding, Watch};
 pub use history::{History, Marker};
 pub use protocol::{Command, Event, RunState, Status, Waker};
-pub use runner::Runner;
+pub use rewind::Checkpoints;
+pub use runner::{Branch, MAX_BRANCHES, Runner};
 pub use session::Session;
 
 use serde::Serialize;

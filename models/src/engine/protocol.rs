@@ -11,7 +11,7 @@ use crate::labs::{Applied, LabDef};
 use crate::params::{ParamValue, Values};
 use crate::view::{View, ViewSpec};
 
-use super::{Finding, MetricPoint};
+use super::{Checkpoints, Finding, MetricPoint};
 
 /// Called by the training thread when it has sent something.
 pub type Waker = Arc<dyn Fn() + Send + Sync>;
@@ -30,6 +30,8 @@ pub enum Command {
     /// Trains this many steps, then pauses.
     Step(u32),
     Set(String, ParamValue),
+    /// Pauses and goes back to the latest checkpoint at or before this step.
+    Rewind(u64),
     /// Replaces the lab with one built from a model file (of the same lab) as load
     /// `generation`; on failure the current run goes on untouched.
     Open {
@@ -122,6 +124,14 @@ pub enum Event {
         generation: u64,
         path: PathBuf,
     },
+    /// The run went back to the checkpoint at `step` (the metric points before this event are
+    /// those of the branch left behind); `values` are the settings it runs with again.
+    Rewound {
+        generation: u64,
+        step: u64,
+        values: Values,
+        needs_reset: bool,
+    },
     Error {
         generation: u64,
         error: LabError,
@@ -141,6 +151,7 @@ impl Event {
             | Self::Applied { generation, .. }
             | Self::Rejected { generation, .. }
             | Self::Saved { generation, .. }
+            | Self::Rewound { generation, .. }
             | Self::Error { generation, .. }
             | Self::Found { generation, .. } => *generation,
         }
@@ -174,4 +185,6 @@ pub struct Status {
     /// GPU is compiling and tuning its kernels (seconds, or a minute on a first run), and the
     /// rate means nothing yet.
     pub warming: bool,
+    /// Where the run can go back to.
+    pub checkpoints: Checkpoints,
 }

@@ -68,6 +68,24 @@ pub struct Runner {
     /// How many of them the user has dismissed (the messages show the rest).
     pub findings_dismissed: usize,
     view_asked: HashMap<String, (Instant, bool)>,
+    /// The branches left behind by going back, oldest first (at most [`MAX_BRANCHES`]).
+    pub branches: Vec<Branch>,
+}
+
+/// Branches kept to draw beside the run after going back.
+pub const MAX_BRANCHES: usize = 3;
+
+/// A run's curves past the step it went back to: the branch left behind.
+#[derive(Clone, Debug)]
+pub struct Branch {
+    /// Its curves (the part before `from` is the run's own).
+    pub history: History,
+    /// The step the run went back to, where this branch leaves the run.
+    pub from: u64,
+    /// The settings it ran with at its end.
+    pub values: Values,
+    /// What the detectors found on it.
+    pub findings: Vec<Finding>,
 }
 
 impl std::fmt::Debug for Runner {
@@ -106,6 +124,7 @@ impl Runner {
             findings: Vec::new(),
             findings_dismissed: 0,
             view_asked: HashMap::new(),
+            branches: Vec::new(),
         }
     }
 
@@ -181,7 +200,9 @@ impl Runner {
             findings_dismissed,
             view_asked,
             formulas,
+            branches,
         } = self;
+        branches.clear();
         *sets_in_flight = 0;
         *history = History::default();
         *status = Status::default();
@@ -233,6 +254,12 @@ impl Runner {
     pub fn step(&mut self, n: u32) {
         self.send(Command::Step(n));
     }
+    /// Pauses and goes back to the latest checkpoint at or before `step` (see
+    /// [`Status::checkpoints`]): the curves after it stay drawn as a branch.
+    pub fn rewind(&mut self, step: u64) {
+        self.send(Command::Rewind(step));
+    }
+
     /// Changes a setting. It shows at once; if the session refuses it, the session's value
     /// comes back.
     pub fn set(&mut self, key: &str, value: ParamValue) {
@@ -364,9 +391,32 @@ impl Runner {
                     self.answered(values);
                 }
                 Event::Error { error, .. } => self.errors.push(error),
+                Event::Rewound { step, values, needs_reset, .. } => self.rewound(step, values, needs_reset),
             }
         }
         changed
+    }
+
+    /// The run went back to `step`: what came after it becomes a branch.
+    fn rewound(&mut self, step: u64, values: Values, needs_reset: bool) {
+        if self.history.last_step().is_some_and(|last| last > step) {
+            let findings = self.findings.clone();
+            let branch =
+                Branch { history: self.history.clone(), from: step, values: self.values.clone(), findings };
+            self.branches.push(branch);
+            if self.branches.len() > MAX_BRANCHES {
+                self.branches.remove(0);
+            }
+        }
+        self.history.cut_after(step);
+        self.findings.retain(|f| f.step <= step);
+        self.findings_dismissed = self.findings_dismissed.min(self.findings.len());
+        self.budget_reached = None;
+        self.needs_reset = needs_reset;
+        self.values = values;
+        self.sets_in_flight = 0;
+        // Fresh views of the model gone back to, at once.
+        self.view_asked.clear();
     }
 
     /// Waits (in tests and the CLI only, never in the UI) until `done` holds or time runs out.

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use burn::tensor::{Device, Tensor};
 
+use super::rewind::{Checkpoint, Checkpoints, Ring};
 use super::{Finding, Metric, MetricPoint, Watch, model_file};
 use crate::device::{self, DeviceChoice, DeviceInfo};
 use crate::error::LabError;
@@ -37,6 +38,8 @@ pub struct Session {
     ready: Vec<MetricPoint>,
     /// The detectors watching this run's curves.
     watch: Watch,
+    /// Where the run can go back to.
+    ring: Ring,
 }
 
 /// A figure of step `step` still on the device.
@@ -103,7 +106,9 @@ impl Session {
         notices.extend(guard(|| Ok(lab.notices())).unwrap_or_default());
         let read_after = if info.gpu { GPU_READ_AFTER } else { Duration::ZERO };
         let watch = Watch::new(&guard(|| Ok(lab.detectors())).unwrap_or_default());
-        let session = Self {
+        let budget = guard(|| Ok(lab.budget())).ok().flatten().unwrap_or(def.steps);
+        let mut session = Self {
+            ring: Ring::new(budget),
             watch,
             read_after,
             def,
@@ -118,6 +123,7 @@ impl Session {
             unread_since: None,
             ready: Vec::new(),
         };
+        session.keep_checkpoint();
         Ok((session, notices))
     }
 
@@ -163,6 +169,9 @@ impl Session {
         let (mut session, notices) = Self::new(def, &values, choice)?;
         guard(|| session.lab.load_weights(&weights, header.steps))?;
         session.step = header.steps;
+        // The run starts at the file's model: the checkpoint of the untrained one goes.
+        session.ring = Ring::new(session.budget());
+        session.keep_checkpoint();
         Ok((session, notices))
     }
 
@@ -200,7 +209,74 @@ impl Session {
             self.train_secs += start.elapsed().as_secs_f64();
         }
         self.watch.see(&points);
+        if self.ring.due(step) {
+            self.keep_checkpoint();
+        }
         Ok(points)
+    }
+
+    /// Keeps the run as it is now to go back to (a lab that cannot hand its state over is
+    /// simply not kept: going back is then to the last checkpoint it could).
+    fn keep_checkpoint(&mut self) {
+        if let Ok(lab) = guard(|| self.lab.checkpoint()) {
+            self.ring.keep(Checkpoint {
+                step: self.step,
+                lab,
+                running: self.running.clone(),
+                watch: self.watch.clone(),
+                last_eval: self.last_eval.clone(),
+            });
+        }
+    }
+
+    /// Keeps a checkpoint every `every` steps from now on (the ring doubles it as it fills).
+    pub fn set_checkpoint_every(&mut self, every: u64) {
+        self.ring.set_every(every);
+    }
+
+    /// The steps the run can go back to, oldest first, and the memory they keep.
+    pub fn checkpoints(&self) -> Checkpoints {
+        self.ring.summary()
+    }
+
+    /// Goes back to the latest checkpoint at or before `step`: the model, its optimizer, the
+    /// data order, the settings that ran then, what the detectors had seen. Returns the step
+    /// gone back to. The checkpoints after it are forgotten (a branch starts there); the
+    /// figures still on the device are read first (the caller takes them with
+    /// [`flush`](Self::flush) before). On an error the run is as it was.
+    pub fn rewind(&mut self, step: u64) -> Result<u64, LabError> {
+        let Some(c) = self.ring.at_or_before(step) else {
+            return Err(LabError::Invalid {
+                key: "err.no_checkpoint",
+                english: "there is no checkpoint to go back to",
+            });
+        };
+        let previous = self.running.clone();
+        if c.running != self.running {
+            guard(|| self.lab.reconfigure(&c.running))?;
+        }
+        if let Err(e) = guard(|| self.lab.restore(&c.lab)) {
+            // The settings the run had, back again.
+            let _ = guard(|| self.lab.reconfigure(&previous));
+            return Err(e);
+        }
+        // Settings changed live since then go back with the run; those waiting for a reset
+        // stay chosen.
+        for (key, value) in &c.running {
+            if self.running.get(key) != Some(value) {
+                self.values.insert(key.clone(), value.clone());
+            }
+        }
+        self.running = c.running.clone();
+        self.watch = c.watch.clone();
+        self.last_eval = c.last_eval.clone();
+        self.step = c.step;
+        self.unread.clear();
+        self.unread_since = None;
+        self.ready.clear();
+        let to = c.step;
+        self.ring.cut_after(to);
+        Ok(to)
     }
 
     /// What the detectors found in this run so far, in the order they fired.
@@ -434,6 +510,13 @@ mod tests {
             Ok(vec![])
         }
         fn load_weights(&mut self, _: &[u8], _: u64) -> Result<(), LabError> {
+            Ok(())
+        }
+        fn checkpoint(&self) -> Result<crate::labs::Snapshot, LabError> {
+            Ok(crate::labs::Snapshot::new(vec![Box::new(self.n)], 4))
+        }
+        fn restore(&mut self, snapshot: &crate::labs::Snapshot) -> Result<(), LabError> {
+            self.n = snapshot.part(0)?;
             Ok(())
         }
     }

@@ -270,6 +270,7 @@ impl Worker {
                     self.outbox.push_back(event);
                 }
             }
+            Command::Rewind(step) => self.rewind(step),
             Command::Input { key, data, view } => {
                 if let Some(session) = &mut self.session {
                     let generation = self.generation;
@@ -364,6 +365,34 @@ impl Worker {
         self.send_findings();
     }
 
+    /// Pauses and goes back to the checkpoint at or before `step`. The points of the branch
+    /// left behind go out first, so the UI has them all when it cuts its curves.
+    fn rewind(&mut self, step: u64) {
+        self.playing = false;
+        self.steps_left = 0;
+        self.read_figures();
+        self.send_findings();
+        if !self.points.is_empty() {
+            let points = std::mem::take(&mut self.points);
+            self.outbox.push_back(Event::Metrics { generation: self.generation, points });
+        }
+        let Some(session) = &mut self.session else { return };
+        let generation = self.generation;
+        let event = match session.rewind(step) {
+            Ok(step) => Event::Rewound {
+                generation,
+                step,
+                values: session.values.clone(),
+                needs_reset: session.needs_reset(),
+            },
+            Err(error) => Event::Error { generation, error },
+        };
+        self.found = session.findings().len();
+        self.rate = (Instant::now(), session.steps(), 0.0);
+        self.outbox.push_back(event);
+        self.send_status();
+    }
+
     /// What the detectors found since the last call goes out.
     fn send_findings(&mut self) {
         let Some(session) = &self.session else { return };
@@ -402,8 +431,10 @@ impl Worker {
             (Some(_), true) => RunState::Playing,
             (Some(_), false) => RunState::Paused,
         };
-        let (step, train_secs, rates) =
-            self.session.as_ref().map_or((0, 0.0, Vec::new()), |s| (s.steps(), s.train_secs(), s.rates()));
+        let (step, train_secs, rates, checkpoints) = self
+            .session
+            .as_ref()
+            .map_or_else(Default::default, |s| (s.steps(), s.train_secs(), s.rates(), s.checkpoints()));
         let now = Instant::now();
         let (since, at_step, rate) = self.rate;
         let elapsed = now.duration_since(since).as_secs_f32();
@@ -419,8 +450,16 @@ impl Worker {
         // Only the latest status matters.
         self.outbox.retain(|e| !matches!(e, Event::Status { .. }));
         let warming = self.warm_left > 0 && (self.busy() || self.computing);
-        let status =
-            Status { state, step, steps_per_sec, train_secs, wall_secs: self.wall_secs, rates, warming };
+        let status = Status {
+            state,
+            step,
+            steps_per_sec,
+            train_secs,
+            wall_secs: self.wall_secs,
+            rates,
+            warming,
+            checkpoints,
+        };
         self.outbox.push_back(Event::Status { generation: self.generation, status });
     }
 

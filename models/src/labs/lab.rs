@@ -2,6 +2,7 @@
 
 use burn::tensor::{Device, Tensor};
 
+use super::kit::rewind::Snapshot;
 use crate::engine::Detector;
 use crate::error::LabError;
 use crate::params::{ParamSpec, Values};
@@ -199,6 +200,12 @@ pub trait Lab: Send {
     /// Replaces the model's weights with saved ones (of a lab built with the same settings)
     /// that trained `steps` steps; on an error the model is unchanged.
     fn load_weights(&mut self, bytes: &[u8], steps: u64) -> Result<(), LabError>;
+    /// Everything its training changes, to come back to (see [`super::kit::rewind`]; labs
+    /// write it with `rewinds!`).
+    fn checkpoint(&self) -> Result<Snapshot, LabError>;
+    /// Goes back to a checkpoint of this lab: the engine restores the settings of that moment
+    /// first (through `reconfigure`). On an error nothing changed.
+    fn restore(&mut self, snapshot: &Snapshot) -> Result<(), LabError>;
 }
 
 /// Builds a lab from validated values on a device.

@@ -5,6 +5,7 @@
 pub mod kit;
 mod lab;
 
+pub use kit::rewind::Snapshot;
 pub use lab::{
     Applied, BuildFn, CLASSIFIER_CHARTS, Chart, Curve, Evaluation, Lab, LabDef, Preset, Reading, StepMetrics,
     Strings, Suits, Trained,

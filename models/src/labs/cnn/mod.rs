@@ -348,6 +348,7 @@ impl Lab for CnnLab {
     }
 
     crate::labs::kit::weights::config_and_model!();
+    crate::labs::kit::rewind::rewinds!(modules: [model], optimizers: [optim], plain: [rates, steps, rng, batches, predictions, confusion]);
 }
 
 #[cfg(test)]

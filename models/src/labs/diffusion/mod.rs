@@ -606,6 +606,15 @@ impl Lab for DiffusionLab {
         self.census = None;
         Ok(())
     }
+
+    // The judge is a measuring instrument, not the model: it keeps what it learnt. The
+    // sampling run the views show is made again from the model gone back to.
+    crate::labs::kit::rewind::rewinds!(
+        modules: [model, ema],
+        optimizers: [optim],
+        plain: [rates, steps, rng, batches, loss_by_t],
+        cleared: [trace, census],
+    );
 }
 
 impl DiffusionLab {

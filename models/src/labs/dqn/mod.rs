@@ -648,6 +648,26 @@ impl Lab for DqnLab {
         self.kept = None;
         Ok(())
     }
+
+    // The cart-pole view records a new greedy episode of the network gone back to.
+    crate::labs::kit::rewind::rewinds!(
+        modules: [online, acting, target],
+        optimizers: [optim],
+        plain: [rates, steps, replay, env, rng, episode, episode_return, last, returns, td_errors, driven, kept, last_eval],
+        cleared: [show],
+    );
+}
+
+impl crate::labs::kit::rewind::Footprint for Episode {
+    fn footprint(&self) -> usize {
+        self.states.footprint() + self.actions.footprint() + self.q.footprint() + std::mem::size_of::<Self>()
+    }
+}
+
+impl crate::labs::kit::rewind::Footprint for Kept {
+    fn footprint(&self) -> usize {
+        crate::labs::kit::rewind::module_bytes(&self.net) + std::mem::size_of::<Self>()
+    }
 }
 
 /// What a model file holds: both networks (the replay buffer stays behind).

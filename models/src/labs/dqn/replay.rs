@@ -24,6 +24,12 @@ pub struct Replay {
     next: usize,
 }
 
+impl crate::labs::kit::rewind::Footprint for Replay {
+    fn footprint(&self) -> usize {
+        std::mem::size_of::<Self>() + self.items.capacity() * std::mem::size_of::<Transition>()
+    }
+}
+
 impl Replay {
     pub fn new(capacity: usize) -> Self {
         Self { items: Vec::with_capacity(capacity.min(1 << 16)), capacity: capacity.max(1), next: 0 }

@@ -697,6 +697,14 @@ impl Lab for GanLab {
         self.census = None;
         Ok(())
     }
+
+    // The judge is a measuring instrument, not the model: it keeps what it learnt.
+    crate::labs::kit::rewind::rewinds!(
+        modules: [g, g_ema, d],
+        optimizers: [g_optim, d_optim],
+        plain: [rates, steps, rng, batches, losses],
+        cleared: [census],
+    );
 }
 
 impl GanLab {

@@ -402,6 +402,7 @@ impl Lab for GcnLab {
     }
 
     crate::labs::kit::weights::config_and_model!();
+    crate::labs::kit::rewind::rewinds!(modules: [model], optimizers: [optim], plain: [rates, steps, rng]);
 }
 
 #[cfg(test)]

@@ -14,6 +14,11 @@ impl Batches {
         Self { order: (0..rows).collect(), cursor: usize::MAX }
     }
 
+    /// Bytes it takes, its shuffled order included.
+    pub fn footprint_bytes(&self) -> usize {
+        std::mem::size_of::<Self>() + self.order.capacity() * std::mem::size_of::<usize>()
+    }
+
     /// The next `size` rows (at most all of them).
     pub fn next(&mut self, size: usize, rng: &mut Rng) -> Vec<usize> {
         let n = self.order.len();

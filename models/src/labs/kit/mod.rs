@@ -12,6 +12,7 @@ pub mod generative;
 pub mod images;
 pub mod judge;
 pub mod pca;
+pub mod rewind;
 pub mod sample;
 pub mod strings;
 pub mod training;

@@ -444,6 +444,7 @@ impl Lab for LstmLab {
     }
 
     crate::labs::kit::weights::config_and_model!();
+    crate::labs::kit::rewind::rewinds!(modules: [model], optimizers: [optim], plain: [rates, steps, rng, batches], cleared: [views]);
 }
 
 #[cfg(test)]

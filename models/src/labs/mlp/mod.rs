@@ -492,4 +492,5 @@ impl Lab for MlpLab {
     }
 
     crate::labs::kit::weights::config_and_model!();
+    crate::labs::kit::rewind::rewinds!(modules: [model], optimizers: [optim], plain: [rates, steps, rng, batches, confusion]);
 }

@@ -249,4 +249,5 @@ impl Lab for ResNetLab {
     }
 
     crate::labs::kit::weights::config_and_model!();
+    crate::labs::kit::rewind::rewinds!(modules: [model], optimizers: [optim], plain: [rates, steps, rng, batches, grad_history, confusion]);
 }

@@ -410,6 +410,7 @@ impl Lab for TransformerLab {
     }
 
     crate::labs::kit::weights::config_and_model!();
+    crate::labs::kit::rewind::rewinds!(modules: [model], optimizers: [optim], plain: [rates, steps, rng], cleared: [views]);
 }
 
 /// Sets every dropout of the network (embeddings, attention weights, sub-layers) to `p`.

@@ -353,6 +353,7 @@ impl Lab for Word2VecLab {
     }
 
     crate::labs::kit::weights::config_and_model!();
+    crate::labs::kit::rewind::rewinds!(modules: [model], optimizers: [optim], plain: [rates, steps, rng, pair_history, tsne_map]);
 }
 
 #[cfg(test)]
