@@ -3,7 +3,7 @@
 use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
-use egui_kittest::kittest::{By, Queryable};
+use egui_kittest::kittest::{By, NodeT, Queryable};
 use tenlab_app::i18n::{Lang, lab_tr, tr};
 use tenlab_app::{Settings, TenlabApp};
 use tenlab_models::engine::RunState;
@@ -709,4 +709,43 @@ fn a_pinned_run_is_shown_beside_the_next_one() {
     h.get_by_label("📌 Unpin").click();
     h.run_steps(2);
     assert!(h.query_by_label_contains("📌 Pinned run").is_none());
+}
+
+/// Click a chart: the checkpoint at or before that step is picked and marked; "Go back" takes
+/// the run there, and what came after stays drawn as a branch named by its settings.
+#[test]
+fn a_click_on_a_chart_goes_back_to_a_checkpoint_and_leaves_a_branch() {
+    let mut h = harness(Harness::builder());
+    assert!(frames_until(&mut h, 20, |a| a.runner.status.state == RunState::Paused));
+    h.state_mut().runner.step(160);
+    assert!(frames_until(&mut h, 30, |a| a.runner.status.step == 160));
+    h.run_steps(3);
+    h.get_by_label_contains("Click a curve to go back: 3 checkpoints kept");
+    // The middle of the loss chart: about step 80, whose checkpoint is step 78.
+    let title = h.get_by_label("Loss").rect();
+    let at = egui::pos2(title.left() + 0.5 * (1400.0 - title.left()) * 0.5, title.bottom() + 80.0);
+    h.hover_at(at);
+    for pressed in [true, false] {
+        h.event(egui::Event::PointerButton {
+            pos: at,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: Default::default(),
+        });
+    }
+    h.run_steps(3);
+    let picked = h.state().runner.status.checkpoints.steps.clone();
+    let go = h.get_by_label_contains("⏪ Go back to step");
+    let label = go.accesskit_node().label().unwrap_or_default();
+    let step: u64 = label.rsplit(' ').next().unwrap().parse().unwrap();
+    assert!(picked.contains(&step) && step < 160, "{label} of {picked:?}");
+    go.click();
+    assert!(frames_until(&mut h, 10, |a| a.runner.status.step == step && a.runner.branches.len() == 1));
+    // A knob changed and a few steps: the branch left behind is named by what differed.
+    h.state_mut().runner.set("lr", ParamValue::Float(0.1));
+    h.state_mut().runner.step(40);
+    assert!(frames_until(&mut h, 20, |a| a.runner.status.step == step + 40));
+    h.run_steps(3);
+    // In the legend of the charts (loss, accuracy and the others the branch has curves in).
+    assert!(h.query_all_by_label_contains("🔀 Branch 1 (Learning rate 0.01)").count() >= 2);
 }

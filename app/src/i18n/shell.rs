@@ -35,7 +35,7 @@ pub const SHELL: &[(&str, &str, &str)] = &[
     ),
     ("ui.rewind.cancel", "Cancel", "取消"),
     ("ui.rewind.line", "⏪ checkpoint, step {0}", "⏪ 检查点，第 {0} 步"),
-    ("ui.branch", "⎇ Branch {0} ({1})", "⎇ 分支 {0}（{1}）"),
+    ("ui.branch", "🔀 Branch {0} ({1})", "🔀 分支 {0}（{1}）"),
     ("ui.pinned.title", "📌 Pinned run, step {0} ({1})", "📌 固定的训练，第 {0} 步（{1}）"),
     ("ui.pinned.same", "same settings", "设置相同"),
     ("ui.live.title", "This run, step {0}", "本次训练，第 {0} 步"),
