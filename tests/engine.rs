@@ -531,8 +531,13 @@ fn the_runner_goes_back_to_a_checkpoint_and_keeps_the_branch_left_behind() {
     assert_eq!(kept.steps, [0, 78, 156, 234], "{kept:?}");
     assert!(kept.bytes > 0 && kept.every == 78, "{kept:?}");
 
+    r.request_view("boundary");
+    assert!(r.wait_until(Duration::from_secs(10), |r| r.views.contains_key("boundary")));
+    let drawn = r.views["boundary"].0;
     r.rewind(170);
     assert!(r.wait_until(Duration::from_secs(10), |r| !r.branches.is_empty() && r.status.step == 156));
+    // The view on screen comes again, of the model gone back to.
+    assert!(r.wait_until(Duration::from_secs(10), |r| r.views["boundary"].0 > drawn));
     // The curves stop at the checkpoint; what came after is the branch, with its settings.
     assert_eq!(r.history.last_step(), Some(156));
     assert!(r.history.markers.is_empty(), "the change at step 200 belongs to the branch");

@@ -572,6 +572,9 @@ pub fn train(run: Run<'_>, outputs: Outputs, progress: bool) -> anyhow::Result<s
     }
     summary["findings"] = serde_json::to_value(session.findings())?;
     summary["values"] = serde_json::to_value(&session.values)?;
+    // The checkpoints the run kept to go back to (what the app's rewind holds in memory).
+    let kept = session.checkpoints();
+    summary["checkpoints"] = serde_json::json!({ "count": kept.steps.len(), "bytes": kept.bytes, "every": kept.every });
     if let Some(dir) = outputs.report {
         all_points.extend_from_slice(&final_points);
         write_report(dir, def, &mut session, &summary, &all_points)?;

@@ -546,7 +546,10 @@ impl eframe::App for TenlabApp {
         }
         self.apply_default_speed();
         if let Some(step) = self.runner.budget_reached.take() {
-            self.notices.push((true, trf(self.lang(), "ui.budget_reached", &[&step])));
+            // Each branch of a run that went back reaches the budget again: said once.
+            let said = trf(self.lang(), "ui.budget_reached", &[&step]);
+            self.notices.retain(|(_, n)| *n != said);
+            self.notices.push((true, said));
         }
         let saved = std::mem::take(&mut self.runner.saved);
         for path in saved {

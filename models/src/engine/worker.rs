@@ -67,6 +67,8 @@ struct Worker {
     computing: bool,
     /// The session's findings already sent.
     found: usize,
+    /// The view asked for last (the one on screen): sent again after going back.
+    last_view: Option<String>,
 }
 
 impl Worker {
@@ -91,6 +93,7 @@ impl Worker {
             warm_left: 0,
             computing: false,
             found: 0,
+            last_view: None,
         }
     }
 
@@ -117,6 +120,7 @@ impl Worker {
             warm_left,
             computing,
             found,
+            last_view: _,
         } = self;
         *current = generation;
         *session = None;
@@ -287,6 +291,7 @@ impl Worker {
                 }
             }
             Command::View(id) => {
+                self.last_view = Some(id.clone());
                 let known = self.session.as_ref().is_some_and(|s| s.views().iter().any(|v| v.id == id));
                 if known && self.warm_left > 0 {
                     // A GPU's first view compiles kernels too (before the first step, when the
@@ -389,7 +394,17 @@ impl Worker {
         };
         self.found = session.findings().len();
         self.rate = (Instant::now(), session.steps(), 0.0);
+        let rewound = matches!(event, Event::Rewound { .. });
         self.outbox.push_back(event);
+        // The view on screen, of the model gone back to.
+        if rewound
+            && let Some(id) = self.last_view.clone()
+            && session.views().iter().any(|v| v.id == id)
+            && let Ok(view) = session.render(&id)
+        {
+            let formula = session.formula(&id);
+            self.outbox.push_back(Event::View { generation, id, view: Box::new(view), formula });
+        }
         self.send_status();
     }
 
