@@ -79,6 +79,10 @@ pub enum Command {
         /// summary.json and curves.csv (every metric point).
         #[arg(long, value_name = "DIR")]
         report: Option<std::path::PathBuf>,
+        /// Keep a checkpoint to go back to every this many steps (default: the lab's budget ÷
+        /// 32, as in the app); the summary gives the checkpoints kept and their memory.
+        #[arg(long, value_name = "STEPS")]
+        checkpoint_every: Option<u64>,
     },
     /// Open the window on a lesson file (TOML; see assets/lessons), at its first step.
     Lesson {
@@ -164,6 +168,7 @@ pub fn run(command: Command) -> anyhow::Result<String> {
             save,
             png_out,
             report,
+            checkpoint_every,
         } => {
             if !view.is_empty() && views_out.is_none() && png_out.is_none() {
                 bail!("--view names the views that --views-out writes or --png-out draws: give one of them");
@@ -177,7 +182,16 @@ pub fn run(command: Command) -> anyhow::Result<String> {
                 png: png_out.as_deref(),
             };
             let set = with_preset(&lab, preset.as_deref(), set)?;
-            let run = Run { lab: &lab, sets: &set, steps, device, seed, load: load.as_deref(), trained };
+            let run = Run {
+                lab: &lab,
+                sets: &set,
+                steps,
+                device,
+                seed,
+                load: load.as_deref(),
+                trained,
+                checkpoint_every,
+            };
             let summary = tenlab_models::engine::on_pool(|| train(run, outputs, true))?;
             Ok(format!("{summary}\n"))
         }
@@ -437,6 +451,8 @@ pub struct Run<'a> {
     pub load: Option<&'a std::path::Path>,
     /// Start from the lab's shipped trained model.
     pub trained: bool,
+    /// Steps between checkpoints (default: the lab's budget ÷ 32).
+    pub checkpoint_every: Option<u64>,
 }
 
 /// Trains and returns the final JSON summary.
@@ -457,6 +473,9 @@ pub fn train(run: Run<'_>, outputs: Outputs, progress: bool) -> anyhow::Result<s
         eprintln!("{}", error_text(Lang::En, def.id, &n));
     }
     let steps = run.steps.unwrap_or_else(|| session.budget());
+    if let Some(every) = run.checkpoint_every {
+        session.set_checkpoint_every(every);
+    }
     let known: Vec<&str> = session.views().iter().map(|v| v.id).collect();
     if let Some(bad) = outputs.view_ids.iter().find(|id| !known.contains(&id.as_str())) {
         bail!("unknown view '{bad}' for lab {} (views: {})", def.id, known.join(", "));
@@ -574,7 +593,12 @@ pub fn train(run: Run<'_>, outputs: Outputs, progress: bool) -> anyhow::Result<s
     summary["values"] = serde_json::to_value(&session.values)?;
     // The checkpoints the run kept to go back to (what the app's rewind holds in memory).
     let kept = session.checkpoints();
-    summary["checkpoints"] = serde_json::json!({ "count": kept.steps.len(), "bytes": kept.bytes, "every": kept.every });
+    summary["checkpoints"] = serde_json::json!({
+        "count": kept.steps.len(),
+        "bytes": kept.bytes,
+        "latest_bytes": kept.latest_bytes,
+        "every": kept.every,
+    });
     if let Some(dir) = outputs.report {
         all_points.extend_from_slice(&final_points);
         write_report(dir, def, &mut session, &summary, &all_points)?;

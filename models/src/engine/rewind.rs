@@ -21,6 +21,8 @@ const FIRST_SPREAD: u64 = 32;
 pub struct Checkpoints {
     pub steps: Vec<u64>,
     pub bytes: usize,
+    /// The memory the latest one keeps.
+    pub latest_bytes: usize,
     pub every: u64,
 }
 
@@ -104,7 +106,8 @@ impl Ring {
     }
 
     pub fn summary(&self) -> Checkpoints {
-        Checkpoints { steps: self.steps(), bytes: self.bytes(), every: self.every }
+        let latest_bytes = self.checkpoints.last().map_or(0, Checkpoint::bytes);
+        Checkpoints { steps: self.steps(), bytes: self.bytes(), latest_bytes, every: self.every }
     }
 
     pub fn steps(&self) -> Vec<u64> {
