@@ -38,7 +38,11 @@ impl TenlabApp {
                     self.room.rewind_to = None;
                 }
             } else if kept.steps.len() > 1 {
-                let memory = format!("{:.1} MB", kept.bytes as f64 / 1e6);
+                let memory = if kept.bytes < 1_000_000 {
+                    format!("{} KB", kept.bytes.div_ceil(1000))
+                } else {
+                    format!("{:.1} MB", kept.bytes as f64 / 1e6)
+                };
                 let hint = trf(self.lang(), "ui.rewind.hint", &[&kept.steps.len(), &memory, &kept.every]);
                 ui.label(RichText::new(hint).weak()).on_hover_text(self.t("ui.rewind.hint.help"));
             }
