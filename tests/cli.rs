@@ -363,3 +363,28 @@ fn png_out_draws_the_view_named() {
     assert_ne!((n.width(), n.height()), (600, 600), "the neurons' thumbnails");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The views that are drawn rather than sampled come out as pictures too, with their labels
+/// written: bars with words, the cart-pole, a graph, text, a line plot.
+#[test]
+fn png_out_draws_bars_lines_text_graphs_and_the_cart_pole_with_their_words() {
+    let dir = std::env::temp_dir().join(format!("tenlab-drawn-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (lab, view, width) in [
+        ("word2vec", "nearest", 640),
+        ("word2vec", "pairs", 640),
+        ("dqn", "cartpole", 640),
+        ("gcn", "graph", 600),
+        ("transformer", "answers", 640),
+    ] {
+        let file = dir.join(format!("{lab}-{view}.png"));
+        tenlab(&["train", lab, "--steps", "2", "--png-out", file.to_str().unwrap(), "--view", view])
+            .unwrap_or_else(|e| panic!("{lab}/{view}: {e}"));
+        let img = image::open(&file).unwrap().to_rgb8();
+        assert_eq!(img.width(), width, "{lab}/{view}");
+        // Dark ink: the words (and the cart), never in the class colours of bars and nodes.
+        let ink = img.pixels().filter(|p| p.0.iter().all(|&c| c < 90)).count();
+        assert!(ink > 40, "{lab}/{view}: {ink} dark pixels");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -50,7 +50,7 @@ fn every_lab_builds_with_its_defaults_steps_evaluates_and_renders_its_views() {
             // The app's cheap check (a PNG button or not) says what drawing the picture does.
             assert_eq!(
                 tenlab_models::picture::is_picture(&view),
-                tenlab_models::picture::raster(&view).is_some(),
+                tenlab_models::picture::raster(&view, &tenlab_models::picture::Words::none()).is_some(),
                 "{}/{}",
                 def.id,
                 v.id

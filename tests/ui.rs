@@ -754,3 +754,35 @@ fn a_click_on_a_chart_goes_back_to_a_checkpoint_and_leaves_a_branch() {
     // In the legend of the charts (loss, accuracy and the others the branch has curves in).
     assert!(h.query_all_by_label_contains("🔀 Branch 1 (Learning rate 0.01)").count() >= 2);
 }
+
+/// "Save a lab report…" writes the folder `tenlab train --report` writes: the page, every view
+/// as a picture, the settings, the summary and the curves.
+#[test]
+fn a_lab_report_is_saved_from_the_window() {
+    let mut h = harness(Harness::builder());
+    assert!(frames_until(&mut h, 20, |a| a.runner.status.state == RunState::Paused));
+    h.state_mut().runner.step(30);
+    assert!(frames_until(&mut h, 20, |a| a.runner.status.step == 30));
+    h.run_steps(2);
+    h.get_by_label("Save a lab report…").click();
+    h.run_steps(2);
+    assert!(h.get_all_by_value("mlp-report").next().is_some(), "the path box offers a name");
+    let dir = std::env::temp_dir().join(format!("tenlab-report-ui-{}", std::process::id()));
+    h.state_mut().save_report(dir.clone());
+    assert!(frames_until(&mut h, 20, |_| dir.join("report.md").exists()));
+    let page = std::fs::read_to_string(dir.join("report.md")).unwrap();
+    assert!(page.contains("30 steps"), "{page}");
+    for file in [
+        "view-boundary.png",
+        "view-neurons.png",
+        "view-weights.png",
+        "view-confusion.png",
+        "settings.json",
+        "summary.json",
+        "curves.csv",
+    ] {
+        assert!(dir.join(file).exists(), "{file}");
+    }
+    h.get_by_label_contains("Lab report saved:");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

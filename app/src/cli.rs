@@ -572,7 +572,7 @@ pub fn train(run: Run<'_>, outputs: Outputs, progress: bool) -> anyhow::Result<s
         let named = outputs.view_ids.first().and_then(|v| known.iter().copied().find(|k| k == v));
         let id = named.or(session.gallery()).or(known.first().copied()).context("the lab has no views")?;
         let view = session.render(id).map_err(said)?;
-        let img = tenlab_models::picture::raster(&view)
+        let img = crate::views::picture(&view, Lang::En, def.id)
             .with_context(|| format!("the view '{id}' of lab {} is not a picture", def.id))?;
         img.save(path).with_context(|| format!("cannot write {}", path.display()))?;
     }
@@ -601,68 +601,90 @@ pub fn train(run: Run<'_>, outputs: Outputs, progress: bool) -> anyhow::Result<s
     });
     if let Some(dir) = outputs.report {
         all_points.extend_from_slice(&final_points);
-        write_report(dir, def, &mut session, &summary, &all_points)?;
+        let mut csv = Vec::new();
+        let _ = writeln!(csv, "step,metric,value");
+        let _ = write_points(&mut csv, &all_points, true);
+        let mut views = Vec::new();
+        for v in session.views() {
+            views.push((v.id, session.render(v.id).map_err(said)?));
+        }
+        let figures = session.last_evaluation().map(|e| e.values.clone()).unwrap_or_default();
+        let report = Report {
+            lang: Lang::En,
+            values: &session.values,
+            steps: session.steps(),
+            seconds: summary["seconds"].as_f64().unwrap_or(0.0),
+            device: &session.device.name,
+            figures: &figures,
+            findings: session.findings(),
+            views: &views,
+            curves_csv: &csv,
+            summary: &summary,
+        };
+        write_report(dir, def, &report)?;
     }
     Ok(summary)
 }
 
-/// The lab report in `dir`: a Markdown page with the settings (those changed from the
-/// defaults marked), the final figures, what the detectors found and every view that is a
-/// picture (as PNG beside it), with settings.json, summary.json and curves.csv.
-fn write_report(
+/// What a lab report holds: the run's settings, figures, findings, every view and curve.
+pub struct Report<'a> {
+    /// The language of its words.
+    pub lang: Lang,
+    pub values: &'a Values,
+    pub steps: u64,
+    /// Seconds spent training.
+    pub seconds: f64,
+    pub device: &'a str,
+    /// The last evaluation's figures, by curve key.
+    pub figures: &'a [(&'static str, f32)],
+    pub findings: &'a [tenlab_models::engine::Finding],
+    pub views: &'a [(&'static str, tenlab_models::view::View)],
+    /// `step,metric,value` rows.
+    pub curves_csv: &'a [u8],
+    pub summary: &'a serde_json::Value,
+}
+
+/// Writes a lab report into `dir` (made if missing): `report.md` (the lab, steps, seconds and
+/// device, every setting with those changed from the defaults marked, the figures, the
+/// detectors' findings in words, every view as PNG with its description), `settings.json`,
+/// `summary.json` and `curves.csv`.
+pub fn write_report(
     dir: &std::path::Path,
     def: &'static tenlab_models::LabDef,
-    session: &mut Session,
-    summary: &serde_json::Value,
-    points: &[tenlab_models::MetricPoint],
+    r: &Report<'_>,
 ) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot make the folder {}", dir.display()))?;
     let io = |e: std::io::Error| anyhow::anyhow!("cannot write {}: {e}", dir.display());
-    let t = |key: &str| crate::i18n::lab_tr(Lang::En, def.id, key);
-    std::fs::write(
-        dir.join("settings.json"),
-        serde_json::to_string_pretty(&session.values).unwrap_or_default(),
-    )
-    .map_err(io)?;
-    std::fs::write(dir.join("summary.json"), serde_json::to_string_pretty(summary).unwrap_or_default())
+    let lang = r.lang;
+    let t = |key: &str| crate::i18n::lab_tr(lang, def.id, key);
+    std::fs::write(dir.join("settings.json"), serde_json::to_string_pretty(r.values).unwrap_or_default())
         .map_err(io)?;
-    let mut csv = Vec::new();
-    let _ = writeln!(csv, "step,metric,value");
-    let _ = write_points(&mut csv, points, true);
-    std::fs::write(dir.join("curves.csv"), csv).map_err(io)?;
+    std::fs::write(dir.join("summary.json"), serde_json::to_string_pretty(r.summary).unwrap_or_default())
+        .map_err(io)?;
+    std::fs::write(dir.join("curves.csv"), r.curves_csv).map_err(io)?;
 
     let mut md = format!("# {}\n\n", t("name"));
-    md.push_str(&format!(
-        "{} steps in {:.1} s on {} (this run: {} steps).\n\n{}\n\n",
-        session.steps(),
-        summary["seconds"].as_f64().unwrap_or(0.0),
-        session.device.name,
-        summary["trained_steps"],
-        t("desc")
-    ));
+    md.push_str(&format!("{} steps in {:.1} s on {}.\n\n{}\n\n", r.steps, r.seconds, r.device, t("desc")));
     md.push_str("## Settings\n\n| setting | value |\n|---|---|\n");
     let defaults = def.defaults();
-    for (key, value) in &session.values {
+    for (key, value) in r.values {
         let changed = if defaults.get(key) != Some(value) { " (changed)" } else { "" };
-        md.push_str(&format!("| {} | {value}{changed} |\n", crate::i18n::param_label(Lang::En, def.id, key)));
+        md.push_str(&format!("| {} | {value}{changed} |\n", crate::i18n::param_label(lang, def.id, key)));
     }
     md.push_str("\n## Figures at the end\n\n| figure | value |\n|---|---|\n");
-    if let Some(e) = session.last_evaluation() {
-        for (key, value) in &e.values {
-            md.push_str(&format!("| {} | {value:.4} |\n", key));
-        }
+    for (key, value) in r.figures {
+        md.push_str(&format!("| {} | {value:.4} |\n", key));
     }
     md.push_str("\n## What the detectors found\n\n");
-    if session.findings().is_empty() {
+    if r.findings.is_empty() {
         md.push_str("Nothing.\n");
     }
-    for f in session.findings() {
-        md.push_str(&format!("- {}\n", finding_text(Lang::En, def.id, f)));
+    for f in r.findings {
+        md.push_str(&format!("- {}\n", finding_text(lang, def.id, f)));
     }
     md.push_str("\n## Views\n\n");
-    let ids: Vec<&'static str> = session.views().iter().map(|v| v.id).collect();
-    for id in ids {
-        let view = session.render(id).map_err(|e| anyhow::anyhow!(error_text(Lang::En, def.id, &e)))?;
-        let Some(img) = tenlab_models::picture::raster(&view) else { continue };
+    for (id, view) in r.views {
+        let Some(img) = crate::views::picture(view, lang, def.id) else { continue };
         let file = format!("view-{id}.png");
         img.save(dir.join(&file)).with_context(|| format!("cannot write {}", dir.join(&file).display()))?;
         md.push_str(&format!(

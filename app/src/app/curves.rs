@@ -11,13 +11,22 @@ const CURVE_COLORS: [Color32; 4] =
 impl TenlabApp {
     pub(super) fn curves_ui(&mut self, ui: &mut egui::Ui) {
         let has_points = !self.runner.history.is_empty();
-        if ui
-            .add_enabled(has_points, egui::Button::new(self.t("ui.csv.save")))
-            .on_hover_text(self.t("ui.csv.save.help"))
-            .clicked()
-        {
-            self.start_pick(super::files::Pick::SaveCsv);
-        }
+        ui.horizontal_wrapped(|ui| {
+            if ui
+                .add_enabled(has_points, egui::Button::new(self.t("ui.csv.save")))
+                .on_hover_text(self.t("ui.csv.save.help"))
+                .clicked()
+            {
+                self.start_pick(super::files::Pick::SaveCsv);
+            }
+            if ui
+                .add_enabled(has_points, egui::Button::new(self.t("ui.report.save")))
+                .on_hover_text(self.t("ui.report.save.help"))
+                .clicked()
+            {
+                self.start_pick(super::files::Pick::SaveReport);
+            }
+        });
         if self.room.previous.is_some() {
             let label = self.t("ui.show_previous");
             ui.checkbox(&mut self.room.show_previous, label).on_hover_text(self.t("ui.show_previous.help"));

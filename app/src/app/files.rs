@@ -41,6 +41,8 @@ pub(super) enum Pick {
     SaveCsv,
     /// The view on screen as a picture.
     SavePng,
+    /// A lab report: a folder of that name.
+    SaveReport,
 }
 
 /// The extension of model files.
@@ -49,7 +51,15 @@ pub(super) const MODEL_EXT: &str = "tenlab";
 impl Pick {
     /// The pick writes a file (its box says Save, not Open).
     fn saves(self) -> bool {
-        matches!(self, Pick::SaveConfig | Pick::SaveModel | Pick::SaveLesson | Pick::SaveCsv | Pick::SavePng)
+        matches!(
+            self,
+            Pick::SaveConfig
+                | Pick::SaveModel
+                | Pick::SaveLesson
+                | Pick::SaveCsv
+                | Pick::SavePng
+                | Pick::SaveReport
+        )
     }
 }
 
@@ -63,6 +73,7 @@ impl TenlabApp {
             Pick::SaveLesson => "tenlab-lesson.toml".to_string(),
             Pick::SaveCsv => format!("{lab}-curves.csv"),
             Pick::SavePng => format!("{lab}-{}.png", self.room.view.as_deref().unwrap_or("view")),
+            Pick::SaveReport => format!("{lab}-report"),
             Pick::Param { .. } | Pick::OpenConfig | Pick::OpenModel | Pick::OpenLesson => String::new(),
         }
     }
@@ -110,6 +121,8 @@ impl TenlabApp {
                 Pick::Param { extensions, .. } => {
                     dialog.add_filter(extensions.join(", ").to_uppercase(), extensions).pick_file()
                 }
+                // The name of a folder to make.
+                Pick::SaveReport => dialog.set_file_name(name).save_file(),
                 _ => {
                     let (kind, ext) = match pick {
                         Pick::OpenConfig | Pick::SaveConfig => ("JSON".to_string(), "json"),
@@ -117,7 +130,9 @@ impl TenlabApp {
                         Pick::SaveCsv => ("CSV".to_string(), "csv"),
                         Pick::SavePng => ("PNG".to_string(), "png"),
                         // (A parameter's path was picked above.)
-                        Pick::OpenModel | Pick::SaveModel | Pick::Param { .. } => (model_kind, MODEL_EXT),
+                        Pick::OpenModel | Pick::SaveModel | Pick::Param { .. } | Pick::SaveReport => {
+                            (model_kind, MODEL_EXT)
+                        }
                     };
                     let dialog = dialog.add_filter(kind, &[ext]);
                     if pick.saves() { dialog.set_file_name(name).save_file() } else { dialog.pick_file() }
@@ -168,6 +183,7 @@ impl TenlabApp {
             Pick::SaveLesson => self.save_lesson(&path),
             Pick::SaveCsv => self.save_curves(&path),
             Pick::SavePng => self.save_view_png(&path),
+            Pick::SaveReport => self.save_report(path),
             Pick::SaveConfig => {
                 let file = ConfigFile { lab: self.lab.id.into(), values: self.runner.values().clone() };
                 let text = serde_json::to_string_pretty(&file).expect("values are plain JSON");
@@ -180,12 +196,52 @@ impl TenlabApp {
     /// Writes the view on screen to `path` as a PNG (as `tenlab train --png-out` draws it).
     pub fn save_view_png(&mut self, path: &std::path::Path) {
         let current = self.room.view.clone().unwrap_or_default();
-        let picture = self.runner.views.get(&current).and_then(|(_, v)| tenlab_models::picture::raster(v));
+        let (lang, lab) = (self.lang(), self.lab.id);
+        let picture = self.runner.views.get(&current).and_then(|(_, v)| crate::views::picture(v, lang, lab));
         let written = match picture {
             Some(img) => img.save(path).map_err(|e| e.to_string()),
             None => Err(self.t("ui.png.none")),
         };
         self.said_written(written, path, "ui.png.saved", "ui.png.bad");
+    }
+
+    /// Writes a lab report into the folder `dir` (made if missing): every view is drawn on the
+    /// training thread first, and the report is written when they come.
+    pub fn save_report(&mut self, dir: PathBuf) {
+        self.report_to = Some(dir);
+        self.runner.render_all();
+    }
+
+    /// Writes the lab report into `dir` once the views drawn for it have come.
+    pub(super) fn write_report_when_drawn(&mut self) {
+        let Some((views, figures)) = self.runner.rendered.take() else { return };
+        let Some(dir) = self.report_to.take() else { return };
+        let status = &self.runner.status;
+        let summary = serde_json::json!({
+            "lab": self.lab.id,
+            "steps": status.step,
+            "seconds": status.train_secs,
+            "device": self.runner.device.as_ref().map(|d| d.name.clone()),
+            "findings": self.runner.findings,
+            "values": self.runner.values(),
+            "figures": figures.iter().map(|(k, v)| (k.to_string(), *v)).collect::<std::collections::BTreeMap<_, _>>(),
+        });
+        let device = self.runner.device.as_ref().map(|d| d.name.clone()).unwrap_or_default();
+        let csv = self.runner.history.to_csv();
+        let report = crate::cli::Report {
+            lang: self.lang(),
+            values: self.runner.values(),
+            steps: status.step,
+            seconds: status.train_secs,
+            device: &device,
+            figures: &figures,
+            findings: &self.runner.findings,
+            views: &views,
+            curves_csv: csv.as_bytes(),
+            summary: &summary,
+        };
+        let written = crate::cli::write_report(&dir, self.lab, &report).map_err(|e| e.to_string());
+        self.said_written(written, &dir, "ui.report.saved", "ui.report.bad");
     }
 
     /// Writes the run's curves to `path` as CSV (`step,metric,value`).

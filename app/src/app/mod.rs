@@ -64,7 +64,7 @@ impl Default for Settings {
 
 const SETTINGS_KEY: &str = "tenlab.settings";
 /// A CJK-capable font so that 简体中文 renders on any machine (Apache-2.0, see assets/fonts).
-const CJK_FONT: &[u8] = include_bytes!("../../../assets/fonts/DroidSansFallbackFull.ttf");
+pub(crate) const CJK_FONT: &[u8] = include_bytes!("../../../assets/fonts/DroidSansFallbackFull.ttf");
 
 /// What the window keeps of one lab's run beside its training thread: the view shown, the
 /// previous run's curves, the view widgets' state and the speed. A lab the user leaves keeps
@@ -136,6 +136,8 @@ pub struct TenlabApp {
     pub draft: Vec<tenlab_models::lesson::Step>,
     /// The window fills the screen (F).
     full_screen: bool,
+    /// The folder a lab report goes to, while its views are being drawn.
+    report_to: Option<PathBuf>,
     /// The overlay listing the keyboard shortcuts is open (? or F1).
     pub show_keys: bool,
 }
@@ -186,6 +188,7 @@ impl TenlabApp {
             lesson: None,
             draft: Vec::new(),
             full_screen: false,
+            report_to: None,
             show_keys: false,
         };
         app.load(values.unwrap_or_else(|| lab.defaults()));
@@ -545,6 +548,7 @@ impl eframe::App for TenlabApp {
             self.room.previous = Some(curves);
         }
         self.apply_default_speed();
+        self.write_report_when_drawn();
         if let Some(step) = self.runner.budget_reached.take() {
             // Each branch of a run that went back reaches the budget again: said once.
             let said = trf(self.lang(), "ui.budget_reached", &[&step]);

@@ -46,6 +46,14 @@ pub const SHELL: &[(&str, &str, &str)] = &[
         "图表中每个点一行 step,metric,value，可用电子表格打开（一条曲线超过 1000 个点后，较早的点按段取平均；tenlab train --metrics-out 保留所有点）",
     ),
     ("ui.csv.saved", "Curves saved:", "曲线已保存："),
+    ("ui.report.save", "Save a lab report…", "保存实验报告…"),
+    (
+        "ui.report.save.help",
+        "A folder with report.md (settings, figures, what the detectors found, every view as a picture with its description), settings.json, summary.json and curves.csv — as tenlab train --report writes it",
+        "一个文件夹：report.md（设置、结果、检测器的发现、每个视图的图片和说明）、settings.json、summary.json 和 curves.csv，与 tenlab train --report 写的相同",
+    ),
+    ("ui.report.saved", "Lab report saved:", "实验报告已保存："),
+    ("ui.report.bad", "The lab report could not be saved", "无法保存实验报告"),
     ("ui.png.save", "Save as PNG…", "存为 PNG…"),
     (
         "ui.png.save.help",
@@ -265,6 +273,7 @@ pub const SHELL: &[(&str, &str, &str)] = &[
     ("ui.presets", "Presets:", "预设："),
     ("unit.percent", "%", "%"),
     ("err.no_trained_model", "This lab ships no trained model.", "本实验没有附带训练好的模型。"),
+    ("err.no_checkpoint", "There is no checkpoint to go back to.", "没有可以回到的检查点。"),
     ("chart.loss", "Loss", "损失"),
     ("chart.accuracy", "Accuracy", "准确率"),
     ("metric.batch_loss", "mini-batch loss", "小批量损失"),

@@ -63,6 +63,22 @@ impl Cx<'_> {
     }
 }
 
+/// egui's own fonts (for the Latin letters, arrows and primes of the pictures' labels).
+static EGUI_FONTS: std::sync::LazyLock<egui::FontDefinitions> =
+    std::sync::LazyLock::new(egui::FontDefinitions::default);
+
+/// `view` as a PNG picture (the "Save as PNG…" button, the CLI's `--png-out` and reports), its
+/// labels in `lang` with the app's fonts, in the app's order (Latin, symbols, Chinese).
+pub fn picture(view: &View, lang: crate::i18n::Lang, lab: &str) -> Option<tenlab_models::picture::RgbImage> {
+    let cx = Cx { lang, lab, id: "", rev: 0 };
+    let text = |t: &tenlab_models::view::Text| cx.text(t);
+    let named = |name: &str| EGUI_FONTS.font_data.get(name).map(|d| (*d.font).as_ref());
+    let fonts: Vec<&[u8]> =
+        [named("Ubuntu-Light"), named("Hack"), Some(crate::app::CJK_FONT)].into_iter().flatten().collect();
+    let words = tenlab_models::picture::Words { fonts: &fonts, text: &text };
+    tenlab_models::picture::raster(view, &words)
+}
+
 /// A view kind: draws its data into the space it is given and says what the user did.
 pub trait ViewUi {
     fn ui(&mut self, ui: &mut egui::Ui, cx: &Cx<'_>, view: &View) -> Option<Action>;

@@ -14,7 +14,7 @@ pub use detect::{Detector, Finding, Watch};
 pub use history::{History, Marker};
 pub use protocol::{Command, Event, RunState, Status, Waker};
 pub use rewind::Checkpoints;
-pub use runner::{Branch, MAX_BRANCHES, Runner};
+pub use runner::{Branch, MAX_BRANCHES, Rendered, Runner};
 pub use session::Session;
 
 use serde::Serialize;

@@ -32,6 +32,9 @@ pub enum Command {
     Set(String, ParamValue),
     /// Pauses and goes back to the latest checkpoint at or before this step.
     Rewind(u64),
+    /// Draws every view the lab offers now, with the figures of its last evaluation (a lab
+    /// report).
+    RenderAll,
     /// Replaces the lab with one built from a model file (of the same lab) as load
     /// `generation`; on failure the current run goes on untouched.
     Open {
@@ -124,6 +127,13 @@ pub enum Event {
         generation: u64,
         path: PathBuf,
     },
+    /// Every view of the lab now, and the figures of its last evaluation (see
+    /// [`Command::RenderAll`]).
+    Rendered {
+        generation: u64,
+        views: Vec<(&'static str, View)>,
+        figures: Vec<(&'static str, f32)>,
+    },
     /// The run went back to the checkpoint at `step` (the metric points before this event are
     /// those of the branch left behind); `values` are the settings it runs with again.
     Rewound {
@@ -152,6 +162,7 @@ impl Event {
             | Self::Rejected { generation, .. }
             | Self::Saved { generation, .. }
             | Self::Rewound { generation, .. }
+            | Self::Rendered { generation, .. }
             | Self::Error { generation, .. }
             | Self::Found { generation, .. } => *generation,
         }

@@ -70,7 +70,13 @@ pub struct Runner {
     view_asked: HashMap<String, (Instant, bool)>,
     /// The branches left behind by going back, oldest first (at most [`MAX_BRANCHES`]).
     pub branches: Vec<Branch>,
+    /// Every view and the last evaluation's figures, drawn for a report (see
+    /// [`Runner::render_all`]); taken by whoever asked.
+    pub rendered: Option<Rendered>,
 }
+
+/// Every view of the lab at one moment and the figures of its last evaluation.
+pub type Rendered = (Vec<(&'static str, View)>, Vec<(&'static str, f32)>);
 
 /// Branches kept to draw beside the run after going back.
 pub const MAX_BRANCHES: usize = 3;
@@ -125,6 +131,7 @@ impl Runner {
             findings_dismissed: 0,
             view_asked: HashMap::new(),
             branches: Vec::new(),
+            rendered: None,
         }
     }
 
@@ -201,8 +208,10 @@ impl Runner {
             view_asked,
             formulas,
             branches,
+            rendered,
         } = self;
         branches.clear();
+        *rendered = None;
         *sets_in_flight = 0;
         *history = History::default();
         *status = Status::default();
@@ -258,6 +267,12 @@ impl Runner {
     /// [`Status::checkpoints`]): the curves after it stay drawn as a branch.
     pub fn rewind(&mut self, step: u64) {
         self.send(Command::Rewind(step));
+    }
+
+    /// Asks for every view of the lab and its last figures (for a report): they arrive in
+    /// [`Runner::rendered`].
+    pub fn render_all(&mut self) {
+        self.send(Command::RenderAll);
     }
 
     /// Changes a setting. It shows at once; if the session refuses it, the session's value
@@ -392,6 +407,7 @@ impl Runner {
                 }
                 Event::Error { error, .. } => self.errors.push(error),
                 Event::Rewound { step, values, needs_reset, .. } => self.rewound(step, values, needs_reset),
+                Event::Rendered { views, figures, .. } => self.rendered = Some((views, figures)),
             }
         }
         changed

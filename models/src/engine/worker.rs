@@ -275,6 +275,23 @@ impl Worker {
                 }
             }
             Command::Rewind(step) => self.rewind(step),
+            Command::RenderAll => {
+                if let Some(session) = &mut self.session {
+                    let ids: Vec<&'static str> = session.views().iter().map(|v| v.id).collect();
+                    // A view that fails to draw is left out (the error goes to the user).
+                    let mut views = Vec::new();
+                    for id in ids {
+                        match session.render(id) {
+                            Ok(view) => views.push((id, view)),
+                            Err(error) => {
+                                self.outbox.push_back(Event::Error { generation: self.generation, error })
+                            }
+                        }
+                    }
+                    let figures = session.last_evaluation().map(|e| e.values.clone()).unwrap_or_default();
+                    self.outbox.push_back(Event::Rendered { generation: self.generation, views, figures });
+                }
+            }
             Command::Input { key, data, view } => {
                 if let Some(session) = &mut self.session {
                     let generation = self.generation;

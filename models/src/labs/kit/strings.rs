@@ -136,6 +136,11 @@ pub const STRINGS: Strings = &[
         "测试样本按真实类别（行）和预测类别（列）计数；对角线为预测正确。",
     ),
     ("err.unknown_dataset", "Unknown data set.", "未知的数据集。"),
+    (
+        "err.snapshot",
+        "This checkpoint belongs to another lab or another version of it; the run stays where it is.",
+        "这个检查点属于别的实验或别的版本；训练保持原样。",
+    ),
     ("err.too_few_rows", "Too few rows for a train/test split.", "数据行太少，无法划分训练集和测试集。"),
     // The text corpora of the sequence labs.
     ("corpus", "Text", "文本"),

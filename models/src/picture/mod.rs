@@ -1,9 +1,30 @@
-//! Views drawn as PNG pictures without a window (the CLI's `--png-out`): image rows as a
-//! grid, point clouds as dots; the colours are the app's.
+//! Views drawn as PNG pictures without a window (the CLI's `--png-out`, the app's "Save as
+//! PNG…"): image rows as a grid, point clouds as dots, boundaries as the app paints them, and
+//! the drawn kinds (bars, lines, text, graphs, the cart-pole) with their labels in the words
+//! and font the caller hands in; the colours are the app's.
 
-use image::{Rgb, RgbImage};
+mod canvas;
+mod drawn;
 
-use crate::view::{Heatmap, Scale, Scatter, View};
+use image::Rgb;
+pub use image::RgbImage;
+
+use crate::view::{Heatmap, Scale, Scatter, Text, View};
+
+/// What the drawn kinds write their labels with: fonts (TrueType bytes, tried in turn for
+/// each character; none leaves the labels out) and the words of a translation key or text in
+/// the reader's language.
+pub struct Words<'a> {
+    pub fonts: &'a [&'a [u8]],
+    pub text: &'a dyn Fn(&Text) -> String,
+}
+
+impl Words<'_> {
+    /// No labels (pictures whose kinds carry none: images, clouds, boundaries).
+    pub fn none() -> Words<'static> {
+        Words { fonts: &[], text: &|_| String::new() }
+    }
+}
 
 const WHITE: [u8; 3] = [250, 250, 250];
 /// The app's class colours (the first ten).
@@ -125,26 +146,61 @@ fn boundary(b: &crate::view::Boundary) -> RgbImage {
     img
 }
 
-/// Whether [`raster`] draws `view`, without drawing it (the app asks every frame).
+/// Whether [`raster`] draws `view`, without drawing it (the app asks every frame): every
+/// kind but an empty drawing pad.
 pub fn is_picture(view: &View) -> bool {
     match view {
-        View::HeatmapRows { .. } | View::Heatmap(_) | View::Scatter(_) | View::Boundary(_) => true,
+        View::Canvas { reading, .. } => reading.is_some(),
         View::Player { frames, .. } => frames.last().is_some_and(is_picture),
         View::Column(parts) => parts.iter().any(|(_, v)| is_picture(v)),
-        _ => false,
+        _ => true,
     }
 }
 
-/// A view as a picture: a decision boundary, image rows, a point cloud, the last frame of a player or the first
-/// drawable part of a column. `None` for kinds without a picture of their own.
-pub fn raster(view: &View) -> Option<RgbImage> {
+/// A view as a picture: a decision boundary, image rows, a point cloud, bars, a line plot, a
+/// timeline, text, a graph, the cart-pole at the end of its run, the last frame of a player,
+/// the parts of a column one under the other (each under its caption). `None` for a drawing
+/// pad with nothing drawn yet.
+pub fn raster(view: &View, words: &Words<'_>) -> Option<RgbImage> {
     match view {
         View::HeatmapRows { rows: r, .. } => Some(rows(r)),
         View::Heatmap(h) => Some(rows(&[vec![h.clone()]])),
         View::Scatter(s) => Some(scatter(s)),
         View::Boundary(b) => Some(boundary(b)),
-        View::Player { frames, .. } => frames.last().and_then(raster),
-        View::Column(parts) => parts.iter().find_map(|(_, v)| raster(v)),
-        _ => None,
+        View::Bars { image, bars } => Some(drawn::bars(image.as_ref(), bars, words)),
+        View::Timeline { history, bars } => Some(drawn::timeline(history, bars, words)),
+        View::Canvas { reading, .. } => reading.as_ref().map(|r| drawn::bars(Some(&r.image), &r.bars, words)),
+        View::Lines(l) => Some(drawn::lines(l, words)),
+        View::Text(t) => Some(drawn::text(t, words)),
+        View::Graph(g) => Some(drawn::graph(g, words)),
+        View::CartPole(c) => Some(drawn::cartpole(c, words)),
+        View::Player { frames, .. } => frames.last().and_then(|f| raster(f, words)),
+        View::Column(parts) => column(parts, words),
     }
+}
+
+/// The parts of a column one under the other, each under its caption.
+fn column(parts: &[(Option<&'static str>, View)], words: &Words<'_>) -> Option<RgbImage> {
+    let caption_h = if words.fonts.is_empty() { 0 } else { 26 };
+    let drawn: Vec<(Option<&'static str>, RgbImage)> =
+        parts.iter().filter_map(|(c, v)| raster(v, words).map(|img| (*c, img))).collect();
+    if drawn.is_empty() {
+        return None;
+    }
+    let width = drawn.iter().map(|(_, i)| i.width()).max().unwrap_or(1);
+    let height: u32 =
+        drawn.iter().map(|(c, i)| i.height() + if c.is_some() { caption_h } else { 0 } + 8).sum();
+    let mut out = RgbImage::from_pixel(width, height, Rgb([255, 255, 255]));
+    let mut y = 0;
+    for (caption, img) in drawn {
+        if let Some(key) = caption.filter(|_| caption_h > 0) {
+            let mut strip = canvas::Canvas::new(width, caption_h, words.fonts);
+            strip.text(&(words.text)(&Text::Key(key, vec![])), 8.0, 19.0, 15.0, [30, 30, 30]);
+            image::imageops::replace(&mut out, &strip.finish(), 0, y as i64);
+            y += caption_h;
+        }
+        image::imageops::replace(&mut out, &img, 0, y as i64);
+        y += img.height() + 8;
+    }
+    Some(out)
 }
