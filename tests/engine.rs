@@ -558,3 +558,16 @@ fn the_runner_goes_back_to_a_checkpoint_and_keeps_the_branch_left_behind() {
     assert!(loaded(&mut r));
     assert!(r.branches.is_empty());
 }
+
+/// The DQN's forgetting preset, from the network it ships that has just solved CartPole
+/// (115,000 steps): its first evaluation scores 500, and within 10,000 steps it has lost it.
+#[test]
+fn the_forgetting_detector_fires_on_the_dqns_solved_model_trained_on() {
+    let dqn = find_lab("dqn").unwrap();
+    let (mut s, _) = Session::open_trained(dqn, &preset("dqn", "forgetting"), DeviceChoice::Cpu).unwrap();
+    assert_eq!(s.steps(), 115_000);
+    while s.steps() < 125_000 && s.findings().is_empty() {
+        s.step().unwrap();
+    }
+    assert_eq!(s.findings().iter().map(|f| (f.id, f.step)).collect::<Vec<_>>(), [("forgetting", 125_000)]);
+}
