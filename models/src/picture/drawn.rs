@@ -277,9 +277,7 @@ mod tests {
 
     #[test]
     fn bars_write_their_labels() {
-        let font =
-            std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/fonts/DroidSansFallbackFull.ttf"))
-                .unwrap();
+        let font = super::super::test_font();
         let words = Words { fonts: &[&font], text: &|_| String::new() };
         let b =
             Bars {

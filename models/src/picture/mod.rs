@@ -19,6 +19,12 @@ pub struct Words<'a> {
     pub text: &'a dyn Fn(&Text) -> String,
 }
 
+/// The app's Chinese font, for the tests of the drawn pictures.
+#[cfg(test)]
+fn test_font() -> Vec<u8> {
+    std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/fonts/DroidSansFallbackFull.ttf")).unwrap()
+}
+
 impl Words<'_> {
     /// No labels (pictures whose kinds carry none: images, clouds, boundaries).
     pub fn none() -> Words<'static> {
