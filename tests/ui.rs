@@ -786,3 +786,25 @@ fn a_lab_report_is_saved_from_the_window() {
     h.get_by_label_contains("Lab report saved:");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// F shows the view on screen alone, full screen (for the back of the room); F or Esc
+/// brings the whole window back.
+#[test]
+fn f_shows_the_view_alone_and_esc_brings_the_window_back() {
+    let mut h = harness(Harness::builder());
+    assert!(frames_until(&mut h, 20, |a| a.runner.views.contains_key("boundary")));
+    h.run_steps(2);
+    h.key_press(egui::Key::F);
+    h.run_steps(2);
+    assert!(h.state().full_screen);
+    h.get_by_label("F or Esc: back to the whole window");
+    h.get_by_label("Decision boundary");
+    assert!(h.query_by_label("Hyper-parameters").is_none(), "the panels are gone");
+    // The shortcuts still act.
+    h.key_press(egui::Key::S);
+    assert!(frames_until(&mut h, 10, |a| a.runner.status.step == 1));
+    h.key_press(egui::Key::Escape);
+    h.run_steps(2);
+    assert!(!h.state().full_screen);
+    h.get_by_label("Hyper-parameters");
+}

@@ -134,8 +134,8 @@ pub struct TenlabApp {
     pub lesson: Option<lesson::LessonRun>,
     /// The steps of a lesson being written ("Add this as a lesson step").
     pub draft: Vec<tenlab_models::lesson::Step>,
-    /// The window fills the screen (F).
-    full_screen: bool,
+    /// The view on screen alone fills the screen (F).
+    pub full_screen: bool,
     /// The folder a lab report goes to, while its views are being drawn.
     report_to: Option<PathBuf>,
     /// The overlay listing the keyboard shortcuts is open (? or F1).
@@ -563,6 +563,14 @@ impl eframe::App for TenlabApp {
         self.shortcuts(ui.ctx());
         self.apply_room(ui.ctx());
         self.keys_overlay_ui(ui.ctx());
+        if self.full_screen {
+            // The view on screen alone fills the screen (the shortcuts still act).
+            egui::CentralPanel::default().show(ui, |ui| {
+                ui.label(RichText::new(self.t("ui.full_screen.leave")).weak());
+                self.views_ui(ui);
+            });
+            return;
+        }
         egui::Panel::top("top").show(ui, |ui| self.top_bar_ui(ui));
         egui::Panel::bottom("status").show(ui, |ui| {
             ui.horizontal(|ui| {

@@ -38,7 +38,7 @@ impl TenlabApp {
         if pressed(egui::Key::R) {
             self.reset();
         }
-        if pressed(egui::Key::F) {
+        if pressed(egui::Key::F) || (self.full_screen && pressed(egui::Key::Escape)) {
             self.full_screen = !self.full_screen;
             ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(self.full_screen));
         }
