@@ -785,6 +785,13 @@ fn a_lab_report_is_saved_from_the_window() {
     }
     h.get_by_label_contains("Lab report saved:");
     std::fs::remove_dir_all(&dir).unwrap();
+    // In Chinese, the page's words are Chinese.
+    h.state_mut().settings.lang = Lang::Zh;
+    h.state_mut().save_report(dir.clone());
+    assert!(frames_until(&mut h, 20, |_| dir.join("report.md").exists()));
+    let page = std::fs::read_to_string(dir.join("report.md")).unwrap();
+    assert!(page.contains("## 设置") && page.contains("上训练 30 步"), "{page}");
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 /// F shows the view on screen alone, full screen (for the back of the room); F or Esc

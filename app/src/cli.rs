@@ -663,26 +663,42 @@ pub fn write_report(
         .map_err(io)?;
     std::fs::write(dir.join("curves.csv"), r.curves_csv).map_err(io)?;
 
+    let say = |key: &str| crate::i18n::tr(lang, key);
     let mut md = format!("# {}\n\n", t("name"));
-    md.push_str(&format!("{} steps in {:.1} s on {}.\n\n{}\n\n", r.steps, r.seconds, r.device, t("desc")));
-    md.push_str("## Settings\n\n| setting | value |\n|---|---|\n");
+    md.push_str(&crate::i18n::trf(lang, "report.run", &[&r.steps, &format!("{:.1}", r.seconds), &r.device]));
+    md.push_str(&format!("\n\n{}\n\n", t("desc")));
+    md.push_str(&format!(
+        "## {}\n\n| {} | {} |\n|---|---|\n",
+        say("report.settings"),
+        say("report.setting"),
+        say("report.value")
+    ));
     let defaults = def.defaults();
     for (key, value) in r.values {
-        let changed = if defaults.get(key) != Some(value) { " (changed)" } else { "" };
+        let changed = if defaults.get(key) != Some(value) {
+            format!(" {}", say("report.changed"))
+        } else {
+            String::new()
+        };
         md.push_str(&format!("| {} | {value}{changed} |\n", crate::i18n::param_label(lang, def.id, key)));
     }
-    md.push_str("\n## Figures at the end\n\n| figure | value |\n|---|---|\n");
+    md.push_str(&format!(
+        "\n## {}\n\n| {} | {} |\n|---|---|\n",
+        say("report.figures"),
+        say("report.figure"),
+        say("report.value")
+    ));
     for (key, value) in r.figures {
-        md.push_str(&format!("| {} | {value:.4} |\n", key));
+        md.push_str(&format!("| {} | {value:.4} |\n", t(&format!("metric.{key}"))));
     }
-    md.push_str("\n## What the detectors found\n\n");
+    md.push_str(&format!("\n## {}\n\n", say("report.found")));
     if r.findings.is_empty() {
-        md.push_str("Nothing.\n");
+        md.push_str(&format!("{}\n", say("report.nothing")));
     }
     for f in r.findings {
         md.push_str(&format!("- {}\n", finding_text(lang, def.id, f)));
     }
-    md.push_str("\n## Views\n\n");
+    md.push_str(&format!("\n## {}\n\n", say("report.views")));
     for (id, view) in r.views {
         let Some(img) = crate::views::picture(view, lang, def.id) else { continue };
         let file = format!("view-{id}.png");
@@ -693,7 +709,7 @@ pub fn write_report(
             t(&format!("view.{id}.help"))
         ));
     }
-    md.push_str("Every metric point of the run is in `curves.csv` (step, metric, value); the settings in `settings.json` (`tenlab train --load` takes a saved model, `--set` the settings).\n");
+    md.push_str(&format!("{}\n", say("report.files")));
     std::fs::write(dir.join("report.md"), md).map_err(io)?;
     Ok(())
 }
