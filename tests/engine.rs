@@ -119,6 +119,15 @@ fn a_nan_loss_stops_the_run_with_a_message() {
     let LabError::NonFinite { step, .. } = err else { panic!("{err:?}") };
     assert_eq!(step, s.steps() + 1, "the failed step is not counted");
     assert!(err.to_string().contains("the learning rate may be too high"));
+    // Nothing is lost: the run goes back to a checkpoint before the blow-up, with a lower rate
+    // it trains on with finite losses.
+    let at = s.steps();
+    let back = s.rewind(at).unwrap();
+    assert!(back <= at, "{back} {at}");
+    s.set("lr", ParamValue::Float(0.01)).unwrap();
+    for _ in 0..20 {
+        assert!(s.step().unwrap().iter().all(|p| p.value.is_finite()));
+    }
 }
 
 #[test]
