@@ -298,3 +298,19 @@ fn every_view_kind_draws_as_its_snapshot() {
     }
     assert!(failures.is_empty(), "{failures:#?}");
 }
+
+/// A view saved as a picture takes the class colours on screen: the colour-blind palette when
+/// it is on.
+#[test]
+fn pictures_take_the_colour_blind_palette_when_it_is_on() {
+    let view = View::Scatter(scatter());
+    tenlab_app::views::paint::set_room(false, false);
+    let usual = tenlab_app::views::picture(&view, Lang::En, "mlp").unwrap();
+    tenlab_app::views::paint::set_room(true, false);
+    let safe = tenlab_app::views::picture(&view, Lang::En, "mlp").unwrap();
+    tenlab_app::views::paint::set_room(false, false);
+    // The generated samples are class 3: purple as usual, Okabe and Ito's yellow when safe.
+    assert!(usual.pixels().any(|p| p.0 == [148, 103, 189]), "the usual purple");
+    assert!(safe.pixels().any(|p| p.0 == [240, 228, 66]), "Okabe and Ito's yellow");
+    assert!(!safe.pixels().any(|p| p.0 == [148, 103, 189]));
+}

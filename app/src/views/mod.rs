@@ -75,7 +75,13 @@ pub fn picture(view: &View, lang: crate::i18n::Lang, lab: &str) -> Option<tenlab
     let named = |name: &str| EGUI_FONTS.font_data.get(name).map(|d| (*d.font).as_ref());
     let fonts: Vec<&[u8]> =
         [named("Ubuntu-Light"), named("Hack"), Some(crate::app::CJK_FONT)].into_iter().flatten().collect();
-    let words = tenlab_models::picture::Words { fonts: &fonts, text: &text };
+    // The class colours of the moment (the colour-blind palette when it is on; its white, which
+    // stands for Okabe and Ito's black on the dark window, is black again on a white picture).
+    let classes = std::array::from_fn(|i| {
+        let c = paint::class_color(i);
+        if c == paint::COLOR_BLIND_COLORS[7] { [0, 0, 0] } else { [c.r(), c.g(), c.b()] }
+    });
+    let words = tenlab_models::picture::Words { fonts: &fonts, text: &text, classes };
     tenlab_models::picture::raster(view, &words)
 }
 

@@ -4,7 +4,7 @@
 use image::RgbImage;
 
 use super::canvas::{Canvas, Rgb8};
-use super::{CLASS, Words, color};
+use super::{Words, color};
 use crate::view::{Bars, CartPoleRun, GraphPicture, Heatmap, Lines, Mark, Text, TextPicture};
 
 const INK: Rgb8 = [30, 30, 30];
@@ -58,7 +58,7 @@ pub fn bars(image_above: Option<&Heatmap>, b: &Bars, words: &Words<'_>) -> RgbIm
             let w = c.text_width(label, SIZE);
             c.text(label, label_w - 8.0 - w, y + 17.0, SIZE, INK);
         }
-        let fill = if b.marked == Some(i) { CLASS[0] } else { CLASS[1] };
+        let fill = if b.marked == Some(i) { words.classes[0] } else { words.classes[1] };
         c.rect(label_w, y + 4.0, (v / max).clamp(0.0, 1.0) * span, row - 8.0, fill);
         c.text(&number(v), label_w + span + 8.0, y + 17.0, SIZE, WEAK);
     }
@@ -86,7 +86,7 @@ pub fn timeline(history: &Heatmap, b: &Bars, words: &Words<'_>) -> RgbImage {
         }
         let x = label_w + strip + 12.0;
         let v = b.values.get(r).copied().unwrap_or(0.0);
-        c.rect(x, y + 4.0, (v.abs() / max).clamp(0.0, 1.0) * (WIDTH - x - 70.0), row - 8.0, CLASS[1]);
+        c.rect(x, y + 4.0, (v.abs() / max).clamp(0.0, 1.0) * (WIDTH - x - 70.0), row - 8.0, words.classes[1]);
         c.text(&number(v), WIDTH - 60.0, y + 17.0, SIZE, WEAK);
     }
     c.finish()
@@ -134,7 +134,7 @@ pub fn lines(l: &Lines, words: &Words<'_>) -> RgbImage {
         c.line(&[[x, top], [x, top + ph]], 1.5, WEAK);
     }
     for (i, s) in l.series.iter().enumerate() {
-        let rgb = CLASS[s.color % CLASS.len()];
+        let rgb = words.classes[s.color % 10];
         let pts: Vec<[f32; 2]> = s.points.iter().filter(finite).map(|&p| at(p)).collect();
         c.line(&pts, 2.0, rgb);
         let y = 4.0 + 20.0 * i as f32;
@@ -232,9 +232,9 @@ pub fn graph(g: &GraphPicture, words: &Words<'_>) -> RgbImage {
             [255, 255, 255]
         };
         let fill = if faded {
-            super::lerp(CLASS[class % CLASS.len()], super::WHITE, 0.7).0
+            super::lerp(words.classes[class % 10], super::WHITE, 0.7).0
         } else {
-            CLASS[class % CLASS.len()]
+            words.classes[class % 10]
         };
         c.circle(x, y, 9.0, rim);
         c.circle(x, y, 7.0, fill);
@@ -263,7 +263,7 @@ pub fn cartpole(run: &CartPoleRun, words: &Words<'_>) -> RgbImage {
     // The pole: a metre (two half-lengths of 0.5) at its angle from upright.
     let len = scale;
     let top = [x + len * state[2].sin(), ground - 30.0 - len * state[2].cos()];
-    c.line(&[[x, ground - 30.0], top], 8.0, CLASS[0]);
+    c.line(&[[x, ground - 30.0], top], 8.0, words.classes[0]);
     c.circle(x, ground - 30.0, 5.0, WEAK);
     if !run.caption.is_empty() {
         c.text(&(words.text)(&run.caption), 12.0, 24.0, 15.0, INK);
@@ -278,7 +278,7 @@ mod tests {
     #[test]
     fn bars_write_their_labels() {
         let font = super::super::test_font();
-        let words = Words { fonts: &[&font], text: &|_| String::new() };
+        let words = Words { fonts: &[&font], text: &|_| String::new(), classes: super::super::CLASS };
         let b =
             Bars {
                 labels: vec!["鲸".into(), "鲸鱼".into()], values: vec![0.5, 1.0], max: 1.0, marked: None

@@ -17,6 +17,8 @@ use crate::view::{Heatmap, Scale, Scatter, Text, View};
 pub struct Words<'a> {
     pub fonts: &'a [&'a [u8]],
     pub text: &'a dyn Fn(&Text) -> String,
+    /// The class colours (the app's palette of the moment, e.g. the colour-blind one).
+    pub classes: [[u8; 3]; 10],
 }
 
 /// The app's Chinese font, for the tests of the drawn pictures.
@@ -28,13 +30,13 @@ fn test_font() -> Vec<u8> {
 impl Words<'_> {
     /// No labels (pictures whose kinds carry none: images, clouds, boundaries).
     pub fn none() -> Words<'static> {
-        Words { fonts: &[], text: &|_| String::new() }
+        Words { fonts: &[], text: &|_| String::new(), classes: CLASS }
     }
 }
 
 const WHITE: [u8; 3] = [250, 250, 250];
 /// The app's class colours (the first ten).
-const CLASS: [[u8; 3]; 10] = [
+pub const CLASS: [[u8; 3]; 10] = [
     [245, 147, 34],
     [8, 119, 189],
     [44, 160, 44],
@@ -98,12 +100,12 @@ fn pixel_of(p: [f32; 2], x: (f32, f32), y: (f32, f32)) -> (i64, i64) {
     ((fx * PLANE as f32) as i64, (fy * PLANE as f32) as i64)
 }
 
-fn scatter(s: &Scatter) -> RgbImage {
+fn scatter(s: &Scatter, classes: &[[u8; 3]; 10]) -> RgbImage {
     let side = PLANE;
     let mut img = RgbImage::from_pixel(side, side, Rgb(WHITE));
     let at = |p: [f32; 2]| pixel_of(p, s.x_range, s.y_range);
     for layer in &s.layers {
-        let c = CLASS[layer.color % CLASS.len()];
+        let c = classes[layer.color % classes.len()];
         let (rgb, r) = if layer.faint { (lerp(c, WHITE, 0.5), 1) } else { (Rgb(c), 2) };
         for &p in &layer.points {
             let (x, y) = at(p);
@@ -123,7 +125,7 @@ fn scatter(s: &Scatter) -> RgbImage {
 /// A decision boundary: each pixel takes the colour of its most likely class, paler where the
 /// network is less sure (as the app paints it), with the points on top (test points ringed
 /// in black).
-fn boundary(b: &crate::view::Boundary) -> RgbImage {
+fn boundary(b: &crate::view::Boundary, classes: &[[u8; 3]; 10]) -> RgbImage {
     let side = PLANE;
     let res = b.res.max(1);
     let mut img = RgbImage::from_pixel(side, side, Rgb(WHITE));
@@ -131,7 +133,7 @@ fn boundary(b: &crate::view::Boundary) -> RgbImage {
         for x in 0..side {
             let (i, j) = ((y as usize * res) / side as usize, (x as usize * res) / side as usize);
             let (best, sure) = b.cell(i * res + j);
-            img.put_pixel(x, y, lerp(WHITE, CLASS[best % CLASS.len()], 0.15 + 0.55 * sure));
+            img.put_pixel(x, y, lerp(WHITE, classes[best % classes.len()], 0.15 + 0.55 * sure));
         }
     }
     for &(p, c, test) in &b.points {
@@ -144,7 +146,7 @@ fn boundary(b: &crate::view::Boundary) -> RgbImage {
                     continue;
                 }
                 let rim = if test { Rgb([0, 0, 0]) } else { Rgb(WHITE) };
-                let rgb = if d2 >= 10 { rim } else { Rgb(CLASS[c as usize % CLASS.len()]) };
+                let rgb = if d2 >= 10 { rim } else { Rgb(classes[c as usize % classes.len()]) };
                 img.put_pixel(px as u32, py as u32, rgb);
             }
         }
@@ -171,8 +173,8 @@ pub fn raster(view: &View, words: &Words<'_>) -> Option<RgbImage> {
     match view {
         View::HeatmapRows { rows: r, .. } => Some(rows(r)),
         View::Heatmap(h) => Some(rows(&[vec![h.clone()]])),
-        View::Scatter(s) => Some(scatter(s)),
-        View::Boundary(b) => Some(boundary(b)),
+        View::Scatter(s) => Some(scatter(s, &words.classes)),
+        View::Boundary(b) => Some(boundary(b, &words.classes)),
         View::Bars { image, bars } => Some(drawn::bars(image.as_ref(), bars, words)),
         View::Timeline { history, bars } => Some(drawn::timeline(history, bars, words)),
         View::Canvas { reading, .. } => reading.as_ref().map(|r| drawn::bars(Some(&r.image), &r.bars, words)),
