@@ -26,7 +26,7 @@ use crate::params::{self, Group, ParamKind, ParamSpec, Values, text_of};
 use crate::rng::Rng;
 use crate::view::{View, ViewSpec};
 use data::{Data, PairBatch, draw_pairs, pair_batch};
-use model::{Shape, Transformer, greedy};
+use model::{Positions, Shape, Transformer, greedy};
 
 pub const DEF: LabDef = LabDef {
     id: "transformer",
@@ -157,7 +157,7 @@ struct Config {
     d_model: usize,
     d_ff: usize,
     dropout: f64,
-    positions: String,
+    positions: Positions,
     #[serde(flatten)]
     train: Training,
     warmup: u64,
@@ -219,8 +219,7 @@ fn shape(cfg: &Config, vocab: usize) -> Shape {
         encoder: if cfg.task == Task::Text { 0 } else { cfg.enc_layers },
         decoder: cfg.dec_layers,
         positions: cfg.context.max(MIN_POSITIONS),
-        learned_positions: cfg.positions == "learned",
-        no_positions: cfg.positions == "none",
+        encoding: cfg.positions,
         dropout: cfg.dropout,
     }
 }
@@ -450,8 +449,7 @@ mod tests {
             encoder,
             decoder: 2,
             positions: 16,
-            learned_positions: false,
-            no_positions,
+            encoding: if no_positions { Positions::None } else { Positions::Sinusoidal },
             dropout: 0.0,
         };
         Device::flex().seed(4);

@@ -73,10 +73,20 @@ pub struct Shape {
     pub decoder: usize,
     /// The longest sequence a learned positional encoding covers.
     pub positions: usize,
-    pub learned_positions: bool,
-    /// No positional encoding at all: attention sees a bag of tokens.
-    pub no_positions: bool,
+    pub encoding: Positions,
     pub dropout: f64,
+}
+
+/// How the model knows where each token is (the `positions` setting).
+#[derive(Clone, Copy, Debug, serde::Serialize, serde::Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Positions {
+    /// Vaswani's table of waves.
+    Sinusoidal,
+    /// A vector per position, trained.
+    Learned,
+    /// No positional encoding at all: attention sees a bag of tokens.
+    None,
 }
 
 /// One block: self-attention, cross-attention (decoder blocks of an encoder-decoder), a
@@ -174,7 +184,7 @@ impl Transformer {
             embed: EmbeddingConfig::new(s.vocab, s.d_model)
                 .with_initializer(Initializer::Normal { mean: 0.0, std: 1.0 / (s.d_model as f64).sqrt() })
                 .init(device),
-            positions: s.learned_positions.then(|| {
+            positions: (s.encoding == Positions::Learned).then(|| {
                 EmbeddingConfig::new(s.positions, s.d_model)
                     .with_initializer(Initializer::Normal { mean: 0.0, std: 0.1 })
                     .init(device)
@@ -186,7 +196,7 @@ impl Transformer {
             head: LinearConfig::new(s.d_model, s.vocab).init(device),
             dropout: DropoutConfig::new(s.dropout).init(),
             d_model: s.d_model,
-            no_positions: s.no_positions,
+            no_positions: s.encoding == Positions::None,
         }
     }
 
