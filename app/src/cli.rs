@@ -604,10 +604,11 @@ pub fn train(run: Run<'_>, outputs: Outputs, progress: bool) -> anyhow::Result<s
         let mut csv = Vec::new();
         let _ = writeln!(csv, "step,metric,value");
         let _ = write_points(&mut csv, &all_points, true);
-        let mut views = Vec::new();
-        for v in session.views() {
-            views.push((v.id, session.render(v.id).map_err(said)?));
-        }
+        let views = session
+            .render_all()
+            .into_iter()
+            .map(|(id, drawn)| drawn.map(|view| (id, view)).map_err(said))
+            .collect::<anyhow::Result<Vec<_>>>()?;
         let figures = session.last_evaluation().map(|e| e.values.clone()).unwrap_or_default();
         let report = Report {
             lang: Lang::En,

@@ -217,16 +217,16 @@ impl TenlabApp {
         let Some((views, figures)) = self.runner.rendered.take() else { return };
         let Some(dir) = self.report_to.take() else { return };
         let status = &self.runner.status;
+        let device = self.runner.device.as_ref().map(|d| d.name.clone()).unwrap_or_default();
         let summary = serde_json::json!({
             "lab": self.lab.id,
             "steps": status.step,
             "seconds": status.train_secs,
-            "device": self.runner.device.as_ref().map(|d| d.name.clone()),
+            "device": device,
             "findings": self.runner.findings,
             "values": self.runner.values(),
             "figures": figures.iter().map(|(k, v)| (k.to_string(), *v)).collect::<std::collections::BTreeMap<_, _>>(),
         });
-        let device = self.runner.device.as_ref().map(|d| d.name.clone()).unwrap_or_default();
         let csv = self.runner.history.to_csv();
         let report = crate::cli::Report {
             lang: self.lang(),

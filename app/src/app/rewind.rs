@@ -11,12 +11,6 @@ use super::*;
 const PICK_COLOR: Color32 = Color32::from_rgb(60, 140, 230);
 
 impl TenlabApp {
-    /// The checkpoint at or before `step` (what a click at `step` picks).
-    pub(super) fn checkpoint_at(&self, step: f64) -> Option<u64> {
-        let steps = &self.runner.status.checkpoints.steps;
-        steps.iter().rev().find(|&&s| s as f64 <= step.max(0.0)).or(steps.first()).copied()
-    }
-
     /// Above the charts: how to go back, or the button that does it once a step is picked.
     pub(super) fn rewind_ui(&mut self, ui: &mut egui::Ui) {
         let kept = self.runner.status.checkpoints.clone();
@@ -51,9 +45,10 @@ impl TenlabApp {
         });
     }
 
-    /// A click on a chart at `step` picks the checkpoint at or before it.
+    /// A click on a chart at `step` picks the checkpoint going back there restores.
     pub(super) fn chart_clicked(&mut self, step: f64) {
-        self.room.rewind_to = self.checkpoint_at(step);
+        // (A whole step: a checkpoint's step is at or before `step` if it is at or before its floor.)
+        self.room.rewind_to = self.runner.status.checkpoints.at_or_before(step.max(0.0) as u64);
     }
 }
 

@@ -26,6 +26,19 @@ pub struct Checkpoints {
     pub every: u64,
 }
 
+impl Checkpoints {
+    /// The checkpoint going back to `step` restores: the latest at or before it (the first if
+    /// none is).
+    pub fn at_or_before(&self, step: u64) -> Option<u64> {
+        at_or_before(&self.steps, step).map(|i| self.steps[i])
+    }
+}
+
+/// Where in `steps` (oldest first) the latest at or before `step` is; the first if none is.
+fn at_or_before(steps: &[u64], step: u64) -> Option<usize> {
+    steps.iter().rposition(|&s| s <= step).or((!steps.is_empty()).then_some(0))
+}
+
 /// The run at one step: the lab's state, the settings it ran with, what the detectors had
 /// seen and the last evaluation.
 pub(super) struct Checkpoint {
@@ -84,7 +97,7 @@ impl Ring {
             let last = self.checkpoints.len() - 1;
             // Keep the first, the newest, and every other one between.
             self.checkpoints.retain(|_| {
-                let keep = i == 0 || i == last || i % 2 == 0;
+                let keep = i == last || i % 2 == 0;
                 i += 1;
                 keep
             });
@@ -97,7 +110,7 @@ impl Ring {
 
     /// The latest checkpoint at or before `step` (the first if none is).
     pub fn at_or_before(&self, step: u64) -> Option<&Checkpoint> {
-        self.checkpoints.iter().rev().find(|c| c.step <= step).or(self.checkpoints.first())
+        at_or_before(&self.steps(), step).map(|i| &self.checkpoints[i])
     }
 
     /// Forgets the checkpoints after `step` (they belong to the branch left behind).

@@ -90,8 +90,6 @@ pub struct Branch {
     pub from: u64,
     /// The settings it ran with at its end.
     pub values: Values,
-    /// What the detectors found on it.
-    pub findings: Vec<Finding>,
 }
 
 impl std::fmt::Debug for Runner {
@@ -416,9 +414,7 @@ impl Runner {
     /// The run went back to `step`: what came after it becomes a branch.
     fn rewound(&mut self, step: u64, values: Values, needs_reset: bool) {
         if self.history.last_step().is_some_and(|last| last > step) {
-            let findings = self.findings.clone();
-            let branch =
-                Branch { history: self.history.clone(), from: step, values: self.values.clone(), findings };
+            let branch = Branch { history: self.history.clone(), from: step, values: self.values.clone() };
             self.branches.push(branch);
             if self.branches.len() > MAX_BRANCHES {
                 self.branches.remove(0);

@@ -423,6 +423,12 @@ impl Session {
         guard(|| self.lab.render(view))
     }
 
+    /// Every view the lab offers now, each drawn or with the error that stopped it (a report).
+    pub fn render_all(&mut self) -> Vec<(&'static str, Result<View, LabError>)> {
+        let ids: Vec<&'static str> = self.views().iter().map(|v| v.id).collect();
+        ids.into_iter().map(|id| (id, self.render(id))).collect()
+    }
+
     /// The numbers of `view`'s formula now ([`crate::labs::Lab::formula`]).
     pub fn formula(&self, view: &str) -> Vec<f32> {
         self.lab.formula(view)

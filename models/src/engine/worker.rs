@@ -43,6 +43,12 @@ pub(super) fn start_thread(waker: Waker) -> std::io::Result<(Sender<Command>, Re
     Ok((tx, rx))
 }
 
+/// A fresh copy of view `id` with its formula's numbers, as the event that carries it.
+fn view_event(session: &mut Session, generation: u64, id: String) -> Result<Event, LabError> {
+    let view = session.render(&id)?;
+    Ok(Event::View { generation, formula: session.formula(&id), id, view: Box::new(view) })
+}
+
 /// The training thread's state.
 struct Worker {
     commands: Receiver<Command>,
@@ -277,11 +283,10 @@ impl Worker {
             Command::Rewind(step) => self.rewind(step),
             Command::RenderAll => {
                 if let Some(session) = &mut self.session {
-                    let ids: Vec<&'static str> = session.views().iter().map(|v| v.id).collect();
                     // A view that fails to draw is left out (the error goes to the user).
                     let mut views = Vec::new();
-                    for id in ids {
-                        match session.render(id) {
+                    for (id, drawn) in session.render_all() {
+                        match drawn {
                             Ok(view) => views.push((id, view)),
                             Err(error) => {
                                 self.outbox.push_back(Event::Error { generation: self.generation, error })
@@ -295,15 +300,10 @@ impl Worker {
             Command::Input { key, data, view } => {
                 if let Some(session) = &mut self.session {
                     let generation = self.generation;
-                    let event = match session.input(&key, data).and_then(|()| session.render(&view)) {
-                        Ok(v) => Event::View {
-                            generation,
-                            formula: session.formula(&view),
-                            id: view,
-                            view: Box::new(v),
-                        },
-                        Err(error) => Event::Error { generation, error },
-                    };
+                    let event = session
+                        .input(&key, data)
+                        .and_then(|()| view_event(session, generation, view))
+                        .unwrap_or_else(|error| Event::Error { generation, error });
                     self.outbox.push_back(event);
                 }
             }
@@ -321,15 +321,8 @@ impl Worker {
                 // crossed the new run on its way): the app asks again for one that exists.
                 if known && let Some(session) = &mut self.session {
                     let generation = self.generation;
-                    let event = match session.render(&id) {
-                        Ok(view) => Event::View {
-                            generation,
-                            formula: session.formula(&id),
-                            id,
-                            view: Box::new(view),
-                        },
-                        Err(error) => Event::Error { generation, error },
-                    };
+                    let event = view_event(session, generation, id)
+                        .unwrap_or_else(|error| Event::Error { generation, error });
                     self.outbox.push_back(event);
                 }
                 if std::mem::take(&mut self.computing) {
@@ -416,11 +409,9 @@ impl Worker {
         // The view on screen, of the model gone back to.
         if rewound
             && let Some(id) = self.last_view.clone()
-            && session.views().iter().any(|v| v.id == id)
-            && let Ok(view) = session.render(&id)
+            && let Ok(view) = view_event(session, generation, id)
         {
-            let formula = session.formula(&id);
-            self.outbox.push_back(Event::View { generation, id, view: Box::new(view), formula });
+            self.outbox.push_back(view);
         }
         self.send_status();
     }
