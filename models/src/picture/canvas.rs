@@ -136,6 +136,13 @@ impl<'f> Canvas<'f> {
         (pen.x - x as f64) as f32
     }
 
+    /// Writes `text` with its baseline at `y`, placed by `anchor` on `x`: 0 starts it there, 0.5
+    /// centres it, 1 ends it there.
+    pub fn text_at(&mut self, text: &str, x: f32, anchor: f32, y: f32, size: f32, c: Rgb8) {
+        let w = self.text_width(text, size);
+        self.text(text, x - anchor * w, y, size, c);
+    }
+
     /// The picture.
     pub fn finish(mut self) -> RgbImage {
         self.ctx.flush();

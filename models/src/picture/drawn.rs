@@ -39,55 +39,58 @@ fn image(c: &mut Canvas<'_>, h: &Heatmap, x: f32, y: f32, scale: f32) {
     }
 }
 
+/// Height of a row of bars.
+const ROW: f32 = 24.0;
+
+/// Writes each row's label right-aligned in a column on the left (at most `widest` wide) and
+/// returns where the column ends.
+fn label_column(c: &mut Canvas<'_>, labels: &[String], top: f32, widest: f32) -> f32 {
+    let end = labels.iter().map(|l| c.text_width(l, SIZE)).fold(0.0, f32::max).min(widest) + 16.0;
+    for (i, label) in labels.iter().enumerate() {
+        c.text_at(label, end - 8.0, 1.0, top + i as f32 * ROW + 17.0, SIZE, INK);
+    }
+    end
+}
+
+/// A bar of value `v` in a row at `(x, y)`, `span` long at the bars' `max` (as the app scales
+/// it), its value written at `value_x`.
+fn bar(c: &mut Canvas<'_>, v: f32, max: f32, (x, y, span): (f32, f32, f32), value_x: f32, fill: Rgb8) {
+    c.rect(x, y + 4.0, (v / max).clamp(0.0, 1.0) * span, ROW - 8.0, fill);
+    c.text(&number(v), value_x, y + 17.0, SIZE, WEAK);
+}
+
 /// Bars with their labels on the left and values on the right, the marked one in the first
 /// class colour; a picture (e.g. the input image) above them.
 pub fn bars(image_above: Option<&Heatmap>, b: &Bars, words: &Words<'_>) -> RgbImage {
-    let row = 24.0;
     let top = image_above.map_or(8.0, |h| 16.0 + h.rows as f32 * 4.0);
-    let probe = Canvas::new(1, 1, words.fonts);
-    let label_w = b.labels.iter().map(|l| probe.text_width(l, SIZE)).fold(0.0, f32::max).min(260.0) + 16.0;
-    let mut c = Canvas::new(WIDTH as u32, (top + row * b.values.len() as f32 + 8.0) as u32, words.fonts);
+    let mut c = Canvas::new(WIDTH as u32, (top + ROW * b.values.len() as f32 + 8.0) as u32, words.fonts);
     if let Some(h) = image_above {
         image(&mut c, h, 8.0, 8.0, 4.0);
     }
-    let max = if b.max > 0.0 { b.max } else { b.values.iter().fold(1e-9f32, |m, v| m.max(v.abs())) };
+    let label_w = label_column(&mut c, &b.labels[..b.labels.len().min(b.values.len())], top, 260.0);
     let span = WIDTH - label_w - 80.0;
     for (i, &v) in b.values.iter().enumerate() {
-        let y = top + i as f32 * row;
-        if let Some(label) = b.labels.get(i) {
-            let w = c.text_width(label, SIZE);
-            c.text(label, label_w - 8.0 - w, y + 17.0, SIZE, INK);
-        }
         let fill = if b.marked == Some(i) { words.classes[0] } else { words.classes[1] };
-        c.rect(label_w, y + 4.0, (v / max).clamp(0.0, 1.0) * span, row - 8.0, fill);
-        c.text(&number(v), label_w + span + 8.0, y + 17.0, SIZE, WEAK);
+        bar(&mut c, v, b.max.max(1e-9), (label_w, top + i as f32 * ROW, span), label_w + span + 8.0, fill);
     }
     c.finish()
 }
 
 /// One row per item: its name, its history as a strip of colour, its latest value as a bar.
 pub fn timeline(history: &Heatmap, b: &Bars, words: &Words<'_>) -> RgbImage {
-    let row = 24.0;
-    let probe = Canvas::new(1, 1, words.fonts);
-    let label_w = b.labels.iter().map(|l| probe.text_width(l, SIZE)).fold(0.0, f32::max).min(220.0) + 16.0;
     let strip = 300.0;
-    let mut c = Canvas::new(WIDTH as u32, (16.0 + row * history.rows as f32) as u32, words.fonts);
+    let mut c = Canvas::new(WIDTH as u32, (16.0 + ROW * history.rows as f32) as u32, words.fonts);
+    let label_w = label_column(&mut c, &b.labels[..b.labels.len().min(history.rows)], 8.0, 220.0);
     let cell = strip / history.cols.max(1) as f32;
-    let max = if b.max > 0.0 { b.max } else { b.values.iter().fold(1e-9f32, |m, v| m.max(v.abs())) };
     for r in 0..history.rows {
-        let y = 8.0 + r as f32 * row;
-        if let Some(label) = b.labels.get(r) {
-            let w = c.text_width(label, SIZE);
-            c.text(label, label_w - 8.0 - w, y + 17.0, SIZE, INK);
-        }
+        let y = 8.0 + r as f32 * ROW;
         for k in 0..history.cols {
             let rgb = color(history, history.values[r * history.cols + k]).0;
-            c.rect(label_w + k as f32 * cell, y + 2.0, cell + 0.5, row - 4.0, rgb);
+            c.rect(label_w + k as f32 * cell, y + 2.0, cell + 0.5, ROW - 4.0, rgb);
         }
         let x = label_w + strip + 12.0;
         let v = b.values.get(r).copied().unwrap_or(0.0);
-        c.rect(x, y + 4.0, (v.abs() / max).clamp(0.0, 1.0) * (WIDTH - x - 70.0), row - 8.0, words.classes[1]);
-        c.text(&number(v), WIDTH - 60.0, y + 17.0, SIZE, WEAK);
+        bar(&mut c, v, b.max.max(1e-30), (x, y, WIDTH - x - 70.0), WIDTH - 60.0, words.classes[1]);
     }
     c.finish()
 }
@@ -120,13 +123,8 @@ pub fn lines(l: &Lines, words: &Words<'_>) -> RgbImage {
         let (yv, xv) = (y0 + f * (y1 - y0), x0 + f * (x1 - x0));
         let y = at([x0, yv])[1];
         c.line(&[[left, y], [w - right, y]], 1.0, RULE);
-        let t = number(yv);
-        let tw = c.text_width(&t, 13.0);
-        c.text(&t, left - 6.0 - tw, y + 5.0, 13.0, WEAK);
-        let x = at([xv, y0])[0];
-        let t = number(xv);
-        let tw = c.text_width(&t, 13.0);
-        c.text(&t, x - tw / 2.0, top + ph + 18.0, 13.0, WEAK);
+        c.text_at(&number(yv), left - 6.0, 1.0, y + 5.0, 13.0, WEAK);
+        c.text_at(&number(xv), at([xv, y0])[0], 0.5, top + ph + 18.0, 13.0, WEAK);
     }
     c.frame(left, top, pw, ph, WEAK);
     if let Some(mx) = l.mark_x.filter(|v| v.is_finite()) {
@@ -142,9 +140,7 @@ pub fn lines(l: &Lines, words: &Words<'_>) -> RgbImage {
         c.rect(lx, y + 5.0, 16.0, 4.0, rgb);
         c.text(&(words.text)(&Text::Key(s.name, vec![])), lx + 22.0, y + 12.0, 14.0, INK);
     }
-    let xl = (words.text)(&Text::Key(l.x_label, vec![]));
-    let xw = c.text_width(&xl, 14.0);
-    c.text(&xl, left + pw / 2.0 - xw / 2.0, h - 8.0, 14.0, INK);
+    c.text_at(&(words.text)(&Text::Key(l.x_label, vec![])), left + pw / 2.0, 0.5, h - 8.0, 14.0, INK);
     c.text(&(words.text)(&Text::Key(l.y_label, vec![])), 4.0, top - 10.0, 13.0, INK);
     c.finish()
 }
