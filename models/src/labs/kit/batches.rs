@@ -9,14 +9,15 @@ pub struct Batches {
     cursor: usize,
 }
 
+impl super::rewind::Footprint for Batches {
+    fn footprint(&self) -> usize {
+        std::mem::size_of::<Self>() + self.order.capacity() * std::mem::size_of::<usize>()
+    }
+}
+
 impl Batches {
     pub fn new(rows: usize) -> Self {
         Self { order: (0..rows).collect(), cursor: usize::MAX }
-    }
-
-    /// Bytes it takes, its shuffled order included.
-    pub fn footprint_bytes(&self) -> usize {
-        std::mem::size_of::<Self>() + self.order.capacity() * std::mem::size_of::<usize>()
     }
 
     /// The next `size` rows (at most all of them).

@@ -9,7 +9,6 @@
 //! [optim], plain: [rng, batches, steps, rates], cleared: [views]);` in its `impl Lab`.
 
 use std::any::Any;
-use std::collections::VecDeque;
 
 use burn::optim::ModuleOptimizer;
 
@@ -72,7 +71,7 @@ macro_rules! flat {
         })*
     };
 }
-flat!(u64, u32, usize, f32, f64, bool, &'static str, crate::rng::Rng, crate::data::cartpole::CartPole);
+flat!(u64, u32, usize, f32, f64, &'static str, crate::rng::Rng, crate::data::cartpole::CartPole);
 
 impl<T: Footprint, const N: usize> Footprint for [T; N] {
     fn footprint(&self) -> usize {
@@ -84,12 +83,6 @@ impl<T: Footprint> Footprint for Vec<T> {
     fn footprint(&self) -> usize {
         let spare = (self.capacity() - self.len()) * std::mem::size_of::<T>();
         std::mem::size_of::<Self>() + spare + self.iter().map(Footprint::footprint).sum::<usize>()
-    }
-}
-
-impl<T: Footprint> Footprint for VecDeque<T> {
-    fn footprint(&self) -> usize {
-        std::mem::size_of::<Self>() + self.iter().map(Footprint::footprint).sum::<usize>()
     }
 }
 
@@ -114,18 +107,6 @@ impl<A: Footprint, B: Footprint, C: Footprint> Footprint for (A, B, C) {
 impl Footprint for crate::labs::Reading {
     fn footprint(&self) -> usize {
         std::mem::size_of::<Self>() + 4
-    }
-}
-
-impl Footprint for super::Batches {
-    fn footprint(&self) -> usize {
-        self.footprint_bytes()
-    }
-}
-
-impl Footprint for super::judge::Census {
-    fn footprint(&self) -> usize {
-        self.counts.footprint() + self.readings.footprint()
     }
 }
 
