@@ -6,19 +6,19 @@ use std::collections::HashMap;
 use egui::{Color32, ColorImage, TextureHandle, TextureOptions};
 use tenlab_models::view::{Heatmap, Scale};
 
-/// Class colours: TensorFlow Playground's orange and blue first, then a qualitative palette.
-pub const CLASS_COLORS: [Color32; 10] = [
-    Color32::from_rgb(245, 147, 34),
-    Color32::from_rgb(8, 119, 189),
-    Color32::from_rgb(44, 160, 44),
-    Color32::from_rgb(148, 103, 189),
-    Color32::from_rgb(214, 39, 40),
-    Color32::from_rgb(140, 86, 75),
-    Color32::from_rgb(227, 119, 194),
-    Color32::from_rgb(127, 127, 127),
-    Color32::from_rgb(188, 189, 34),
-    Color32::from_rgb(23, 190, 207),
-];
+/// Class colours: TensorFlow Playground's orange and blue first, then a qualitative palette —
+/// the one the pictures without a window are written in ([`tenlab_models::picture::CLASS`]).
+pub const CLASS_COLORS: [Color32; 10] = colors(tenlab_models::picture::CLASS);
+
+const fn colors(rgb: [[u8; 3]; 10]) -> [Color32; 10] {
+    let mut out = [Color32::BLACK; 10];
+    let mut i = 0;
+    while i < 10 {
+        out[i] = Color32::from_rgb(rgb[i][0], rgb[i][1], rgb[i][2]);
+        i += 1;
+    }
+    out
+}
 
 /// Class colours that stay apart for the colour-blind: Okabe and Ito's palette (orange, sky
 /// blue, bluish green, yellow, blue, vermillion, reddish purple; white for their black on a dark

@@ -7,7 +7,7 @@ use super::canvas::{Canvas, Rgb8};
 use super::{Words, color};
 use crate::view::{Bars, CartPoleRun, GraphPicture, Heatmap, Lines, Mark, Text, TextPicture};
 
-const INK: Rgb8 = [30, 30, 30];
+pub(super) const INK: Rgb8 = [30, 30, 30];
 const WEAK: Rgb8 = [120, 120, 120];
 const RULE: Rgb8 = [210, 210, 210];
 const SIZE: f32 = 15.0;

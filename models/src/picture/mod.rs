@@ -35,7 +35,7 @@ impl Words<'_> {
 }
 
 const WHITE: [u8; 3] = [250, 250, 250];
-/// The app's class colours (the first ten).
+/// The class colours: the app draws with these too (`CLASS_COLORS` is made from them).
 pub const CLASS: [[u8; 3]; 10] = [
     [245, 147, 34],
     [8, 119, 189],
@@ -203,7 +203,7 @@ fn column(parts: &[(Option<&'static str>, View)], words: &Words<'_>) -> Option<R
     for (caption, img) in drawn {
         if let Some(key) = caption.filter(|_| caption_h > 0) {
             let mut strip = canvas::Canvas::new(width, caption_h, words.fonts);
-            strip.text(&(words.text)(&Text::Key(key, vec![])), 8.0, 19.0, 15.0, [30, 30, 30]);
+            strip.text(&(words.text)(&Text::Key(key, vec![])), 8.0, 19.0, 15.0, drawn::INK);
             image::imageops::replace(&mut out, &strip.finish(), 0, y as i64);
             y += caption_h;
         }
